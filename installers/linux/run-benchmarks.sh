@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up, then print the benchmark figures (ours vs ffmpeg in the same run).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bash "$ROOT/installers/linux/setup-env.sh" test
+cd "$ROOT"
+exec .venv/bin/python -m benchmarks "$@"

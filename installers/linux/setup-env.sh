@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Creates or updates the project's environment on Debian/Ubuntu: system packages
+# (PortAudio, espeak-ng, ffmpeg, sox) and a virtualenv in .venv with the studio installed.
+# Sourced by run-studio.sh, run-tests.sh and run-benchmarks.sh; safe to run again.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+EXTRAS="${1:-test}"
+
+need=()
+for pkg in libportaudio2 espeak-ng ffmpeg sox libsndfile1 python3-venv; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "Installing system packages: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+PY="${PYTHON:-python3}"
+if [ ! -x "$ROOT/.venv/bin/python" ]; then
+  "$PY" -m venv "$ROOT/.venv"
+fi
+stamp="$ROOT/.venv/.installed-$EXTRAS"
+if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+  "$ROOT/.venv/bin/python" -m pip install -q --upgrade pip >/dev/null
+  "$ROOT/.venv/bin/python" -m pip install -q -e "$ROOT[$EXTRAS]"
+  touch "$stamp"
+fi

@@ -1,0 +1,6 @@
+$ErrorActionPreference = "Stop"
+$Root = Resolve-Path "$PSScriptRoot\..\.."
+& "$PSScriptRoot\setup-env.ps1"
+Set-Location $Root
+& "$Root\.venv\Scripts\python.exe" -m pytest @args
+exit $LASTEXITCODE

@@ -1,0 +1,1 @@
+"""Audio processing: decode, analyse, edit, master, encode, peaks. No Qt."""

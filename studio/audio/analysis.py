@@ -1,0 +1,118 @@
+"""Decode a file once, block by block, and measure what the library records about it.
+
+One streaming pass gives: frame count (checked against the header), integrated loudness,
+sample and true peak, and the waveform peak pyramid. Decoding errors become typed errors
+naming the file. Runs on any thread; checks `cancel` between blocks.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from studio.audio import formats
+from studio.audio import true_peak as tp
+from studio.audio.loudness import LoudnessMeter
+from studio.audio.peaks import PeakBuilder, PeakPyramid
+from studio.errors import AudioTooLarge, Cancelled, CorruptAudio, EmptyAudio, TruncatedAudio
+
+BLOCK_FRAMES = 1 << 20
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class AudioAnalysis:
+    container: formats.Container
+    format: str
+    subtype: str
+    sample_rate: int
+    channels: int
+    frames: int
+    loudness_lufs: float | None
+    sample_peak_dbfs: float
+    true_peak_dbtp: float
+    peaks: PeakPyramid
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / self.sample_rate
+
+
+def open_audio(path: Path) -> sf.SoundFile:
+    try:
+        return sf.SoundFile(path)
+    except (sf.LibsndfileError, RuntimeError) as exc:
+        raise CorruptAudio(path, f"cannot be decoded ({exc})") from exc
+
+
+def analyse(
+    path: Path,
+    inspection: formats.Inspection,
+    max_seconds: float,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> AudioAnalysis:
+    with open_audio(path) as handle:
+        sr, channels, announced = handle.samplerate, handle.channels, handle.frames
+        if announced > max_seconds * sr:
+            raise AudioTooLarge(
+                path, f"{announced / sr / 3600:.1f} h long, more than the {max_seconds / 3600:g} h import limit"
+            )
+        meter = LoudnessMeter(sr, channels)
+        builder = PeakBuilder()
+        sample_peak = 0.0
+        true_peak = 0.0
+        decoded = 0
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            try:
+                block = handle.read(BLOCK_FRAMES, dtype="float32", always_2d=True)
+            except (sf.LibsndfileError, RuntimeError) as exc:
+                raise CorruptAudio(path, f"decoding failed after {decoded / sr:.1f} s ({exc})") from exc
+            if len(block) == 0:
+                break
+            if not np.isfinite(block).all():
+                raise CorruptAudio(path, f"non-finite samples near {decoded / sr:.1f} s")
+            decoded += len(block)
+            meter.feed(block)
+            builder.feed(block)
+            sample_peak = max(sample_peak, float(np.abs(block).max()))
+            for ch in range(channels):
+                true_peak = max(true_peak, tp.true_peak(np.ascontiguousarray(block[:, ch])))
+            if progress is not None:
+                progress(decoded, max(announced, decoded))
+        if decoded == 0:
+            raise EmptyAudio(path, "no audio frames")
+        if inspection.container is formats.Container.FLAC:
+            expected = formats.expected_flac_frames(path)
+            if expected is not None and decoded < expected:
+                raise TruncatedAudio(path, f"FLAC header announces {expected} frames, {decoded} decoded")
+        return AudioAnalysis(
+            container=inspection.container,
+            format=handle.format,
+            subtype=handle.subtype,
+            sample_rate=sr,
+            channels=channels,
+            frames=decoded,
+            loudness_lufs=meter.loudness(),
+            sample_peak_dbfs=tp.to_db(sample_peak),
+            true_peak_dbtp=tp.to_db(true_peak),
+            peaks=builder.finish(),
+        )
+
+
+def read_all(path: Path) -> tuple[np.ndarray, int]:
+    """The whole file as float32 (frames, channels) and its sample rate."""
+    with open_audio(path) as handle:
+        try:
+            data = handle.read(dtype="float32", always_2d=True)
+        except (sf.LibsndfileError, RuntimeError) as exc:
+            raise CorruptAudio(path, f"cannot be decoded ({exc})") from exc
+        return data, handle.samplerate

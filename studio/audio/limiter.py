@@ -1,0 +1,150 @@
+"""Look-ahead true-peak limiter, vectorised at block resolution.
+
+The signal is cut into 5 ms blocks. Each block needs a gain reduction R (dB) so that
+its true peak stays under the ceiling. Gain nodes sit on block boundaries; node k is the
+larger of the reductions of the blocks on either side, so a linear ramp between nodes
+never reduces less than a block needs (this is the look-ahead: the ramp starts one block
+before the peak). Release is a constant dB/s slope done with a cumulative maximum.
+
+Speed comes from two facts. True peak is linear in gain, so block peaks of the input are
+measured once (`BlockPeaks`, lazily, only where they could matter) and reused for every
+gain the loudness search tries. And after the gain curve is applied, a block needs its
+true peak measured again only if a bound cannot prove it safe: with the gain varying
+by at most d (relative) across the interpolator's reach, a block's output peak is at
+most gmax * (TP_in + d * BOUND * peak_in). Pure functions and a per-signal cache owned
+by the caller's thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from studio.audio import true_peak as tp
+
+BLOCK_SECONDS = 0.005
+RELEASE_DB_PER_S = 120.0
+MAX_PASSES = 8
+
+
+class BlockPeaks:
+    """Per-block true peaks of one signal, measured on demand and remembered."""
+
+    def __init__(self, x: np.ndarray, sample_rate: int) -> None:
+        self.x = x
+        self.block = max(8, round(sample_rate * BLOCK_SECONDS))
+        self.sample_peaks = tp.block_max(x, self.block)
+        self.neighbour_peaks = tp._neighbour_max(self.sample_peaks)
+        self._exact = np.full(len(self.sample_peaks), np.nan, dtype=np.float32)
+
+    def __len__(self) -> int:
+        return len(self.sample_peaks)
+
+    def upper_bounds(self) -> np.ndarray:
+        """A true-peak bound for every block: exact where measured, else BOUND x nearby peak."""
+        return np.where(np.isnan(self._exact), self.neighbour_peaks * tp.BOUND, self._exact)
+
+    def exact(self, which: np.ndarray) -> np.ndarray:
+        missing = which[np.isnan(self._exact[which])]
+        if len(missing):
+            self._exact[missing] = tp.oversampled_block_peaks(self.x, self.block, missing)
+        return self._exact[which]
+
+
+@dataclass(frozen=True)
+class LimiterResult:
+    audio: np.ndarray  # limited signal (a new array)
+    touched_blocks: np.ndarray  # indices of blocks whose gain was reduced
+    block: int
+    max_reduction_db: float
+
+
+def _nodes_from_reduction(reduction: np.ndarray, release_per_block: float) -> np.ndarray:
+    nodes = np.zeros(len(reduction) + 1, dtype=np.float64)
+    nodes[:-1] = reduction
+    np.maximum(nodes[1:], reduction, out=nodes[1:])
+    # Release: node[k] = max_j(node[j] - (k - j) * rate) via one cumulative maximum.
+    slope = np.arange(len(nodes), dtype=np.float64) * release_per_block
+    released = np.maximum.accumulate(nodes + slope) - slope
+    return np.maximum(released, 0.0)
+
+
+def _apply(x: np.ndarray, gain: float, nodes: np.ndarray, block: int) -> tuple[np.ndarray, np.ndarray]:
+    out = x * np.float32(gain)
+    active = np.flatnonzero((nodes[:-1] > 0) | (nodes[1:] > 0))
+    if len(active):
+        n_full = len(x) // block
+        frac = (np.arange(block, dtype=np.float32) / block)[None, :]
+        full = active[active < n_full]
+        left = nodes[full][:, None].astype(np.float32)
+        right = nodes[full + 1][:, None].astype(np.float32)
+        curve = np.power(np.float32(10.0), -(left + (right - left) * frac) / np.float32(20.0))
+        rows = out[: n_full * block].reshape(n_full, block)
+        rows[full] *= curve
+        if active[-1] >= n_full:  # short last block
+            tail = out[n_full * block :]
+            r = nodes[n_full] + (nodes[n_full + 1] - nodes[n_full]) * np.arange(len(tail)) / block
+            tail *= np.power(10.0, -r / 20.0).astype(np.float32)
+    return out, active
+
+
+def _safe_by_bound(
+    peaks: BlockPeaks, nodes: np.ndarray, blocks: np.ndarray, gain: float, ceiling: float
+) -> np.ndarray:
+    """True where the bound proves a block's output true peak is under the ceiling."""
+    n = len(peaks)
+    lo = np.clip(blocks - 1, 0, n - 1)
+    hi = np.clip(blocks + 1, 0, n - 1)
+    # Smallest reduction on nodes lo..hi+1 = largest gain over the block and its context.
+    min_red = np.minimum(np.minimum(nodes[lo], nodes[lo + 1]), np.minimum(nodes[hi], nodes[hi + 1]))
+    min_red = np.minimum(min_red, nodes[blocks])
+    steepest = np.maximum.reduce(
+        [np.abs(nodes[j + 1] - nodes[j]) for j in (lo, blocks, hi)]
+    ) / peaks.block  # dB per sample
+    reach = 2 * tp._DELAY // tp.OVERSAMPLE
+    variation = 10.0 ** (steepest * reach / 20.0) - 1.0
+    gmax = gain * 10.0 ** (-min_red / 20.0)
+    bound = gmax * (peaks.upper_bounds()[blocks] + variation * tp.BOUND * peaks.neighbour_peaks[blocks])
+    return bound <= ceiling
+
+
+def limit(
+    x: np.ndarray, sample_rate: int, ceiling_dbtp: float, gain_db: float = 0.0,
+    peaks: BlockPeaks | None = None,
+) -> LimiterResult:
+    """Return gain * `x` limited so its 4x-oversampled true peak is at most `ceiling_dbtp`.
+
+    Pass the same `peaks` (a `BlockPeaks` of `x`) when limiting one signal at several gains.
+    """
+    peaks = peaks if peaks is not None else BlockPeaks(x, sample_rate)
+    block = peaks.block
+    gain = 10.0 ** (gain_db / 20.0)
+    ceiling = 10.0 ** (ceiling_dbtp / 20.0)
+    release = RELEASE_DB_PER_S * block / sample_rate
+    reduction = np.zeros(len(peaks), dtype=np.float64)
+    candidates = np.flatnonzero(peaks.upper_bounds() * gain > ceiling)
+    if len(candidates):
+        measured = peaks.exact(candidates) * gain
+        over = measured > ceiling
+        reduction[candidates[over]] = 20.0 * np.log10(measured[over] / ceiling)
+    if not reduction.any():
+        return LimiterResult(x * np.float32(gain), np.zeros(0, dtype=np.int64), block, 0.0)
+    to_check = None
+    for _ in range(MAX_PASSES):
+        nodes = _nodes_from_reduction(reduction, release)
+        out, active = _apply(x, gain, nodes, block)
+        if to_check is None:
+            to_check = np.unique(np.clip(np.concatenate((active - 1, active, active + 1)), 0, len(peaks) - 1))
+        to_check = to_check[~_safe_by_bound(peaks, nodes, to_check, gain, ceiling)]
+        measured = tp.oversampled_block_peaks(out, block, to_check)
+        still = measured > ceiling
+        if not still.any():
+            break
+        # Interpolation mixes samples with different gains: add what is still missing
+        # and look again near those blocks only.
+        changed = to_check[still]
+        reduction[changed] += 20.0 * np.log10(measured[still] / ceiling) + 0.01
+        near = np.concatenate([changed + d for d in range(-3, 4)])
+        to_check = np.unique(np.clip(near, 0, len(peaks) - 1))
+    return LimiterResult(out, active, block, float(nodes.max()))

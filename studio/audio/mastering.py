@@ -1,0 +1,195 @@
+"""Broadcast mastering: mono 48 kHz, speech high-pass, loudness normalisation, true-peak
+limiting, encoding, and a check of the encoded result.
+
+`prepare()` turns edited source audio into the mono signal to master; `master()`
+normalises it to the target loudness and limits its true peak, iterating until the
+loudness after limiting is on target (the limiter lowers loudness a little).
+Loudness after limiting is updated incrementally: K-weighting is linear, so only the
+limited regions are filtered again. `render_to_file()` encodes and, for lossy codecs,
+decodes the result and re-masters with a lower ceiling if the codec pushed the true
+peak over the target. Pure functions; long ones take progress and cancel.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import scipy.signal as ss
+import soxr
+
+from studio.audio import true_peak as tp
+from studio.audio.encode import decode_mono, encode
+from studio.audio.limiter import BlockPeaks, limit
+from studio.audio.loudness import MeasuredMono, gated_loudness, k_weighting_sos, measure_mono
+from studio.audio.settings import OutputFormat, RenderSettings
+from studio.errors import Cancelled, SilentAudio
+
+Progress = Callable[[int, int], None]
+
+#: Internal safety margin under the requested true peak (meters interpolate differently).
+CEILING_MARGIN_DB = 0.3
+#: Extra first-try margin for lossy codecs, whose decoded peaks overshoot the input.
+LOSSY_MARGIN_DB = {OutputFormat.OPUS: 0.7, OutputFormat.MP3: 0.5, OutputFormat.WAV: 0.0}
+#: How far the decoded loudness of a lossy file may drift before it is mastered again.
+LOSSY_LOUDNESS_TOLERANCE_LU = 0.2
+#: Loudness normalisation stops when this close to the target.
+LOUDNESS_TOLERANCE_LU = 0.05
+#: The most gain the limiter may be asked to absorb above plain normalisation.
+MAX_EXTRA_GAIN_DB = 12.0
+_K_TAIL_S = 0.2  # K-weighting impulse response is negligible after this
+
+
+@dataclass(frozen=True)
+class Mastered:
+    audio: np.ndarray
+    sample_rate: int
+    loudness_lufs: float
+    true_peak_dbtp: float
+    gain_db: float
+    max_reduction_db: float
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.audio) / self.sample_rate
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
+
+
+def prepare(samples: np.ndarray, sample_rate: int, settings: RenderSettings) -> np.ndarray:
+    """Downmix to mono, resample to the broadcast rate, apply the speech high-pass."""
+    mono = samples.mean(axis=1, dtype=np.float32) if samples.ndim == 2 else samples.astype(np.float32)
+    if sample_rate != settings.sample_rate:
+        mono = soxr.resample(mono, sample_rate, settings.sample_rate, quality="HQ").astype(np.float32)
+    if settings.highpass_hz:
+        sos = ss.butter(2, settings.highpass_hz, "highpass", fs=settings.sample_rate, output="sos")
+        mono = ss.sosfilt(sos.astype(np.float32), mono).astype(np.float32, copy=False)
+    return np.ascontiguousarray(mono)
+
+
+def _loudness_after_limit(
+    measured: MeasuredMono, x: np.ndarray, gain: float, limited: np.ndarray,
+    touched_blocks: np.ndarray, block: int, sample_rate: int,
+) -> float | None:
+    """Loudness of `limited` (= gain*x except in touched blocks) without refiltering it all."""
+    seg = measured.segment_samples
+    energies = measured.energies * (gain * gain)
+    n_full = len(energies) * seg
+    if len(touched_blocks) == 0 or n_full == 0:
+        return gated_loudness(energies, seg)
+    sos = k_weighting_sos(sample_rate).astype(np.float32)
+    tail = int(_K_TAIL_S * sample_rate)
+    starts = touched_blocks * block
+    # Group touched blocks into runs far enough apart that one run's filter tail has
+    # died away before the next begins: each run then starts from a zero filter state.
+    breaks = np.flatnonzero(np.diff(starts) > tail + 2 * seg + block) + 1
+    for run in np.split(starts, breaks):
+        a = (int(run[0]) // seg) * seg
+        b = min(n_full, -(-(int(run[-1]) + block + tail) // seg) * seg)
+        if a >= b:
+            continue
+        delta = limited[a:b] - np.float32(gain) * x[a:b]
+        weighted = np.float32(gain) * measured.weighted[a:b] + ss.sosfilt(sos, delta).astype(np.float32)
+        w = weighted.reshape(-1, seg)
+        energies[a // seg : b // seg] = np.einsum("ij,ij->i", w, w, dtype=np.float64)
+    return gated_loudness(energies, seg)
+
+
+def master(
+    mono: np.ndarray, settings: RenderSettings, extra_margin_db: float = 0.0,
+    clip_id: int | None = None, cancel: threading.Event | None = None,
+) -> Mastered:
+    sr = settings.sample_rate
+    measured = measure_mono(mono, sr)
+    loudness = measured.loudness
+    if loudness is None:
+        raise SilentAudio(clip_id)
+    ceiling = settings.true_peak_dbtp - CEILING_MARGIN_DB - extra_margin_db
+    linear_gain_db = min(settings.target_lufs - loudness, settings.max_gain_db)
+    # Find the gain whose *limited* result is on target. Limiting only lowers loudness,
+    # so the linear gain is a lower bound; more than MAX_EXTRA_GAIN_DB above it would
+    # squash the audio, so that is the upper bound. Regula falsi inside the bracket.
+    low: tuple[float, float] | None = None  # (gain, loudness) known to be under target
+    high: tuple[float, float] | None = None  # known to be over target
+    upper = min(linear_gain_db + MAX_EXTRA_GAIN_DB, settings.max_gain_db)
+    gain_db = linear_gain_db
+    block_peaks = BlockPeaks(mono, sr)  # measured once, reused at every gain tried
+    for _ in range(10):
+        _check(cancel)
+        gain = np.float32(10.0 ** (gain_db / 20.0))
+        limited = limit(mono, sr, ceiling, gain_db, block_peaks)
+        result_loudness = _loudness_after_limit(
+            measured, mono, float(gain), limited.audio, limited.touched_blocks, limited.block, sr
+        )
+        if result_loudness is None:
+            raise SilentAudio(clip_id)
+        error = settings.target_lufs - result_loudness
+        if abs(error) < LOUDNESS_TOLERANCE_LU:
+            break
+        if error > 0:
+            low = (gain_db, result_loudness)
+            if gain_db >= upper:
+                break  # as loud as it can be made without squashing it
+        else:
+            high = (gain_db, result_loudness)
+        if low is not None and high is not None:
+            (g0, l0), (g1, l1) = low, high
+            gain_db = g0 + (settings.target_lufs - l0) * (g1 - g0) / (l1 - l0)
+        else:
+            gain_db = min(gain_db + error, upper)
+    return Mastered(
+        audio=limited.audio,
+        sample_rate=sr,
+        loudness_lufs=result_loudness,
+        true_peak_dbtp=tp.to_db(tp.true_peak(limited.audio)),
+        gain_db=gain_db,
+        max_reduction_db=limited.max_reduction_db,
+    )
+
+
+def render_to_file(
+    mono: np.ndarray, settings: RenderSettings, target: Path, fmt: OutputFormat,
+    clip_id: int | None = None, progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Mastered:
+    """Master `mono` (already prepared) and encode it to `target`.
+
+    A lossy file is decoded again and measured: if the codec moved its true peak over
+    the ceiling or its loudness off target, it is mastered again with the observed
+    difference taken into account (at most twice more)."""
+    margin = LOSSY_MARGIN_DB[fmt]
+    aim = settings.target_lufs
+    steps = 4
+    for _attempt in range(3):
+        if progress:
+            progress(1, steps)
+        mastered = master(mono, replace(settings, target_lufs=aim), margin, clip_id, cancel)
+        if progress:
+            progress(2, steps)
+        _check(cancel)
+        encode(mastered.audio, mastered.sample_rate, target, fmt, settings.bitrate(fmt), cancel)
+        if progress:
+            progress(3, steps)
+        if not fmt.lossy:
+            break
+        decoded, rate = decode_mono(target)
+        decoded_peak = tp.to_db(tp.true_peak(decoded))
+        decoded_loudness = measure_mono(decoded, rate).loudness or mastered.loudness_lufs
+        mastered = replace(mastered, true_peak_dbtp=decoded_peak, loudness_lufs=decoded_loudness)
+        excess = decoded_peak - (settings.true_peak_dbtp - CEILING_MARGIN_DB / 2)
+        drift = settings.target_lufs - decoded_loudness
+        if excess <= 0 and abs(drift) <= LOSSY_LOUDNESS_TOLERANCE_LU:
+            break
+        if excess > 0:
+            margin += excess + 0.1
+        if abs(drift) > LOSSY_LOUDNESS_TOLERANCE_LU / 2:
+            aim += drift
+    if progress:
+        progress(steps, steps)
+    return mastered

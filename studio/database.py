@@ -1,0 +1,101 @@
+"""The studio's SQLite database: connection settings, versioned migrations, backups.
+
+One file, WAL mode, foreign keys on. The schema version lives in `PRAGMA user_version`.
+Before migrating a database that already holds data, a consistent copy is written beside
+it (`studio.db.bak-v<N>`) with SQLite's online backup API. A connection belongs to the
+thread that opened it; open one per thread (WAL lets readers and one writer coexist).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+from studio.errors import DatabaseTooNew
+
+log = logging.getLogger(__name__)
+
+# Each entry turns schema version i into i+1. Never edit a released entry: append.
+MIGRATIONS: tuple[str, ...] = (
+    # 0 -> 1: clip library, edit history, render cache
+    """
+    CREATE TABLE clips (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        title            TEXT NOT NULL,
+        source_sha256    TEXT NOT NULL,
+        source_name      TEXT NOT NULL,
+        format           TEXT NOT NULL,
+        subtype          TEXT NOT NULL,
+        sample_rate      INTEGER NOT NULL CHECK (sample_rate > 0),
+        channels         INTEGER NOT NULL CHECK (channels > 0),
+        frames           INTEGER NOT NULL CHECK (frames > 0),
+        loudness_lufs    REAL,            -- NULL: no programme loudness (silence)
+        sample_peak_dbfs REAL,
+        true_peak_dbtp   REAL,
+        language         TEXT NOT NULL DEFAULT 'vi',
+        created_at       TEXT NOT NULL,
+        deleted_at       TEXT,
+        edit_version     INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX clips_source ON clips(source_sha256);
+    CREATE TABLE clip_edits (
+        clip_id    INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+        version    INTEGER NOT NULL CHECK (version > 0),
+        edits_json TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (clip_id, version)
+    );
+    CREATE TABLE renders (
+        cache_key      TEXT PRIMARY KEY,
+        output_sha256  TEXT NOT NULL,
+        container      TEXT NOT NULL,
+        loudness_lufs  REAL,
+        true_peak_dbtp REAL,
+        duration_s     REAL NOT NULL,
+        created_at     TEXT NOT NULL
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating or migrating as needed) the database at `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=30000")
+    migrate(conn, path)
+    return conn
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    target = path.with_name(f"{path.name}.bak-v{version}")
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    log.info("backed up database schema v%d to %s", version, target)
+    return target
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise DatabaseTooNew(path, current, SCHEMA_VERSION)
+    if current == SCHEMA_VERSION:
+        return
+    if current > 0:
+        _backup(conn, path, current)
+    for version in range(current, SCHEMA_VERSION):
+        log.info("migrating database %s from v%d to v%d", path, version, version + 1)
+        # executescript commits implicitly, so wrap the step and the version bump together.
+        conn.executescript(
+            f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}\nPRAGMA user_version={version + 1};\nCOMMIT;"
+        )

@@ -1,0 +1,158 @@
+"""Typed errors raised by the studio core.
+
+Each error carries data (paths, ids, reasons as enums or short technical strings), never
+user-interface text: `ui/` maps the type to a Vietnamese message, and the CLI prints
+`describe()`, a one-line technical English summary. Thread-safe: plain values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class StudioError(Exception):
+    """Base of every error a user can cause or fix (bad input, missing item, full disk)."""
+
+    def describe(self) -> str:
+        return str(self)
+
+
+@dataclass
+class AudioFileError(StudioError):
+    """A file that cannot become a clip; `reason` says why in a few technical words."""
+
+    path: Path
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"{self.path}: {self.kind}: {self.reason}"
+
+    kind = "audio file error"
+
+
+class UnsupportedAudio(AudioFileError):
+    kind = "unsupported audio"
+
+
+class EmptyAudio(AudioFileError):
+    kind = "empty audio"
+
+
+class TruncatedAudio(AudioFileError):
+    kind = "truncated audio"
+
+
+class CorruptAudio(AudioFileError):
+    kind = "corrupt audio"
+
+
+class MislabeledAudio(AudioFileError):
+    kind = "mislabeled audio"
+
+
+class AudioTooLarge(AudioFileError):
+    kind = "audio too large"
+
+
+@dataclass
+class ClipNotFound(StudioError):
+    clip_id: int
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"no clip with id {self.clip_id}"
+
+
+@dataclass
+class InvalidEdit(StudioError):
+    """An edit list that does not fit its clip (times outside it, in after out, …)."""
+
+    clip_id: int | None
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        who = f"clip {self.clip_id}: " if self.clip_id is not None else ""
+        return f"{who}invalid edit: {self.reason}"
+
+
+@dataclass
+class NothingToUndo(StudioError):
+    clip_id: int
+    direction: str  # "undo" or "redo"
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"clip {self.clip_id}: nothing to {self.direction}"
+
+
+@dataclass
+class UnsupportedOutput(StudioError):
+    path: Path
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"{self.path}: output format not supported (use .opus, .mp3 or .wav)"
+
+
+@dataclass
+class SilentAudio(StudioError):
+    """Audio with no measurable programme loudness cannot be normalised."""
+
+    clip_id: int | None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        who = f"clip {self.clip_id}" if self.clip_id is not None else "audio"
+        return f"{who} is silent after editing: nothing to normalise"
+
+
+@dataclass
+class StorageError(StudioError):
+    """Writing to disk failed (disk full, permission, read-only medium)."""
+
+    path: Path
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"{self.path}: cannot write: {self.reason}"
+
+
+@dataclass
+class DatabaseTooNew(StudioError):
+    path: Path
+    found: int
+    supported: int
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return (
+            f"{self.path}: database schema version {self.found} is newer than this "
+            f"program supports ({self.supported}); update the studio"
+        )
+
+
+class Cancelled(StudioError):
+    """A long job stopped because its cancel flag was set."""
+
+    def describe(self) -> str:
+        return "cancelled"

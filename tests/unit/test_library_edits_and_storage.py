@@ -1,0 +1,93 @@
+import errno
+import os
+import sqlite3
+
+import pytest
+
+from studio import database
+from studio.audio.edits import EditList
+from studio.durable import atomic_write_bytes
+from studio.errors import ClipNotFound, DatabaseTooNew, InvalidEdit, NothingToUndo, StorageError
+
+
+def test_edit_history_undo_redo_and_branching(library, speech_wav):
+    clip = library.import_file(speech_wav).clip
+    assert library.edits(clip.id).is_identity()
+    v1 = EditList(trim_in=1.0)
+    v2 = EditList(trim_in=1.0, gain_db=-3.0)
+    assert library.set_edits(clip.id, v1) == 1
+    assert library.set_edits(clip.id, v2) == 2
+    assert library.undo(clip.id) == v1
+    assert library.undo(clip.id) == EditList()
+    with pytest.raises(NothingToUndo):
+        library.undo(clip.id)
+    assert library.redo(clip.id) == v1
+    branch = EditList(fade_in=0.5)
+    library.set_edits(clip.id, branch)  # a new edit after undo drops the redo branch
+    with pytest.raises(NothingToUndo):
+        library.redo(clip.id)
+    assert library.edits(clip.id) == branch
+
+
+def test_edits_are_checked_against_the_clip(library, speech_wav):
+    clip = library.import_file(speech_wav).clip
+    with pytest.raises(InvalidEdit):
+        library.set_edits(clip.id, EditList(trim_out=clip.duration_s + 5))
+    assert library.get(clip.id).edit_version == 0
+
+
+def test_rename_trash_and_restore(library, speech_wav):
+    clip = library.import_file(speech_wav).clip
+    library.rename(clip.id, "Thông báo tiêm chủng")
+    assert [c.title for c in library.clips(search="tiêm")] == ["Thông báo tiêm chủng"]
+    library.delete(clip.id)
+    assert library.clips() == [] and [c.id for c in library.clips(trash=True)] == [clip.id]
+    with pytest.raises(ClipNotFound):
+        library.get(clip.id)
+    assert library.source_path(library.get(clip.id, include_deleted=True)).exists()  # kept until emptied
+    library.restore(clip.id)
+    assert [c.id for c in library.clips()] == [clip.id]
+
+
+def test_database_settings_and_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "studio.db"
+    conn = database.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == database.SCHEMA_VERSION
+    conn.execute(f"PRAGMA user_version={database.SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(DatabaseTooNew):
+        database.connect(path)
+
+
+def test_migration_backs_up_the_old_database_first(tmp_path, monkeypatch):
+    path = tmp_path / "studio.db"
+    conn = database.connect(path)
+    conn.execute(
+        "INSERT INTO clips (title, source_sha256, source_name, format, subtype, sample_rate, channels,"
+        " frames, created_at) VALUES ('x', 'ab', 'x.wav', 'wav', 'PCM_16', 48000, 1, 10, 'now')"
+    )
+    conn.close()
+    monkeypatch.setattr(database, "MIGRATIONS", database.MIGRATIONS + ("ALTER TABLE clips ADD COLUMN note TEXT;",))
+    monkeypatch.setattr(database, "SCHEMA_VERSION", len(database.MIGRATIONS))
+    conn = database.connect(path)
+    assert conn.execute("SELECT note FROM clips").fetchone()[0] is None
+    backup = sqlite3.connect(tmp_path / f"studio.db.bak-v{database.SCHEMA_VERSION - 1}")
+    assert backup.execute("SELECT title FROM clips").fetchone()[0] == "x"
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == database.SCHEMA_VERSION - 1
+
+
+def test_failed_write_keeps_the_old_file_and_no_temp(tmp_path, monkeypatch):
+    target = tmp_path / "state.json"
+    atomic_write_bytes(target, b"old")
+
+    def full_disk(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(StorageError) as info:
+        atomic_write_bytes(target, b"new")
+    assert info.value.reason == "disk full"
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
