@@ -64,12 +64,14 @@ def encode(
 
 
 def decode_mono(path: Path) -> tuple[np.ndarray, int]:
-    """Decode an output file back to mono float32 (used to verify lossy true peak)."""
+    """Decode a mono output file back to float32 (used to verify lossy true peak/loudness)."""
     with av.open(str(path)) as container:
         stream = container.streams.audio[0]
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=stream.rate)
-        parts = []
-        for frame in container.decode(stream):
-            for out in resampler.resample(frame):
-                parts.append(out.to_ndarray().reshape(-1))
-        return (np.concatenate(parts) if parts else np.zeros(0, np.float32)), stream.rate
+        parts = [frame.to_ndarray()[0] for frame in container.decode(stream)]
+        rate = stream.rate
+    if not parts:
+        return np.zeros(0, np.float32), rate
+    audio = np.concatenate(parts)
+    if audio.dtype != np.float32:  # integer sample formats from other decoders
+        audio = audio.astype(np.float32) / np.float32(np.iinfo(audio.dtype).max + 1)
+    return audio, rate

@@ -1,0 +1,1 @@
+"""Speed and correctness figures, measured against ffmpeg in the same run."""
