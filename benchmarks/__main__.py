@@ -11,10 +11,7 @@
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from benchmarks.reference import ebur128, ffmpeg_two_pass
 from studio.audio import synthetic
 from studio.audio.analysis import BLOCK_FRAMES
 from studio.audio.peaks import PeakBuilder
@@ -33,37 +31,6 @@ from studio.paths import StudioPaths
 from studio.rendering import Renderer
 
 SR = 48000
-
-
-def ffmpeg_two_pass(ffmpeg: str, source: Path, out: Path) -> float:
-    start = time.perf_counter()
-    first = subprocess.run(
-        [ffmpeg, "-hide_banner", "-nostats", "-i", str(source), "-af",
-         "loudnorm=I=-16:TP=-1:LRA=11:print_format=json", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
-    ).stderr
-    m = json.loads(first[first.rindex("{") : first.rindex("}") + 1])
-    af = (
-        f"loudnorm=I=-16:TP=-1:LRA=11:measured_I={m['input_i']}:measured_TP={m['input_tp']}:"
-        f"measured_LRA={m['input_lra']}:measured_thresh={m['input_thresh']}:offset={m['target_offset']}:linear=true"
-    )
-    subprocess.run(
-        [ffmpeg, "-hide_banner", "-nostats", "-y", "-i", str(source), "-af", af, "-ar", "48000", "-ac", "1",
-         "-c:a", "libopus", "-b:a", "32k", str(out)],
-        capture_output=True, check=True,
-    )
-    return time.perf_counter() - start
-
-
-def ebur128(ffmpeg: str, path: Path) -> tuple[float, float]:
-    err = subprocess.run(
-        [ffmpeg, "-nostats", "-hide_banner", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
-    ).stderr
-    summary = err[err.rindex("Summary:") :]
-    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
-    peak = float(re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
-    return integrated, peak
 
 
 def section(title: str) -> None:

@@ -6,7 +6,6 @@ true-peak (the same check the issue asks of the product).
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from benchmarks import reference
 from studio.audio import synthetic
 from tests.conftest import require_tool, write_audio
 
@@ -30,15 +30,7 @@ def run(data_dir: Path, *args: str, expect: int = 0) -> subprocess.CompletedProc
 
 
 def ebur128(path: Path) -> tuple[float, float]:
-    ffmpeg = require_tool("ffmpeg")
-    out = subprocess.run(
-        [ffmpeg, "-nostats", "-hide_banner", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
-    ).stderr
-    summary = out[out.rindex("Summary:") :]
-    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
-    peak = float(re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
-    return integrated, peak
+    return reference.ebur128(require_tool("ffmpeg"), path)
 
 
 def test_import_edit_render_round_trip(tmp_path, data_dir):
