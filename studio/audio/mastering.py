@@ -22,9 +22,9 @@ import scipy.signal as ss
 import soxr
 
 from studio.audio import true_peak as tp
-from studio.audio.encode import decode_mono, encode
+from studio.audio.encode import encode
 from studio.audio.limiter import BlockPeaks, limit
-from studio.audio.loudness import MeasuredMono, gated_loudness, k_weighting_sos, measure_mono
+from studio.audio.loudness import LoudnessMeter, MeasuredMono, gated_loudness, k_weighting_sos, measure_mono
 from studio.audio.settings import OutputFormat, RenderSettings
 from studio.errors import Cancelled, SilentAudio
 
@@ -108,7 +108,11 @@ def _loudness_after_limit(
 def master(
     mono: np.ndarray, settings: RenderSettings, extra_margin_db: float = 0.0,
     clip_id: int | None = None, cancel: threading.Event | None = None,
+    measure_peak: bool = True,
 ) -> Mastered:
+    """Normalise and limit `mono`. With measure_peak=False the reported true peak is the
+    limiter's ceiling (a guaranteed bound), saving a full scan when the caller measures
+    the encoded result anyway."""
     sr = settings.sample_rate
     measured = measure_mono(mono, sr)
     loudness = measured.loudness
@@ -125,10 +129,11 @@ def master(
     gain_db = linear_gain_db
     last_side = ""
     block_peaks = BlockPeaks(mono, sr)  # measured once, reused at every gain tried
+    buffer = np.empty_like(mono)  # every try writes here; the last one is the result
     for _ in range(10):
         _check(cancel)
         gain = np.float32(10.0 ** (gain_db / 20.0))
-        limited = limit(mono, sr, ceiling, gain_db, block_peaks)
+        limited = limit(mono, sr, ceiling, gain_db, block_peaks, out=buffer)
         result_loudness = _loudness_after_limit(
             measured, mono, float(gain), limited.audio, limited.touched_blocks, limited.block, sr
         )
@@ -139,29 +144,51 @@ def master(
             break
         # Illinois variant: when the same side moves twice, halve the other side's error
         # so the bracket keeps shrinking from both ends.
+        previous = low if error > 0 else high
         if error > 0:
-            if low is not None and last_side == "low" and high is not None:
+            if last_side == "low" and high is not None:
                 high = (high[0], settings.target_lufs + (high[1] - settings.target_lufs) / 2)
             low, last_side = (gain_db, result_loudness), "low"
             if gain_db >= upper:
                 break  # as loud as it can be made without squashing it
         else:
-            if high is not None and last_side == "high" and low is not None:
+            if last_side == "high" and low is not None:
                 low = (low[0], settings.target_lufs + (low[1] - settings.target_lufs) / 2)
             high, last_side = (gain_db, result_loudness), "high"
         if low is not None and high is not None:
             (g0, l0), (g1, l1) = low, high
             gain_db = g0 + (settings.target_lufs - l0) * (g1 - g0) / (l1 - l0)
         else:
-            gain_db = min(gain_db + error, upper)
+            # Not bracketed yet: extrapolate along the measured slope (limiting makes
+            # loudness rise slower than gain), clamped so one step cannot run away.
+            slope = 1.0
+            if previous is not None and previous[0] != gain_db:
+                slope = min(max((result_loudness - previous[1]) / (gain_db - previous[0]), 0.1), 1.0)
+            gain_db = min(gain_db + error / slope, upper)
     return Mastered(
         audio=limited.audio,
         sample_rate=sr,
         loudness_lufs=result_loudness,
-        true_peak_dbtp=tp.to_db(tp.true_peak(limited.audio)),
+        true_peak_dbtp=tp.to_db(tp.true_peak(limited.audio)) if measure_peak else ceiling,
         gain_db=gain_db,
         max_reduction_db=limited.max_reduction_db,
     )
+
+
+class _DecodedCheck:
+    """Loudness and true peak of decoded audio fed in order (one thread)."""
+
+    def __init__(self, sample_rate: int) -> None:
+        self.meter = LoudnessMeter(sample_rate, 1)
+        self.peak = 0.0
+        self._context = np.zeros(0, dtype=np.float32)
+
+    def feed(self, chunk: np.ndarray) -> None:
+        self.meter.feed(chunk)
+        # Keep a little of the previous chunk so peaks across the seam are interpolated.
+        joined = np.concatenate((self._context, chunk))
+        self.peak = max(self.peak, tp.true_peak(joined))
+        self._context = joined[-2 * tp.CONTEXT :]
 
 
 def render_to_file(
@@ -171,27 +198,32 @@ def render_to_file(
 ) -> Mastered:
     """Master `mono` (already prepared) and encode it to `target`.
 
-    A lossy file is decoded again and measured: if the codec moved its true peak over
-    the ceiling or its loudness off target, it is mastered again with the observed
-    difference taken into account (at most twice more)."""
+    A lossy file is decoded as it is encoded and measured: if the codec moved its true
+    peak over the ceiling or its loudness off target, it is mastered again with the
+    observed difference taken into account (at most twice more)."""
     margin = LOSSY_MARGIN_DB[fmt]
     aim = settings.target_lufs
     steps = 4
     for _attempt in range(3):
         if progress:
             progress(1, steps)
-        mastered = master(mono, replace(settings, target_lufs=aim), margin, clip_id, cancel)
+        mastered = master(
+            mono, replace(settings, target_lufs=aim), margin, clip_id, cancel, measure_peak=not fmt.lossy
+        )
         if progress:
             progress(2, steps)
         _check(cancel)
-        encode(mastered.audio, mastered.sample_rate, target, fmt, settings.bitrate(fmt), cancel)
+        check = _DecodedCheck(mastered.sample_rate) if fmt.lossy else None
+        encode(
+            mastered.audio, mastered.sample_rate, target, fmt, settings.bitrate(fmt), cancel,
+            on_decoded=check.feed if check else None,
+        )
         if progress:
             progress(3, steps)
-        if not fmt.lossy:
+        if check is None:
             break
-        decoded, rate = decode_mono(target)
-        decoded_peak = tp.to_db(tp.true_peak(decoded))
-        decoded_loudness = measure_mono(decoded, rate).loudness or mastered.loudness_lufs
+        decoded_peak = tp.to_db(check.peak)
+        decoded_loudness = check.meter.loudness() or mastered.loudness_lufs
         mastered = replace(mastered, true_peak_dbtp=decoded_peak, loudness_lufs=decoded_loudness)
         excess = decoded_peak - (settings.true_peak_dbtp - CEILING_MARGIN_DB / 2)
         drift = settings.target_lufs - decoded_loudness

@@ -47,11 +47,22 @@ def _neighbour_max(values: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Blocks oversampled per batch: keeps temporaries in cache (a single pass over an hour
+#: of speech would allocate gigabytes and run several times slower).
+BATCH_SAMPLES = 1 << 18
+
+
 def oversampled_block_peaks(x: np.ndarray, block: int, which: np.ndarray) -> np.ndarray:
     """True peak (linear) of each block index in `which`, from 4x oversampling with context."""
     which = np.asarray(which, dtype=np.int64)
-    if len(which) == 0:
-        return np.zeros(0, dtype=np.float32)
+    out = np.empty(len(which), dtype=np.float32)
+    batch = max(1, BATCH_SAMPLES // block)
+    for start in range(0, len(which), batch):
+        out[start : start + batch] = _oversampled_batch(x, block, which[start : start + batch])
+    return out
+
+
+def _oversampled_batch(x: np.ndarray, block: int, which: np.ndarray) -> np.ndarray:
     width = block + 2 * CONTEXT
     index = (which * block - CONTEXT)[:, None] + np.arange(width)[None, :]
     outside = (index < 0) | (index >= len(x))
@@ -67,7 +78,7 @@ def oversampled_block_peaks(x: np.ndarray, block: int, which: np.ndarray) -> np.
         branch = np.convolve(flat, H[phase::OVERSAMPLE])[reach : reach + len(flat)]
         branch = branch.reshape(rows.shape)[:, centre]
         np.maximum(best, np.abs(branch).max(axis=1), out=best)
-    return best.astype(np.float32)
+    return best
 
 
 def block_true_peaks(x: np.ndarray, block: int, floor: float) -> np.ndarray:
