@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.signal as ss
 
+from studio.audio import parallel
+
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
 
@@ -85,7 +87,7 @@ class MeasuredMono:
 
 def measure_mono(x: np.ndarray, sample_rate: int) -> MeasuredMono:
     sos = k_weighting_sos(sample_rate).astype(np.float32)
-    weighted = ss.sosfilt(sos, x).astype(np.float32, copy=False)
+    weighted = parallel.sosfilt(sos, x, preroll=sample_rate // 2)
     seg = segment_length(sample_rate)
     return MeasuredMono(weighted, segment_energies(weighted, seg), seg)
 

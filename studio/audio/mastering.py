@@ -21,6 +21,7 @@ import numpy as np
 import scipy.signal as ss
 import soxr
 
+from studio.audio import parallel
 from studio.audio import true_peak as tp
 from studio.audio.encode import encode
 from studio.audio.limiter import BlockPeaks, limit
@@ -73,7 +74,7 @@ def prepare(samples: np.ndarray, sample_rate: int, settings: RenderSettings) -> 
         mono = soxr.resample(mono, sample_rate, settings.sample_rate, quality="HQ").astype(np.float32)
     if settings.highpass_hz:
         sos = ss.butter(2, settings.highpass_hz, "highpass", fs=settings.sample_rate, output="sos")
-        mono = ss.sosfilt(sos.astype(np.float32), mono).astype(np.float32, copy=False)
+        mono = parallel.sosfilt(sos.astype(np.float32), mono, preroll=settings.sample_rate // 2)
     return np.ascontiguousarray(mono)
 
 

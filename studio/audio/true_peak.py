@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.signal as ss
 
+from studio.audio import parallel
+
 OVERSAMPLE = 4
 TAPS = 97
 _DELAY = (TAPS - 1) // 2  # 48 = 12 input samples x 4
@@ -55,11 +57,13 @@ BATCH_SAMPLES = 1 << 18
 def oversampled_block_peaks(x: np.ndarray, block: int, which: np.ndarray) -> np.ndarray:
     """True peak (linear) of each block index in `which`, from 4x oversampling with context."""
     which = np.asarray(which, dtype=np.int64)
-    out = np.empty(len(which), dtype=np.float32)
+    if len(which) == 0:
+        return np.zeros(0, dtype=np.float32)
     batch = max(1, BATCH_SAMPLES // block)
-    for start in range(0, len(which), batch):
-        out[start : start + batch] = _oversampled_batch(x, block, which[start : start + batch])
-    return out
+    if len(which) <= batch:
+        return _oversampled_batch(x, block, which)
+    batches = [which[start : start + batch] for start in range(0, len(which), batch)]
+    return np.concatenate(parallel.map_in_parallel(lambda w: _oversampled_batch(x, block, w), batches))
 
 
 def _oversampled_batch(x: np.ndarray, block: int, which: np.ndarray) -> np.ndarray:
