@@ -22,8 +22,7 @@ import soundfile as sf
 
 from benchmarks.reference import ebur128, ffmpeg_two_pass
 from studio.audio import synthetic
-from studio.audio.analysis import BLOCK_FRAMES
-from studio.audio.peaks import PeakBuilder
+from studio.audio.peaks import build_peaks
 from studio.audio.settings import OutputFormat
 from studio.database import connect
 from studio.library import ClipLibrary
@@ -92,11 +91,7 @@ def main() -> int:
                 handle.write(speech)
         del speech
         start = time.perf_counter()
-        builder = PeakBuilder()
-        with sf.SoundFile(long_path) as handle:
-            for block in handle.blocks(blocksize=BLOCK_FRAMES, dtype="float32"):
-                builder.feed(block)
-        pyramid = builder.finish()
+        pyramid = build_peaks(long_path)
         t_pyr = time.perf_counter() - start
         print(f"{pyramid.frames / SR / 60:.0f} min: {t_pyr:.2f} s (decode + build, target < 2 s), "
               f"{len(pyramid.levels)} levels, {sum(level.nbytes for level in pyramid.levels) / 1e6:.1f} MB")

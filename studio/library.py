@@ -131,15 +131,12 @@ class ClipLibrary:
         return self.paths.peaks_dir / f"{sha256}.peaks"
 
     def peaks(self, clip_id: int) -> "PeakPyramid":
-        from studio.audio import analysis, formats
-        from studio.audio.peaks import PeakPyramid
+        from studio.audio.peaks import PeakPyramid, build_peaks
 
         clip = self.get(clip_id)
         path = self.peaks_path(clip.source_sha256)
         if not path.exists():  # cache lost: rebuild from the original
-            source = self.store.path_for(clip.source_sha256)
-            inspection = formats.Inspection(formats.Container(clip.format), source.stat().st_size)
-            analysis.analyse(source, inspection, float("inf")).peaks.save(path)
+            build_peaks(self.store.path_for(clip.source_sha256)).save(path)
         return PeakPyramid.load(path)
 
     def source_path(self, clip: Clip) -> Path:

@@ -30,15 +30,19 @@ class PeakBuilder:
         self._pending_max = np.zeros(0, dtype=np.float32)
         self._mins: list[np.ndarray] = []
         self._maxs: list[np.ndarray] = []
+        self._integer = False
         self.frames = 0
 
     def feed(self, block: np.ndarray) -> None:
-        """Add frames (n,) or (n, channels)."""
+        """Add frames (n,) or (n, channels): float in [-1, 1], or int16 PCM as read from a
+        16-bit file (3x faster to read and reduce than converting it to float)."""
+        self._integer = block.dtype == np.int16
         lo = block.min(axis=1) if block.ndim == 2 else block
         hi = block.max(axis=1) if block.ndim == 2 else block
         self.frames += len(lo)
-        lo = np.concatenate((self._pending_min, lo))
-        hi = np.concatenate((self._pending_max, hi))
+        if len(self._pending_min):  # (an empty float pending would turn int16 into float)
+            lo = np.concatenate((self._pending_min, lo))
+            hi = np.concatenate((self._pending_max, hi))
         n = len(lo) // self.bucket
         if n:
             self._mins.append(lo[: n * self.bucket].reshape(n, self.bucket).min(axis=1))
@@ -52,7 +56,8 @@ class PeakBuilder:
             maxs.append(self._pending_max.max(keepdims=True))
         lo = np.concatenate(mins) if mins else np.zeros(1, np.float32)
         hi = np.concatenate(maxs) if maxs else np.zeros(1, np.float32)
-        base = np.stack((_to_i16(lo), _to_i16(hi)), axis=1)
+        convert = _clip_i16 if self._integer else _to_i16
+        base = np.stack((convert(lo), convert(hi)), axis=1)
         levels = [base]
         while len(levels[-1]) > MIN_BUCKETS:
             prev = levels[-1]
@@ -61,6 +66,22 @@ class PeakBuilder:
             pairs = prev.reshape(-1, 2, 2)
             levels.append(np.stack((pairs[:, :, 0].min(axis=1), pairs[:, :, 1].max(axis=1)), axis=1))
         return PeakPyramid(self.bucket, self.frames, tuple(levels))
+
+
+def build_peaks(path: Path, block_frames: int = 1 << 20) -> "PeakPyramid":
+    """The pyramid of an audio file, reading 16-bit PCM as integers."""
+    import soundfile as sf
+
+    builder = PeakBuilder()
+    with sf.SoundFile(path) as handle:
+        dtype = "int16" if handle.subtype == "PCM_16" else "float32"
+        for block in handle.blocks(blocksize=block_frames, dtype=dtype):
+            builder.feed(block)
+    return builder.finish()
+
+
+def _clip_i16(values: np.ndarray) -> np.ndarray:
+    return np.maximum(values, -32767).astype(np.int16)
 
 
 def _to_i16(values: np.ndarray) -> np.ndarray:

@@ -33,3 +33,18 @@ def test_stereo_is_folded_into_one_outline():
     builder.feed(np.stack((left, right), axis=1))
     base = builder.finish().levels[0]
     assert base[0, 0] == round(-0.25 * 32767) and base[0, 1] == round(0.5 * 32767)
+
+
+def test_16_bit_files_give_the_same_pyramid_as_floats(tmp_path):
+    import soundfile as sf
+
+    from studio.audio.peaks import build_peaks
+
+    x = synthetic.speech_like(20.0)
+    sf.write(tmp_path / "a.wav", x, 48000, subtype="PCM_16")
+    sf.write(tmp_path / "a.flac", x, 48000, subtype="PCM_24")
+    from_int = build_peaks(tmp_path / "a.wav")
+    from_float = build_peaks(tmp_path / "a.flac")
+    assert from_int.frames == from_float.frames == len(x)
+    for a, b in zip(from_int.levels, from_float.levels):
+        assert np.abs(a.astype(int) - b.astype(int)).max() <= 2
