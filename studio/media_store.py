@@ -73,5 +73,17 @@ class MediaStore:
         fsync_dir(target.parent)
         return sha, True
 
+    def adopt(self, finished: Path) -> tuple[str, bool]:
+        """Move a complete, already-fsynced file on the same disk into the store."""
+        sha = sha256_file(finished)
+        target = self.path_for(sha)
+        if target.is_file():
+            finished.unlink()
+            return sha, False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(finished, target)
+        fsync_dir(target.parent)
+        return sha, True
+
     def remove(self, sha256: str) -> None:
         self.path_for(sha256).unlink(missing_ok=True)

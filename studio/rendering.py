@@ -82,7 +82,7 @@ class Renderer:
         staging = self.store.root / "incoming" / f"render-{os.getpid()}-{key[:16]}.{fmt.value}"
         try:
             mastered = render_to_file(mono, settings, staging, fmt, clip_id, progress, cancel)
-            sha, _ = self.store.put_file(staging)
+            sha, _ = self.store.adopt(staging)
         finally:
             staging.unlink(missing_ok=True)
         self.conn.execute(

@@ -38,7 +38,7 @@ class BlockPeaks:
         self.x = x
         self.block = max(8, round(sample_rate * BLOCK_SECONDS))
         self.sample_peaks = tp.block_max(x, self.block)
-        self.neighbour_peaks = tp._neighbour_max(self.sample_peaks)
+        self.neighbour_peaks = tp.neighbour_max(self.sample_peaks)
         self._exact = np.full(len(self.sample_peaks), np.nan, dtype=np.float32)
 
     def __len__(self) -> int:
@@ -118,8 +118,7 @@ def _safe_by_bound(
     steepest = np.maximum.reduce(
         [np.abs(nodes[j + 1] - nodes[j]) for j in (lo, blocks, hi)]
     ) / peaks.block  # dB per sample
-    reach = 2 * tp._DELAY // tp.OVERSAMPLE
-    variation = 10.0 ** (steepest * reach / 20.0) - 1.0
+    variation = 10.0 ** (steepest * 2 * tp.REACH / 20.0) - 1.0
     bound = gmax * (peaks.upper_bounds()[blocks] + variation * tp.BOUND * peaks.neighbour_peaks[blocks])
     return bound <= ceiling
 

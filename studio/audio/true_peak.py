@@ -18,7 +18,8 @@ from studio.audio import parallel
 OVERSAMPLE = 4
 TAPS = 97
 _DELAY = (TAPS - 1) // 2  # 48 = 12 input samples x 4
-CONTEXT = 16  # input samples of context each side (the filter reaches 12)
+REACH = _DELAY // OVERSAMPLE  # input samples the interpolator reaches on each side (12)
+CONTEXT = 16  # input samples of context taken each side
 
 _H = (ss.firwin(TAPS, 1.0 / OVERSAMPLE, window=("kaiser", 8.0)) * OVERSAMPLE).astype(np.float64)
 _H[_DELAY] = 1.0
@@ -41,7 +42,8 @@ def block_max(x: np.ndarray, block: int) -> np.ndarray:
     return out
 
 
-def _neighbour_max(values: np.ndarray) -> np.ndarray:
+def neighbour_max(values: np.ndarray) -> np.ndarray:
+    """Each block's value or its neighbours', whichever is larger (interpolation reaches across)."""
     out = values.copy()
     if len(values) > 1:
         np.maximum(out[1:], values[:-1], out=out[1:])
@@ -76,10 +78,9 @@ def _oversampled_batch(x: np.ndarray, block: int, which: np.ndarray) -> np.ndarr
     centre = slice(CONTEXT, CONTEXT + block)
     best = np.abs(rows[:, centre]).max(axis=1)
     flat = rows.ravel()
-    reach = _DELAY // OVERSAMPLE
     for phase in range(1, OVERSAMPLE):
-        # Phase p between samples n and n+1: sum_i H[4i+p] * x[n+reach-i] (polyphase branch).
-        branch = np.convolve(flat, H[phase::OVERSAMPLE])[reach : reach + len(flat)]
+        # Phase p between samples n and n+1: sum_i H[4i+p] * x[n+REACH-i] (polyphase branch).
+        branch = np.convolve(flat, H[phase::OVERSAMPLE])[REACH : REACH + len(flat)]
         branch = branch.reshape(rows.shape)[:, centre]
         np.maximum(best, np.abs(branch).max(axis=1), out=best)
     return best
@@ -88,7 +89,7 @@ def _oversampled_batch(x: np.ndarray, block: int, which: np.ndarray) -> np.ndarr
 def block_true_peaks(x: np.ndarray, block: int, floor: float) -> np.ndarray:
     """Per-block true peak; exact wherever it could exceed `floor`, else the sample peak."""
     peaks = block_max(x, block)
-    could_exceed = np.flatnonzero(_neighbour_max(peaks) * BOUND > floor)
+    could_exceed = np.flatnonzero(neighbour_max(peaks) * BOUND > floor)
     if len(could_exceed):
         peaks[could_exceed] = np.maximum(
             peaks[could_exceed], oversampled_block_peaks(x, block, could_exceed)
@@ -101,7 +102,7 @@ def true_peak(x: np.ndarray, block: int = 4096) -> float:
     if len(x) == 0:
         return 0.0
     peaks = block_max(x, block)
-    reach = _neighbour_max(peaks) * BOUND
+    reach = neighbour_max(peaks) * BOUND
     best = float(peaks.max())
     order = np.argsort(reach)[::-1]
     for start in range(0, len(order), 32):
