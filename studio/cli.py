@@ -110,7 +110,11 @@ def _open_library(paths: StudioPaths):
     from studio.library import ClipLibrary
 
     paths.ensure()
-    return ClipLibrary(paths, connect(paths.database))
+    library = ClipLibrary(paths, connect(paths.database))
+    swept = library.store.sweep_incoming()
+    if swept:
+        log.info("removed %d staging files left by an interrupted run", swept)
+    return library
 
 
 def cmd_import(args, paths: StudioPaths) -> int:

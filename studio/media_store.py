@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from pathlib import Path
 from typing import BinaryIO
 
@@ -84,6 +85,21 @@ class MediaStore:
         os.replace(finished, target)
         fsync_dir(target.parent)
         return sha, True
+
+    def sweep_incoming(self, older_than_s: float = 3600.0) -> int:
+        """Delete staging files left by a crashed import or render; returns how many.
+
+        Only old ones: another process may be importing into the same store right now."""
+        staging = self.root / "incoming"
+        if not staging.is_dir():
+            return 0
+        cutoff = time.time() - older_than_s
+        removed = 0
+        for leftover in staging.iterdir():
+            if leftover.is_file() and leftover.stat().st_mtime < cutoff:
+                leftover.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def remove(self, sha256: str) -> None:
         self.path_for(sha256).unlink(missing_ok=True)

@@ -91,3 +91,20 @@ def test_failed_write_keeps_the_old_file_and_no_temp(tmp_path, monkeypatch):
     assert info.value.reason == "disk full"
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+
+
+def test_staging_files_left_by_a_crash_are_swept_but_fresh_ones_kept(tmp_path):
+    import time
+
+    from studio.media_store import MediaStore
+
+    store = MediaStore(tmp_path / "media")
+    staging = tmp_path / "media" / "incoming"
+    staging.mkdir(parents=True)
+    old, fresh = staging / "123-old.part", staging / "456-fresh.part"
+    old.write_bytes(b"half a file")
+    fresh.write_bytes(b"being written now")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    assert store.sweep_incoming() == 1
+    assert not old.exists() and fresh.exists()
