@@ -64,19 +64,10 @@ class MediaStore:
             while block := stream.read(chunk):
                 digest.update(block)
                 out.write(block)
-        sha = digest.hexdigest()
-        target = self.path_for(sha)
-        if target.is_file():
-            tmp.unlink()
-            return sha, False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, target)
-        fsync_dir(target.parent)
-        return sha, True
+        return self._install(tmp, digest.hexdigest())
 
-    def adopt(self, finished: Path) -> tuple[str, bool]:
-        """Move a complete, already-fsynced file on the same disk into the store."""
-        sha = sha256_file(finished)
+    def _install(self, finished: Path, sha: str) -> tuple[str, bool]:
+        """Rename a complete, fsynced file into its place (dropping it if already stored)."""
         target = self.path_for(sha)
         if target.is_file():
             finished.unlink()
@@ -85,6 +76,10 @@ class MediaStore:
         os.replace(finished, target)
         fsync_dir(target.parent)
         return sha, True
+
+    def adopt(self, finished: Path) -> tuple[str, bool]:
+        """Move a complete, already-fsynced file on the same disk into the store."""
+        return self._install(finished, sha256_file(finished))
 
     def sweep_incoming(self, older_than_s: float = 3600.0) -> int:
         """Delete staging files left by a crashed import or render; returns how many.
