@@ -45,15 +45,6 @@ class MediaStore:
         with open(source, "rb") as handle:
             return self._put_stream(handle)
 
-    def put_bytes(self, data: bytes) -> tuple[str, bool]:
-        sha = hashlib.sha256(data).hexdigest()
-        target = self.path_for(sha)
-        if target.is_file():
-            return sha, False
-        with atomic_writer(target) as out:
-            out.write(data)
-        return sha, True
-
     def _put_stream(self, stream: BinaryIO, chunk: int = 1 << 20) -> tuple[str, bool]:
         staging = self.root / "incoming"
         staging.mkdir(parents=True, exist_ok=True)

@@ -39,10 +39,6 @@ class AudioAnalysis:
     true_peak_dbtp: float
     peaks: PeakPyramid
 
-    @property
-    def duration_s(self) -> float:
-        return self.frames / self.sample_rate
-
 
 def open_audio(path: Path) -> sf.SoundFile:
     try:
@@ -90,10 +86,9 @@ def analyse(
                 progress(decoded, max(announced, decoded))
         if decoded == 0:
             raise EmptyAudio(path, "no audio frames")
-        if inspection.container is formats.Container.FLAC:
-            expected = formats.expected_flac_frames(path)
-            if expected is not None and decoded < expected:
-                raise TruncatedAudio(path, f"FLAC header announces {expected} frames, {decoded} decoded")
+        expected = inspection.expected_frames
+        if expected is not None and decoded < expected:
+            raise TruncatedAudio(path, f"header announces {expected} frames, {decoded} decoded")
         return AudioAnalysis(
             container=inspection.container,
             format=handle.format,

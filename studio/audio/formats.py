@@ -60,6 +60,7 @@ _OTHER_MAGIC: tuple[tuple[bytes, str], ...] = (
 class Inspection:
     container: Container
     size_bytes: int
+    expected_frames: int | None = None  # announced by the header, where the format says it
 
 
 def _sniff_ogg(head: bytes) -> Container | None:
@@ -190,9 +191,5 @@ def inspect(path: Path, max_bytes: int) -> Inspection:
     elif container in (Container.OGG_OPUS, Container.OGG_VORBIS):
         _check_ogg_complete(path, size)
     elif container is Container.FLAC:
-        _check_flac_complete(path)
+        return Inspection(container, size, _check_flac_complete(path))
     return Inspection(container, size)
-
-
-def expected_flac_frames(path: Path) -> int | None:
-    return _check_flac_complete(path)

@@ -57,7 +57,7 @@ class BlockPeaks:
 
 @dataclass(frozen=True)
 class LimiterResult:
-    audio: np.ndarray  # limited signal (a new array)
+    audio: np.ndarray  # the limited signal (the `out` buffer when one was given)
     touched_blocks: np.ndarray  # indices of blocks whose gain was reduced
     block: int
     max_reduction_db: float

@@ -25,13 +25,13 @@ R = TypeVar("R")
 MIN_PARALLEL_SAMPLES = 1 << 20
 
 
+def workers() -> int:
+    return min(4, os.cpu_count() or 1)
+
+
 @functools.cache
 def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="dsp")
-
-
-def workers() -> int:
-    return _pool()._max_workers
+    return ThreadPoolExecutor(max_workers=workers(), thread_name_prefix="dsp")
 
 
 def map_in_parallel(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:

@@ -86,17 +86,6 @@ def _oversampled_batch(x: np.ndarray, block: int, which: np.ndarray) -> np.ndarr
     return best
 
 
-def block_true_peaks(x: np.ndarray, block: int, floor: float) -> np.ndarray:
-    """Per-block true peak; exact wherever it could exceed `floor`, else the sample peak."""
-    peaks = block_max(x, block)
-    could_exceed = np.flatnonzero(neighbour_max(peaks) * BOUND > floor)
-    if len(could_exceed):
-        peaks[could_exceed] = np.maximum(
-            peaks[could_exceed], oversampled_block_peaks(x, block, could_exceed)
-        )
-    return peaks
-
-
 def true_peak(x: np.ndarray, block: int = 4096) -> float:
     """True peak of a mono signal (linear). Oversamples only blocks that could hold the max."""
     if len(x) == 0:
