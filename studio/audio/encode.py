@@ -6,10 +6,10 @@ Opus writer on long speech. Opus keeps libopus's 20 ms frames: 60 ms frames are 
 smaller at 32 kbps but overshoot the true peak by up to 2.3 dB on speech transients,
 which no limiter margin reliably absorbs. Every output is written through `atomic_writer`.
 
-Threads: with `on_decoded`, the encoder runs in a worker thread (PyAV releases the GIL
-while coding) and hands each packet through a queue to a decoder in the calling thread,
-which passes decoded audio to `on_decoded`: the check of the encoded result overlaps the
-encoding on a second core. `cancel` is checked between chunks.
+Threads: Opus is coded by up to two encoder threads (PyAV releases the GIL while coding)
+that hand packets, per 10 s chunk, to the calling thread, which muxes them in order and,
+with `on_decoded`, decodes them and passes the audio on: the check of the encoded result
+overlaps the encoding. `cancel` is checked between chunks.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -48,7 +49,7 @@ def _frame_to_float(frame: av.AudioFrame) -> np.ndarray:
 
 def _encode_lossy(
     samples: np.ndarray, sample_rate: int, fmt: OutputFormat, bitrate: int, target: Path,
-    cancel: threading.Event | None, packets: "queue.Queue | None" = None,
+    cancel: threading.Event | None,
 ) -> None:
     container_format, codec, _ = _CODECS[fmt]
     with atomic_writer(target) as handle:
@@ -65,59 +66,177 @@ def _encode_lossy(
                     chunk = np.ascontiguousarray(samples[start : start + CHUNK_FRAMES], dtype=np.float32)
                     frame = av.AudioFrame.from_ndarray(chunk[None, :], format="flt", layout="mono")
                     frame.sample_rate = sample_rate
-                encoded = stream.encode(frame)
-                if packets is not None and encoded:
-                    # One hand-over per chunk, not per 20 ms packet: far less locking.
-                    packets.put((stream.codec_context.extradata, [bytes(p) for p in encoded]))
-                for packet in encoded:
+                for packet in stream.encode(frame):
                     container.mux(packet)
 
 
-def _encode_and_decode(
-    samples: np.ndarray, sample_rate: int, fmt: OutputFormat, bitrate: int, target: Path,
-    cancel: threading.Event | None, on_decoded: Callable[[np.ndarray], None],
-) -> None:
-    packets: queue.Queue = queue.Queue(maxsize=8)
-    failure: list[BaseException] = []
+# Opus on two cores: libopus is the slowest stage of a long render, so a long programme is
+# split at its quietest 20 ms frame near the middle and the halves are coded by two encoders
+# at once. The second encoder starts PREROLL_FRAMES early so its state has settled on the
+# same audio by the seam; its pre-roll packets are dropped. Packet k of an encoder fed from
+# a 960-aligned offset O covers input [O + k*960 - 312, ...), so the halves join on packet
+# boundaries with continuous timestamps.
+OPUS_FRAME = 960
+PREROLL_FRAMES = 48000
+SPLIT_MIN_FRAMES = 48000 * 120
 
-    def work() -> None:
+
+def opus_seam(samples: np.ndarray) -> int | None:
+    """A 20 ms-aligned sample index in the middle fifth where the audio is quietest, or
+    None when the programme is too short to be worth two encoders."""
+    if len(samples) < SPLIT_MIN_FRAMES:
+        return None
+    low = (len(samples) * 2 // 5) // OPUS_FRAME
+    high = (len(samples) * 3 // 5) // OPUS_FRAME
+    frames = samples[low * OPUS_FRAME : high * OPUS_FRAME].reshape(-1, OPUS_FRAME)
+    energy = np.einsum("ij,ij->i", frames, frames)
+    # The seam sits between two frames: take the quietest pair.
+    quiet = int(np.argmin(energy[:-1] + energy[1:])) + 1
+    return (low + quiet) * OPUS_FRAME
+
+
+def _opus_encoder(sample_rate: int, bitrate: int) -> av.CodecContext:
+    context = av.CodecContext.create("libopus", "w")
+    context.sample_rate = sample_rate
+    context.layout = "mono"
+    context.format = "flt"
+    context.bit_rate = bitrate
+    context.time_base = Fraction(1, sample_rate)
+    return context
+
+
+_Packet = tuple[bytes, int, int]  # payload, pts, duration (in samples)
+
+
+def _opus_part(
+    samples: np.ndarray, sample_rate: int, bitrate: int, offset: int, first: int, last: int | None,
+    cancel: threading.Event | None, emit: Callable[[list[_Packet]], None],
+) -> None:
+    """Encode `samples[offset:]` (up to `last` + a little look-ahead) with a fresh encoder
+    and emit, per chunk, the packets whose timestamps lie in [first, last)."""
+    encoder = _opus_encoder(sample_rate, bitrate)
+    stop = len(samples) if last is None else min(len(samples), last + PREROLL_FRAMES // 4)
+    starts: list[int | None] = list(range(offset, stop, CHUNK_FRAMES))
+    starts.append(None)  # flush
+    for start in starts:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        frame = None
+        if start is not None:
+            chunk = np.ascontiguousarray(samples[start : min(start + CHUNK_FRAMES, stop)], dtype=np.float32)
+            frame = av.AudioFrame.from_ndarray(chunk[None, :], format="flt", layout="mono")
+            frame.sample_rate = sample_rate
+            frame.pts = start - offset
+            frame.time_base = encoder.time_base
+        batch = []
+        for packet in encoder.encode(frame):
+            pts = packet.pts + offset
+            if pts + packet.duration <= first or (last is not None and pts + OPUS_FRAME > last):
+                continue
+            batch.append((bytes(packet), pts, packet.duration))
+        if batch:
+            emit(batch)
+
+
+def _encode_opus(
+    samples: np.ndarray, sample_rate: int, bitrate: int, target: Path,
+    cancel: threading.Event | None, on_packets: Callable[[bytes, list[_Packet]], None] | None,
+) -> None:
+    """Encode to Ogg Opus, on two encoder threads when the programme is long; packets are
+    muxed (and handed to `on_packets`) in order by the calling thread."""
+    seam = opus_seam(samples)
+    # The seam timestamp: packet boundaries lie at k*960 - 312.
+    bounds = [0] if seam is None else [0, seam - 312]
+    parts: list[queue.Queue] = [queue.Queue() for _ in bounds]
+    failure: list[BaseException] = []
+    stop_all = threading.Event()
+
+    def work(index: int) -> None:
+        first = -(2**62) if index == 0 else bounds[index]
+        last = bounds[index + 1] if index + 1 < len(bounds) else None
+        offset = 0 if index == 0 else max(0, seam - PREROLL_FRAMES)
         try:
-            _encode_lossy(samples, sample_rate, fmt, bitrate, target, cancel, packets)
+            _opus_part(samples, sample_rate, bitrate, offset, first, last, _Either(cancel, stop_all), parts[index].put)
         except BaseException as exc:  # handed to the calling thread below
             failure.append(exc)
+            stop_all.set()
         finally:
-            packets.put(_DONE)
+            parts[index].put(_DONE)
 
-    worker = threading.Thread(target=work, name="encoder", daemon=True)
-    worker.start()
-    decoder = None
-    pending: list[np.ndarray] = []
-    pending_frames = 0
+    workers = [threading.Thread(target=work, args=(i,), name=f"opus-{i}", daemon=True) for i in range(len(bounds))]
+    for worker in workers:
+        worker.start()
     try:
-        while (item := packets.get()) is not _DONE:
-            extradata, batch = item
-            if decoder is None:
-                decoder = av.CodecContext.create(_CODECS[fmt][2], "r")
-                decoder.sample_rate = sample_rate
-                decoder.layout = "mono"
-                if extradata:
-                    decoder.extradata = extradata
-            for data in batch:
-                for frame in decoder.decode(av.Packet(data)):
-                    pending.append(_frame_to_float(frame))
-                    pending_frames += frame.samples
-            if pending_frames >= CHUNK_FRAMES:
-                on_decoded(np.concatenate(pending))
-                pending, pending_frames = [], 0
-        if decoder is not None:
-            for frame in decoder.decode(None):
-                pending.append(_frame_to_float(frame))
-        if pending:
-            on_decoded(np.concatenate(pending))
+        with atomic_writer(target) as handle:
+            with av.open(handle, mode="w", format="ogg") as container:
+                stream = container.add_stream("libopus", rate=sample_rate, layout="mono")
+                stream.bit_rate = bitrate
+                stream.time_base = Fraction(1, sample_rate)
+                extradata = None
+                for part in parts:
+                    while (batch := part.get()) is not _DONE:
+                        for payload, pts, duration in batch:
+                            packet = av.Packet(payload)
+                            packet.pts = packet.dts = pts
+                            packet.duration = duration
+                            packet.time_base = stream.time_base
+                            packet.stream = stream
+                            container.mux(packet)
+                        if extradata is None:
+                            extradata = stream.codec_context.extradata
+                        if on_packets is not None:
+                            on_packets(extradata, batch)
+                    if failure:
+                        raise failure[0]
     finally:
-        worker.join()
+        stop_all.set()
+        for worker in workers:
+            worker.join()
     if failure:
         raise failure[0]
+
+
+class _Either:
+    """Set when either of two events is set (what `_opus_part` polls)."""
+
+    def __init__(self, a: threading.Event | None, b: threading.Event) -> None:
+        self._events = [e for e in (a, b) if e is not None]
+
+    def is_set(self) -> bool:
+        return any(e.is_set() for e in self._events)
+
+
+class _LiveDecoder:
+    """Decodes packets as they are muxed and passes ~10 s chunks of audio on. Frames are
+    gathered in an AudioFifo: converting each 20 ms frame to numpy would double the cost."""
+
+    def __init__(self, codec: str, sample_rate: int, on_decoded: Callable[[np.ndarray], None]) -> None:
+        self._codec, self._rate, self._on_decoded = codec, sample_rate, on_decoded
+        self._decoder: av.CodecContext | None = None
+        self._fifo = av.AudioFifo()
+
+    def __call__(self, extradata: bytes | None, batch: list[_Packet]) -> None:
+        if self._decoder is None:
+            self._decoder = av.CodecContext.create(self._codec, "r")
+            self._decoder.sample_rate = self._rate
+            self._decoder.layout = "mono"
+            if extradata:
+                self._decoder.extradata = extradata
+        for payload, _pts, _duration in batch:
+            self._take(self._decoder.decode(av.Packet(payload)))
+        while self._fifo.samples >= CHUNK_FRAMES:
+            self._on_decoded(_frame_to_float(self._fifo.read(CHUNK_FRAMES)))
+
+    def _take(self, frames: list[av.AudioFrame]) -> None:
+        for frame in frames:
+            frame.pts = None  # the fifo checks timestamps for gaps; packets carry none here
+            self._fifo.write(frame)
+
+    def finish(self) -> None:
+        if self._decoder is not None:
+            self._take(self._decoder.decode(None))
+        if self._fifo.samples:
+            self._on_decoded(_frame_to_float(self._fifo.read()))
 
 
 def _encode_wav(samples: np.ndarray, sample_rate: int, target: Path) -> None:
@@ -139,6 +258,8 @@ def encode(
     order, in chunks of about 10 s, while encoding goes on."""
     if fmt is OutputFormat.WAV:
         _encode_wav(samples, sample_rate, target)
+    elif fmt is OutputFormat.OPUS and on_decoded is None:
+        _encode_opus(samples, sample_rate, bitrate, target, cancel, None)
     elif on_decoded is None:
         _encode_lossy(samples, sample_rate, fmt, bitrate, target, cancel)
     elif fmt is OutputFormat.MP3:
@@ -149,13 +270,23 @@ def encode(
         for start in range(0, len(decoded), CHUNK_FRAMES):
             on_decoded(decoded[start : start + CHUNK_FRAMES])
     else:
-        _encode_and_decode(samples, sample_rate, fmt, bitrate, target, cancel, on_decoded)
+        live = _LiveDecoder(_CODECS[fmt][2], sample_rate, on_decoded)
+        _encode_opus(samples, sample_rate, bitrate, target, cancel, live)
+        live.finish()
 
 
 def decode_mono(path: Path) -> tuple[np.ndarray, int]:
     """Decode a mono output file back to float32."""
+    parts: list[np.ndarray] = []
     with av.open(str(path)) as container:
         stream = container.streams.audio[0]
-        parts = [_frame_to_float(frame) for frame in container.decode(stream)]
         rate = stream.rate
+        fifo = av.AudioFifo()
+        for frame in container.decode(stream):
+            frame.pts = None
+            fifo.write(frame)
+            if fifo.samples >= CHUNK_FRAMES:
+                parts.append(_frame_to_float(fifo.read()))
+        if fifo.samples:
+            parts.append(_frame_to_float(fifo.read()))
     return (np.concatenate(parts) if parts else np.zeros(0, np.float32)), rate

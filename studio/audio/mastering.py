@@ -188,7 +188,7 @@ class _DecodedCheck:
         self.meter.feed(chunk)
         # Keep a little of the previous chunk so peaks across the seam are interpolated.
         joined = np.concatenate((self._context, chunk))
-        self.peak = max(self.peak, tp.true_peak(joined))
+        self.peak = tp.true_peak(joined, block=256, floor=self.peak)
         self._context = joined[-2 * tp.CONTEXT :]
 
 

@@ -86,13 +86,15 @@ def _oversampled_batch(x: np.ndarray, block: int, which: np.ndarray) -> np.ndarr
     return best
 
 
-def true_peak(x: np.ndarray, block: int = 4096) -> float:
-    """True peak of a mono signal (linear). Oversamples only blocks that could hold the max."""
+def true_peak(x: np.ndarray, block: int = 4096, floor: float = 0.0) -> float:
+    """True peak of a mono signal (linear). Oversamples only blocks that could hold the max.
+    With `floor` (a peak already known elsewhere), blocks that cannot exceed it are skipped
+    and the result is max(floor, true peak)."""
     if len(x) == 0:
-        return 0.0
+        return floor
     peaks = block_max(x, block)
     reach = neighbour_max(peaks) * BOUND
-    best = float(peaks.max())
+    best = max(floor, float(peaks.max()))
     order = np.argsort(reach)[::-1]
     for start in range(0, len(order), 32):
         batch = order[start : start + 32]
