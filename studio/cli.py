@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--data-dir", type=Path, help="keep all data in DIR (default: the user data folder)")
     parser.add_argument("-v", "--verbose", action="store_true", help="also log to stderr")
+    parser.add_argument("--lang", choices=["vi", "en"], help="window language (default: from the settings)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("import", help="import audio files into the library; prints the new clip ids")
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("clip_id", type=int, metavar="CLIP_ID")
         if name == "rename":
             p.add_argument("title")
+    sub.add_parser("seed-demo", help="import the demo bulletins (read by espeak-ng) into an empty library")
     return parser
 
 
@@ -201,6 +203,14 @@ def cmd_trash(args, paths: StudioPaths) -> int:
     return 0
 
 
+def cmd_seed_demo(args, paths: StudioPaths) -> int:
+    from studio.demo import seed_demo
+
+    for clip_id in seed_demo(_open_library(paths)):
+        print(clip_id)
+    return 0
+
+
 COMMANDS = {
     "import": cmd_import,
     "clips": cmd_clips,
@@ -209,16 +219,33 @@ COMMANDS = {
     "rename": cmd_trash,
     "delete": cmd_trash,
     "restore": cmd_trash,
+    "seed-demo": cmd_seed_demo,
 }
+
+
+def _open_window(paths: StudioPaths, args) -> int:
+    """No subcommand: the window (PySide6 is an optional extra; say so if it is absent)."""
+    try:
+        from ui.app import main as window_main
+    except ImportError as exc:
+        print(f"radio-studio: the window needs PySide6 ({exc}); install the 'ui' extra, "
+              "or use a subcommand (see --help)", file=sys.stderr)
+        return 1
+    setup_logging(paths, args.verbose)
+    try:
+        return window_main(paths, args.lang)
+    except StudioError as exc:
+        log.warning("window failed to start: %s", exc.describe())
+        print(f"radio-studio: error: {exc.describe()}", file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
     paths = StudioPaths.at(args.data_dir) if args.data_dir else StudioPaths.default()
+    if args.command is None:
+        return _open_window(paths, args)
     try:
         setup_logging(paths, args.verbose)
         return COMMANDS[args.command](args, paths)

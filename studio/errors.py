@@ -156,3 +156,31 @@ class Cancelled(StudioError):
 
     def describe(self) -> str:
         return "cancelled"
+
+
+@dataclass
+class InvalidPreference(StudioError):
+    """A setting with a value the studio cannot use."""
+
+    name: str
+    value: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"setting {self.name!r} has an unusable value: {self.value}"
+
+
+@dataclass
+class AudioDeviceError(StudioError):
+    """The sound device cannot be used; `reason` is PortAudio's own words."""
+
+    device: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"sound device {self.device or '(default)'}: {self.reason}"

@@ -1,10 +1,35 @@
-"""Shared fixtures: a temporary studio data dir and synthesised audio files."""
+"""Shared fixtures: a temporary studio data dir and synthesised audio files.
+
+Before anything imports sounddevice, the session gets its own HOME whose .asoundrc
+defines real ALSA devices backed by files (PortAudio sees them like a sound card; CI has
+none): `testspk` (the default output) writes what is played to SOUND_DIR/out.raw, and
+`testmic` reads SOUND_DIR/in.raw. A private HOME also keeps the tests away from the
+user's own settings and data folders. Qt runs offscreen.
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
+
+SOUND_HOME = Path(tempfile.mkdtemp(prefix="crs-home-"))
+atexit.register(shutil.rmtree, SOUND_HOME, True)
+SOUND_DIR = SOUND_HOME / "sound"
+SOUND_DIR.mkdir()
+(SOUND_DIR / "in.raw").write_bytes(b"")
+(SOUND_HOME / ".asoundrc").write_text(
+    f'''pcm.testmic {{ type file  slave.pcm "null"  file "/dev/null"  infile "{SOUND_DIR}/in.raw"  format "raw" }}
+pcm.testspk {{ type file  slave.pcm "null"  file "{SOUND_DIR}/out.raw"  format "raw" }}
+pcm.!default {{ type plug  slave.pcm "testspk" }}
+'''
+)
+os.environ["HOME"] = str(SOUND_HOME)
+for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+    os.environ.pop(_var, None)
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 import pytest

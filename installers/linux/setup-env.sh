@@ -7,7 +7,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 EXTRAS="${1:-test}"
 
 need=()
-for pkg in libportaudio2 espeak-ng ffmpeg sox libsndfile1 python3-venv; do
+# Qt needs EGL/fontconfig/xkbcommon even offscreen, the xcb libraries on a desktop, and
+# a font with Vietnamese glyphs.
+for pkg in libportaudio2 espeak-ng ffmpeg sox libsndfile1 python3-venv \
+    libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 fonts-dejavu-core \
+    libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
+    libxcb-render-util0 libxcb-image0; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -27,3 +32,6 @@ if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
   "$ROOT/.venv/bin/python" -m pip install -q -e "$ROOT[$EXTRAS]"
   touch "$stamp"
 fi
+
+# Translations: .qm catalogues are built from resources/i18n/*.ts, never committed.
+"$ROOT/.venv/bin/python" "$ROOT/installers/build_translations.py"
