@@ -4,4 +4,5 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bash "$ROOT/installers/linux/setup-env.sh" test
 cd "$ROOT"
-exec .venv/bin/python -m benchmarks "$@"
+.venv/bin/python -m benchmarks "$@"
+exec .venv/bin/python -m benchmarks.ui

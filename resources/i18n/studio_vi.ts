@@ -1,0 +1,592 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="vi">
+<context>
+    <name>ClipTableModel</name>
+    <message>
+        <source>Title</source>
+        <translation>Tiêu đề</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Thời lượng</translation>
+    </message>
+    <message>
+        <source>Loudness</source>
+        <translation>Độ lớn</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Ngày thêm</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Ngôn ngữ</translation>
+    </message>
+    <message>
+        <source>silent</source>
+        <translation>im lặng</translation>
+    </message>
+</context>
+<context>
+    <name>EditorPanel</name>
+    <message>
+        <source>No clip open</source>
+        <translation>Chưa mở bản ghi nào</translation>
+    </message>
+    <message>
+        <source>Play selection</source>
+        <translation>Nghe vùng chọn</translation>
+    </message>
+    <message>
+        <source>Set start here</source>
+        <translation>Đặt điểm đầu</translation>
+    </message>
+    <message>
+        <source>Set end here</source>
+        <translation>Đặt điểm cuối</translation>
+    </message>
+    <message>
+        <source>Cut selection</source>
+        <translation>Cắt vùng chọn</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Hoàn tác</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Làm lại</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>Phóng to</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>Thu nhỏ</translation>
+    </message>
+    <message>
+        <source>Whole clip</source>
+        <translation>Toàn bộ</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Xuất tệp…</translation>
+    </message>
+    <message>
+        <source>Level and fades</source>
+        <translation>Mức âm và chuyển âm</translation>
+    </message>
+    <message>
+        <source>Gain</source>
+        <translation>Tăng/giảm âm lượng</translation>
+    </message>
+    <message>
+        <source>Fade in</source>
+        <translation>Tăng dần đầu</translation>
+    </message>
+    <message>
+        <source>Fade out</source>
+        <translation>Giảm dần cuối</translation>
+    </message>
+    <message>
+        <source>Normalised for broadcast</source>
+        <translation>Chuẩn hoá để phát sóng</translation>
+    </message>
+    <message>
+        <source>Opening the clip</source>
+        <translation>Đang mở bản ghi</translation>
+    </message>
+    <message>
+        <source>Saving the edit</source>
+        <translation>Đang lưu chỉnh sửa</translation>
+    </message>
+    <message>
+        <source>Set start</source>
+        <translation>Đặt điểm đầu</translation>
+    </message>
+    <message>
+        <source>Set end</source>
+        <translation>Đặt điểm cuối</translation>
+    </message>
+    <message>
+        <source>Cut</source>
+        <translation>Cắt</translation>
+    </message>
+    <message>
+        <source>Change level</source>
+        <translation>Đổi mức âm</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Dừng</translation>
+    </message>
+    <message>
+        <source>Normalising…</source>
+        <translation>Đang chuẩn hoá…</translation>
+    </message>
+    <message>
+        <source>Could not normalise this clip.</source>
+        <translation>Không chuẩn hoá được bản ghi này.</translation>
+    </message>
+    <message>
+        <source>Normalising for broadcast</source>
+        <translation>Đang chuẩn hoá để phát sóng</translation>
+    </message>
+    <message>
+        <source>Loudness %1 LUFS (target %2) %3&lt;br&gt;True peak %4 dBTP (limit %5) %6&lt;br&gt;Length %7</source>
+        <translation>Độ lớn %1 LUFS (mục tiêu %2) %3&lt;br&gt;Đỉnh thực %4 dBTP (giới hạn %5) %6&lt;br&gt;Thời lượng %7</translation>
+    </message>
+    <message>
+        <source>Export for broadcast</source>
+        <translation>Xuất tệp để phát sóng</translation>
+    </message>
+    <message>
+        <source>Opus (*.opus);;MP3 (*.mp3);;WAV (*.wav)</source>
+        <translation>Opus (*.opus);;MP3 (*.mp3);;WAV (*.wav)</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>Đang xuất tệp</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <source>Something went wrong</source>
+        <translation>Có lỗi xảy ra</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>Sao chép chi tiết</translation>
+    </message>
+    <message>
+        <source>Show details</source>
+        <translation>Xem chi tiết</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorMessages</name>
+    <message>
+        <source>“%1” is not an audio format the studio can read.</source>
+        <translation>“%1” không phải định dạng âm thanh mà studio đọc được.</translation>
+    </message>
+    <message>
+        <source>Use WAV, FLAC, OGG, Opus or MP3. Convert the file, then import it again.</source>
+        <translation>Hãy dùng WAV, FLAC, OGG, Opus hoặc MP3. Chuyển đổi tệp rồi nhập lại.</translation>
+    </message>
+    <message>
+        <source>“%1” holds no sound.</source>
+        <translation>“%1” không có âm thanh.</translation>
+    </message>
+    <message>
+        <source>Check that the right file was chosen.</source>
+        <translation>Hãy kiểm tra xem đã chọn đúng tệp chưa.</translation>
+    </message>
+    <message>
+        <source>“%1” is incomplete: the file was cut off.</source>
+        <translation>“%1” không đầy đủ: tệp bị cắt cụt.</translation>
+    </message>
+    <message>
+        <source>Copy the file again from its source (a USB stick removed too early cuts files).</source>
+        <translation>Hãy chép lại tệp từ nguồn (rút USB quá sớm sẽ làm cụt tệp).</translation>
+    </message>
+    <message>
+        <source>“%1” is damaged and cannot be read.</source>
+        <translation>“%1” bị hỏng, không đọc được.</translation>
+    </message>
+    <message>
+        <source>Copy the file again from its source, or record the bulletin again.</source>
+        <translation>Hãy chép lại tệp từ nguồn, hoặc thu âm lại bản tin.</translation>
+    </message>
+    <message>
+        <source>“%1” has the wrong file extension for its content.</source>
+        <translation>“%1” có phần mở rộng không khớp với nội dung.</translation>
+    </message>
+    <message>
+        <source>Rename the file with the right extension, then import it again.</source>
+        <translation>Hãy đổi tên tệp với đúng phần mở rộng rồi nhập lại.</translation>
+    </message>
+    <message>
+        <source>“%1” is too large or too long to import.</source>
+        <translation>“%1” quá lớn hoặc quá dài để nhập.</translation>
+    </message>
+    <message>
+        <source>Split the recording into parts under 6 hours.</source>
+        <translation>Hãy chia bản thu thành các phần dưới 6 giờ.</translation>
+    </message>
+    <message>
+        <source>The studio could not save to disk.</source>
+        <translation>Studio không ghi được vào ổ đĩa.</translation>
+    </message>
+    <message>
+        <source>Free some disk space or choose another data folder in Settings.</source>
+        <translation>Hãy giải phóng dung lượng ổ đĩa hoặc chọn thư mục dữ liệu khác trong Cài đặt.</translation>
+    </message>
+    <message>
+        <source>This clip is silent after editing; there is nothing to normalise.</source>
+        <translation>Bản ghi này im lặng sau khi chỉnh sửa; không có gì để chuẩn hoá.</translation>
+    </message>
+    <message>
+        <source>Check the trim and cut ranges.</source>
+        <translation>Hãy kiểm tra điểm đầu, điểm cuối và các đoạn cắt.</translation>
+    </message>
+    <message>
+        <source>This edit does not fit the clip.</source>
+        <translation>Chỉnh sửa này vượt ra ngoài bản ghi.</translation>
+    </message>
+    <message>
+        <source>Select a range inside the recording.</source>
+        <translation>Hãy chọn một vùng nằm trong bản ghi.</translation>
+    </message>
+    <message>
+        <source>There is nothing more to undo or redo.</source>
+        <translation>Không còn gì để hoàn tác hoặc làm lại.</translation>
+    </message>
+    <message>
+        <source>The clip is as it was when it was imported, or as its newest edit.</source>
+        <translation>Bản ghi đang ở trạng thái lúc nhập, hoặc ở chỉnh sửa mới nhất.</translation>
+    </message>
+    <message>
+        <source>This clip is no longer in the library.</source>
+        <translation>Bản ghi này không còn trong thư viện.</translation>
+    </message>
+    <message>
+        <source>It may be in the trash.</source>
+        <translation>Có thể nó đang ở trong thùng rác.</translation>
+    </message>
+    <message>
+        <source>The sound device cannot be used.</source>
+        <translation>Không dùng được thiết bị âm thanh.</translation>
+    </message>
+    <message>
+        <source>Check that speakers or headphones are plugged in, or choose another device in Settings.</source>
+        <translation>Hãy kiểm tra loa hoặc tai nghe đã cắm chưa, hoặc chọn thiết bị khác trong Cài đặt.</translation>
+    </message>
+    <message>
+        <source>The library was made by a newer version of the studio.</source>
+        <translation>Thư viện được tạo bởi phiên bản studio mới hơn.</translation>
+    </message>
+    <message>
+        <source>Update the studio.</source>
+        <translation>Hãy cập nhật studio.</translation>
+    </message>
+    <message>
+        <source>A setting has a value the studio cannot use.</source>
+        <translation>Một mục cài đặt có giá trị không dùng được.</translation>
+    </message>
+    <message>
+        <source>Open Settings and correct it.</source>
+        <translation>Hãy mở Cài đặt và sửa lại.</translation>
+    </message>
+    <message>
+        <source>An unexpected error occurred.</source>
+        <translation>Đã xảy ra lỗi không mong muốn.</translation>
+    </message>
+    <message>
+        <source>Your work is saved. Copy the details and send them to technical support.</source>
+        <translation>Công việc của bạn đã được lưu. Hãy sao chép chi tiết và gửi cho bộ phận hỗ trợ kỹ thuật.</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryPanel</name>
+    <message>
+        <source>Search by title or file name…</source>
+        <translation>Tìm theo tiêu đề hoặc tên tệp…</translation>
+    </message>
+    <message>
+        <source>Show trash</source>
+        <translation>Xem thùng rác</translation>
+    </message>
+    <message>
+        <source>Import files…</source>
+        <translation>Nhập tệp…</translation>
+    </message>
+    <message>
+        <source>Import folder…</source>
+        <translation>Nhập thư mục…</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Nghe thử</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Chỉnh sửa</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Đổi tên…</translation>
+    </message>
+    <message>
+        <source>Move to trash</source>
+        <translation>Chuyển vào thùng rác</translation>
+    </message>
+    <message>
+        <source>Drag audio files or folders here to import them.</source>
+        <translation>Kéo thả tệp âm thanh hoặc thư mục vào đây để nhập.</translation>
+    </message>
+    <message>
+        <source>Loading the library</source>
+        <translation>Đang tải thư viện</translation>
+    </message>
+    <message>
+        <source>Import audio</source>
+        <translation>Nhập âm thanh</translation>
+    </message>
+    <message>
+        <source>Audio files (%1)</source>
+        <translation>Tệp âm thanh (%1)</translation>
+    </message>
+    <message>
+        <source>Import a folder</source>
+        <translation>Nhập một thư mục</translation>
+    </message>
+    <message>
+        <source>Importing audio</source>
+        <translation>Đang nhập âm thanh</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>Đổi tên</translation>
+    </message>
+    <message>
+        <source>New title:</source>
+        <translation>Tiêu đề mới:</translation>
+    </message>
+    <message>
+        <source>Renaming</source>
+        <translation>Đang đổi tên</translation>
+    </message>
+    <message>
+        <source>Updating the library</source>
+        <translation>Đang cập nhật thư viện</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Khôi phục</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Dừng</translation>
+    </message>
+</context>
+<context>
+    <name>LogPanel</name>
+    <message>
+        <source>Copy all</source>
+        <translation>Sao chép tất cả</translation>
+    </message>
+    <message>
+        <source>Full log: %1</source>
+        <translation>Nhật ký đầy đủ: %1</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Commune Radio Studio</source>
+        <translation>Studio Truyền thanh xã</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>Thư viện</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Thu âm</translation>
+    </message>
+    <message>
+        <source>Write a bulletin</source>
+        <translation>Soạn bản tin</translation>
+    </message>
+    <message>
+        <source>Programmes</source>
+        <translation>Chương trình</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Lịch phát</translation>
+    </message>
+    <message>
+        <source>Receivers</source>
+        <translation>Thiết bị</translation>
+    </message>
+    <message>
+        <source>Outbox</source>
+        <translation>Hàng đợi</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Báo cáo</translation>
+    </message>
+    <message>
+        <source>Record bulletins from a microphone, safe against power cuts.</source>
+        <translation>Thu âm bản tin từ micrô, an toàn khi mất điện.</translation>
+    </message>
+    <message>
+        <source>Type or paste a notice and have it read aloud in Vietnamese or a minority language.</source>
+        <translation>Gõ hoặc dán thông báo để máy đọc bằng tiếng Việt hoặc tiếng dân tộc thiểu số.</translation>
+    </message>
+    <message>
+        <source>Assemble clips and notices into programmes and send them for approval.</source>
+        <translation>Ghép bản ghi và thông báo thành chương trình và gửi duyệt.</translation>
+    </message>
+    <message>
+        <source>Schedule approved programmes per village, with recurrence and priorities.</source>
+        <translation>Lập lịch phát chương trình đã duyệt cho từng thôn, có lặp lại và mức ưu tiên.</translation>
+    </message>
+    <message>
+        <source>Pair and watch the loudspeaker receivers of each village.</source>
+        <translation>Ghép nối và theo dõi các cụm loa của từng thôn.</translation>
+    </message>
+    <message>
+        <source>Deliveries waiting for the network, sent as soon as it is back.</source>
+        <translation>Các lượt gửi đang chờ mạng, sẽ gửi ngay khi có mạng trở lại.</translation>
+    </message>
+    <message>
+        <source>What was played where and when, from the receivers&apos; play logs.</source>
+        <translation>Đã phát gì, ở đâu, khi nào — từ nhật ký phát của các cụm loa.</translation>
+    </message>
+    <message>
+        <source>Data folder: %1</source>
+        <translation>Thư mục dữ liệu: %1</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Nhật ký</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Tệp</translation>
+    </message>
+    <message>
+        <source>Import audio…</source>
+        <translation>Nhập âm thanh…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Cài đặt…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Thoát</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Xem</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>Trợ &amp;giúp</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>Giới thiệu</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n file(s).</source>
+        <translation>
+            <numerusform>Đã nhập %n tệp.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) could not be imported.</source>
+        <translation>
+            <numerusform>Không nhập được %n tệp.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Commune Radio Studio: record, clean, schedule and publish the commune&apos;s loudspeaker bulletins.</source>
+        <translation>Studio Truyền thanh xã: thu âm, làm sạch, lập lịch và phát bản tin ra hệ thống loa của xã.</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceholderPanel</name>
+    <message>
+        <source>This area is not available yet in this version of the studio.</source>
+        <translation>Mục này chưa có trong phiên bản studio hiện tại.</translation>
+    </message>
+</context>
+<context>
+    <name>Preview</name>
+    <message>
+        <source>Preparing the preview</source>
+        <translation>Đang chuẩn bị nghe thử</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Cài đặt</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Chọn…</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Mặc định của hệ thống</translation>
+    </message>
+    <message>
+        <source>%1 (not connected)</source>
+        <translation>%1 (chưa kết nối)</translation>
+    </message>
+    <message>
+        <source>Remove rumble below 100 Hz (speech on horn loudspeakers)</source>
+        <translation>Lọc tiếng ù dưới 100 Hz (giọng nói trên loa nén)</translation>
+    </message>
+    <message>
+        <source>A new data folder or language takes effect when the studio starts again.</source>
+        <translation>Thư mục dữ liệu hoặc ngôn ngữ mới có hiệu lực khi mở lại studio.</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Thư mục dữ liệu</translation>
+    </message>
+    <message>
+        <source>Audio output</source>
+        <translation>Đầu ra âm thanh</translation>
+    </message>
+    <message>
+        <source>Loudness target</source>
+        <translation>Độ lớn mục tiêu</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Ngôn ngữ</translation>
+    </message>
+</context>
+<context>
+    <name>TaskStatus</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
+        <source>%1 (and %2 more)</source>
+        <translation>%1 (và %2 việc khác)</translation>
+    </message>
+</context>
+<context>
+    <name>WaveformView</name>
+    <message>
+        <source>Open a clip from the library to edit it.</source>
+        <translation>Mở một bản ghi từ thư viện để chỉnh sửa.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,99 @@
+"""The shell's wiring: the task runner, the crash handler, settings and navigation."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from studio.errors import Cancelled, CorruptAudio
+from ui.task_runner import TaskRunner
+
+
+def test_task_runner_brings_results_errors_and_cancels_back_on_the_ui_thread(qtbot):
+    runner = TaskRunner()
+    ui_thread = threading.current_thread()
+    seen = {}
+
+    def job(progress, cancel):
+        for i in range(1000):
+            progress(i + 1, 1000)
+        return threading.current_thread()
+
+    runner.run("ok", job, lambda r: seen.update(worker=r, on=threading.current_thread()))
+    runner.run("bad", lambda p, c: (_ for _ in ()).throw(CorruptAudio("x.wav", "bad frame")),
+               None, lambda e, d: seen.update(error=e, details=d))
+
+    def slow(progress, cancel):
+        while not cancel.wait(0.01):
+            progress(1, 2)
+        raise Cancelled()
+
+    task = runner.run("slow", slow, None, lambda e, d: seen.update(wrong=e), lambda: seen.update(cancelled=True))
+    qtbot.waitUntil(lambda: "worker" in seen and "error" in seen, timeout=5000)
+    assert seen["on"] is ui_thread and seen["worker"] is not ui_thread
+    assert isinstance(seen["error"], CorruptAudio) and "bad frame" in seen["details"]
+    # A job running past 0.5 s becomes visible with its progress; cancelling it is not an error.
+    qtbot.waitUntil(lambda: task in runner.visible_tasks(), timeout=3000)
+    qtbot.waitUntil(lambda: task.total == 2, timeout=3000)
+    runner.cancel(task.id)
+    qtbot.waitUntil(lambda: "cancelled" in seen, timeout=3000)
+    assert "wrong" not in seen, seen
+    assert runner.active_count() == 0, [t.title for t in runner._tasks.values()]
+    runner.shutdown()
+
+
+def test_a_bug_in_a_slot_is_logged_and_reported_without_blocking(qtbot, studio_window, caplog):
+    crash = sys.excepthook
+    with caplog.at_level(logging.ERROR):
+        crash(ZeroDivisionError, ZeroDivisionError("division by zero"), None)
+    assert "unexpected error" in caplog.text
+    reports = [d for d in crash.reports if d.isVisible()]
+    assert len(reports) == 1 and not reports[0].isModal()
+    assert "Đã xảy ra lỗi không mong muốn" in reports[0].message_label.text()
+    assert "ZeroDivisionError" in reports[0].details
+
+
+def test_settings_are_saved_as_values_and_used(qtbot, studio_window, data_dir):
+    window = studio_window
+    dialog = window.open_settings()
+    assert dialog.device.findText("testspk") >= 0  # the real PortAudio device list
+    dialog.device.setCurrentIndex(dialog.device.findText("testspk"))
+    dialog.target.setValue(-18.0)
+    dialog.high_pass.setChecked(False)
+    dialog.accept()
+    saved = json.loads((data_dir / "settings.json").read_text())
+    assert saved["output_device"] == "testspk" and saved["target_lufs"] == -18.0
+    assert saved["speech_high_pass"] is False and saved["ui_language"] == "vi"
+    assert window.preview.player.device == "testspk"
+    assert window.services.preferences.target_lufs == -18.0
+
+
+def test_every_area_can_be_reached_and_unbuilt_ones_say_so(qtbot, studio_window):
+    window = studio_window
+    for row, key in enumerate(window.AREAS):
+        window.nav.setCurrentRow(row)
+        assert window.stack.currentWidget() is window.pages[key]
+    assert "chưa có" in window.pages["reports"].findChildren(type(window.library.hint))[-1].text()
+
+
+def test_signal_emits_do_not_lose_references():
+    """PySide6 6.12.0 dropped a reference to emit()'s return value: a long render's progress
+    signals then aborted the interpreter. pyproject.toml keeps that version out."""
+    from PySide6.QtCore import QObject, Signal
+
+    class Relay(QObject):
+        progressed = Signal(int, int, int)
+
+    relay = Relay()
+    relay.progressed.connect(lambda *args: None)
+    before = sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
+    for i in range(5000):
+        relay.progressed.emit(i, 5000, 1)
+    after = sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
+    assert all(a >= b - 10 for a, b in zip(after, before)), (before, after)

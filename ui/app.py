@@ -1,0 +1,91 @@
+"""Composition root of the window: builds the core services once and hands them down.
+
+`main(paths, language)` is called by `radio-studio` with no subcommand. It sets up
+logging (rotating file + in-app view), the crash handler, the translator (Vietnamese by
+default, English from the settings or `--lang en`), the services, and the main window.
+Nothing happens at import time. UI thread.
+
+With CRS_FIRST_PAINT_EXIT=1 the process prints the wall-clock time of the window's first
+paint and exits: the start-up benchmark uses it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from studio.paths import StudioPaths
+from studio.preferences import UiLanguage, load_preferences
+
+log = logging.getLogger(__name__)
+
+I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
+
+
+def install_translator(app, language: UiLanguage) -> object | None:
+    """Load the .qm catalogue for `language` (English is the source language: none)."""
+    from PySide6.QtCore import QLocale, QTranslator
+
+    if language is UiLanguage.ENGLISH:
+        QLocale.setDefault(QLocale(QLocale.Language.English))
+        return None
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    translator = QTranslator(app)
+    catalogue = I18N_DIR / f"studio_{language.value}.qm"
+    if not translator.load(str(catalogue)):
+        log.warning("translation %s missing (run installers/build_translations.py); showing English", catalogue)
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
+def build_window(paths: StudioPaths, language: UiLanguage | None = None):
+    """Everything but the event loop: used by main() and by the UI tests."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.crash_handler import CrashHandler
+    from ui.log_panel import LogBridge
+    from ui.main_window import MainWindow
+    from ui.services import Services
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Commune Radio Studio")
+    app.setOrganizationName("CommuneRadioStudio")
+    paths.ensure()
+    preferences = load_preferences(paths.settings_file)
+    install_translator(app, language or preferences.ui_language)
+    bridge = LogBridge()
+    root = logging.getLogger()
+    if root.getEffectiveLevel() > logging.INFO:
+        root.setLevel(logging.INFO)
+    root.addHandler(bridge)
+    crash = CrashHandler()
+    crash.install()
+    services = Services(paths, preferences)
+    swept = services.library().store.sweep_incoming()  # the one start-up disk job, < 10 ms
+    if swept:
+        log.info("removed %d staging files left by an interrupted run", swept)
+    window = MainWindow(services, bridge)
+    crash.parent = window
+    window.library.refresh()
+    return app, window, crash, bridge
+
+
+def main(paths: StudioPaths, language: str | None = None) -> int:
+    from PySide6.QtWidgets import QApplication  # noqa: F401 (fails early with a clear message)
+
+    lang = UiLanguage(language) if language else None
+    app, window, crash, bridge = build_window(paths, lang)
+    if os.environ.get("CRS_FIRST_PAINT_EXIT"):
+        def painted(when: float) -> None:
+            print(f"first-paint {when:.6f}", flush=True)
+            app.quit()
+        window.first_painted.connect(painted)
+    window.show()
+    log.info("studio window opened (data in %s)", paths.data_dir)
+    code = app.exec()
+    crash.uninstall()
+    logging.getLogger().removeHandler(bridge)
+    return code

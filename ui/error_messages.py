@@ -1,0 +1,119 @@
+"""What the officer reads when something fails: each core error type maps to a message
+and a suggested action (translated), never the error's own text. `ErrorDialog` is
+non-modal (a failure must never block the window during a broadcast) and has "copy
+details" for whoever helps the officer. UI thread only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from studio import errors as e
+
+
+_CONTEXT = "ErrorMessages"
+
+# (error type, message, suggested action); the first matching type wins. %1: file name.
+_MESSAGES: list[tuple[type, str, str]] = [
+    (e.UnsupportedAudio,
+     QT_TRANSLATE_NOOP("ErrorMessages", "“%1” is not an audio format the studio can read."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Use WAV, FLAC, OGG, Opus or MP3. Convert the file, then import it again.")),
+    (e.EmptyAudio,
+     QT_TRANSLATE_NOOP("ErrorMessages", "“%1” holds no sound."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Check that the right file was chosen.")),
+    (e.TruncatedAudio,
+     QT_TRANSLATE_NOOP("ErrorMessages", "“%1” is incomplete: the file was cut off."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Copy the file again from its source (a USB stick removed too early cuts files).")),
+    (e.CorruptAudio,
+     QT_TRANSLATE_NOOP("ErrorMessages", "“%1” is damaged and cannot be read."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Copy the file again from its source, or record the bulletin again.")),
+    (e.MislabeledAudio,
+     QT_TRANSLATE_NOOP("ErrorMessages", "“%1” has the wrong file extension for its content."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Rename the file with the right extension, then import it again.")),
+    (e.AudioTooLarge,
+     QT_TRANSLATE_NOOP("ErrorMessages", "“%1” is too large or too long to import."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Split the recording into parts under 6 hours.")),
+    (e.StorageError,
+     QT_TRANSLATE_NOOP("ErrorMessages", "The studio could not save to disk."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Free some disk space or choose another data folder in Settings.")),
+    (e.SilentAudio,
+     QT_TRANSLATE_NOOP("ErrorMessages", "This clip is silent after editing; there is nothing to normalise."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Check the trim and cut ranges.")),
+    (e.InvalidEdit,
+     QT_TRANSLATE_NOOP("ErrorMessages", "This edit does not fit the clip."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Select a range inside the recording.")),
+    (e.NothingToUndo,
+     QT_TRANSLATE_NOOP("ErrorMessages", "There is nothing more to undo or redo."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "The clip is as it was when it was imported, or as its newest edit.")),
+    (e.ClipNotFound,
+     QT_TRANSLATE_NOOP("ErrorMessages", "This clip is no longer in the library."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "It may be in the trash.")),
+    (e.AudioDeviceError,
+     QT_TRANSLATE_NOOP("ErrorMessages", "The sound device cannot be used."),
+     QT_TRANSLATE_NOOP("ErrorMessages",
+                       "Check that speakers or headphones are plugged in, or choose another device in Settings.")),
+    (e.DatabaseTooNew,
+     QT_TRANSLATE_NOOP("ErrorMessages", "The library was made by a newer version of the studio."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Update the studio.")),
+    (e.InvalidPreference,
+     QT_TRANSLATE_NOOP("ErrorMessages", "A setting has a value the studio cannot use."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Open Settings and correct it.")),
+]
+_UNEXPECTED = (
+    QT_TRANSLATE_NOOP("ErrorMessages", "An unexpected error occurred."),
+    QT_TRANSLATE_NOOP("ErrorMessages", "Your work is saved. Copy the details and send them to technical support."),
+)
+
+
+def describe(exc: BaseException) -> tuple[str, str]:
+    """(message, suggested action) for an exception, translated."""
+    message, action = _UNEXPECTED
+    for kind, kind_message, kind_action in _MESSAGES:
+        if isinstance(exc, kind):
+            message, action = kind_message, kind_action
+            break
+    path = getattr(exc, "path", None)
+    file = path.name if isinstance(path, Path) else ""
+    return (QCoreApplication.translate(_CONTEXT, message).replace("%1", file),
+            QCoreApplication.translate(_CONTEXT, action))
+
+
+class ErrorDialog(QDialog):
+    """Non-modal: shows the message and action, with the technical details on request."""
+
+    def __init__(self, exc: BaseException, details: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Something went wrong"))
+        self.setModal(False)
+        message, action = describe(exc)
+        self.message_label = QLabel(f"<b>{message}</b>")
+        self.message_label.setWordWrap(True)
+        self.action_label = QLabel(action)
+        self.action_label.setWordWrap(True)
+        technical = exc.describe() if isinstance(exc, e.StudioError) else repr(exc)
+        self.details = f"{technical}\n\n{details}".strip()
+        self.details_view = QPlainTextEdit(self.details)
+        self.details_view.setReadOnly(True)
+        self.details_view.setVisible(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
+        self.copy_button = QPushButton(self.tr("Copy details"))
+        self.show_button = QPushButton(self.tr("Show details"))
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.show_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.close)
+        self.copy_button.clicked.connect(self.copy_details)
+        self.show_button.clicked.connect(lambda: self.details_view.setVisible(not self.details_view.isVisible()))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.action_label)
+        layout.addWidget(self.details_view)
+        layout.addWidget(buttons)
+        self.resize(520, 180)
+
+    def copy_details(self) -> None:
+        QGuiApplication.clipboard().setText(self.details)

@@ -1,0 +1,214 @@
+"""The main window: navigation between the studio's areas, the status bar that shows
+background tasks (progress and cancel), menus, the log view and settings.
+
+Built by `ui/app.py`, which hands in the services; nothing here opens files or the
+database itself. UI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QProgressBar,
+    QPushButton, QSplitter, QStackedWidget, QWidget,
+)
+
+from studio.paths import choose_data_dir
+from ui.editor_panel import EditorPanel
+from ui.error_messages import ErrorDialog
+from ui.library_panel import LibraryPanel
+from ui.log_panel import LogBridge, LogPanel
+from ui.placeholder_panel import PlaceholderPanel
+from ui.preview import Preview
+from ui.services import Services
+from ui.settings_dialog import SettingsDialog
+from ui.task_runner import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+class TaskStatus(QWidget):
+    """Status-bar widget: the newest visible task with its progress and a cancel button."""
+
+    def __init__(self, runner: TaskRunner, parent=None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setFixedWidth(180)
+        self.bar.setTextVisible(True)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.clicked.connect(self._cancel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        runner.tasks_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        tasks = self.runner.visible_tasks()
+        self.setVisible(bool(tasks))
+        if not tasks:
+            return
+        task = tasks[-1]
+        more = len(tasks) - 1
+        title = task.title if not more else self.tr("%1 (and %2 more)").replace("%1", task.title).replace("%2", str(more))
+        self.label.setText(title)
+        if task.total > 0:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(1000 * task.done / task.total))
+        else:
+            self.bar.setRange(0, 0)  # busy indicator until the job reports progress
+        self.cancel_button.setEnabled(task.cancellable and not task.cancel.is_set())
+        self._task_id = task.id
+
+    def _cancel(self) -> None:
+        self.runner.cancel(self._task_id)
+        self.cancel_button.setEnabled(False)
+
+
+class MainWindow(QMainWindow):
+    first_painted = Signal(float)  # time.time() of the first paint
+
+    AREAS = ("library", "record", "tts", "programmes", "schedule", "receivers", "outbox", "reports")
+
+    def __init__(self, services: Services, log_bridge: LogBridge, parent=None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setWindowTitle(self.tr("Commune Radio Studio"))
+        self.resize(QSize(1280, 800))
+        self.runner = TaskRunner(self)
+        self.preview = Preview(services, self.runner, self)
+        self.library = LibraryPanel(services, self.runner, self.preview)
+        self.editor = EditorPanel(services, self.runner, self.preview)
+        self.library.clip_opened.connect(self.editor.open_clip)
+        self._painted = False
+
+        library_area = QSplitter(Qt.Orientation.Vertical)
+        library_area.addWidget(self.library)
+        library_area.addWidget(self.editor)
+        library_area.setSizes([330, 470])
+
+        titles = {
+            "library": self.tr("Library"), "record": self.tr("Record"), "tts": self.tr("Write a bulletin"),
+            "programmes": self.tr("Programmes"), "schedule": self.tr("Schedule"), "receivers": self.tr("Receivers"),
+            "outbox": self.tr("Outbox"), "reports": self.tr("Reports"),
+        }
+        purposes = {
+            "record": self.tr("Record bulletins from a microphone, safe against power cuts."),
+            "tts": self.tr("Type or paste a notice and have it read aloud in Vietnamese or a minority language."),
+            "programmes": self.tr("Assemble clips and notices into programmes and send them for approval."),
+            "schedule": self.tr("Schedule approved programmes per village, with recurrence and priorities."),
+            "receivers": self.tr("Pair and watch the loudspeaker receivers of each village."),
+            "outbox": self.tr("Deliveries waiting for the network, sent as soon as it is back."),
+            "reports": self.tr("What was played where and when, from the receivers' play logs."),
+        }
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(190)
+        self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 8px; }")
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for key in self.AREAS:
+            page = library_area if key == "library" else PlaceholderPanel(titles[key], purposes[key])
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(titles[key])
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.task_status = TaskStatus(self.runner)
+        self.statusBar().addPermanentWidget(self.task_status)
+        self.statusBar().showMessage(self.tr("Data folder: %1").replace("%1", str(services.paths.data_dir)))
+
+        self.log_dock = QDockWidget(self.tr("Log"), self)
+        self.log_dock.setObjectName("log")
+        self.log_dock.setWidget(LogPanel(log_bridge, str(services.paths.log_dir / "studio.log")))
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
+        self.log_dock.hide()
+        self._build_menus()
+        self.library.import_finished.connect(self._report_import)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        import_action = QAction(self.tr("Import audio…"), self, shortcut=QKeySequence.StandardKey.Open)
+        import_action.triggered.connect(self.library.choose_files)
+        settings_action = QAction(self.tr("Settings…"), self, shortcut=QKeySequence("Ctrl+,"))
+        settings_action.triggered.connect(self.open_settings)
+        quit_action = QAction(self.tr("Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        for action in (import_action, settings_action, quit_action):
+            file_menu.addAction(action)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        log_action = self.log_dock.toggleViewAction()
+        log_action.setText(self.tr("Log"))
+        view_menu.addAction(log_action)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("About"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def show_area(self, key: str) -> None:
+        self.nav.setCurrentRow(self.AREAS.index(key))
+
+    def open_settings(self) -> SettingsDialog:
+        from studio.audio.playback import output_devices
+
+        try:
+            devices = output_devices()
+        except Exception as exc:  # no PortAudio devices at all: still let the rest be set
+            log.warning("listing output devices failed: %s", exc)
+            devices = []
+        dialog = SettingsDialog(self.services.preferences, self.services.paths.data_dir, devices, self)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog))
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, dialog: SettingsDialog) -> None:
+        preferences = dialog.preferences()
+        folder = dialog.chosen_data_dir()
+        try:
+            self.services.save_preferences(preferences)
+            if folder.resolve() != self.services.paths.data_dir.resolve():
+                choose_data_dir(folder)
+        except Exception as exc:
+            ErrorDialog(exc, "", self).show()
+            return
+        self.preview.set_device(preferences.output_device)
+        self.editor.measure()
+        log.info("settings saved: %s", preferences)
+
+    def _report_import(self, new_ids: list, failures: list) -> None:
+        message = self.tr("Imported %n file(s).", "", len(new_ids))
+        if failures:
+            message += " " + self.tr("%n file(s) could not be imported.", "", len(failures))
+        self.statusBar().showMessage(message, 10000)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, self.tr("About"), self.tr(
+            "Commune Radio Studio: record, clean, schedule and publish the commune's loudspeaker bulletins."))
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit(time.time())
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.preview.stop()
+        self.runner.shutdown()
+        self.editor.shutdown()
+        super().closeEvent(event)
