@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from studio.audio.edits import EditList
@@ -195,13 +195,16 @@ class WaveformView(QWidget):
         top = np.clip(mid - peaks[:, 1] * scale, 0, height)
         bottom = np.clip(mid - peaks[:, 0] * scale, 0, height)
         bottom = np.maximum(bottom, top + 1)
-        xs = np.arange(columns, dtype=np.float64) + 0.5
-        frames = self.start + xs * self.frames_per_pixel
-        kept = self._kept_mask(frames)
-        for mask, color in ((kept, WAVE), (~kept, WAVE_OUT)):
-            if mask.any():
-                painter.setPen(QPen(color, 1))
-                painter.drawLines([QLineF(x, t, x, b) for x, t, b in zip(xs[mask], top[mask], bottom[mask])])
+        frames = self.start + (np.arange(columns, dtype=np.float64) + 0.5) * self.frames_per_pixel
+        colours = np.where(self._kept_mask(frames), np.uint32(WAVE.rgba()), np.uint32(WAVE_OUT.rgba()))
+        # One image filled by numpy instead of a QLineF per column: no per-pixel Python
+        # objects, so no garbage-collector pauses while scrolling.
+        rows = np.arange(height, dtype=np.float32)[:, None]
+        inside = (rows >= np.floor(top)[None, :]) & (rows < np.ceil(bottom)[None, :])
+        pixels = np.where(inside, colours[None, :], np.uint32(0))
+        image = QImage(pixels.data, columns, height, columns * 4, QImage.Format.Format_ARGB32)
+        painter.drawImage(0, 0, image)
+        del image, pixels
         self._paint_overlays(painter, height)
 
     def _kept_mask(self, frames: np.ndarray) -> np.ndarray:
