@@ -30,6 +30,7 @@ from studio.library import Clip
 from studio.preferences import render_settings
 from ui.clip_table_model import format_duration
 from ui.error_messages import ErrorDialog
+from ui.icons import icon
 from ui.preview import Preview
 from ui.services import Services
 from ui.task_runner import Task, TaskRunner
@@ -88,26 +89,27 @@ class EditorPanel(QWidget):
         self.waveform.selection_changed.connect(self._update_actions)
         self.position_label = QLabel("0:00")
 
-        def button(text: str, slot, shortcut: str | None = None, tip: str | None = None) -> QToolButton:
+        def button(text: str, slot, icon_name: str, shortcut: str | None = None, tip: str | None = None) -> QToolButton:
             b = QToolButton()
             b.setText(text)
-            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            b.setIcon(icon(icon_name))
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             b.clicked.connect(slot)
             if shortcut:
                 b.setShortcut(QKeySequence(shortcut))
                 b.setToolTip(f"{tip or text} ({shortcut})")
             return b
 
-        self.play_button = button(self.tr("Play selection"), self.toggle_play, "Space")
-        self.trim_in_button = button(self.tr("Set start here"), self.set_trim_in, "I")
-        self.trim_out_button = button(self.tr("Set end here"), self.set_trim_out, "O")
-        self.cut_button = button(self.tr("Cut selection"), self.cut_selection, "Delete")
-        self.undo_button = button(self.tr("Undo"), self.undo_stack.undo)
-        self.redo_button = button(self.tr("Redo"), self.undo_stack.redo)
-        self.zoom_in_button = button(self.tr("Zoom in"), lambda: self.waveform.zoom(2.0))
-        self.zoom_out_button = button(self.tr("Zoom out"), lambda: self.waveform.zoom(0.5))
-        self.zoom_fit_button = button(self.tr("Whole clip"), self.waveform.zoom_to_fit)
-        self.export_button = button(self.tr("Export…"), self.export)
+        self.play_button = button(self.tr("Play selection"), self.toggle_play, "play", "Space")
+        self.trim_in_button = button(self.tr("Set start here"), self.set_trim_in, "trim-in", "I")
+        self.trim_out_button = button(self.tr("Set end here"), self.set_trim_out, "trim-out", "O")
+        self.cut_button = button(self.tr("Cut selection"), self.cut_selection, "cut", "Delete")
+        self.undo_button = button(self.tr("Undo"), self.undo_stack.undo, "undo")
+        self.redo_button = button(self.tr("Redo"), self.undo_stack.redo, "redo")
+        self.zoom_in_button = button(self.tr("Zoom in"), lambda: self.waveform.zoom(2.0), "zoom-in")
+        self.zoom_out_button = button(self.tr("Zoom out"), lambda: self.waveform.zoom(0.5), "zoom-out")
+        self.zoom_fit_button = button(self.tr("Whole clip"), self.waveform.zoom_to_fit, "zoom-fit")
+        self.export_button = button(self.tr("Export…"), self.export, "export")
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_stack.undo)
         QShortcut(QKeySequence.StandardKey.Redo, self, self.undo_stack.redo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
@@ -257,6 +259,7 @@ class EditorPanel(QWidget):
         self.preview.play_clip(self.clip, start, end, on_error=self._show_error)
         self._cursor_timer.start()
         self.play_button.setText(self.tr("Stop"))
+        self.play_button.setIcon(icon("stop"))
 
     def _follow_playback(self) -> None:
         if self.preview.playing or self.preview.loading:
@@ -269,6 +272,7 @@ class EditorPanel(QWidget):
         self.waveform.play_position = None
         self.waveform.update()
         self.play_button.setText(self.tr("Play selection"))
+        self.play_button.setIcon(icon("play"))
 
     # -- measuring the broadcast render ---------------------------------------------------
     def _schedule_measure(self) -> None:

@@ -20,6 +20,7 @@ from studio.audio.formats import EXTENSIONS
 from studio.library import Clip
 from ui.clip_table_model import CLIP_ROLE, ClipFilterModel, ClipTableModel, format_duration
 from ui.error_messages import ErrorDialog
+from ui.icons import icon
 from ui.preview import Preview
 from ui.services import Services
 from ui.task_runner import TaskRunner
@@ -58,17 +59,17 @@ class LibraryPanel(QWidget):
         self.search.textChanged.connect(self.proxy.set_search)
         self.trash_toggle = QCheckBox(self.tr("Show trash"))
         self.trash_toggle.toggled.connect(self._on_trash_toggled)
-        self.import_button = QPushButton(self.tr("Import files…"))
+        self.import_button = QPushButton(icon("import"), self.tr("Import files…"))
         self.import_button.clicked.connect(self.choose_files)
-        self.import_folder_button = QPushButton(self.tr("Import folder…"))
+        self.import_folder_button = QPushButton(icon("folder"), self.tr("Import folder…"))
         self.import_folder_button.clicked.connect(self.choose_folder)
-        self.play_button = QPushButton(self.tr("Play"))
+        self.play_button = QPushButton(icon("play"), self.tr("Play"))
         self.play_button.clicked.connect(self.toggle_play)
-        self.edit_button = QPushButton(self.tr("Edit"))
+        self.edit_button = QPushButton(icon("edit"), self.tr("Edit"))
         self.edit_button.clicked.connect(self.open_selected)
-        self.rename_button = QPushButton(self.tr("Rename…"))
+        self.rename_button = QPushButton(icon("rename"), self.tr("Rename…"))
         self.rename_button.clicked.connect(self.rename_selected)
-        self.delete_button = QPushButton(self.tr("Move to trash"))
+        self.delete_button = QPushButton(icon("trash"), self.tr("Move to trash"))
         self.delete_button.clicked.connect(self.delete_or_restore_selected)
         self.position_label = QLabel("")
         self.hint = QLabel(self.tr("Drag audio files or folders here to import them."))
@@ -212,6 +213,7 @@ class LibraryPanel(QWidget):
 
     def _on_trash_toggled(self, on: bool) -> None:
         self.delete_button.setText(self.tr("Restore") if on else self.tr("Move to trash"))
+        self.delete_button.setIcon(icon("restore" if on else "trash"))
         self.refresh()
 
     # -- preview --------------------------------------------------------------------------
@@ -226,6 +228,7 @@ class LibraryPanel(QWidget):
         self.preview.play_clip(clip, on_error=self._show_error)
         self._cursor_timer.start()
         self.play_button.setText(self.tr("Stop"))
+        self.play_button.setIcon(icon("stop"))
 
     def stop(self) -> None:
         self.preview.stop()
@@ -241,6 +244,7 @@ class LibraryPanel(QWidget):
         self._playing_clip = None
         self.position_label.setText("")
         self.play_button.setText(self.tr("Play"))
+        self.play_button.setIcon(icon("play"))
 
     # -- misc -----------------------------------------------------------------------------
     def open_selected(self) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from studio.paths import choose_data_dir
 from ui.editor_panel import EditorPanel
 from ui.error_messages import ErrorDialog
+from ui.icons import icon
 from ui.library_panel import LibraryPanel
 from ui.log_panel import LogBridge, LogPanel
 from ui.placeholder_panel import PlaceholderPanel
@@ -73,6 +74,12 @@ class TaskStatus(QWidget):
         self.cancel_button.setEnabled(False)
 
 
+AREA_ICONS = {
+    "library": "library", "record": "record", "tts": "tts", "programmes": "programmes", "schedule": "schedule",
+    "receivers": "receivers", "outbox": "outbox", "reports": "reports",
+}
+
+
 class MainWindow(QMainWindow):
     first_painted = Signal(float)  # time.time() of the first paint
 
@@ -110,7 +117,8 @@ class MainWindow(QMainWindow):
             "reports": self.tr("What was played where and when, from the receivers' play logs."),
         }
         self.nav = QListWidget()
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(200)
+        self.nav.setIconSize(QSize(22, 22))
         self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 8px; }")
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
@@ -118,7 +126,7 @@ class MainWindow(QMainWindow):
             page = library_area if key == "library" else PlaceholderPanel(titles[key], purposes[key])
             self.pages[key] = page
             self.stack.addWidget(page)
-            item = QListWidgetItem(titles[key])
+            item = QListWidgetItem(icon(AREA_ICONS[key]), titles[key])
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -144,9 +152,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
-        import_action = QAction(self.tr("Import audio…"), self, shortcut=QKeySequence.StandardKey.Open)
+        import_action = QAction(icon("import"), self.tr("Import audio…"), self, shortcut=QKeySequence.StandardKey.Open)
         import_action.triggered.connect(self.library.choose_files)
-        settings_action = QAction(self.tr("Settings…"), self, shortcut=QKeySequence("Ctrl+,"))
+        settings_action = QAction(icon("settings"), self.tr("Settings…"), self, shortcut=QKeySequence("Ctrl+,"))
         settings_action.triggered.connect(self.open_settings)
         quit_action = QAction(self.tr("Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -155,6 +163,7 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         log_action = self.log_dock.toggleViewAction()
         log_action.setText(self.tr("Log"))
+        log_action.setIcon(icon("log"))
         view_menu.addAction(log_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("About"), self)

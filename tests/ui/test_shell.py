@@ -97,3 +97,27 @@ def test_signal_emits_do_not_lose_references():
         relay.progressed.emit(i, 5000, 1)
     after = sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
     assert all(a >= b - 10 for a, b in zip(after, before)), (before, after)
+
+
+def test_every_icon_used_exists_and_draws(qtbot):
+    import re
+    from pathlib import Path
+
+    from PySide6.QtGui import QImage
+
+    from ui.icons import ICON_DIR, icon
+
+    ui_dir = Path(__file__).resolve().parents[2] / "ui"
+    used = set()
+    for source in ui_dir.glob("*.py"):
+        used |= set(re.findall(r'icon\("([a-z-]+)"\)', source.read_text(encoding="utf-8")))
+    used |= {"restore", "stop"}  # chosen at run time
+    from ui.main_window import AREA_ICONS
+
+    used |= set(AREA_ICONS.values())
+    assert used <= {p.stem for p in ICON_DIR.glob("*.svg")}
+    for name in sorted(used):
+        image = icon(name).pixmap(24, 24).toImage().convertToFormat(QImage.Format.Format_ARGB32)
+        drawn = sum(1 for y in range(24) for x in range(24) if image.pixelColor(x, y).alpha() > 0)
+        assert drawn > 10, f"{name}.svg draws nothing"
+    assert (ICON_DIR / "LICENSE.md").exists()
