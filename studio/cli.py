@@ -16,6 +16,7 @@ from pathlib import Path
 
 from studio import __version__
 from studio.errors import StudioError
+from studio import record_commands
 from studio.paths import StudioPaths
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("clip_id", type=int, metavar="CLIP_ID")
         if name == "rename":
             p.add_argument("title")
+    record_commands.add_parsers(sub)
     sub.add_parser("seed-demo", help="import the demo bulletins (read by espeak-ng) into an empty library")
     return parser
 
@@ -220,6 +222,9 @@ COMMANDS = {
     "delete": cmd_trash,
     "restore": cmd_trash,
     "seed-demo": cmd_seed_demo,
+    "devices": record_commands.cmd_devices,
+    "record": lambda args, paths: record_commands.cmd_record(args, paths, _open_library),
+    "recover": lambda args, paths: record_commands.cmd_recover(args, paths, _open_library),
 }
 
 

@@ -51,6 +51,10 @@ class StudioPaths:
         return self.data_dir / "media"
 
     @property
+    def recordings_dir(self) -> Path:
+        return self.data_dir / "recordings"
+
+    @property
     def peaks_dir(self) -> Path:
         return self.data_dir / "cache" / "peaks"
 
