@@ -71,6 +71,8 @@ def build_window(paths: StudioPaths, language: UiLanguage | None = None):
     window = MainWindow(services, bridge)
     crash.parent = window
     window.library.refresh()
+    window.recover_takes()
+    window.recorder_panel.refresh_devices()
     return app, window, crash, bridge
 
 

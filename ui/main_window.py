@@ -24,6 +24,7 @@ from ui.icons import icon
 from ui.library_panel import LibraryPanel
 from ui.log_panel import LogBridge, LogPanel
 from ui.placeholder_panel import PlaceholderPanel
+from ui.record_panel import RecordPanel
 from ui.preview import Preview
 from ui.services import Services
 from ui.settings_dialog import SettingsDialog
@@ -122,8 +123,11 @@ class MainWindow(QMainWindow):
         self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 8px; }")
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
+        self.recorder_panel = RecordPanel(services, self.runner)
+        self.recorder_panel.take_imported.connect(self._open_new_take)
+        built = {"library": library_area, "record": self.recorder_panel}
         for key in self.AREAS:
-            page = library_area if key == "library" else PlaceholderPanel(titles[key], purposes[key])
+            page = built.get(key) or PlaceholderPanel(titles[key], purposes[key])
             self.pages[key] = page
             self.stack.addWidget(page)
             item = QListWidgetItem(icon(AREA_ICONS[key]), titles[key])
@@ -169,6 +173,24 @@ class MainWindow(QMainWindow):
         about = QAction(self.tr("About"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _open_new_take(self, clip_id: int) -> None:
+        self.library.refresh(select=clip_id)
+        self.editor.open_clip(clip_id)
+        self.show_area("library")
+
+    def recover_takes(self) -> None:
+        """Takes left by a crash or power cut come back as clips (at start-up)."""
+        from studio.audio.recorder import recover_takes
+
+        def done(ids: list[int]) -> None:
+            if ids:
+                self.statusBar().showMessage(self.tr("Recovered %n unfinished recording(s).", "", len(ids)), 15000)
+                self.library.refresh(select=ids[-1])
+
+        self.runner.run(self.tr("Recovering unfinished recordings"),
+                        lambda p, c: recover_takes(self.services.library(), self.services.paths.recordings_dir),
+                        done, lambda e, d: ErrorDialog(e, d, self).show())
 
     def show_area(self, key: str) -> None:
         self.nav.setCurrentRow(self.AREAS.index(key))
@@ -217,6 +239,7 @@ class MainWindow(QMainWindow):
             self.first_painted.emit(time.time())
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.recorder_panel.shutdown()
         self.preview.stop()
         self.runner.shutdown()
         self.editor.shutdown()

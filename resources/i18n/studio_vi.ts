@@ -490,6 +490,16 @@
         <translation>Giới thiệu</translation>
     </message>
     <message numerus="yes">
+        <source>Recovered %n unfinished recording(s).</source>
+        <translation>
+            <numerusform>Đã khôi phục %n bản thu dang dở.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Recovering unfinished recordings</source>
+        <translation>Đang khôi phục bản thu dang dở</translation>
+    </message>
+    <message numerus="yes">
         <source>Imported %n file(s).</source>
         <translation>
             <numerusform>Đã nhập %n tệp.</numerusform>
@@ -518,6 +528,97 @@
     <message>
         <source>Preparing the preview</source>
         <translation>Đang chuẩn bị nghe thử</translation>
+    </message>
+</context>
+<context>
+    <name>RecordPanel</name>
+    <message>
+        <source>Refresh</source>
+        <translation>Làm mới</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Thu âm</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Tạm dừng</translation>
+    </message>
+    <message>
+        <source>Add marker</source>
+        <translation>Đánh dấu</translation>
+    </message>
+    <message>
+        <source>Choose the microphone, then press Record (Ctrl+R).</source>
+        <translation>Chọn micrô, rồi bấm Thu âm (Ctrl+R).</translation>
+    </message>
+    <message>
+        <source>Microphone</source>
+        <translation>Micrô</translation>
+    </message>
+    <message>
+        <source>Markers</source>
+        <translation>Các điểm đánh dấu</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Mặc định của hệ thống</translation>
+    </message>
+    <message>
+        <source>Listing sound devices</source>
+        <translation>Đang liệt kê thiết bị âm thanh</translation>
+    </message>
+    <message>
+        <source>Recording… press Stop (Ctrl+R) when done.</source>
+        <translation>Đang thu… bấm Dừng (Ctrl+R) khi xong.</translation>
+    </message>
+    <message>
+        <source>Opening the microphone</source>
+        <translation>Đang mở micrô</translation>
+    </message>
+    <message>
+        <source>The take is kept on disk and will be recovered at the next start.</source>
+        <translation>Bản thu vẫn được giữ trên đĩa và sẽ được khôi phục ở lần mở sau.</translation>
+    </message>
+    <message>
+        <source>Saving the recording</source>
+        <translation>Đang lưu bản thu</translation>
+    </message>
+    <message>
+        <source>Recorded %1. The take opens in the editor.</source>
+        <translation>Đã thu %1. Bản thu được mở trong trình chỉnh sửa.</translation>
+    </message>
+    <message>
+        <source>The disk is nearly full: the take was ended and %1 kept.</source>
+        <translation>Ổ đĩa gần đầy: đã dừng thu và giữ lại %1.</translation>
+    </message>
+    <message>
+        <source>The microphone stopped (unplugged?): %1 recorded and kept.</source>
+        <translation>Micrô ngừng hoạt động (bị rút?): đã thu và giữ lại %1.</translation>
+    </message>
+    <message>
+        <source>Writing failed: %1 recorded and kept.</source>
+        <translation>Ghi đĩa bị lỗi: đã thu và giữ lại %1.</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Tiếp tục</translation>
+    </message>
+    <message>
+        <source>Peak %1 dBFS · RMS %2 dBFS</source>
+        <translation>Đỉnh %1 dBFS · RMS %2 dBFS</translation>
+    </message>
+    <message>
+        <source>Dropouts: %1</source>
+        <translation>Mất mẫu: %1</translation>
+    </message>
+    <message>
+        <source>Free disk: %1 GB (about %2 hours)</source>
+        <translation>Đĩa còn trống: %1 GB (khoảng %2 giờ)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Dừng</translation>
     </message>
 </context>
 <context>
