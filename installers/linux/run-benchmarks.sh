@@ -5,4 +5,5 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bash "$ROOT/installers/linux/setup-env.sh" test
 cd "$ROOT"
 .venv/bin/python -m benchmarks "$@"
-exec .venv/bin/python -m benchmarks.ui
+.venv/bin/python -m benchmarks.ui
+exec .venv/bin/python -m benchmarks.recording
