@@ -8,6 +8,7 @@ user-interface text: `ui/` maps the type to a Vietnamese message, and the CLI pr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 
@@ -172,12 +173,22 @@ class InvalidPreference(StudioError):
         return f"setting {self.name!r} has an unusable value: {self.value}"
 
 
+class DeviceProblem(Enum):
+    NOT_FOUND = "not found"
+    BUSY = "busy"
+    PERMISSION = "permission denied"
+    UNPLUGGED = "unplugged"
+    OTHER = "other"
+
+
 @dataclass
 class AudioDeviceError(StudioError):
-    """The sound device cannot be used; `reason` is PortAudio's own words."""
+    """The sound device cannot be used; `reason` is PortAudio's own words, `problem` the
+    kind of trouble (the UI words its message by kind)."""
 
     device: str
     reason: str
+    problem: DeviceProblem = DeviceProblem.OTHER
 
     def __post_init__(self) -> None:
         super().__init__(self.describe())

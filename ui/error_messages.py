@@ -52,6 +52,7 @@ _MESSAGES: list[tuple[type, str, str]] = [
     (e.ClipNotFound,
      QT_TRANSLATE_NOOP("ErrorMessages", "This clip is no longer in the library."),
      QT_TRANSLATE_NOOP("ErrorMessages", "It may be in the trash.")),
+    # Sound device troubles, most specific first (see _device_message).
     (e.AudioDeviceError,
      QT_TRANSLATE_NOOP("ErrorMessages", "The sound device cannot be used."),
      QT_TRANSLATE_NOOP("ErrorMessages",
@@ -69,8 +70,29 @@ _UNEXPECTED = (
 )
 
 
+_DEVICE_MESSAGES = {
+    e.DeviceProblem.NOT_FOUND: (
+        QT_TRANSLATE_NOOP("ErrorMessages", "The microphone or speaker “%2” was not found."),
+        QT_TRANSLATE_NOOP("ErrorMessages", "Plug it in and press Refresh, or choose another device.")),
+    e.DeviceProblem.BUSY: (
+        QT_TRANSLATE_NOOP("ErrorMessages", "The sound device “%2” is being used by another program."),
+        QT_TRANSLATE_NOOP("ErrorMessages", "Close the other program (Zalo, a browser call…) and try again.")),
+    e.DeviceProblem.PERMISSION: (
+        QT_TRANSLATE_NOOP("ErrorMessages", "The studio is not allowed to use the sound device “%2”."),
+        QT_TRANSLATE_NOOP("ErrorMessages", "Allow microphone access in the system's privacy settings.")),
+    e.DeviceProblem.UNPLUGGED: (
+        QT_TRANSLATE_NOOP("ErrorMessages", "The sound device “%2” was unplugged."),
+        QT_TRANSLATE_NOOP("ErrorMessages", "What was recorded is kept. Plug it back in to go on.")),
+}
+
+
 def describe(exc: BaseException) -> tuple[str, str]:
     """(message, suggested action) for an exception, translated."""
+    if isinstance(exc, e.AudioDeviceError) and exc.problem in _DEVICE_MESSAGES:
+        message, action = _DEVICE_MESSAGES[exc.problem]
+        default = QCoreApplication.translate("ErrorMessages", "default device")
+        return (QCoreApplication.translate(_CONTEXT, message).replace("%2", exc.device or default),
+                QCoreApplication.translate(_CONTEXT, action))
     message, action = _UNEXPECTED
     for kind, kind_message, kind_action in _MESSAGES:
         if isinstance(exc, kind):

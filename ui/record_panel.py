@@ -75,6 +75,12 @@ class RecordPanel(QWidget):
         self._errors: list[ErrorDialog] = []
 
         self.device = QComboBox()
+        self.rate = QComboBox()
+        for rate in (48000, 44100, 32000, 16000):
+            self.rate.addItem(f"{rate} Hz", rate)
+        self.channels = QComboBox()
+        self.channels.addItem(self.tr("Mono"), 1)
+        self.channels.addItem(self.tr("Stereo"), 2)
         self.refresh_devices_button = QPushButton(self.tr("Refresh"))
         self.refresh_devices_button.clicked.connect(self.refresh_devices)
         self.record_button = QPushButton(icon("record"), self.tr("Record"))
@@ -103,6 +109,8 @@ class RecordPanel(QWidget):
         devices.addWidget(QLabel(self.tr("Microphone")))
         devices.addWidget(self.device, 1)
         devices.addWidget(self.refresh_devices_button)
+        devices.addWidget(self.rate)
+        devices.addWidget(self.channels)
         buttons = QHBoxLayout()
         buttons.addWidget(self.record_button, 2)
         buttons.addWidget(self.pause_button, 1)
@@ -148,6 +156,7 @@ class RecordPanel(QWidget):
 
     def start(self) -> None:
         device = self.device.currentData() or None
+        rate, channels = self.rate.currentData(), self.channels.currentData()
         recorder = Recorder(self.services.paths.recordings_dir)
 
         def started(_take) -> None:
@@ -158,7 +167,7 @@ class RecordPanel(QWidget):
             self._update_buttons()
 
         self.record_button.setEnabled(False)
-        self.runner.run(self.tr("Opening the microphone"), lambda p, c: recorder.start(device, 48000, 1),
+        self.runner.run(self.tr("Opening the microphone"), lambda p, c: recorder.start(device, rate, channels),
                         started, self._start_failed, cancellable=False)
 
     def _start_failed(self, exc: BaseException, details: str) -> None:
@@ -223,7 +232,7 @@ class RecordPanel(QWidget):
         rms = "−∞" if not math.isfinite(status.rms_dbfs) else f"{status.rms_dbfs:.1f}"
         self.levels_label.setText(self.tr("Peak %1 dBFS · RMS %2 dBFS").replace("%1", peak).replace("%2", rms))
         self.dropouts_label.setText(self.tr("Dropouts: %1").replace("%1", str(status.overflows)))
-        minutes_left = status.free_bytes / (48000 * 2 * 60)
+        minutes_left = status.free_bytes / (self.rate.currentData() * 2 * self.channels.currentData() * 60)
         self.disk_label.setText(self.tr("Free disk: %1 GB (about %2 hours)").replace(
             "%1", f"{status.free_bytes / 1e9:.1f}").replace("%2", f"{minutes_left / 60:.0f}"))
         if not recorder.running:  # ended by itself: disk, device, time limit
@@ -236,7 +245,8 @@ class RecordPanel(QWidget):
         self.record_button.setIcon(icon("stop" if recording else "record"))
         self.pause_button.setEnabled(recording)
         self.marker_button.setEnabled(recording)
-        self.device.setEnabled(not recording)
+        for combo in (self.device, self.rate, self.channels):
+            combo.setEnabled(not recording)
 
     def _show_error(self, exc: BaseException, details: str) -> None:
         dialog = ErrorDialog(exc, details, self)

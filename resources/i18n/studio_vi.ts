@@ -292,6 +292,42 @@
         <source>Your work is saved. Copy the details and send them to technical support.</source>
         <translation>Công việc của bạn đã được lưu. Hãy sao chép chi tiết và gửi cho bộ phận hỗ trợ kỹ thuật.</translation>
     </message>
+    <message>
+        <source>The microphone or speaker “%2” was not found.</source>
+        <translation>Không tìm thấy micrô hoặc loa “%2”.</translation>
+    </message>
+    <message>
+        <source>Plug it in and press Refresh, or choose another device.</source>
+        <translation>Hãy cắm thiết bị rồi bấm Làm mới, hoặc chọn thiết bị khác.</translation>
+    </message>
+    <message>
+        <source>The sound device “%2” is being used by another program.</source>
+        <translation>Thiết bị âm thanh “%2” đang được chương trình khác sử dụng.</translation>
+    </message>
+    <message>
+        <source>Close the other program (Zalo, a browser call…) and try again.</source>
+        <translation>Hãy tắt chương trình kia (Zalo, cuộc gọi trên trình duyệt…) rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>The studio is not allowed to use the sound device “%2”.</source>
+        <translation>Studio không được phép dùng thiết bị âm thanh “%2”.</translation>
+    </message>
+    <message>
+        <source>Allow microphone access in the system's privacy settings.</source>
+        <translation>Hãy cho phép dùng micrô trong phần quyền riêng tư của hệ thống.</translation>
+    </message>
+    <message>
+        <source>The sound device “%2” was unplugged.</source>
+        <translation>Thiết bị âm thanh “%2” đã bị rút ra.</translation>
+    </message>
+    <message>
+        <source>What was recorded is kept. Plug it back in to go on.</source>
+        <translation>Phần đã thu vẫn được giữ. Hãy cắm lại để thu tiếp.</translation>
+    </message>
+    <message>
+        <source>default device</source>
+        <translation>thiết bị mặc định</translation>
+    </message>
 </context>
 <context>
     <name>LibraryPanel</name>
@@ -450,7 +486,7 @@
         <translation>Các lượt gửi đang chờ mạng, sẽ gửi ngay khi có mạng trở lại.</translation>
     </message>
     <message>
-        <source>What was played where and when, from the receivers&apos; play logs.</source>
+        <source>What was played where and when, from the receivers' play logs.</source>
         <translation>Đã phát gì, ở đâu, khi nào — từ nhật ký phát của các cụm loa.</translation>
     </message>
     <message>
@@ -512,7 +548,7 @@
         </translation>
     </message>
     <message>
-        <source>Commune Radio Studio: record, clean, schedule and publish the commune&apos;s loudspeaker bulletins.</source>
+        <source>Commune Radio Studio: record, clean, schedule and publish the commune's loudspeaker bulletins.</source>
         <translation>Studio Truyền thanh xã: thu âm, làm sạch, lập lịch và phát bản tin ra hệ thống loa của xã.</translation>
     </message>
 </context>
@@ -532,6 +568,14 @@
 </context>
 <context>
     <name>RecordPanel</name>
+    <message>
+        <source>Mono</source>
+        <translation>Đơn kênh (mono)</translation>
+    </message>
+    <message>
+        <source>Stereo</source>
+        <translation>Hai kênh (stereo)</translation>
+    </message>
     <message>
         <source>Refresh</source>
         <translation>Làm mới</translation>

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from studio.errors import AudioDeviceError
+from studio.errors import AudioDeviceError, DeviceProblem
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def _device_index(name: str) -> int | None:
     for index, device in enumerate(sd.query_devices()):
         if device["name"] == name and device["max_output_channels"] > 0:
             return index
-    raise AudioDeviceError(name, "no such output device (unplugged?)")
+    raise AudioDeviceError(name, "no such output device (unplugged?)", DeviceProblem.NOT_FOUND)
 
 
 class Player:
@@ -95,7 +95,9 @@ class Player:
             self._stream.start()
         except sd.PortAudioError as exc:
             self._stream = None
-            raise AudioDeviceError(self.device, str(exc)) from exc
+            from studio.audio.recorder import classify_device_error
+
+            raise AudioDeviceError(self.device, str(exc), classify_device_error(str(exc))) from exc
         log.info("preview: %d frames at %d Hz from %d", self._end - self._start, sample_rate, self._start)
 
     def stop(self) -> None:

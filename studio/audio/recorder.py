@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.errors import AudioDeviceError, StorageError
+from studio.errors import AudioDeviceError, DeviceProblem, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ class Recorder:
             self._lock.release()
             shutil.rmtree(take, ignore_errors=True)
             self.take_dir = None
-            raise AudioDeviceError(str(device or ""), classify_device_error(str(exc))) from exc
+            raise AudioDeviceError(str(device or ""), str(exc), classify_device_error(str(exc))) from exc
         self._writer = threading.Thread(target=self._write_loop, name="recorder-writer", daemon=True)
         self._writer.start()
         log.info("recording to %s from %r at %d Hz, %d channel(s)", take, device, samplerate, channels)
@@ -281,16 +281,17 @@ class Recorder:
             (self.take_dir / "markers.json").write_text(json.dumps(self._status.markers), encoding="utf-8")
 
 
-def classify_device_error(message: str) -> str:
-    """A short reason from PortAudio's message (kept technical; the UI translates by kind)."""
+def classify_device_error(message: str) -> DeviceProblem:
+    """The kind of trouble behind a PortAudio error message."""
     text = message.lower()
-    if "busy" in text or "unanticipated host error" in text and "-16" in text:
-        return "device busy (used by another program)"
-    if "permission" in text or "access" in text:
-        return "permission denied"
-    if "invalid device" in text or "no such" in text or "error querying device -1" in text or "no input" in text:
-        return "no input device"
-    return message
+    if "busy" in text or "-9985" in text or "device unavailable" in text:
+        return DeviceProblem.BUSY
+    if "permission" in text or "access denied" in text or "not permitted" in text:
+        return DeviceProblem.PERMISSION
+    if "no input device" in text or "invalid device" in text or "no such" in text or "-9996" in text \
+            or "no device matching" in text or "error querying device" in text:
+        return DeviceProblem.NOT_FOUND
+    return DeviceProblem.OTHER
 
 
 class _TakeLock:

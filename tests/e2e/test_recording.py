@@ -80,6 +80,7 @@ def test_an_unknown_device_is_a_clear_error(data_dir):
     out = studio(data_dir, "record", "--device", "Micro phòng họp", "--seconds", "1")
     assert out.returncode == 1
     assert "Micro phòng họp" in out.stderr and "Traceback" not in out.stderr
+    assert "No input device matching" in out.stderr
     assert not (data_dir / "recordings").exists() or not list((data_dir / "recordings").iterdir())
 
 
@@ -142,3 +143,14 @@ def test_a_full_disk_ends_the_take_and_keeps_the_audio(small_disk):
     out = studio(data_dir, "recover")
     assert out.returncode == 0, out.stderr
     np.testing.assert_array_equal(stored_audio(data_dir, int(out.stdout)), kept)
+
+
+def test_device_troubles_are_told_apart():
+    from studio.audio.recorder import classify_device_error
+    from studio.errors import DeviceProblem
+
+    assert classify_device_error("No input device matching 'USB Mic'") is DeviceProblem.NOT_FOUND
+    assert classify_device_error("Error opening InputStream: Device unavailable [PaErrorCode -9985]") \
+        is DeviceProblem.BUSY
+    assert classify_device_error("Unanticipated host error: Permission denied") is DeviceProblem.PERMISSION
+    assert classify_device_error("something else") is DeviceProblem.OTHER

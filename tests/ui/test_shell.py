@@ -121,3 +121,13 @@ def test_every_icon_used_exists_and_draws(qtbot):
         drawn = sum(1 for y in range(24) for x in range(24) if image.pixelColor(x, y).alpha() > 0)
         assert drawn > 10, f"{name}.svg draws nothing"
     assert (ICON_DIR / "LICENSE.md").exists()
+
+
+def test_sound_device_troubles_get_their_own_vietnamese_message(qtbot, studio_window):
+    from studio.errors import AudioDeviceError, DeviceProblem
+    from ui.error_messages import describe
+
+    busy, action = describe(AudioDeviceError("USB Mic", "Device unavailable", DeviceProblem.BUSY))
+    assert "USB Mic" in busy and "chương trình khác" in busy and "Zalo" in action
+    missing, _ = describe(AudioDeviceError("", "no device", DeviceProblem.NOT_FOUND))
+    assert "thiết bị mặc định" in missing
