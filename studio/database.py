@@ -56,6 +56,10 @@ MIGRATIONS: tuple[str, ...] = (
         created_at     TEXT NOT NULL
     );
     """,
+    # 1 -> 2: markers set while recording (seconds into the clip, JSON list)
+    """
+    ALTER TABLE clips ADD COLUMN markers_json TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -10,6 +10,7 @@ Owned by one thread (it holds a SQLite connection); open another library per thr
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import threading
@@ -54,6 +55,7 @@ class Clip:
     created_at: str
     deleted_at: str | None
     edit_version: int
+    markers: tuple[float, ...] = ()  # seconds, set while recording
 
     @property
     def duration_s(self) -> float:
@@ -61,7 +63,10 @@ class Clip:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "Clip":
-        return cls(**{key: row[key] for key in row.keys()})
+        values = {key: row[key] for key in row.keys() if key != "markers_json"}
+        if "markers_json" in row.keys():
+            values["markers"] = tuple(float(m) for m in json.loads(row["markers_json"]))
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,12 @@ class ClipLibrary:
     def rename(self, clip_id: int, title: str) -> Clip:
         self.get(clip_id)
         self.conn.execute("UPDATE clips SET title = ? WHERE id = ?", (title, clip_id))
+        return self.get(clip_id)
+
+    def set_markers(self, clip_id: int, markers: list[float]) -> Clip:
+        clip = self.get(clip_id)
+        kept = sorted(float(m) for m in markers if 0.0 <= float(m) <= clip.duration_s)
+        self.conn.execute("UPDATE clips SET markers_json = ? WHERE id = ?", (json.dumps(kept), clip_id))
         return self.get(clip_id)
 
     def delete(self, clip_id: int) -> None:

@@ -179,6 +179,7 @@ class EditorPanel(QWidget):
             self.undo_stack.clear()
             self.title_label.setText(f"{clip.title} — {format_duration(clip.duration_s)}")
             self.waveform.set_clip(pyramid, clip.sample_rate, edits)
+            self.waveform.markers = clip.markers
             self._show_levels(edits)
             self._update_actions()
             self.clip_loaded.emit(clip_id)

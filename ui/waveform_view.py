@@ -30,6 +30,7 @@ SELECTION = QColor(255, 255, 255, 50)
 CURSOR = QColor("#ffca28")
 FADE = QColor("#a5d6a7")
 GRID = QColor("#24323e")
+MARKER = QColor("#ff8a65")
 
 
 class WaveformView(QWidget):
@@ -51,6 +52,7 @@ class WaveformView(QWidget):
         self.selection: tuple[float, float] | None = None  # frames
         self.cursor = 0.0  # frames
         self.play_position: float | None = None  # frames
+        self.markers: tuple[float, ...] = ()  # seconds
         self._drag_from: float | None = None
         self.paint_count = 0
 
@@ -230,6 +232,12 @@ class WaveformView(QWidget):
         if edits.fade_out > 0:
             x0, x1 = self.x_of((out - edits.fade_out) * rate), self.x_of(out * rate)
             painter.drawLine(QPointF(x0, 2), QPointF(x1, height - 2))
+        painter.setPen(QPen(MARKER, 1, Qt.PenStyle.DashLine))
+        for seconds in self.markers:
+            x = self.x_of(seconds * rate)
+            if 0 <= x <= self.width():
+                painter.drawLine(QLineF(x, 0, x, height))
+                painter.fillRect(QRectF(x - 4, 0, 8, 8), MARKER)
         if self.selection is not None:
             a, b = self.selection
             painter.fillRect(QRectF(self.x_of(a), 0, (b - a) / self.frames_per_pixel, height), SELECTION)

@@ -136,6 +136,7 @@ class Recorder:
         self._stop = threading.Event()
         self._overflows = 0
         self._paused = False
+        self._markers_dirty = False
         self.take_dir: Path | None = None
         self.error: BaseException | None = None
 
@@ -191,6 +192,7 @@ class Recorder:
     def mark(self) -> float:
         seconds = self._status.seconds
         self._status.markers.append(seconds)
+        self._markers_dirty = True  # the writer saves them at its next flush
         return seconds
 
     def stop(self, reason: StopReason = StopReason.REQUESTED) -> RecorderStatus:
@@ -245,6 +247,9 @@ class Recorder:
                         self._segment = _Segment(self.take_dir / f"seg-{index:04d}.wav", self._rate, self._channels)
                 if time.monotonic() - last_sync >= FLUSH_SECONDS:
                     self._segment.sync()
+                    if self._markers_dirty:
+                        self._markers_dirty = False
+                        self._write_markers()
                     last_sync = time.monotonic()
                     self._status.free_bytes = shutil.disk_usage(self.take_dir).free
                     if self._status.free_bytes < self.disk_reserve:
@@ -375,6 +380,12 @@ def import_take(library, take: Path, title: str | None = None) -> int | None:
     except (EmptyAudio, TruncatedAudio):
         shutil.rmtree(take, ignore_errors=True)
         return None
+    markers_file = take / "markers.json"
+    if markers_file.exists():
+        try:
+            library.set_markers(result.clip.id, json.loads(markers_file.read_text(encoding="utf-8")))
+        except ValueError as exc:  # damaged markers must not cost the audio
+            log.warning("markers of %s unreadable: %s", take.name, exc)
     shutil.rmtree(take, ignore_errors=True)
     log.info("take %s imported as clip %d (%.1f s)", take.name, result.clip.id, frames / int(meta["rate"]))
     return result.clip.id

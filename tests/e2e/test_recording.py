@@ -154,3 +154,20 @@ def test_device_troubles_are_told_apart():
         is DeviceProblem.BUSY
     assert classify_device_error("Unanticipated host error: Permission denied") is DeviceProblem.PERMISSION
     assert classify_device_error("something else") is DeviceProblem.OTHER
+
+
+def test_markers_set_while_recording_are_kept_with_the_clip(data_dir):
+    microphone(3.0, seed=5)
+    paths = StudioPaths.at(data_dir).ensure()
+    library = ClipLibrary(paths, connect(paths.database))
+    recorder = Recorder(paths.recordings_dir)
+    take = recorder.start("testmic", SR, 1)
+    deadline = time.monotonic() + 10
+    while recorder.status().seconds < 2.0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    first = recorder.mark()
+    time.sleep(0.6)  # a flush: the markers are on disk even if the take were cut now
+    assert (take / "markers.json").exists()
+    recorder.stop()
+    clip = library.get(import_take(library, take))
+    assert clip.markers == (pytest.approx(first, abs=1e-6),) and 2.0 <= first <= clip.duration_s

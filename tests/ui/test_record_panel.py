@@ -37,6 +37,7 @@ def test_record_stop_and_the_take_opens_in_the_editor(qtbot, studio_window):
     audio = sf.read(library.source_path(library.get(clip_id)), dtype="int16")[0]
     np.testing.assert_array_equal(audio[: len(pcm)], pcm)
     assert "Đã thu" in panel.state_label.text()
+    assert len(window.editor.waveform.markers) == 1 == len(library.get(clip_id).markers)
 
 
 def test_an_abandoned_take_is_recovered_when_the_window_starts(qtbot, data_dir):

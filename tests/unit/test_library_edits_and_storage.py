@@ -108,3 +108,32 @@ def test_staging_files_left_by_a_crash_are_swept_but_fresh_ones_kept(tmp_path):
     os.utime(old, (two_hours_ago, two_hours_ago))
     assert store.sweep_incoming() == 1
     assert not old.exists() and fresh.exists()
+
+
+def test_a_device_lost_mid_take_ends_it_and_keeps_the_audio(tmp_path):
+    """The stream ends by itself (unplugged): PortAudio calls finished_callback, which puts
+    the end mark in the queue. Driven here without a device: the writer is the unit."""
+    import threading
+
+    import numpy as np
+    import soundfile as sf
+
+    from studio.audio import recorder as rec
+
+    r = rec.Recorder(tmp_path)
+    take = tmp_path / "take"
+    take.mkdir()
+    r.take_dir = take
+    r._rate, r._channels, r._max_frames = 48000, 1, None
+    r._segment = rec._Segment(take / "seg-0001.wav", 48000, 1)
+    r._stream = object()  # a stream that was running
+    block = (np.arange(4800) % 100).astype(np.int16)[:, None]
+    for _ in range(10):
+        r._queue.put(block)
+    r._queue.put(None)  # what the finished_callback puts when the device goes away
+    writer = threading.Thread(target=r._write_loop)
+    writer.start()
+    writer.join(10)
+    assert r.status().stopped is rec.StopReason.DEVICE_LOST
+    data, rate = sf.read(take / "seg-0001.wav", dtype="int16")
+    assert len(data) == 48000 and rate == 48000
