@@ -12,6 +12,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
+from studio.durable import FileLock
 from studio.errors import DatabaseTooNew
 
 log = logging.getLogger(__name__)
@@ -89,10 +90,23 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     return target
 
 
-def migrate(conn: sqlite3.Connection, path: Path) -> None:
+def _version(conn: sqlite3.Connection, path: Path) -> int:
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current > SCHEMA_VERSION:
         raise DatabaseTooNew(path, current, SCHEMA_VERSION)
+    return current
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    if _version(conn, path) == SCHEMA_VERSION:
+        return
+    # Several connections (worker threads, the CLI beside the window) may open an old
+    # database at once: one migrates while the others wait, then find it done.
+    with FileLock(path.with_name(path.name + ".migrate-lock")):
+        _migrate_locked(conn, path, _version(conn, path))
+
+
+def _migrate_locked(conn: sqlite3.Connection, path: Path, current: int) -> None:
     if current == SCHEMA_VERSION:
         return
     if current > 0:

@@ -71,3 +71,41 @@ def atomic_copy(source: Path, target: Path, chunk: int = 1 << 20) -> None:
     with open(source, "rb") as src, atomic_writer(target) as dst:
         while block := src.read(chunk):
             dst.write(block)
+
+
+class FileLock:
+    """An OS lock on a small file, held until `release` (or the process dies: the kernel
+    drops it, so a crash never leaves a stale lock). POSIX flock / Windows msvcrt."""
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+
+    def _lock(self, wait: bool) -> None:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(self.fd, msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(self.fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+
+    def try_acquire(self) -> bool:
+        try:
+            self._lock(wait=False)
+            return True
+        except OSError:
+            return False
+
+    def acquire(self) -> "FileLock":
+        self._lock(wait=True)
+        return self
+
+    def release(self) -> None:
+        os.close(self.fd)  # closing releases the lock on both systems
+
+    def __enter__(self) -> "FileLock":
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.durable import FileLock
 from studio.errors import AudioDeviceError, DeviceProblem, StorageError
 
 log = logging.getLogger(__name__)
@@ -149,8 +150,8 @@ class Recorder:
         started = datetime.now(timezone.utc)
         take = self.root / started.strftime("take-%Y%m%d-%H%M%S-%f")
         take.mkdir()
-        self._lock = _TakeLock(take / "lock")
-        self._lock.try_lock()
+        self._lock = FileLock(take / "lock")
+        self._lock.try_acquire()
         meta = {"rate": samplerate, "channels": channels, "device": str(device or ""),
                 "started_at": started.isoformat(), "format": "pcm16"}
         (take / "take.json").write_text(json.dumps(meta), encoding="utf-8")
@@ -299,40 +300,15 @@ def classify_device_error(message: str) -> DeviceProblem:
     return DeviceProblem.OTHER
 
 
-class _TakeLock:
-    """An OS lock held by the recording process on take/lock: released by the kernel
-    when the process dies, so recovery can tell a live take from an abandoned one."""
-
-    def __init__(self, path: Path) -> None:
-        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-
-    def try_lock(self) -> bool:
-        try:
-            if os.name == "nt":
-                import msvcrt
-
-                msvcrt.locking(self.fd, msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except OSError:
-            return False
-
-    def release(self) -> None:
-        os.close(self.fd)  # closing releases the lock on both systems
-
-
 def unfinished_takes(recordings_dir: Path) -> list[Path]:
     """Takes no running recorder holds (the recorder keeps take/lock locked)."""
     if not recordings_dir.is_dir():
         return []
     found = []
     for take in sorted(p for p in recordings_dir.iterdir() if p.is_dir() and (p / "take.json").exists()):
-        lock = _TakeLock(take / "lock")
+        lock = FileLock(take / "lock")
         try:
-            if lock.try_lock():
+            if lock.try_acquire():
                 found.append(take)
         finally:
             lock.release()

@@ -137,3 +137,29 @@ def test_a_device_lost_mid_take_ends_it_and_keeps_the_audio(tmp_path):
     assert r.status().stopped is rec.StopReason.DEVICE_LOST
     data, rate = sf.read(take / "seg-0001.wav", dtype="int16")
     assert len(data) == 48000 and rate == 48000
+
+
+def test_connections_opening_a_new_database_at_once_migrate_it_once(tmp_path):
+    import threading
+
+    from studio import database
+
+    path = tmp_path / "studio.db"
+    start = threading.Barrier(4)
+    results: list = []
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            conn = database.connect(path)
+            results.append(conn.execute("PRAGMA user_version").fetchone()[0])
+            conn.close()
+        except Exception as exc:  # reported below
+            results.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [database.SCHEMA_VERSION] * 4
