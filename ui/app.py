@@ -65,11 +65,8 @@ def build_window(paths: StudioPaths, language: UiLanguage | None = None):
     crash = CrashHandler()
     crash.install()
     services = Services(paths, preferences)
-    swept = services.library().store.sweep_incoming()  # the one start-up disk job, < 10 ms
-    if swept:
-        log.info("removed %d staging files left by an interrupted run", swept)
     window = MainWindow(services, bridge)
-    crash.parent = window
+    crash.dialogs.parent = window
     window.library.refresh()
     window.recover_takes()
     window.recorder_panel.refresh_devices()

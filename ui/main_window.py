@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from studio.paths import choose_data_dir
 from ui.editor_panel import EditorPanel
-from ui.error_messages import ErrorDialog
+from ui.error_messages import ErrorDialogs
 from ui.icons import icon
 from ui.library_panel import LibraryPanel
 from ui.log_panel import LogBridge, LogPanel
@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self.editor = EditorPanel(services, self.runner, self.preview)
         self.library.clip_opened.connect(self.editor.open_clip)
         self._painted = False
+        self.errors = ErrorDialogs(self)
 
         library_area = QSplitter(Qt.Orientation.Vertical)
         library_area.addWidget(self.library)
@@ -180,17 +181,23 @@ class MainWindow(QMainWindow):
         self.show_area("library")
 
     def recover_takes(self) -> None:
-        """Takes left by a crash or power cut come back as clips (at start-up)."""
+        """At start-up: staging files of an interrupted run are swept, and takes left by a
+        crash or power cut come back as clips."""
         from studio.audio.recorder import recover_takes
+
+        def work(progress, cancel) -> list[int]:
+            library = self.services.library()
+            swept = library.store.sweep_incoming()
+            if swept:
+                log.info("removed %d staging files left by an interrupted run", swept)
+            return recover_takes(library, self.services.paths.recordings_dir)
 
         def done(ids: list[int]) -> None:
             if ids:
                 self.statusBar().showMessage(self.tr("Recovered %n unfinished recording(s).", "", len(ids)), 15000)
                 self.library.refresh(select=ids[-1])
 
-        self.runner.run(self.tr("Recovering unfinished recordings"),
-                        lambda p, c: recover_takes(self.services.library(), self.services.paths.recordings_dir),
-                        done, lambda e, d: ErrorDialog(e, d, self).show())
+        self.runner.run(self.tr("Recovering unfinished recordings"), work, done, self.errors.show)
 
     def show_area(self, key: str) -> None:
         self.nav.setCurrentRow(self.AREAS.index(key))
@@ -216,7 +223,7 @@ class MainWindow(QMainWindow):
             if folder.resolve() != self.services.paths.data_dir.resolve():
                 choose_data_dir(folder)
         except Exception as exc:
-            ErrorDialog(exc, "", self).show()
+            self.errors.show(exc)
             return
         self.preview.set_device(preferences.output_device)
         self.editor.measure()

@@ -54,13 +54,12 @@ class Preview(QObject):
         generation = self._generation
         end = clip.duration_s if end_s is None else min(end_s, clip.duration_s)
         end = min(end, start_s + PREVIEW_LIMIT_S)
-        path = self.services.library().store.path_for(clip.source_sha256)
         first, last = int(start_s * clip.sample_rate), int(end * clip.sample_rate)
 
         def load(progress, cancel):
             import soundfile as sf
 
-            with sf.SoundFile(path) as f:
+            with sf.SoundFile(self.services.library().source_path(clip)) as f:
                 f.seek(min(first, f.frames))
                 return f.read(max(0, last - first), dtype="float32", always_2d=True)
 
