@@ -9,16 +9,19 @@ import logging
 import sys
 import traceback
 
-from ui.error_messages import ErrorDialog
+from ui.error_messages import ErrorDialogs
 
 log = logging.getLogger(__name__)
 
 
 class CrashHandler:
     def __init__(self) -> None:
-        self.parent = None
-        self.reports: list[ErrorDialog] = []
+        self.dialogs = ErrorDialogs(None)
         self._previous = sys.excepthook
+
+    @property
+    def reports(self) -> list:
+        return self.dialogs.visible()
 
     def install(self) -> None:
         sys.excepthook = self
@@ -33,8 +36,6 @@ class CrashHandler:
         details = "".join(traceback.format_exception(kind, exc, tb))
         log.error("unexpected error:\n%s", details)
         try:
-            dialog = ErrorDialog(exc, details, self.parent)
-            dialog.show()
-            self.reports = [d for d in self.reports if d.isVisible()] + [dialog]
+            self.dialogs.show(exc, details)
         except Exception:  # never let the handler itself take the studio down
             log.exception("could not show the error report")

@@ -29,7 +29,7 @@ from studio.audio.settings import OutputFormat
 from studio.library import Clip
 from studio.preferences import render_settings
 from ui.clip_table_model import format_duration
-from ui.error_messages import ErrorDialog
+from ui.error_messages import ErrorDialogs
 from ui.icons import icon
 from ui.preview import Preview
 from ui.services import Services
@@ -76,7 +76,7 @@ class EditorPanel(QWidget):
         self.edits = EditList()
         self.undo_stack = QUndoStack(self)
         self._render_task: Task | None = None
-        self._errors: list[ErrorDialog] = []
+        self.errors = ErrorDialogs(self)
         self.last_result = None
 
         self.title_label = QLabel(self.tr("No clip open"))
@@ -185,7 +185,7 @@ class EditorPanel(QWidget):
             self.clip_loaded.emit(clip_id)
             self.measure()
 
-        self.runner.run(self.tr("Opening the clip"), load, loaded, self._show_error)
+        self.runner.run(self.tr("Opening the clip"), load, loaded, self.errors.show)
 
     # -- edits ----------------------------------------------------------------------------
     def push(self, text: str, after: EditList) -> None:
@@ -194,7 +194,7 @@ class EditorPanel(QWidget):
         try:
             after.validate(self.clip.duration_s, self.clip.id)
         except Exception as exc:  # InvalidEdit: say why, change nothing
-            self._show_error(exc, "")
+            self.errors.show(exc, "")
             return
         self.undo_stack.push(EditCommand(self, text, self.edits, after))
 
@@ -210,7 +210,7 @@ class EditorPanel(QWidget):
             "undo": lambda p, c: library().undo(clip_id),
             "redo": lambda p, c: library().redo(clip_id),
         }[how]
-        self.writer.run(self.tr("Saving the edit"), job, None, self._show_error, cancellable=False)
+        self.writer.run(self.tr("Saving the edit"), job, None, self.errors.show, cancellable=False)
         self._schedule_measure()
 
     def _selection_or_cursor(self) -> tuple[float, float | None]:
@@ -257,7 +257,7 @@ class EditorPanel(QWidget):
         if self.clip is None:
             return
         start, end = self._selection_or_cursor()
-        self.preview.play_clip(self.clip, start, end, on_error=self._show_error)
+        self.preview.play_clip(self.clip, start, end, on_error=self.errors.show)
         self._cursor_timer.start()
         self.play_button.setText(self.tr("Stop"))
         self.play_button.setIcon(icon("stop"))
@@ -309,7 +309,7 @@ class EditorPanel(QWidget):
         def failed(exc, details) -> None:
             self._render_task = None
             self.result_label.setText(self.tr("Could not normalise this clip."))
-            self._show_error(exc, details)
+            self.errors.show(exc, details)
 
         self._render_task = self.runner.run(self.tr("Normalising for broadcast"), work, done, failed)
 
@@ -341,7 +341,7 @@ class EditorPanel(QWidget):
         return self.runner.run(
             self.tr("Exporting"),
             lambda p, c: self.services.renderer().render_clip_to(clip_id, Path(name), settings, p, c),
-            None, self._show_error)
+            None, self.errors.show)
 
     # -- misc -----------------------------------------------------------------------------
     def _on_scroll(self, value: int) -> None:
@@ -367,10 +367,10 @@ class EditorPanel(QWidget):
         self.undo_button.setEnabled(self.undo_stack.canUndo())
         self.redo_button.setEnabled(self.undo_stack.canRedo())
 
-    def _show_error(self, exc: BaseException, details: str) -> None:
-        dialog = ErrorDialog(exc, details, self)
-        dialog.show()
-        self._errors = [d for d in self._errors if d.isVisible()] + [dialog]
+
+    @property
+    def _errors(self) -> list:
+        return self.errors.visible()
 
     def shutdown(self) -> None:
         self.writer.shutdown()

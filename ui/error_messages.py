@@ -139,3 +139,21 @@ class ErrorDialog(QDialog):
 
     def copy_details(self) -> None:
         QGuiApplication.clipboard().setText(self.details)
+
+
+class ErrorDialogs:
+    """The error dialogs a panel has open: `show` is the `on_error` callback panels hand
+    to the task runner. Closed dialogs are dropped from the list."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        self.parent = parent
+        self._dialogs: list[ErrorDialog] = []
+
+    def show(self, exc: BaseException, details: str = "") -> ErrorDialog:
+        dialog = ErrorDialog(exc, details, self.parent)
+        dialog.show()
+        self._dialogs = self.visible() + [dialog]
+        return dialog
+
+    def visible(self) -> list[ErrorDialog]:
+        return [d for d in self._dialogs if d.isVisible()]

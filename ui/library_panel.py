@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from studio.audio.formats import EXTENSIONS
 from studio.library import Clip
 from ui.clip_table_model import CLIP_ROLE, ClipFilterModel, ClipTableModel, format_duration
-from ui.error_messages import ErrorDialog
+from ui.error_messages import ErrorDialogs
 from ui.icons import icon
 from ui.preview import Preview
 from ui.services import Services
@@ -52,7 +52,7 @@ class LibraryPanel(QWidget):
         self.model = ClipTableModel(self)
         self.proxy = ClipFilterModel(self)
         self.proxy.setSourceModel(self.model)
-        self._errors: list[ErrorDialog] = []
+        self.errors = ErrorDialogs(self)
 
         self.search = QLineEdit(placeholderText=self.tr("Search by title or file name…"))
         self.search.setClearButtonEnabled(True)
@@ -123,7 +123,7 @@ class LibraryPanel(QWidget):
             self.clips_loaded.emit()
 
         self.runner.run(self.tr("Loading the library"), lambda p, c: self.services.library().clips(trash=trash),
-                        done, self._show_error, cancellable=False)
+                        done, self.errors.show, cancellable=False)
 
     def selected_clip(self) -> Clip | None:
         rows = self.table.selectionModel().selectedRows()
@@ -172,11 +172,11 @@ class LibraryPanel(QWidget):
         def done(result) -> None:
             new_ids, failures = result
             for _path, exc in failures[:3]:  # more would bury the window; the log has all
-                self._show_error(exc, "")
+                self.errors.show(exc, "")
             self.refresh(select=new_ids[-1] if new_ids else None)
             self.import_finished.emit(new_ids, failures)
 
-        self.runner.run(self.tr("Importing audio"), work, done, self._show_error, lambda: self.refresh())
+        self.runner.run(self.tr("Importing audio"), work, done, self.errors.show, lambda: self.refresh())
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if event.mimeData().hasUrls():
@@ -196,7 +196,7 @@ class LibraryPanel(QWidget):
         title, ok = QInputDialog.getText(self, self.tr("Rename"), self.tr("New title:"), text=clip.title)
         if ok and title.strip():
             self.runner.run(self.tr("Renaming"), lambda p, c: self.services.library().rename(clip.id, title.strip()),
-                            lambda _c: self.refresh(select=clip.id), self._show_error, cancellable=False)
+                            lambda _c: self.refresh(select=clip.id), self.errors.show, cancellable=False)
 
     def delete_or_restore_selected(self) -> None:
         clip = self.selected_clip()
@@ -208,7 +208,7 @@ class LibraryPanel(QWidget):
             if self._playing_clip is not None and self._playing_clip.id == clip.id:
                 self.stop()
             job = lambda p, c: self.services.library().delete(clip.id)  # noqa: E731
-        self.runner.run(self.tr("Updating the library"), job, lambda _r: self.refresh(), self._show_error,
+        self.runner.run(self.tr("Updating the library"), job, lambda _r: self.refresh(), self.errors.show,
                         cancellable=False)
 
     def _on_trash_toggled(self, on: bool) -> None:
@@ -225,7 +225,7 @@ class LibraryPanel(QWidget):
         if clip is None:
             return
         self._playing_clip = clip
-        self.preview.play_clip(clip, on_error=self._show_error)
+        self.preview.play_clip(clip, on_error=self.errors.show)
         self._cursor_timer.start()
         self.play_button.setText(self.tr("Stop"))
         self.play_button.setIcon(icon("stop"))
@@ -260,13 +260,9 @@ class LibraryPanel(QWidget):
         self.play_button.setEnabled(has or self.preview.playing)
         self.edit_button.setEnabled(has and not in_trash)
 
-    def _show_error(self, exc: BaseException, details: str) -> None:
-        dialog = ErrorDialog(exc, details, self)
-        dialog.show()
-        self._errors = [d for d in self._errors if d.isVisible()] + [dialog]
 
-    def error_dialogs(self) -> list[ErrorDialog]:
-        return [d for d in self._errors if d.isVisible()]
+    def error_dialogs(self) -> list:
+        return self.errors.visible()
 
     def index_of(self, clip_id: int) -> QModelIndex:
         row = self.model.row_of(clip_id)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from studio.audio.recorder import Recorder, RecorderStatus, StopReason, import_take
 from ui.clip_table_model import format_duration
-from ui.error_messages import ErrorDialog
+from ui.error_messages import ErrorDialogs
 from ui.icons import icon
 from ui.services import Services
 from ui.task_runner import TaskRunner
@@ -72,7 +72,7 @@ class RecordPanel(QWidget):
         super().__init__(parent)
         self.services, self.runner = services, runner
         self.recorder: Recorder | None = None
-        self._errors: list[ErrorDialog] = []
+        self.errors = ErrorDialogs(self)
 
         self.device = QComboBox()
         self.rate = QComboBox()
@@ -144,7 +144,7 @@ class RecordPanel(QWidget):
                 self.device.addItem(name, name)
             self.device.setCurrentIndex(max(0, self.device.findData(current)))
 
-        self.runner.run(self.tr("Listing sound devices"), lambda p, c: input_devices(), listed, self._show_error,
+        self.runner.run(self.tr("Listing sound devices"), lambda p, c: input_devices(), listed, self.errors.show,
                         cancellable=False)
 
     # -- recording ------------------------------------------------------------------------
@@ -172,7 +172,7 @@ class RecordPanel(QWidget):
 
     def _start_failed(self, exc: BaseException, details: str) -> None:
         self._update_buttons()
-        self._show_error(exc, details)
+        self.errors.show(exc, details)
 
     def stop(self, reason: StopReason = StopReason.REQUESTED) -> None:
         recorder, self.recorder = self.recorder, None
@@ -190,14 +190,14 @@ class RecordPanel(QWidget):
             self._update_buttons()
             self.state_label.setText(self._stop_text(status))
             if recorder.error is not None:
-                self._show_error(recorder.error, "")
+                self.errors.show(recorder.error, "")
             if clip_id is not None:
                 self.take_imported.emit(clip_id)
 
         def failed(exc: BaseException, details: str) -> None:
             self._update_buttons()
             self.state_label.setText(self.tr("The take is kept on disk and will be recovered at the next start."))
-            self._show_error(exc, details)
+            self.errors.show(exc, details)
 
         self.record_button.setEnabled(False)
         self.runner.run(self.tr("Saving the recording"), finish, done, failed, cancellable=False)
@@ -248,10 +248,6 @@ class RecordPanel(QWidget):
         for combo in (self.device, self.rate, self.channels):
             combo.setEnabled(not recording)
 
-    def _show_error(self, exc: BaseException, details: str) -> None:
-        dialog = ErrorDialog(exc, details, self)
-        dialog.show()
-        self._errors = [d for d in self._errors if d.isVisible()] + [dialog]
 
     def shutdown(self) -> None:
         """On quit: a take in progress is finished and kept (recovered at the next start)."""

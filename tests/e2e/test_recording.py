@@ -84,11 +84,18 @@ def test_an_unknown_device_is_a_clear_error(data_dir):
     assert not (data_dir / "recordings").exists() or not list((data_dir / "recordings").iterdir())
 
 
-def test_a_live_take_is_not_recovered_but_an_abandoned_one_is(data_dir):
-    microphone(2.0, seed=3)
+@pytest.fixture
+def in_process(data_dir):
+    """Paths, a library and a recorder in this process (for what a CLI run cannot show)."""
     paths = StudioPaths.at(data_dir).ensure()
     library = ClipLibrary(paths, connect(paths.database))
-    recorder = Recorder(paths.recordings_dir)
+    yield paths, library, Recorder(paths.recordings_dir)
+    library.conn.close()
+
+
+def test_a_live_take_is_not_recovered_but_an_abandoned_one_is(in_process):
+    microphone(2.0, seed=3)
+    paths, library, recorder = in_process
     take = recorder.start("testmic", SR, 1)
     try:
         time.sleep(0.6)
@@ -156,11 +163,9 @@ def test_device_troubles_are_told_apart():
     assert classify_device_error("something else") is DeviceProblem.OTHER
 
 
-def test_markers_set_while_recording_are_kept_with_the_clip(data_dir):
+def test_markers_set_while_recording_are_kept_with_the_clip(in_process):
     microphone(3.0, seed=5)
-    paths = StudioPaths.at(data_dir).ensure()
-    library = ClipLibrary(paths, connect(paths.database))
-    recorder = Recorder(paths.recordings_dir)
+    paths, library, recorder = in_process
     take = recorder.start("testmic", SR, 1)
     deadline = time.monotonic() + 10
     while recorder.status().seconds < 2.0 and time.monotonic() < deadline:
