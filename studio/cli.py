@@ -228,10 +228,19 @@ COMMANDS = {
 }
 
 
+WINDOW_ENTRY_POINTS = "commune_radio_studio.window"
+
+
 def _open_window(paths: StudioPaths, args) -> int:
-    """No subcommand: the window (PySide6 is an optional extra; say so if it is absent)."""
+    """No subcommand: the window. The core does not know the window: the `ui` package
+    registers it as an entry point (pyproject.toml), so studio/ never imports ui/."""
+    from importlib.metadata import entry_points
+
+    found = entry_points(group=WINDOW_ENTRY_POINTS)
     try:
-        from ui.app import main as window_main
+        if not found:
+            raise ImportError("no window is installed")
+        window_main = next(iter(found)).load()
     except ImportError as exc:
         print(f"radio-studio: the window needs PySide6 ({exc}); install the 'ui' extra, "
               "or use a subcommand (see --help)", file=sys.stderr)
