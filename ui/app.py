@@ -67,6 +67,9 @@ def build_window(paths: StudioPaths, language: UiLanguage | None = None):
     services = Services(paths, preferences)
     window = MainWindow(services, bridge)
     crash.dialogs.parent = window
+    # Everything loaded so far lives as long as the process: keep it out of the garbage
+    # collector's full passes, which would otherwise pause the window now and then.
+    gc.freeze()
     window.library.refresh()
     window.recover_takes()
     window.recorder_panel.refresh_devices()
@@ -84,9 +87,6 @@ def main(paths: StudioPaths, language: str | None = None) -> int:
             app.quit()
         window.first_painted.connect(painted)
     window.show()
-    # Everything loaded so far lives as long as the process: keep it out of the garbage
-    # collector's full passes, which would otherwise pause scrolling now and then.
-    gc.freeze()
     log.info("studio window opened (data in %s)", paths.data_dir)
     code = app.exec()
     crash.uninstall()

@@ -103,11 +103,27 @@ def analyse(
         )
 
 
+READ_BLOCK = 1 << 18  # frames per read in read_all (~5 s at 48 kHz)
+
+
 def read_all(path: Path) -> tuple[np.ndarray, int]:
-    """The whole file as float32 (frames, channels) and its sample rate."""
+    """The whole file as float32 (frames, channels) and its sample rate.
+
+    Read in blocks into one array: a single call for a long file holds the process for
+    a long stretch (allocating and faulting in the whole buffer at once), which stalls
+    the window's thread; blocks of READ_BLOCK frames keep each step short."""
     with open_audio(path) as handle:
         try:
-            data = handle.read(dtype="float32", always_2d=True)
+            if handle.frames <= 0 or not handle.seekable():
+                return handle.read(dtype="float32", always_2d=True), handle.samplerate
+            data = np.empty((handle.frames, handle.channels), dtype=np.float32)
+            filled = 0
+            while filled < len(data):
+                got = handle.read(min(READ_BLOCK, len(data) - filled), dtype="float32", always_2d=True,
+                                  out=data[filled : filled + READ_BLOCK])
+                if len(got) == 0:
+                    break
+                filled += len(got)
         except (sf.LibsndfileError, RuntimeError) as exc:
             raise CorruptAudio(path, f"cannot be decoded ({exc})") from exc
-        return data, handle.samplerate
+        return data[:filled], handle.samplerate
