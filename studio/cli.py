@@ -16,7 +16,7 @@ from pathlib import Path
 
 from studio import __version__
 from studio.errors import StudioError
-from studio import record_commands
+from studio import record_commands, tts_commands
 from studio.paths import StudioPaths
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "rename":
             p.add_argument("title")
     record_commands.add_parsers(sub)
-    sub.add_parser("seed-demo", help="import the demo bulletins (read by espeak-ng) into an empty library")
+    tts_commands.add_parsers(sub)
+    sub.add_parser("seed-demo", help="import the demo bulletins (read aloud by the TTS) into an empty library")
     return parser
 
 
@@ -225,6 +226,7 @@ COMMANDS = {
     "devices": record_commands.cmd_devices,
     "record": lambda args, paths: record_commands.cmd_record(args, paths, _open_library),
     "recover": lambda args, paths: record_commands.cmd_recover(args, paths, _open_library),
+    "tts": lambda args, paths: tts_commands.cmd_tts(args, paths, _open_library),
 }
 
 

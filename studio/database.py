@@ -61,6 +61,17 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE clips ADD COLUMN markers_json TEXT NOT NULL DEFAULT '[]';
     """,
+    # 2 -> 3: speech clips keep what they were read from; the user's TTS dictionaries
+    """
+    ALTER TABLE clips ADD COLUMN speech_json TEXT;
+    CREATE TABLE tts_lexicon (
+        kind       TEXT NOT NULL CHECK (kind IN ('abbreviation', 'pronunciation')),
+        written    TEXT NOT NULL CHECK (length(written) > 0),
+        spoken     TEXT NOT NULL CHECK (length(spoken) > 0),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (kind, written)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

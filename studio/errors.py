@@ -195,3 +195,82 @@ class AudioDeviceError(StudioError):
 
     def describe(self) -> str:
         return f"sound device {self.device or '(default)'}: {self.reason}"
+
+
+@dataclass
+class EmptyText(StudioError):
+    """A text to read aloud holds nothing to say (empty, or only symbols)."""
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return "the text has nothing to read aloud"
+
+
+@dataclass
+class UnreadableText(StudioError):
+    """A text file that cannot be read as text."""
+
+    path: Path
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"{self.path}: cannot read as text: {self.reason}"
+
+
+@dataclass
+class EngineUnavailable(StudioError):
+    """A speech engine that is not installed or cannot start."""
+
+    engine: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"speech engine {self.engine} is not available: {self.reason}"
+
+
+@dataclass
+class VoiceNotFound(StudioError):
+    engine: str
+    voice: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"speech engine {self.engine} has no voice {self.voice!r} (see: radio-studio tts voices)"
+
+
+@dataclass
+class SynthesisTimeout(StudioError):
+    """The speech engine did not finish in time; its process was killed."""
+
+    engine: str
+    seconds: float
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"speech engine {self.engine} did not finish within {self.seconds:.0f} s and was stopped"
+
+
+@dataclass
+class SynthesisFailed(StudioError):
+    """The speech engine ended without producing the audio asked for."""
+
+    engine: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"speech engine {self.engine} failed: {self.reason}"

@@ -56,6 +56,7 @@ class Clip:
     deleted_at: str | None
     edit_version: int
     markers: tuple[float, ...] = ()  # seconds, set while recording
+    speech_json: str | None = None  # a synthesised clip: its SpeechSource (text, voice, settings)
 
     @property
     def duration_s(self) -> float:
@@ -96,6 +97,7 @@ class ClipLibrary:
         language: str = "vi",
         progress: Callable[[int, int], None] | None = None,
         cancel: threading.Event | None = None,
+        speech_json: str | None = None,
     ) -> ImportResult:
         # Decoding modules load on first use (numpy/scipy/soundfile take ~1 s to import).
         from studio.audio import analysis, formats
@@ -117,12 +119,13 @@ class ClipLibrary:
             cur = self.conn.execute(
                 """INSERT INTO clips (title, source_sha256, source_name, format, subtype,
                        sample_rate, channels, frames, loudness_lufs, sample_peak_dbfs,
-                       true_peak_dbtp, language, created_at)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                       true_peak_dbtp, language, created_at, speech_json)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
                     title or path.stem, sha, path.name, result.container.value, result.subtype,
                     result.sample_rate, result.channels, result.frames, result.loudness_lufs,
                     _finite(result.sample_peak_dbfs), _finite(result.true_peak_dbtp), language, now_utc(),
+                    speech_json,
                 ),
             )
         except BaseException:

@@ -58,6 +58,10 @@ class StudioPaths:
     def peaks_dir(self) -> Path:
         return self.data_dir / "cache" / "peaks"
 
+    @property
+    def speech_cache_dir(self) -> Path:
+        return self.data_dir / "cache" / "speech"
+
     def ensure(self) -> "StudioPaths":
         for d in (self.data_dir, self.log_dir, self.media_dir, self.peaks_dir):
             d.mkdir(parents=True, exist_ok=True)

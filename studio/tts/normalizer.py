@@ -1,0 +1,437 @@
+"""Vietnamese text normalisation: a typed notice becomes exactly the words to read.
+
+One pass of one compiled regular expression finds everything that is not plain words
+(numbers, dates, times, phone numbers, units, money, document numbers, abbreviations,
+capitals, symbols, names from the lexicon); text between matches is copied unchanged,
+which keeps the pass fast (well over 1 MB/s). Each match is read by a small handler; what
+cannot be read confidently (an unknown all-caps abbreviation, a foreign word, a stray
+symbol, a web address) is reported as a `Flag` with its place in the source and in the
+reading, so the window can highlight it. Data-driven: the tables are in `Lexicon`.
+Pure functions over immutable values; thread-safe.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from studio.tts import numbers as num
+from studio.tts.legacy import LegacyEncoding, detect
+from studio.tts.lexicon import Lexicon, trie_pattern
+from studio.tts.numbers import NORTH, ReadingStyle
+from studio.tts.syllables import is_vietnamese_syllable
+
+
+class FlagKind(Enum):
+    UNKNOWN_ABBREVIATION = "unknown abbreviation"  # spelled letter by letter
+    FOREIGN_WORD = "foreign word"  # left as written; the voice may misread it
+    SYMBOL = "symbol"  # not read
+    ADDRESS = "web or e-mail address"  # left as written
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: FlagKind
+    token: str
+    source_start: int
+    source_end: int
+    spoken_start: int
+    spoken_end: int
+
+
+@dataclass(frozen=True)
+class Reading:
+    source: str  # the text read (after a legacy conversion, if any)
+    text: str  # what will be spoken
+    flags: tuple[Flag, ...]
+    legacy: LegacyEncoding | None = None
+
+
+_UPPER_V = "ĐÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĨŨƠƯ" + "".join(
+    chr(c) for c in range(0x1EA0, 0x1EF9, 2)  # Ạ Ả Ấ ... Ỹ: capitals sit at even code points
+)
+U = "A-Z" + _UPPER_V
+LOWER_V = "a-zđàáâãèéêìíòóôõùúýăĩũơư" + "".join(chr(c) for c in range(0x1EA1, 0x1EFA, 2))
+
+LETTER_NAMES = {
+    "A": "a", "Ă": "á", "Â": "ớ", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "Ê": "ê",
+    "F": "ép", "G": "giê", "H": "hát", "I": "i", "J": "gi", "K": "ca", "L": "lờ", "M": "mờ",
+    "N": "nờ", "O": "o", "Ô": "ô", "Ơ": "ơ", "P": "pê", "Q": "quy", "R": "rờ", "S": "ét",
+    "T": "tê", "U": "u", "Ư": "ư", "V": "vê", "W": "vê kép", "X": "ích", "Y": "i", "Z": "dét",
+    "&": "và", "-": "gạch", "/": "trên", ".": "chấm",
+}
+# Words after which a Roman numeral is a number (Chương II, Thế kỷ XXI, Quý IV).
+ROMAN_CONTEXT = frozenset(
+    "chương phần mục khóa khoá kỳ kì quý đợt lần hội nghị đại hội thế kỷ kỉ tập số loại hạng nhóm khu".split()
+)
+SYMBOL_WORDS = {"&": "và", "+": "cộng", "=": "bằng", "@": "a còng", "≥": "lớn hơn hoặc bằng",
+                "≤": "nhỏ hơn hoặc bằng", ">": "lớn hơn", "<": "nhỏ hơn", "±": "cộng trừ", "×": "nhân"}
+PHONE_WORDS = ("điện thoại", "đt", "sđt", "hotline", "đường dây nóng", "gọi", "gọi số", "số máy", "liên hệ số")
+# "ngày 5" is "ngày mùng năm"; after these words a bare date needs no "ngày" in front.
+DATE_LEAD = frozenset("ngày hôm và đến tới hoặc từ sáng trưa chiều tối đêm mùng các".split())
+MEMO_LIMIT = 50_000  # words remembered per normaliser (decisions about capitals)
+_NUM = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d+(?!\.\d)|\d+)"
+
+
+# Lowercase letters that start no token: the scan skips them in one step (see _compile).
+_PLAIN = "a-eg-ik-vxyđàáâãèéêìíòóôõùúýăĩũơư" + "".join(chr(c) for c in range(0x1EA1, 0x1EFA, 2))
+
+
+@lru_cache(maxsize=8)
+def _compile(units_key: tuple[str, ...], lexicon_key: tuple[str, ...]) -> re.Pattern:
+    units = trie_pattern(units_key)
+    lexicon = trie_pattern(lexicon_key) if lexicon_key else "(?!)"
+    lower_first = [k for k in lexicon_key if not k[:1].isupper()]
+    lower_lexicon = trie_pattern(lower_first) if lower_first else "(?!)"
+    # The gate: a token starts only at a digit, a capital, a symbol, or a word holding
+    # f/j/w/z, a web address or a lowercase lexicon entry. Checking that first lets the
+    # regex engine pass over plain lowercase words ten times faster than trying every
+    # alternative at every character.
+    gate = (rf"(?=[^\s{_PLAIN}.,;:!?'\"“”‘’«»%°²³…]"
+            rf"|\b(?:[^\W\d_]*[fjwzFJWZ]|https?://|www\.|(?i:{lower_lexicon})(?!\w)))")
+    parts = [
+        rf"(?P<lex>(?<!\w)(?i:{lexicon})(?!\w))",
+        r"(?P<url>\b(?:https?://|www\.)\S+[\w/])",
+        rf"(?P<bullet>(?m:^)[ \t]*(?:[-–•*+▪●○◦]|\d{{1,2}}[.)]|[IVXLC]{{1,5}}[.)])[ \t]+(?=\S))",
+        r"(?P<time>(?<![\w.,/:])(?P<th>[01]?\d|2[0-4])(?:[hg](?P<tm>[0-5]\d)?|:(?P<tm2>[0-5]\d))"
+        r"(?:p|ph|')?(?![\w:/]))",
+        r"(?P<drange>(?<![\w/.,])(?P<dr1>[0-3]?\d)\s*[-–]\s*(?P<dr2>[0-3]?\d)/(?P<drm>[01]?\d)"
+        r"(?:/(?P<dry>\d{4}))?(?![\d/]))",
+        r"(?P<date>(?<![\w/.,])(?P<dd>[0-3]?\d)(?P<ds>[/.-])(?P<dm>[01]?\d)(?P=ds)(?P<dy>\d{4})(?![\d/.\-]\d))",
+        r"(?P<monthyear>(?<![\w/.,])(?P<mym>[01]?\d)/(?P<myy>\d{4})(?![\d/]))",
+        r"(?P<daymonth>(?<![\w/.,])(?P<dmd>[0-3]?\d)/(?P<dmm>[01]?\d)(?![\d/]))",
+        rf"(?P<doc>(?<![\w/])\d+(?:/\d{{2,4}})?/[{U}][{U}0-9&]*(?:-[{U}][{U}0-9&]*)*(?!\w))",
+        r"(?P<phone>(?<![\w+])(?:\+84[ .]?\d{2,3}|0\d{2,3})(?:[ .]?\d{3,4}){2}(?![\d.,]\d|\d)"
+        r"|(?<![\w+])0\d{8,10}(?!\d)|(?<![\w+])1[89]00[ .]?\d{3,4}(?![\d.,]\d|\d))",
+        rf"(?P<num>(?P<neg>(?<![\w.,)%])[-−])?(?P<n1>{_NUM})"
+        rf"(?:[ \t]*[-–][ \t]*(?P<n2>{_NUM}))?(?:[ \t]?(?P<unit>{units})(?![^\W\d_]))?)",
+        rf"(?P<slash>(?<=\S)/(?:(?P<sunit>{units})(?![^\W\d_])|(?=[^\W_])))",
+        rf"(?P<caps>(?<!\w)[{U}](?:[{U}0-9]|[&.\-/](?=[{U}]))+(?![\w])(?P<capsdot>\.(?=[ \t]+[{U}]))?)",
+        rf"(?P<cap>(?<!\w)[{U}][{LOWER_V}]+(?![\w']))",
+        r"(?P<foreign>(?<!\w)\w*[fjwzFJWZ]\w*)",
+        r"(?P<dash>(?<=\s)[-–—](?=\s))",
+        r"(?P<paren>[()\[\]{}])",
+        r"(?P<sym>[^\w\s.,;:!?'\"“”‘’«»/%°²³\-–—…])",
+    ]
+    # The alternatives that start with a digit (or a sign) sit behind one lookahead, so a
+    # capital letter skips them all at once, and the others are tried in order.
+    names = [p[4:p.index(">")] for p in parts]
+    numeric = {"time", "drange", "date", "monthyear", "daymonth", "doc", "phone", "num"}
+    first = [p for p, n in zip(parts, names) if n in ("lex", "url", "bullet")]
+    digits = [p for p, n in zip(parts, names) if n in numeric]
+    rest = [p for p, n in zip(parts, names) if n not in numeric and n not in ("lex", "url", "bullet")]
+    body = "|".join(first + [r"(?=[\d+\-−])(?:" + "|".join(digits) + ")"] + rest)
+    return re.compile(gate + "(?:" + body + ")")
+
+
+class Normalizer:
+    """Reads Vietnamese text aloud in words. Build once per (lexicon, style); reuse."""
+
+    def __init__(self, lexicon: Lexicon | None = None, style: ReadingStyle = NORTH) -> None:
+        self.lexicon = lexicon or Lexicon.builtin()
+        self.style = style
+        self._units = dict(self.lexicon.units)
+        self._pattern = _compile(tuple(sorted(self._units)), tuple(sorted(self.lexicon.pronunciations)))
+        self._caps_memo: dict[str, str] = {}  # decided capital tokens (never flagged ones)
+        self._syllables: dict[str, bool] = {}  # capitalised words seen: Vietnamese or not
+        self._handlers = {
+            name: getattr(self, "_" + name)
+            for name in ("lex", "url", "bullet", "time", "drange", "date", "monthyear", "daymonth", "doc",
+                         "phone", "num", "slash", "caps", "cap", "foreign", "dash", "paren", "sym")
+        }
+
+    # -- entry point --------------------------------------------------------------------
+    def normalize(self, text: str, convert_legacy: bool = True) -> Reading:
+        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+        legacy = None
+        if convert_legacy:
+            found = detect(text)
+            if found is not None:
+                text, legacy = found.converted, found.encoding
+        out: list[str] = []
+        flags: list[Flag] = []
+        state = _State(text, out, flags)
+        last = 0
+        handlers = self._handlers
+        append = out.append
+        for m in self._pattern.finditer(text):
+            start = m.start()
+            if start > last:
+                append(text[last:start])
+            handlers[m.lastgroup](m, state)
+            last = m.end()
+        append(text[last:])
+        raw = "".join(out)
+        spoken = _tidy(raw)
+        if flags and len(spoken) != len(raw):
+            flags = [_reposition(f, raw, spoken) for f in flags]
+        return Reading(text, spoken, tuple(flags), legacy)
+
+    # -- handlers: each appends words for one match ---------------------------------------
+    @staticmethod
+    def _emit(state: "_State", words: str) -> None:
+        state.out.append(words)
+
+    def _flag(self, state: "_State", m: re.Match, kind: FlagKind, words: str) -> None:
+        start = state.position()
+        self._emit(state, words)
+        state.flags.append(Flag(kind, m.group(), m.start(), m.end(), start, start + len(words)))
+
+    def _lex(self, m, state) -> None:
+        self._emit(state, self.lexicon.pronounce(m.group()) or m.group())
+
+    def _url(self, m, state) -> None:
+        self._flag(state, m, FlagKind.ADDRESS, m.group())
+
+    def _bullet(self, m, state) -> None:
+        marker = m.group().strip().rstrip(".)")
+        if marker.isdigit():
+            self._emit(state, f"{num.cardinal(int(marker), self.style)}, ")
+        elif (value := num.roman_value(marker)) is not None:
+            self._emit(state, f"{num.cardinal(value, self.style)}, ")
+        # a dash or bullet: the line break already makes the pause
+
+    def _time(self, m, state) -> None:
+        hour = int(m.group("th"))
+        minute = m.group("tm") or m.group("tm2")
+        words = f"{num.cardinal(hour, self.style)} giờ"
+        if minute and int(minute):
+            words += f" {num.cardinal(int(minute), self.style)} phút"
+        self._emit(state, words)
+
+    def _date_words(self, state, day: int, month_: int, year: str | None, start: int) -> str | None:
+        if not (1 <= day <= 31 and 1 <= month_ <= 12):
+            return None
+        words = f"{num.day_of_month(day, self.style)} tháng {num.month(month_, self.style)}"
+        if year:
+            words += f" năm {num.cardinal(int(year), self.style)}"
+        return words if _previous_word(state.text, start) in DATE_LEAD else "ngày " + words
+
+    def _drange(self, m, state) -> None:
+        d1, d2, mo = int(m.group("dr1")), int(m.group("dr2")), int(m.group("drm"))
+        tail = self._date_words(state, d2, mo, m.group("dry"), m.start())
+        if tail is None or not 1 <= d1 <= 31:
+            return self._plain_numbers(m, state)
+        tail = tail.removeprefix("ngày ")
+        head = num.day_of_month(d1, self.style)
+        lead = "" if _previous_word(state.text, m.start()) in DATE_LEAD else "ngày "
+        self._emit(state, f"{lead}{head} đến {tail}")
+
+    def _date(self, m, state) -> None:
+        words = self._date_words(state, int(m.group("dd")), int(m.group("dm")), m.group("dy"), m.start())
+        if words is None:
+            return self._plain_numbers(m, state)
+        self._emit(state, words)
+
+    def _monthyear(self, m, state) -> None:
+        mo, year = int(m.group("mym")), int(m.group("myy"))
+        if not 1 <= mo <= 12:
+            return self._plain_numbers(m, state)
+        lead = "" if _previous_word(state.text, m.start()) == "tháng" else "tháng "
+        self._emit(state, f"{lead}{num.month(mo, self.style)} năm {num.cardinal(year, self.style)}")
+
+    def _daymonth(self, m, state) -> None:
+        words = self._date_words(state, int(m.group("dmd")), int(m.group("dmm")), None, m.start())
+        if words is None:
+            return self._plain_numbers(m, state)
+        self._emit(state, words)
+
+    def _plain_numbers(self, m, state) -> None:
+        """A date-like match that is not a date (32/13): read its numbers one by one."""
+        parts = re.split(r"(\d+)", m.group())
+        self._emit(state, "".join(num.cardinal(int(p), self.style) if p.isdigit() else
+                                  (" trên " if p == "/" else " đến " if p.strip() in "-–" else p) for p in parts))
+
+    def _doc(self, m, state) -> None:
+        number, _, code = m.group().partition("/")
+        words = [num.cardinal(int(number), self.style)]
+        if code[:1].isdigit():
+            year, _, code = code.partition("/")
+            words.append("năm " + num.cardinal(int(year), self.style))
+        words.append("trên " + _spell(code))
+        self._emit(state, " ".join(words))
+
+    def _phone(self, m, state) -> None:
+        groups = re.findall(r"\+84|\d+", m.group())
+        if len(groups) == 1 and len(groups[0]) >= 9:  # 0905123456: the usual 4-3-3 grouping
+            g = groups[0]
+            groups = [g[:4], g[4:7], g[7:]] if len(g) == 10 else [g[:4], g[4:8], g[8:]]
+        words = ", ".join("cộng tám tư" if g == "+84" else num.digits(g) for g in groups)
+        self._emit(state, words)
+
+    def _num(self, m, state) -> None:
+        n1, n2, unit = m.group("n1"), m.group("n2"), m.group("unit")
+        previous = _previous_word(state.text, m.start())
+        if n2 is None and previous in ("gọi", "số") and _is_short_service_number(n1, previous):
+            self._emit(state, num.digits(n1))
+            return
+        if (n2 is not None and not unit and previous == "ngày" and n1.isdigit() and n2.isdigit()
+                and 1 <= int(n1) <= 31 and 1 <= int(n2) <= 12):  # "ngày 15-11": a date
+            self._emit(state, f"{num.day_of_month(int(n1), self.style)} tháng {num.month(int(n2), self.style)}")
+            return
+        words = self._number(n1, previous)
+        if m.group("neg"):
+            words = "âm " + words
+        if n2 is not None:
+            words += " đến " + self._number(n2, previous)
+        if unit:
+            words += " " + self._units[unit]
+        self._emit(state, words)
+
+    def _number(self, text: str, previous: str) -> str:
+        if "," in text:  # Vietnamese decimal comma; dots inside are thousands separators
+            integer, fraction = text.split(",")
+            return num.decimal(integer.replace(".", ""), fraction, self.style)
+        if "." in text and not re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
+            integer, fraction = text.split(".")
+            return num.decimal(integer, fraction, self.style, point="chấm")
+        plain = text.replace(".", "")
+        if (len(plain) > 1 and plain[0] == "0" and "." not in text) or len(plain) > 15:
+            return num.digits(plain)  # codes, ids and zero-led numbers are read digit by digit
+        value = int(plain)
+        if previous == "thứ":
+            return num.ordinal(value, self.style)
+        if previous == "tháng" and 1 <= value <= 12:
+            return num.month(value, self.style)
+        if previous == "ngày" and 1 <= value <= 10:
+            return num.day_of_month(value, self.style)
+        return num.cardinal(value, self.style)
+
+    def _slash(self, m, state) -> None:
+        unit = m.group("sunit")
+        if unit:
+            self._emit(state, " trên " + self._units[unit])
+            return
+        following = state.text[m.end():m.end() + 4]
+        self._emit(state, " một " if following.startswith("lần") and not following[3:4].isalpha() else " trên ")
+
+    def _caps(self, m, state) -> None:
+        token = m.group().removesuffix(m.group("capsdot") or "")
+        dot = m.group("capsdot") or ""
+        known = self._caps_memo.get(token)
+        if len(self._caps_memo) > MEMO_LIMIT:
+            self._caps_memo.clear()
+        if known is not None and not dot:  # headings and abbreviations repeat: decided once
+            self._emit(state, known)
+            return
+        abbreviations = self.lexicon.abbreviations
+        if dot and token + "." in abbreviations:
+            self._emit(state, abbreviations[token + "."])
+            return
+        if token in abbreviations:
+            self._caps_memo[token] = abbreviations[token]
+            self._emit(state, abbreviations[token] + dot)
+            return
+        value = num.roman_value(token)
+        if value is not None and _previous_word(state.text, m.start()) in ROMAN_CONTEXT:
+            self._emit(state, num.cardinal(value, self.style) + dot)
+            return
+        words = re.split(r"([&.\-/])", token)
+        if all(is_vietnamese_syllable(w) for w in words[::2]):  # a heading in capitals
+            self._caps_memo[token] = token.lower()
+            self._emit(state, token.lower() + dot)
+            return
+        start = state.position()
+        spelled = _spell(token)
+        self._emit(state, spelled)
+        state.flags.append(Flag(FlagKind.UNKNOWN_ABBREVIATION, token, m.start(), m.start() + len(token),
+                                start, start + len(spelled)))
+        self._emit(state, dot)
+
+    def _cap(self, m, state) -> None:
+        word = m.group()
+        known = self._syllables.get(word)
+        if known is None:
+            if len(self._syllables) > MEMO_LIMIT:
+                self._syllables.clear()
+            known = self._syllables[word] = is_vietnamese_syllable(word)
+        if known:
+            state.out.append(word)
+        else:
+            self._flag(state, m, FlagKind.FOREIGN_WORD, word)
+
+    def _foreign(self, m, state) -> None:
+        self._flag(state, m, FlagKind.FOREIGN_WORD, m.group())
+
+    def _dash(self, m, state) -> None:
+        self._emit(state, ",")
+
+    def _paren(self, m, state) -> None:
+        self._emit(state, ", " if m.group() in "([{" else ",")
+
+    def _sym(self, m, state) -> None:
+        char = m.group()
+        if char in SYMBOL_WORDS:
+            self._emit(state, f" {SYMBOL_WORDS[char]} ")
+        else:
+            self._flag(state, m, FlagKind.SYMBOL, "")
+
+
+class _State:
+    __slots__ = ("text", "out", "flags", "_measured", "_length")
+
+    def __init__(self, text: str, out: list[str], flags: list[Flag]) -> None:
+        self.text = text
+        self.out = out
+        self.flags = flags
+        self._measured = 0  # out[:_measured] holds _length characters
+        self._length = 0
+
+    def position(self) -> int:
+        """Length of the reading so far (measured only when a flag needs it)."""
+        out = self.out
+        for i in range(self._measured, len(out)):
+            self._length += len(out[i])
+        self._measured = len(out)
+        return self._length
+
+
+def _previous_word(text: str, start: int) -> str:
+    """The word just before `start` (only blanks between), case-folded; "" if none."""
+    end = start
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    begin = end
+    while begin > 0 and begin > end - 24 and (text[begin - 1].isalnum() or text[begin - 1] == "_"):
+        begin -= 1
+    return text[begin:end].casefold()
+
+
+def _is_short_service_number(digits_: str, previous: str) -> bool:
+    return len(digits_) in (3, 4) and digits_.startswith("11") or previous == "gọi" and len(digits_) <= 5
+
+
+def _spell(code: str) -> str:
+    return " ".join(LETTER_NAMES.get(c, num.DIGITS[int(c)] if c.isdigit() else c.lower()) for c in code)
+
+
+# Every alternative starts at a blank or a comma/semicolon/colon; the lookahead gate lets
+# the scan skip everything else in one step.
+_SPACES = re.compile(
+    r"(?=[ \t,;:])(?:(?P<many>[ \t]{2,})|(?P<before>[ \t]+(?=[,.;:!?]))|(?P<comma>,(?=[ \t]*[,.;:!?]))"
+    r"|(?P<after>[,;:](?=[^\W\d_])))"
+)
+_TIDY = {"many": lambda m: " ", "before": lambda m: "", "comma": lambda m: "", "after": lambda m: m.group() + " "}
+
+
+def _tidy(text: str) -> str:
+    """Collapse the doubled spaces and commas that handlers leave at their edges."""
+    return _SPACES.sub(lambda m: _TIDY[m.lastgroup](m), text)
+
+
+def _reposition(flag: Flag, raw: str, tidy: str) -> Flag:
+    """Map a flag's span in the untidied reading onto the tidied one (rarely needed)."""
+    start = _map_offset(raw, tidy, flag.spoken_start)
+    end = max(start, _map_offset(raw, tidy, flag.spoken_end))
+    return Flag(flag.kind, flag.token, flag.source_start, flag.source_end, start, end)
+
+
+def _map_offset(raw: str, tidy: str, offset: int) -> int:
+    return len(_tidy(raw[:offset]))
+
+
+def normalize(text: str, lexicon: Lexicon | None = None, style: ReadingStyle = NORTH) -> Reading:
+    return Normalizer(lexicon, style).normalize(text)

@@ -1,0 +1,148 @@
+"""CLI commands for speech: `tts normalize`, `tts voices`, `tts say`, `tts lexicon`.
+
+`normalize` prints exactly what will be read; what it could not read confidently, and a
+legacy-font conversion, are reported on stderr as notes (exit status stays 0). `say`
+synthesises, imports the speech as a clip and prints its id. Main thread only.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from studio.errors import EmptyText
+from studio.paths import StudioPaths
+
+
+def add_parsers(sub) -> None:
+    tts = sub.add_parser("tts", help="Vietnamese text to speech: normalize, voices, say, lexicon")
+    tts_sub = tts.add_subparsers(dest="tts_command", metavar="TTS_COMMAND", required=True,
+                                 parser_class=sub._parser_class)
+
+    p = tts_sub.add_parser("normalize", help="print the text as it will be read ('-' reads stdin)")
+    p.add_argument("text", nargs="?", default="-", metavar="TEXT")
+    p.add_argument("--region", choices=["north", "south"], default="north", help="reading style (default north)")
+    p.add_argument("--no-legacy", action="store_true", help="do not convert TCVN3/VNI text")
+
+    p = tts_sub.add_parser("voices", help="list the voices of the speech engine")
+    p.add_argument("--engine", choices=["pyttsx3", "espeak-ng"], help="default: pyttsx3 if installed")
+    p.add_argument("--all", action="store_true", help="also voices that are not Vietnamese")
+
+    p = tts_sub.add_parser("say", help="synthesise a bulletin into the library; prints the clip id")
+    p.add_argument("text", nargs="?", metavar="TEXT")
+    p.add_argument("--file", type=Path, metavar="F", help="read the text from a file ('-' = stdin)")
+    p.add_argument("--voice", default="", help="voice id or name (default: the first Vietnamese voice)")
+    p.add_argument("--rate", type=int, default=150, help="words per minute (default 150)")
+    p.add_argument("--volume", type=float, default=1.0, help="0 to 1 (default 1)")
+    p.add_argument("--region", choices=["north", "south"], default="north")
+    p.add_argument("--title", help="clip title (default: the first line)")
+    p.add_argument("--engine", choices=["pyttsx3", "espeak-ng"])
+
+    p = tts_sub.add_parser("lexicon", help="the user dictionary: list (default), add or remove entries")
+    lexicon_sub = p.add_subparsers(dest="lexicon_action", metavar="ACTION", parser_class=sub._parser_class)
+    q = lexicon_sub.add_parser("add", help="add or replace an entry")
+    q.add_argument("written", help="as written (Đăk Hà, XYZ)")
+    q.add_argument("spoken", help="as read (Đắc Hà, ích y dét)")
+    q.add_argument("--abbreviation", action="store_true",
+                   help="an abbreviation (case-sensitive) instead of a pronunciation")
+    q = lexicon_sub.add_parser("remove", help="remove an entry")
+    q.add_argument("written")
+
+
+def _style(region: str):
+    from studio.tts.numbers import STYLES, Region
+
+    return STYLES[Region(region)]
+
+
+def _open_lexicon(paths: StudioPaths):
+    from studio.database import connect
+    from studio.tts.lexicon_store import load_lexicon
+
+    paths.ensure()
+    return load_lexicon(connect(paths.database))
+
+
+def cmd_tts(args, paths: StudioPaths, open_library) -> int:
+    return {"normalize": _normalize, "voices": _voices, "say": _say, "lexicon": _lexicon}[args.tts_command](
+        args, paths, open_library)
+
+
+def _read_text(text: str | None, file: Path | None) -> str:
+    from studio.tts.bulletin import read_text_file
+
+    if file is not None:
+        return sys.stdin.read() if str(file) == "-" else read_text_file(file)
+    if text is None or text == "-":
+        return sys.stdin.read()
+    return text
+
+
+def _notes(reading) -> None:
+    if reading.legacy is not None:
+        print(f"radio-studio: note: converted from {reading.legacy.value} to Unicode", file=sys.stderr)
+    for flag in reading.flags:
+        print(f"radio-studio: note: {flag.kind.value}: {flag.token!r} at character {flag.source_start}",
+              file=sys.stderr)
+
+
+def _normalize(args, paths: StudioPaths, open_library) -> int:
+    from studio.tts.normalizer import Normalizer
+
+    lexicon = _open_lexicon(paths) if paths.database.exists() else None
+    reading = Normalizer(lexicon, _style(args.region)).normalize(_read_text(args.text, None),
+                                                                 convert_legacy=not args.no_legacy)
+    print(reading.text)
+    _notes(reading)
+    return 0
+
+
+def _voices(args, paths: StudioPaths, open_library) -> int:
+    from studio.tts.engines import create_engine
+
+    engine = create_engine(args.engine)
+    print(f"{'ID':<24}  {'LANGUAGES':<18}  NAME   ({engine.id})")
+    for voice in engine.voices():
+        if voice.vietnamese or args.all:
+            print(f"{voice.id:<24}  {','.join(voice.languages):<18}  {voice.name}")
+    return 0
+
+
+def _say(args, paths: StudioPaths, open_library) -> int:
+    from studio.tts.bulletin import make_bulletin
+    from studio.tts.engines import SpeechSettings, create_engine
+    from studio.tts.normalizer import Normalizer
+    from studio.tts.synthesis import SpeechCache, Synthesizer
+
+    text = _read_text(args.text, args.file)
+    if not text.strip():
+        raise EmptyText()
+    library = open_library(paths)
+    from studio.tts.lexicon_store import load_lexicon
+
+    normalizer = Normalizer(load_lexicon(library.conn), _style(args.region))
+    synthesizer = Synthesizer(create_engine(args.engine), SpeechCache(paths.speech_cache_dir), normalizer)
+    settings = SpeechSettings(args.voice, args.rate, max(0.0, min(1.0, args.volume)))
+    _notes(normalizer.normalize(text))
+    result = make_bulletin(library, synthesizer, text, settings, title=args.title)
+    print(result.clip.id)
+    return 0
+
+
+def _lexicon(args, paths: StudioPaths, open_library) -> int:
+    from studio.database import connect
+    from studio.tts.lexicon_store import EntryKind, add_entry, entries, remove_entry
+
+    paths.ensure()
+    conn = connect(paths.database)
+    if args.lexicon_action == "add":
+        kind = EntryKind.ABBREVIATION if args.abbreviation else EntryKind.PRONUNCIATION
+        add_entry(conn, kind, args.written, args.spoken)
+    elif args.lexicon_action == "remove":
+        if remove_entry(conn, args.written) == 0:
+            print(f"radio-studio: error: no lexicon entry {args.written!r}", file=sys.stderr)
+            return 1
+    else:
+        for kind, written, spoken in entries(conn):
+            print(f"{kind.value:<13}  {written}\t{spoken}")
+    return 0
