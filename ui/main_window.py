@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from studio.paths import choose_data_dir
 from ui.editor_panel import EditorPanel
+from ui.compose_panel import ComposePanel
 from ui.error_messages import ErrorDialogs
 from ui.icons import icon
 from ui.library_panel import LibraryPanel
@@ -126,7 +127,9 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.recorder_panel = RecordPanel(services, self.runner)
         self.recorder_panel.take_imported.connect(self._open_new_take)
-        built = {"library": library_area, "record": self.recorder_panel}
+        self.compose_panel = ComposePanel(services, self.runner)
+        self.compose_panel.bulletin_created.connect(self._bulletin_created)
+        built = {"library": library_area, "record": self.recorder_panel, "tts": self.compose_panel}
         for key in self.AREAS:
             page = built.get(key) or PlaceholderPanel(titles[key], purposes[key])
             self.pages[key] = page
@@ -179,6 +182,11 @@ class MainWindow(QMainWindow):
         self.library.refresh(select=clip_id)
         self.editor.open_clip(clip_id)
         self.show_area("library")
+
+    def _bulletin_created(self, clip_id: int) -> None:
+        self.library.refresh(select=clip_id)
+        self.statusBar().showMessage(self.tr("The bulletin is in the library (clip %1).").replace("%1", str(clip_id)),
+                                     15000)
 
     def recover_takes(self) -> None:
         """At start-up: staging files of an interrupted run are swept, and takes left by a
@@ -247,6 +255,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.recorder_panel.shutdown()
+        self.compose_panel.stop()
         self.preview.stop()
         self.runner.shutdown()
         self.editor.shutdown()

@@ -35,6 +35,22 @@ class Services:
     def renderer(self) -> Renderer:
         return Renderer(self.library())
 
+    def speech_engine(self):
+        """The speech engine (pyttsx3 in a worker process, or the espeak-ng command line);
+        created on first use, safe to share between threads."""
+        engine = getattr(self, "_speech_engine", None)
+        if engine is None:
+            from studio.tts.engines import create_engine
+
+            engine = self._speech_engine = create_engine()
+        return engine
+
+    def synthesizer(self, lexicon, style):
+        from studio.tts.normalizer import Normalizer
+        from studio.tts.synthesis import SpeechCache, Synthesizer
+
+        return Synthesizer(self.speech_engine(), SpeechCache(self.paths.speech_cache_dir), Normalizer(lexicon, style))
+
     def save_preferences(self, preferences: Preferences) -> None:
         save_preferences(self.paths.settings_file, preferences)
         self.preferences = preferences

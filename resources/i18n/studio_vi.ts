@@ -29,6 +29,153 @@
     </message>
 </context>
 <context>
+    <name>ComposePanel</name>
+    <message>
+        <source>Title (default: the first line)</source>
+        <translation>Tiêu đề (mặc định: dòng đầu tiên)</translation>
+    </message>
+    <message>
+        <source>Default Vietnamese voice</source>
+        <translation>Giọng tiếng Việt mặc định</translation>
+    </message>
+    <message>
+        <source>Northern reading (linh, nghìn)</source>
+        <translation>Cách đọc miền Bắc (linh, nghìn)</translation>
+    </message>
+    <message>
+        <source>Southern reading (lẻ, ngàn)</source>
+        <translation>Cách đọc miền Nam (lẻ, ngàn)</translation>
+    </message>
+    <message>
+        <source> words/min</source>
+        <translation> từ/phút</translation>
+    </message>
+    <message>
+        <source>Open text file…</source>
+        <translation>Mở tệp văn bản…</translation>
+    </message>
+    <message>
+        <source>Listen</source>
+        <translation>Nghe thử</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Dừng</translation>
+    </message>
+    <message>
+        <source>Create bulletin</source>
+        <translation>Tạo bản tin</translation>
+    </message>
+    <message>
+        <source>Voice:</source>
+        <translation>Giọng đọc:</translation>
+    </message>
+    <message>
+        <source>Reading:</source>
+        <translation>Cách đọc:</translation>
+    </message>
+    <message>
+        <source>Speed:</source>
+        <translation>Tốc độ:</translation>
+    </message>
+    <message>
+        <source>Convert to Unicode</source>
+        <translation>Chuyển sang Unicode</translation>
+    </message>
+    <message>
+        <source>Keep as typed</source>
+        <translation>Giữ nguyên</translation>
+    </message>
+    <message>
+        <source>Type or paste the notice here…</source>
+        <translation>Gõ hoặc dán thông báo vào đây…</translation>
+    </message>
+    <message>
+        <source>Add a reading…</source>
+        <translation>Thêm cách đọc…</translation>
+    </message>
+    <message>
+        <source>Text of the notice</source>
+        <translation>Nội dung thông báo</translation>
+    </message>
+    <message>
+        <source>What will be read</source>
+        <translation>Nội dung sẽ được đọc</translation>
+    </message>
+    <message>
+        <source>Not read with confidence:</source>
+        <translation>Chưa chắc đọc đúng:</translation>
+    </message>
+    <message>
+        <source>Finding voices</source>
+        <translation>Đang tìm giọng đọc</translation>
+    </message>
+    <message>
+        <source>Loading the dictionary</source>
+        <translation>Đang nạp từ điển</translation>
+    </message>
+    <message>
+        <source>This text looks typed in an old Vietnamese font (%1). As Unicode it reads: “%2…”</source>
+        <translation>Văn bản này có vẻ được gõ bằng phông chữ cũ (%1). Chuyển sang Unicode sẽ thành: “%2…”</translation>
+    </message>
+    <message>
+        <source>unknown abbreviation, spelled out</source>
+        <translation>từ viết tắt chưa biết, sẽ đánh vần</translation>
+    </message>
+    <message>
+        <source>foreign word, may be misread</source>
+        <translation>từ nước ngoài, có thể đọc sai</translation>
+    </message>
+    <message>
+        <source>symbol, not read</source>
+        <translation>ký hiệu, không đọc</translation>
+    </message>
+    <message>
+        <source>web address, read as written</source>
+        <translation>địa chỉ web, đọc nguyên văn</translation>
+    </message>
+    <message>
+        <source>%1 words to read, about %2 min; %3 to check.</source>
+        <translation>%1 từ sẽ đọc, khoảng %2 phút; %3 chỗ cần kiểm tra.</translation>
+    </message>
+    <message>
+        <source>Add a reading</source>
+        <translation>Thêm cách đọc</translation>
+    </message>
+    <message>
+        <source>How should “%1” be read?</source>
+        <translation>Đọc “%1” như thế nào?</translation>
+    </message>
+    <message>
+        <source>Saving to the dictionary</source>
+        <translation>Đang lưu vào từ điển</translation>
+    </message>
+    <message>
+        <source>Open a text file</source>
+        <translation>Mở tệp văn bản</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>Tệp văn bản (*.txt);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Opening %1</source>
+        <translation>Đang mở %1</translation>
+    </message>
+    <message>
+        <source>Preparing the first sentence</source>
+        <translation>Đang chuẩn bị câu đầu tiên</translation>
+    </message>
+    <message>
+        <source>Reading the notice aloud</source>
+        <translation>Đang đọc thông báo</translation>
+    </message>
+    <message>
+        <source>Creating the bulletin</source>
+        <translation>Đang tạo bản tin</translation>
+    </message>
+</context>
+<context>
     <name>EditorPanel</name>
     <message>
         <source>No clip open</source>
@@ -285,6 +432,54 @@
         <translation>Hãy mở Cài đặt và sửa lại.</translation>
     </message>
     <message>
+        <source>There is nothing to read aloud in this text.</source>
+        <translation>Văn bản này không có gì để đọc.</translation>
+    </message>
+    <message>
+        <source>Type or paste the notice first.</source>
+        <translation>Hãy gõ hoặc dán thông báo trước.</translation>
+    </message>
+    <message>
+        <source>“%1” cannot be opened as text.</source>
+        <translation>Không mở được “%1” dưới dạng văn bản.</translation>
+    </message>
+    <message>
+        <source>Open a .txt file. A Word document must first be saved as plain text (Save As, .txt).</source>
+        <translation>Hãy mở tệp .txt. Tài liệu Word cần được lưu thành văn bản thuần trước (Lưu thành, .txt).</translation>
+    </message>
+    <message>
+        <source>The speech engine is not installed or cannot start.</source>
+        <translation>Bộ đọc văn bản chưa được cài đặt hoặc không khởi động được.</translation>
+    </message>
+    <message>
+        <source>Reinstall the studio. On Windows, add the Vietnamese voice (Settings, Time and language, Speech).</source>
+        <translation>Hãy cài lại studio. Trên Windows, hãy thêm giọng tiếng Việt (Cài đặt, Thời gian và ngôn ngữ, Giọng nói).</translation>
+    </message>
+    <message>
+        <source>The chosen voice is not available on this computer.</source>
+        <translation>Giọng đọc đã chọn không có trên máy này.</translation>
+    </message>
+    <message>
+        <source>Choose another voice in the list.</source>
+        <translation>Hãy chọn giọng khác trong danh sách.</translation>
+    </message>
+    <message>
+        <source>The speech engine stopped responding and was stopped.</source>
+        <translation>Bộ đọc văn bản ngừng phản hồi và đã bị dừng.</translation>
+    </message>
+    <message>
+        <source>Try again. If it happens again, restart the computer or choose another voice.</source>
+        <translation>Hãy thử lại. Nếu vẫn bị, hãy khởi động lại máy hoặc chọn giọng khác.</translation>
+    </message>
+    <message>
+        <source>The speech engine could not read this text.</source>
+        <translation>Bộ đọc văn bản không đọc được văn bản này.</translation>
+    </message>
+    <message>
+        <source>Try again, or shorten the text. Copy the details for technical support.</source>
+        <translation>Hãy thử lại hoặc rút ngắn văn bản. Sao chép chi tiết gửi hỗ trợ kỹ thuật.</translation>
+    </message>
+    <message>
         <source>An unexpected error occurred.</source>
         <translation>Đã xảy ra lỗi không mong muốn.</translation>
     </message>
@@ -524,6 +719,10 @@
     <message>
         <source>About</source>
         <translation>Giới thiệu</translation>
+    </message>
+    <message>
+        <source>The bulletin is in the library (clip %1).</source>
+        <translation>Bản tin đã có trong Thư viện (bản ghi %1).</translation>
     </message>
     <message numerus="yes">
         <source>Recovered %n unfinished recording(s).</source>

@@ -57,6 +57,14 @@ def test_screenshots_of_every_area(qtbot, studio_window, tmp_path):
         shot = save(window, f"area-{key}")
         assert shot.std() > 5, f"{key} looks blank"
 
+    window.show_area("tts")
+    compose = window.compose_panel
+    compose.set_text((Path(__file__).resolve().parents[2] / "resources" / "demo" / "01-tiem-chung.txt")
+                     .read_text(encoding="utf-8") + "\nLiên hệ BQLDA qua website ★.")
+    qtbot.wait(50)
+    save(window, "compose")
+    assert compose.flags_list.count() == 2  # BQLDA and ★ (website is in the lexicon)
+
     window.show_area("library")
     editor.waveform.zoom(8.0)
     qtbot.wait(50)

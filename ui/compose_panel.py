@@ -1,0 +1,449 @@
+"""Soạn bản tin: type or paste a notice, see exactly what will be read, listen, create.
+
+Left, the text; right, the reading the normaliser makes of it, refreshed as the officer
+types, with what it could not read confidently highlighted in both and listed below (a
+click selects the word; "Add a reading…" puts it in the user dictionary). A text typed
+in an old font (TCVN3, VNI) raises a bar that offers the conversion. "Listen" plays the
+first sentence as soon as it is synthesised while the rest is made, then goes on;
+"Create bulletin" makes a library clip that keeps its text, voice and settings.
+
+Threads: UI thread. Normalising a notice takes milliseconds (the normaliser does well
+over 1 MB/s), so it runs here, debounced; the dictionary, voices, synthesis and file
+reading go through the task runner. The synthesis itself runs in worker processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import wave
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QTextEdit, QVBoxLayout, QWidget,
+)
+
+from studio.tts.engines import SpeechSettings
+from studio.tts.legacy import detect
+from studio.tts.lexicon import Lexicon
+from studio.tts.normalizer import FlagKind, Normalizer, Reading
+from studio.tts.numbers import STYLES, Region
+from ui.error_messages import ErrorDialogs
+from ui.icons import icon
+from ui.services import Services
+from ui.task_runner import TaskRunner
+
+log = logging.getLogger(__name__)
+
+FLAG_COLOUR = QColor("#ffe082")
+
+
+def _read_wav(path: Path) -> tuple[np.ndarray, int]:
+    with wave.open(str(path), "rb") as wav:
+        data = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+        return (data.astype(np.float32) / 32768.0).reshape(-1, 1), wav.getframerate()
+
+
+class ComposePanel(QWidget):
+    bulletin_created = Signal(int)  # clip id
+
+    def __init__(self, services: Services, runner: TaskRunner, parent=None) -> None:
+        super().__init__(parent)
+        self.services, self.runner = services, runner
+        self.errors = ErrorDialogs(self)
+        self.lexicon = Lexicon.builtin()  # the user's entries are merged in when loaded
+        self.normalizer = Normalizer(self.lexicon)
+        self.reading: Reading | None = None
+        self._dismissed_legacy: str | None = None
+        self._legacy_text: str | None = None
+        self._voices_loaded = False
+        self._preview_generation = 0
+        self._preview_rest: tuple[np.ndarray, int, int] | None = None  # samples, rate, start sample
+        self._first_started = self._final_started = False
+        self._first_end = 0
+        self._work = Path(tempfile.mkdtemp(prefix="crs-compose-"))
+
+        self.title = QLineEdit()
+        self.title.setPlaceholderText(self.tr("Title (default: the first line)"))
+        self.voice = QComboBox()
+        self.voice.setMinimumWidth(200)
+        self.voice.addItem(self.tr("Default Vietnamese voice"), "")
+        self.region = QComboBox()
+        self.region.addItem(self.tr("Northern reading (linh, nghìn)"), Region.NORTH.value)
+        self.region.addItem(self.tr("Southern reading (lẻ, ngàn)"), Region.SOUTH.value)
+        self.rate = QSpinBox()
+        self.rate.setRange(80, 260)
+        self.rate.setValue(150)
+        self.rate.setSuffix(self.tr(" words/min"))
+        self.open_button = QPushButton(icon("import"), self.tr("Open text file…"))
+        self.listen_button = QPushButton(icon("play"), self.tr("Listen"))
+        self.stop_button = QPushButton(icon("stop"), self.tr("Stop"))
+        self.create_button = QPushButton(icon("tts"), self.tr("Create bulletin"))
+        self.create_button.setDefault(True)
+
+        controls = QHBoxLayout()
+        for label, widget in ((self.tr("Voice:"), self.voice), (self.tr("Reading:"), self.region),
+                              (self.tr("Speed:"), self.rate)):
+            controls.addWidget(QLabel(label))
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.title, 1)
+        for button in (self.open_button, self.listen_button, self.stop_button, self.create_button):
+            actions.addWidget(button)
+
+        self.legacy_bar = QFrame()
+        self.legacy_bar.setStyleSheet("QFrame { background: #fff3cd; border: 1px solid #e0c36a; border-radius: 4px; }")
+        self.legacy_label = QLabel()
+        self.legacy_label.setWordWrap(True)
+        self.convert_button = QPushButton(self.tr("Convert to Unicode"))
+        self.keep_button = QPushButton(self.tr("Keep as typed"))
+        bar = QHBoxLayout(self.legacy_bar)
+        bar.addWidget(self.legacy_label, 1)
+        bar.addWidget(self.convert_button)
+        bar.addWidget(self.keep_button)
+        self.legacy_bar.hide()
+
+        self.editor = QPlainTextEdit()
+        self.editor.setPlaceholderText(self.tr("Type or paste the notice here…"))
+        self.reading_view = QTextEdit()
+        self.reading_view.setReadOnly(True)
+        self.flags_list = QListWidget()
+        self.flags_list.setMaximumHeight(110)
+        self.add_reading_button = QPushButton(self.tr("Add a reading…"))
+        self.add_reading_button.setEnabled(False)
+        self.summary = QLabel()
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel(self.tr("Text of the notice")))
+        left_layout.addWidget(self.editor)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(QLabel(self.tr("What will be read")))
+        right_layout.addWidget(self.reading_view, 1)
+        flags_row = QHBoxLayout()
+        flags_row.addWidget(QLabel(self.tr("Not read with confidence:")))
+        flags_row.addStretch(1)
+        flags_row.addWidget(self.add_reading_button)
+        right_layout.addLayout(flags_row)
+        right_layout.addWidget(self.flags_list)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([500, 500])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(actions)
+        layout.addLayout(controls)
+        layout.addWidget(self.legacy_bar)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.summary)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.refresh_reading)
+        self._playback_timer = QTimer(self)
+        self._playback_timer.setInterval(50)
+        self._playback_timer.timeout.connect(self._continue_preview)
+
+        self.editor.textChanged.connect(self._debounce.start)
+        self.region.currentIndexChanged.connect(self._style_changed)
+        self.convert_button.clicked.connect(self.convert_legacy)
+        self.keep_button.clicked.connect(self._keep_legacy)
+        self.open_button.clicked.connect(self.choose_file)
+        self.listen_button.clicked.connect(self.listen)
+        self.stop_button.clicked.connect(self.stop)
+        self.create_button.clicked.connect(self.create_bulletin)
+        self.flags_list.currentRowChanged.connect(self._select_flag)
+        self.add_reading_button.clicked.connect(self.add_reading)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.create_bulletin)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.listen)
+        self.stop_button.setEnabled(False)
+        self.refresh_reading()
+
+    # -- state ----------------------------------------------------------------------------
+    def style(self):
+        return STYLES[Region(self.region.currentData())]
+
+    def settings(self) -> SpeechSettings:
+        return SpeechSettings(self.voice.currentData() or "", self.rate.value(), 1.0)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if not self._voices_loaded:
+            self._voices_loaded = True
+            self.load_voices()
+            self.reload_lexicon()
+
+    def load_voices(self) -> None:
+        def work(progress, cancel):
+            return [v for v in self.services.speech_engine().voices() if v.vietnamese]
+
+        def done(voices) -> None:
+            current = self.voice.currentData()
+            self.voice.clear()
+            self.voice.addItem(self.tr("Default Vietnamese voice"), "")
+            for voice in voices:
+                self.voice.addItem(voice.name, voice.id)
+            index = self.voice.findData(current)
+            self.voice.setCurrentIndex(max(0, index))
+
+        self.runner.run(self.tr("Finding voices"), work, done, self.errors.show, cancellable=False)
+
+    def reload_lexicon(self) -> None:
+        from studio.tts.lexicon_store import load_lexicon
+
+        def done(lexicon: Lexicon) -> None:
+            self.lexicon = lexicon
+            self.normalizer = Normalizer(lexicon, self.style())
+            self.refresh_reading()
+
+        self.runner.run(self.tr("Loading the dictionary"),
+                        lambda progress, cancel: load_lexicon(self.services.library().conn), done,
+                        self.errors.show, cancellable=False)
+
+    def _style_changed(self) -> None:
+        self.normalizer = Normalizer(self.lexicon, self.style())
+        self.refresh_reading()
+
+    # -- the live reading -------------------------------------------------------------------
+    def set_text(self, text: str) -> None:
+        self.editor.setPlainText(text)
+        self.refresh_reading()
+
+    def refresh_reading(self) -> None:
+        self._debounce.stop()
+        text = self.editor.toPlainText()
+        legacy = detect(text) if text != self._dismissed_legacy else None
+        self._legacy_text = legacy.converted if legacy else None
+        if legacy:
+            preview = legacy.converted.strip().splitlines()[0][:80] if legacy.converted.strip() else ""
+            self.legacy_label.setText(
+                self.tr("This text looks typed in an old Vietnamese font (%1). As Unicode it reads: “%2…”")
+                .replace("%1", legacy.encoding.value).replace("%2", preview))
+        self.legacy_bar.setVisible(bool(legacy))
+        # What Listen and Create will read: converted, unless the officer kept it as typed.
+        reading = self.normalizer.normalize(text, convert_legacy=text != self._dismissed_legacy)
+        self.reading = reading
+        self._show_reading(reading)
+        self._mark_source(reading)
+        self.flags_list.clear()
+        names = {
+            FlagKind.UNKNOWN_ABBREVIATION: self.tr("unknown abbreviation, spelled out"),
+            FlagKind.FOREIGN_WORD: self.tr("foreign word, may be misread"),
+            FlagKind.SYMBOL: self.tr("symbol, not read"),
+            FlagKind.ADDRESS: self.tr("web address, read as written"),
+        }
+        for flag in reading.flags:
+            item = QListWidgetItem(f"“{flag.token}” — {names[flag.kind]}")
+            self.flags_list.addItem(item)
+        self.add_reading_button.setEnabled(False)
+        words = len(reading.text.split())
+        self.summary.setText(self.tr("%1 words to read, about %2 min; %3 to check.")
+                             .replace("%1", str(words))
+                             .replace("%2", f"{words / max(1, self.rate.value()):.1f}")
+                             .replace("%3", str(len(reading.flags))))
+        has_text = any(c.isalnum() for c in reading.text)
+        self.listen_button.setEnabled(has_text)
+        self.create_button.setEnabled(has_text)
+
+    def _show_reading(self, reading: Reading) -> None:
+        self.reading_view.setPlainText(reading.text)
+        marked = QTextCharFormat()
+        marked.setBackground(FLAG_COLOUR)
+        cursor = QTextCursor(self.reading_view.document())
+        for flag in reading.flags:
+            start, end = flag.spoken_start, max(flag.spoken_end, flag.spoken_start + 1)
+            cursor.setPosition(min(start, len(reading.text)))
+            cursor.setPosition(min(end, len(reading.text)), QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(marked)
+
+    def _mark_source(self, reading: Reading) -> None:
+        selections = []
+        for flag in reading.flags if reading.legacy is None else ():  # converted: other positions
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(FLAG_COLOUR)
+            selection.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            selection.format.setUnderlineColor(QColor("#e65100"))
+            selection.cursor = QTextCursor(self.editor.document())
+            selection.cursor.setPosition(flag.source_start)
+            selection.cursor.setPosition(flag.source_end, QTextCursor.MoveMode.KeepAnchor)
+            selections.append(selection)
+        self.editor.setExtraSelections(selections)
+
+    def _select_flag(self, row: int) -> None:
+        if self.reading is None or self.reading.legacy is not None or not 0 <= row < len(self.reading.flags):
+            self.add_reading_button.setEnabled(False)
+            return
+        flag = self.reading.flags[row]
+        cursor = self.editor.textCursor()
+        cursor.setPosition(flag.source_start)
+        cursor.setPosition(flag.source_end, QTextCursor.MoveMode.KeepAnchor)
+        self.editor.setTextCursor(cursor)
+        self.add_reading_button.setEnabled(flag.kind in (FlagKind.UNKNOWN_ABBREVIATION, FlagKind.FOREIGN_WORD))
+
+    def add_reading(self) -> None:
+        row = self.flags_list.currentRow()
+        if self.reading is None or not 0 <= row < len(self.reading.flags):
+            return
+        token = self.reading.flags[row].token
+        spoken, ok = QInputDialog.getText(self, self.tr("Add a reading"),
+                                          self.tr("How should “%1” be read?").replace("%1", token))
+        if ok and spoken.strip():
+            self.save_reading(token, spoken)
+
+    def save_reading(self, token: str, spoken: str) -> None:
+        from studio.tts.lexicon_store import EntryKind, add_entry
+
+        kind = EntryKind.ABBREVIATION if token.isupper() else EntryKind.PRONUNCIATION
+        self.runner.run(self.tr("Saving to the dictionary"),
+                        lambda progress, cancel: add_entry(self.services.library().conn, kind, token, spoken),
+                        lambda _: self.reload_lexicon(), self.errors.show, cancellable=False)
+
+    # -- legacy fonts -------------------------------------------------------------------------
+    def convert_legacy(self) -> None:
+        if self._legacy_text is None:
+            return
+        cursor = self.editor.textCursor()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(self._legacy_text)  # one undoable step
+        self.refresh_reading()
+
+    def _keep_legacy(self) -> None:
+        self._dismissed_legacy = self.editor.toPlainText()
+        self.legacy_bar.hide()
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a text file"), "",
+                                              self.tr("Text files (*.txt);;All files (*)"))
+        if path:
+            self.open_file(Path(path))
+
+    def open_file(self, path: Path) -> None:
+        from studio.tts.bulletin import read_text_file
+
+        self.runner.run(self.tr("Opening %1").replace("%1", path.name),
+                        lambda progress, cancel: read_text_file(path), self.set_text, self.errors.show)
+
+    # -- listen and create -------------------------------------------------------------------
+    def listen(self) -> None:
+        """First sentence first: it plays as soon as it is made, the rest follows."""
+        self.stop()
+        self._preview_generation += 1
+        generation = self._preview_generation
+        text, settings, style = self.editor.toPlainText(), self.settings(), self.style()
+        convert = self._dismissed_legacy != text
+        lexicon = self.lexicon
+        first_path, full_path = self._work / f"first-{generation}.wav", self._work / f"full-{generation}.wav"
+
+        def first(progress, cancel):
+            result = self.services.synthesizer(lexicon, style).synthesize(
+                text, settings, first_path, first_sentence_only=True, cancel=cancel, convert_legacy=convert)
+            return result, _read_wav(result.path)
+
+        def rest(progress, cancel):
+            result = self.services.synthesizer(lexicon, style).synthesize(
+                text, settings, full_path, cancel=cancel, progress=progress, convert_legacy=convert)
+            return result, _read_wav(result.path)
+
+        def first_ready(value) -> None:
+            if generation != self._preview_generation:
+                return
+            result, (samples, rate) = value
+            self._first_end = int((result.duration_s + result.sentences[0].pause_after) * rate)
+            if self._preview_rest is not None:  # the whole reading came first (all cached)
+                self._preview_rest = (*self._preview_rest[:2], self._first_end)
+            try:
+                self.services_player().play(samples, rate)
+            except Exception as exc:
+                self.stop()
+                self.errors.show(exc)
+                return
+            self._first_started = True
+
+        def rest_ready(value) -> None:
+            if generation != self._preview_generation:
+                return
+            result, (samples, rate) = value
+            self._preview_rest = (samples, rate, self._first_end)
+
+        def failed(exc, details) -> None:
+            if generation == self._preview_generation:
+                self.stop()
+                self.errors.show(exc, details)
+
+        self._first_started = self._final_started = False
+        self._first_end = 0
+        self.stop_button.setEnabled(True)
+        self._playback_timer.start()
+        self._first_task = self.runner.run(self.tr("Preparing the first sentence"), first, first_ready, failed)
+        self._rest_task = self.runner.run(self.tr("Reading the notice aloud"), rest, rest_ready, failed)
+
+    def services_player(self):
+        from studio.audio.playback import Player
+
+        player = getattr(self, "_player", None)
+        if player is None:
+            player = self._player = Player(self.services.preferences.output_device)
+        return player
+
+    def _continue_preview(self) -> None:
+        """Ticks while previewing: when the first sentence has played and the whole
+        reading is ready, play on from the second sentence; at the end, stop."""
+        player = self.services_player()
+        if not self._first_started or player.playing:
+            return
+        if self._final_started:
+            self.stop()
+        elif self._preview_rest is not None:
+            samples, rate, start = self._preview_rest
+            self._preview_rest = None
+            self._final_started = True
+            player.play(samples, rate, start=start)
+
+    def stop(self) -> None:
+        self._preview_generation += 1
+        self._preview_rest = None
+        self._playback_timer.stop()
+        for name in ("_first_task", "_rest_task"):
+            task = getattr(self, name, None)
+            if task is not None:
+                self.runner.cancel(task.id)
+                setattr(self, name, None)
+        if getattr(self, "_player", None) is not None:
+            self._player.stop()
+        self.stop_button.setEnabled(False)
+
+    def create_bulletin(self) -> None:
+        from studio.tts.bulletin import make_bulletin
+
+        text, settings, style, title = self.editor.toPlainText(), self.settings(), self.style(), self.title.text()
+        convert = self._dismissed_legacy != text
+        lexicon = self.lexicon
+        if not any(c.isalnum() for c in text):
+            return
+
+        def work(progress, cancel):
+            return make_bulletin(self.services.library(), self.services.synthesizer(lexicon, style), text, settings,
+                                 title=title.strip() or None, cancel=cancel, progress=progress,
+                                 convert_legacy=convert).clip.id
+
+        def done(clip_id: int) -> None:
+            self.create_button.setEnabled(True)
+            self.bulletin_created.emit(clip_id)
+
+        def failed(exc, details) -> None:
+            self.create_button.setEnabled(True)
+            self.errors.show(exc, details)
+
+        self.create_button.setEnabled(False)
+        self.runner.run(self.tr("Creating the bulletin"), work, done, failed,
+                        on_cancelled=lambda: self.create_button.setEnabled(True))
