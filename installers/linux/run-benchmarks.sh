@@ -6,4 +6,5 @@ bash "$ROOT/installers/linux/setup-env.sh" test
 cd "$ROOT"
 .venv/bin/python -m benchmarks "$@"
 .venv/bin/python -m benchmarks.ui
+.venv/bin/python -m benchmarks.tts
 exec .venv/bin/python -m benchmarks.recording
