@@ -274,3 +274,16 @@ class SynthesisFailed(StudioError):
 
     def describe(self) -> str:
         return f"speech engine {self.engine} failed: {self.reason}"
+
+
+@dataclass
+class NoSpeechSource(StudioError):
+    """The clip was recorded or imported, not synthesised: it has no text to read again."""
+
+    clip_id: int
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"clip {self.clip_id} was not made from text, so it cannot be read again"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from studio.errors import EmptyText
+from studio.errors import EmptyText, NoSpeechSource
 from studio.paths import StudioPaths
 
 
@@ -31,10 +31,12 @@ def add_parsers(sub) -> None:
     p = tts_sub.add_parser("say", help="synthesise a bulletin into the library; prints the clip id")
     p.add_argument("text", nargs="?", metavar="TEXT")
     p.add_argument("--file", type=Path, metavar="F", help="read the text from a file ('-' = stdin)")
-    p.add_argument("--voice", default="", help="voice id or name (default: the first Vietnamese voice)")
-    p.add_argument("--rate", type=int, default=150, help="words per minute (default 150)")
-    p.add_argument("--volume", type=float, default=1.0, help="0 to 1 (default 1)")
-    p.add_argument("--region", choices=["north", "south"], default="north")
+    p.add_argument("--again", type=int, metavar="CLIP_ID",
+                   help="read a synthesised clip's text again (its voice and settings unless given)")
+    p.add_argument("--voice", help="voice id or name (default: the first Vietnamese voice)")
+    p.add_argument("--rate", type=int, help="words per minute (default 150)")
+    p.add_argument("--volume", type=float, help="0 to 1 (default 1)")
+    p.add_argument("--region", choices=["north", "south"], help="reading style (default north)")
     p.add_argument("--title", help="clip title (default: the first line)")
     p.add_argument("--engine", choices=["pyttsx3", "espeak-ng"])
 
@@ -114,17 +116,31 @@ def _say(args, paths: StudioPaths, open_library) -> int:
     from studio.tts.normalizer import Normalizer
     from studio.tts.synthesis import SpeechCache, Synthesizer
 
-    text = _read_text(args.text, args.file)
+    from studio.tts.lexicon_store import load_lexicon
+    from studio.tts.synthesis import SpeechSource
+
+    library = open_library(paths)
+    title = args.title
+    defaults = SpeechSource("", args.engine or "", "", 150, 1.0, "north", "")
+    if args.again is not None:
+        clip = library.get(args.again)
+        if clip.speech_json is None:
+            raise NoSpeechSource(clip.id)
+        defaults = SpeechSource.from_json(clip.speech_json)
+        text, title = defaults.text, title or clip.title
+    else:
+        text = _read_text(args.text, args.file)
     if not text.strip():
         raise EmptyText()
-    library = open_library(paths)
-    from studio.tts.lexicon_store import load_lexicon
-
-    normalizer = Normalizer(load_lexicon(library.conn), _style(args.region))
-    synthesizer = Synthesizer(create_engine(args.engine), SpeechCache(paths.speech_cache_dir), normalizer)
-    settings = SpeechSettings(args.voice, args.rate, max(0.0, min(1.0, args.volume)))
+    region = args.region or defaults.region
+    normalizer = Normalizer(load_lexicon(library.conn), _style(region))
+    engine = create_engine(args.engine or (defaults.engine if args.again is not None else None))
+    synthesizer = Synthesizer(engine, SpeechCache(paths.speech_cache_dir), normalizer)
+    volume = defaults.volume if args.volume is None else args.volume
+    settings = SpeechSettings(args.voice if args.voice is not None else defaults.voice,
+                              args.rate or defaults.rate, max(0.0, min(1.0, volume)))
     _notes(normalizer.normalize(text))
-    result = make_bulletin(library, synthesizer, text, settings, title=args.title)
+    result = make_bulletin(library, synthesizer, text, settings, title=title)
     print(result.clip.id)
     return 0
 

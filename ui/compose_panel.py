@@ -214,6 +214,19 @@ class ComposePanel(QWidget):
         self.normalizer = Normalizer(self.lexicon, self.style())
         self.refresh_reading()
 
+    def load_source(self, clip) -> None:
+        """Put a synthesised clip's text, voice and settings back, to edit and read again."""
+        from studio.tts.synthesis import SpeechSource
+
+        source = SpeechSource.from_json(clip.speech_json)
+        if self.voice.findData(source.voice) < 0:
+            self.voice.addItem(source.voice, source.voice)
+        self.voice.setCurrentIndex(self.voice.findData(source.voice))
+        self.rate.setValue(source.rate)
+        self.region.setCurrentIndex(max(0, self.region.findData(source.region)))
+        self.title.setText(clip.title)
+        self.set_text(source.text)
+
     # -- the live reading -------------------------------------------------------------------
     def set_text(self, text: str) -> None:
         self.editor.setPlainText(text)

@@ -44,6 +44,7 @@ class LibraryPanel(QWidget):
     clip_opened = Signal(int)  # the user asked to edit this clip
     clips_loaded = Signal()
     import_finished = Signal(list, list)  # new clip ids, failures [(path, exception)]
+    speech_reopened = Signal(object)  # a synthesised clip whose text the user wants to read again
 
     def __init__(self, services: Services, runner: TaskRunner, preview: Preview, parent=None) -> None:
         super().__init__(parent)
@@ -71,6 +72,9 @@ class LibraryPanel(QWidget):
         self.rename_button.clicked.connect(self.rename_selected)
         self.delete_button = QPushButton(icon("trash"), self.tr("Move to trash"))
         self.delete_button.clicked.connect(self.delete_or_restore_selected)
+        self.reread_button = QPushButton(icon("tts"), self.tr("Read the text again…"))
+        self.reread_button.setToolTip(self.tr("Open this bulletin's text in Write a bulletin"))
+        self.reread_button.clicked.connect(self._reread_selected)
         self.position_label = QLabel("")
         self.hint = QLabel(self.tr("Drag audio files or folders here to import them."))
         self.hint.setStyleSheet("color: palette(mid);")
@@ -95,7 +99,8 @@ class LibraryPanel(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.trash_toggle)
         actions = QHBoxLayout()
-        for button in (self.play_button, self.edit_button, self.rename_button, self.delete_button):
+        for button in (self.play_button, self.edit_button, self.rename_button, self.delete_button,
+                       self.reread_button):
             actions.addWidget(button)
         actions.addWidget(self.position_label)
         actions.addStretch(1)
@@ -259,6 +264,13 @@ class LibraryPanel(QWidget):
             button.setEnabled(has)
         self.play_button.setEnabled(has or self.preview.playing)
         self.edit_button.setEnabled(has and not in_trash)
+        clip = self.selected_clip()
+        self.reread_button.setVisible(clip is not None and clip.speech_json is not None)
+
+    def _reread_selected(self) -> None:
+        clip = self.selected_clip()
+        if clip is not None and clip.speech_json is not None:
+            self.speech_reopened.emit(clip)
 
 
     def error_dialogs(self) -> list:

@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self.recorder_panel.take_imported.connect(self._open_new_take)
         self.compose_panel = ComposePanel(services, self.runner)
         self.compose_panel.bulletin_created.connect(self._bulletin_created)
+        self.library.speech_reopened.connect(self._reread)
         built = {"library": library_area, "record": self.recorder_panel, "tts": self.compose_panel}
         for key in self.AREAS:
             page = built.get(key) or PlaceholderPanel(titles[key], purposes[key])
@@ -182,6 +183,10 @@ class MainWindow(QMainWindow):
         self.library.refresh(select=clip_id)
         self.editor.open_clip(clip_id)
         self.show_area("library")
+
+    def _reread(self, clip) -> None:
+        self.show_area("tts")
+        self.compose_panel.load_source(clip)
 
     def _bulletin_created(self, clip_id: int) -> None:
         self.library.refresh(select=clip_id)

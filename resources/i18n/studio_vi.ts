@@ -472,6 +472,14 @@
         <translation>Hãy thử lại. Nếu vẫn bị, hãy khởi động lại máy hoặc chọn giọng khác.</translation>
     </message>
     <message>
+        <source>This clip was recorded or imported, not made from text.</source>
+        <translation>Bản ghi này được thu âm hoặc nhập vào, không phải đọc từ văn bản.</translation>
+    </message>
+    <message>
+        <source>Only bulletins made in Write a bulletin can be read again.</source>
+        <translation>Chỉ bản tin tạo trong Soạn bản tin mới đọc lại được.</translation>
+    </message>
+    <message>
         <source>The speech engine could not read this text.</source>
         <translation>Bộ đọc văn bản không đọc được văn bản này.</translation>
     </message>
@@ -557,6 +565,14 @@
     <message>
         <source>Move to trash</source>
         <translation>Chuyển vào thùng rác</translation>
+    </message>
+    <message>
+        <source>Read the text again…</source>
+        <translation>Đọc lại văn bản…</translation>
+    </message>
+    <message>
+        <source>Open this bulletin's text in Write a bulletin</source>
+        <translation>Mở văn bản của bản tin này trong Soạn bản tin</translation>
     </message>
     <message>
         <source>Drag audio files or folders here to import them.</source>

@@ -204,6 +204,17 @@ def test_cli_normalize_voices_say_and_lexicon(espeak, tmp_path, data_dir):
     assert source.text.startswith("Thông báo\n\nĐề nghị bà con đến họp lúc 8h ngày 5/12.")
     assert 3 < clip.duration_s < 15 and clip.loudness_lufs is not None
 
+    again = run(data_dir, "tts", "say", "--again", clip_id, "--rate", "120").stdout.strip()
+    redone = ClipLibrary(paths, connect(paths.database)).get(int(again))
+    assert again != clip_id and redone.title == clip.title and redone.duration_s > clip.duration_s
+    assert SpeechSource.from_json(redone.speech_json).voice == "aav/vi"  # kept from the first reading
+
+    recording = tmp_path / "thu-am.wav"
+    import soundfile as sf
+
+    sf.write(recording, np.full(8000, 0.1, dtype=np.float32), 8000)
+    recorded_id = run(data_dir, "import", str(recording)).stdout.strip()
+    assert "not made from text" in run(data_dir, "tts", "say", "--again", recorded_id, expect=1).stderr
     run(data_dir, "tts", "say", "", expect=1)
     assert "no voice" in run(data_dir, "tts", "say", "Xin chào", "--voice", "nope", expect=1).stderr
     assert "cannot read" in run(data_dir, "tts", "say", "--file", str(tmp_path / "missing.txt"), expect=1).stderr

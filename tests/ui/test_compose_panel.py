@@ -76,6 +76,16 @@ def test_create_bulletin_makes_a_clip_that_keeps_its_text(qtbot, studio_window):
     assert 3 < clip.duration_s < 15
     qtbot.waitUntil(lambda: studio_window.library.model.row_of(clip_id) is not None, timeout=5000)
 
+    # Read it again: the library sends the text and settings back to the panel.
+    panel.set_text("")
+    studio_window.show_area("library")
+    studio_window.library.select_clip(clip_id)
+    assert studio_window.library.reread_button.isVisible()
+    studio_window.library.reread_button.click()
+    assert studio_window.stack.currentWidget() is panel
+    assert panel.editor.toPlainText().startswith("THÔNG BÁO") and panel.rate.value() == 130
+    assert panel.voice.currentData() == "aav/vi-vn-x-south" and panel.region.currentData() == "south"
+
 
 def test_listen_plays_the_first_sentence_while_the_rest_is_made(qtbot, studio_window):
     require_tool("espeak-ng")
