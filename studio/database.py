@@ -72,6 +72,70 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (kind, written)
     );
     """,
+    # 3 -> 4: accounts and audit log; programmes and approval; zones, slots
+    """
+    CREATE TABLE users (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        username      TEXT NOT NULL UNIQUE CHECK (length(username) > 0),
+        display_name  TEXT NOT NULL,
+        role          TEXT NOT NULL CHECK (role IN ('editor', 'approver', 'admin')),
+        password_hash TEXT NOT NULL,
+        disabled      INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL
+    );
+    CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT NOT NULL,
+        username    TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        object_kind TEXT NOT NULL,
+        object_id   INTEGER,
+        detail_json TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX audit_object ON audit_log(object_kind, object_id);
+    CREATE TABLE programmes (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        title             TEXT NOT NULL,
+        spec_json         TEXT NOT NULL,
+        state             TEXT NOT NULL DEFAULT 'draft'
+                          CHECK (state IN ('draft', 'submitted', 'approved', 'rejected')),
+        content_sha256    TEXT,          -- content hash submitted / approved (NULL in draft)
+        audio_json        TEXT,          -- language -> sha256 of the rendered audio approved
+        decided_by        TEXT,
+        decided_at        TEXT,
+        comment           TEXT,
+        created_at        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL,
+        deleted_at        TEXT
+    );
+    CREATE TABLE zones (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        name        TEXT NOT NULL UNIQUE CHECK (length(name) > 0),
+        kind        TEXT NOT NULL CHECK (kind IN ('village', 'residential_group', 'area')),
+        language    TEXT NOT NULL DEFAULT 'vi',
+        policy_json TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE slots (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        programme_id INTEGER NOT NULL REFERENCES programmes(id),
+        start_local  TEXT NOT NULL,       -- YYYY-MM-DDTHH:MM[:SS], Asia/Ho_Chi_Minh
+        rrule        TEXT,                -- RFC 5545 RRULE (without DTSTART), NULL = once
+        exdates_json TEXT NOT NULL DEFAULT '[]',
+        priority     TEXT NOT NULL CHECK (priority IN ('normal', 'priority', 'emergency')),
+        start_mode   TEXT NOT NULL CHECK (start_mode IN ('hard', 'soft')),
+        length_min   REAL,                -- the time reserved, if any
+        sequence     INTEGER NOT NULL DEFAULT 0,  -- the operator's order among equals
+        created_by   TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        deleted_at   TEXT
+    );
+    CREATE TABLE slot_zones (
+        slot_id INTEGER NOT NULL REFERENCES slots(id) ON DELETE CASCADE,
+        zone_id INTEGER NOT NULL REFERENCES zones(id),
+        PRIMARY KEY (slot_id, zone_id)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -287,3 +287,85 @@ class NoSpeechSource(StudioError):
 
     def describe(self) -> str:
         return f"clip {self.clip_id} was not made from text, so it cannot be read again"
+
+
+@dataclass
+class UnknownUser(StudioError):
+    username: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"no account named {self.username!r}"
+
+
+@dataclass
+class AccessDenied(StudioError):
+    """Wrong password, a disabled account, or a role that may not do this."""
+
+    username: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"{self.username}: {self.reason}"
+
+
+@dataclass
+class NotFound(StudioError):
+    """A programme, zone or slot that does not exist (kind says which)."""
+
+    kind: str
+    key: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"no {self.kind} {self.key}"
+
+
+@dataclass
+class InvalidProgramme(StudioError):
+    """A programme that cannot be built as asked (empty, unknown clip, bad item)."""
+
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"programme: {self.reason}"
+
+
+@dataclass
+class ApprovalError(StudioError):
+    """A workflow step out of order (approve a draft, submit an approved programme, or
+    approve audio that changed after it was submitted)."""
+
+    programme_id: int
+    state: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"programme {self.programme_id} ({self.state}): {self.reason}"
+
+
+@dataclass
+class InvalidSchedule(StudioError):
+    """A slot, recurrence rule, time window or policy value that cannot be used."""
+
+    field: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"{self.field}: {self.reason}"

@@ -1,0 +1,141 @@
+"""Local user accounts with roles, and the audit log of who did what when.
+
+Roles: biên tập (editor: writes programmes, schedules, may broadcast an emergency),
+phê duyệt (approver: approves or rejects programmes), quản trị (admin: everything,
+including accounts). Passwords are stored as scrypt hashes (salted, N=2^15, r=8, p=1,
+`scrypt$N$r$p$salt$hash`), compared in constant time. The first account made on an
+empty database must be an admin. One thread per connection, as everywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from enum import Enum
+
+from studio.errors import AccessDenied, InvalidPreference, UnknownUser
+from studio.library import now_utc
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 1 << 15, 8, 1
+MIN_PASSWORD = 8
+
+
+class Role(Enum):
+    EDITOR = "editor"
+    APPROVER = "approver"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    disabled: bool
+
+    def can(self, *roles: Role) -> bool:
+        return not self.disabled and (self.role is Role.ADMIN or self.role in roles)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: str
+    username: str
+    action: str
+    object_kind: str
+    object_id: int | None
+    detail: dict
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
+                            maxmem=128 << 20, dklen=32)
+    encode = base64.b64encode
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encode(salt).decode()}${encode(digest).decode()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r),
+                                p=int(p), maxmem=128 << 20, dklen=len(expected))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def _user(row: sqlite3.Row) -> User:
+    return User(row["id"], row["username"], row["display_name"], Role(row["role"]), bool(row["disabled"]))
+
+
+class Accounts:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def users(self) -> list[User]:
+        return [_user(r) for r in self.conn.execute("SELECT * FROM users ORDER BY username")]
+
+    def get(self, username: str) -> User:
+        row = self.conn.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
+        if row is None:
+            raise UnknownUser(username)
+        return _user(row)
+
+    def add(self, username: str, password: str, role: Role, display_name: str = "",
+            by: User | None = None) -> User:
+        """Create an account. Only an admin may, except for the first account (an admin)."""
+        username = username.strip()
+        if not username or any(c.isspace() for c in username):
+            raise InvalidPreference("username", repr(username))
+        if len(password) < MIN_PASSWORD:
+            raise InvalidPreference("password", f"shorter than {MIN_PASSWORD} characters")
+        first = self.conn.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
+        if first and role is not Role.ADMIN:
+            raise AccessDenied("(none)", "the first account must be an admin")
+        if not first and (by is None or not by.can()):
+            raise AccessDenied(by.username if by else "(none)", "only an admin can add accounts")
+        try:
+            with self.conn:
+                self.conn.execute("BEGIN IMMEDIATE")
+                self.conn.execute(
+                    "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (?,?,?,?,?)",
+                    (username, display_name or username, role.value, hash_password(password), now_utc()),
+                )
+                self.record(by.username if by else username, "add-user", "user", None,
+                            {"username": username, "role": role.value})
+        except sqlite3.IntegrityError:
+            raise InvalidPreference("username", f"{username!r} already exists") from None
+        return self.get(username)
+
+    def authenticate(self, username: str, password: str) -> User:
+        """The user, if the password is right and the account is enabled; else AccessDenied."""
+        row = self.conn.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
+        stored = row["password_hash"] if row is not None else hash_password("timing: same cost for unknown users")
+        if not check_password(password, stored) or row is None or row["disabled"]:
+            self.record(username, "login-failed", "user", None, {})
+            raise AccessDenied(username, "wrong user name or password")
+        return _user(row)
+
+    def record(self, username: str, action: str, object_kind: str, object_id: int | None, detail: dict) -> None:
+        self.conn.execute(
+            "INSERT INTO audit_log (at, username, action, object_kind, object_id, detail_json) VALUES (?,?,?,?,?,?)",
+            (now_utc(), username, action, object_kind, object_id, json.dumps(detail, ensure_ascii=False)),
+        )
+
+    def history(self, object_kind: str | None = None, object_id: int | None = None) -> list[AuditEntry]:
+        sql, args = "SELECT * FROM audit_log", ()
+        if object_kind is not None:
+            sql += " WHERE object_kind = ? AND object_id IS ?"
+            args = (object_kind, object_id)
+        return [AuditEntry(r["at"], r["username"], r["action"], r["object_kind"], r["object_id"],
+                           json.loads(r["detail_json"])) for r in self.conn.execute(sql + " ORDER BY id", args)]

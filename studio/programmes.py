@@ -1,0 +1,361 @@
+"""Programmes and their approval.
+
+A programme is an ordered list of items (library clips, TTS bulletins — also clips —, and
+the studio's jingles) with a gap or a crossfade after each, an optional intro and outro
+jingle, an optional music bed ducked under speech, and per-item language variants (a Ba
+Na or Xơ Đăng version of an item is played to zones of that language).
+
+Approval (a commune's own programme must be approved by its leadership before
+broadcast): draft → submitted → approved | rejected (with a comment). Submission renders
+the programme and binds it to its content hash (the items' original audio, their edit
+lists, the jingles, the render settings) and to the sha256 of each rendered language
+version; approval re-renders and checks both. Any later change — to the programme or to
+an edit of one of its clips — returns it to draft (`revalidate`). Every step is in the
+audit log. One thread per `Programmes` (it holds the caller's connection).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from functools import cache
+from pathlib import Path
+
+import soundfile as sf
+
+from studio.accounts import Accounts, Role, User
+from studio.errors import AccessDenied, ApprovalError, ClipNotFound, InvalidProgramme, NotFound
+from studio.library import ClipLibrary, now_utc
+
+JINGLE_DIR = Path(__file__).resolve().parent.parent / "resources" / "jingles"
+RENDER_VERSION = 1  # bump when programme assembly changes what the same spec sounds like
+
+
+class State(Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+def jingles() -> list[str]:
+    return sorted(p.stem for p in JINGLE_DIR.glob("*.flac"))
+
+
+@cache
+def _jingle_info(name: str) -> tuple[str, float]:
+    path = JINGLE_DIR / f"{name}.flac"
+    if not path.is_file():
+        raise InvalidProgramme(f"no jingle named {name!r} (have: {', '.join(jingles())})")
+    return hashlib.sha256(path.read_bytes()).hexdigest(), sf.info(str(path)).duration
+
+
+@dataclass(frozen=True)
+class Item:
+    """A clip (with optional language variants) or a jingle, and what follows it."""
+
+    clip: int | None = None
+    jingle: str | None = None
+    variants: tuple[tuple[str, int], ...] = ()  # (language, clip id)
+    gap_after: float = 0.6  # seconds of silence after the item
+    crossfade: float = 0.0  # seconds this item overlaps the previous one (0: none)
+
+    def clip_for(self, language: str) -> int | None:
+        return dict(self.variants).get(language, self.clip)
+
+    def to_dict(self) -> dict:
+        data = {k: v for k, v in asdict(self).items() if v not in (None, ())}
+        if self.variants:
+            data["variants"] = dict(self.variants)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Item":
+        variants = tuple(sorted((str(k), int(v)) for k, v in (data.get("variants") or {}).items()))
+        return cls(data.get("clip"), data.get("jingle"), variants, float(data.get("gap_after", 0.6)),
+                   float(data.get("crossfade", 0.0)))
+
+
+@dataclass(frozen=True)
+class Spec:
+    items: tuple[Item, ...]
+    intro: str | None = None  # jingle name
+    outro: str | None = None
+    bed: Item | None = None  # a clip or jingle looped under the programme
+    bed_level_db: float = -20.0  # bed level when nobody speaks, relative to the programme
+    duck_db: float = 12.0  # how far the bed goes down under speech
+
+    def to_json(self) -> str:
+        data = {"items": [i.to_dict() for i in self.items], "intro": self.intro, "outro": self.outro,
+                "bed": self.bed.to_dict() if self.bed else None, "bed_level_db": self.bed_level_db,
+                "duck_db": self.duck_db}
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Spec":
+        data = json.loads(text)
+        return cls(tuple(Item.from_dict(i) for i in data["items"]), data.get("intro"), data.get("outro"),
+                   Item.from_dict(data["bed"]) if data.get("bed") else None,
+                   float(data.get("bed_level_db", -20.0)), float(data.get("duck_db", 12.0)))
+
+    def languages(self) -> list[str]:
+        return sorted({"vi"} | {lang for item in self.items for lang, _ in item.variants})
+
+    def clip_ids(self) -> set[int]:
+        ids = {i.clip for i in self.items if i.clip is not None}
+        ids |= {c for i in self.items for _, c in i.variants}
+        if self.bed is not None and self.bed.clip is not None:
+            ids.add(self.bed.clip)
+        return ids
+
+
+@dataclass(frozen=True)
+class Programme:
+    id: int
+    title: str
+    spec: Spec
+    state: State
+    content_sha256: str | None
+    audio: dict = field(default_factory=dict)  # language -> sha256 of the rendered audio
+    decided_by: str | None = None
+    decided_at: str | None = None
+    comment: str | None = None
+    created_at: str = ""
+    updated_at: str = ""
+
+
+def _programme(row: sqlite3.Row) -> Programme:
+    return Programme(row["id"], row["title"], Spec.from_json(row["spec_json"]), State(row["state"]),
+                     row["content_sha256"], json.loads(row["audio_json"] or "{}"), row["decided_by"],
+                     row["decided_at"], row["comment"], row["created_at"], row["updated_at"])
+
+
+class Programmes:
+    def __init__(self, library: ClipLibrary, accounts: Accounts | None = None) -> None:
+        self.library = library
+        self.conn = library.conn
+        self.accounts = accounts or Accounts(library.conn)
+
+    # -- reading ---------------------------------------------------------------------------
+    def get(self, programme_id: int) -> Programme:
+        row = self.conn.execute("SELECT * FROM programmes WHERE id = ? AND deleted_at IS NULL",
+                                (programme_id,)).fetchone()
+        if row is None:
+            raise NotFound("programme", str(programme_id))
+        return _programme(row)
+
+    def all(self) -> list[Programme]:
+        return [_programme(r) for r in self.conn.execute("SELECT * FROM programmes WHERE deleted_at IS NULL ORDER BY id")]
+
+    def durations(self, spec: Spec) -> dict[str, float]:
+        """Seconds per language version, from the clips' edited lengths (no decoding)."""
+        return {lang: self._duration(spec, lang) for lang in spec.languages()}
+
+    def duration(self, spec: Spec, language: str = "vi") -> float:
+        return self._duration(spec, language)
+
+    def _item_seconds(self, item: Item, language: str) -> float:
+        if item.jingle is not None:
+            return _jingle_info(item.jingle)[1]
+        clip_id = item.clip_for(language)
+        clip = self.library.get(clip_id)
+        return self.library.edits(clip_id).validate(clip.duration_s, clip_id)
+
+    def _duration(self, spec: Spec, language: str) -> float:
+        total = 0.0
+        for index, item in enumerate(spec.items):
+            total += self._item_seconds(item, language)
+            if index > 0:
+                total -= min(item.crossfade, total)
+            if index < len(spec.items) - 1:
+                total += item.gap_after if spec.items[index + 1].crossfade <= 0 else 0.0
+        for jingle in (spec.intro, spec.outro):
+            if jingle:
+                total += _jingle_info(jingle)[1] + INTRO_GAP
+        return total
+
+    # -- content hash ------------------------------------------------------------------------
+    def content_hash(self, spec: Spec, settings_fields: dict) -> str:
+        """What the audio is made of: every clip's original and edit list, every jingle,
+        the spec and the render settings. The same hash means the same rendered audio."""
+        parts: dict = {"spec": json.loads(spec.to_json()), "settings": settings_fields, "version": RENDER_VERSION,
+                       "clips": {}, "jingles": {}}
+        for clip_id in sorted(spec.clip_ids()):
+            clip = self.library.get(clip_id)
+            parts["clips"][str(clip_id)] = [clip.source_sha256, json.loads(self.library.edits(clip_id).to_json())]
+        names = {i.jingle for i in spec.items if i.jingle} | {spec.intro, spec.outro} - {None}
+        if spec.bed is not None and spec.bed.jingle:
+            names.add(spec.bed.jingle)
+        for name in sorted(names):
+            parts["jingles"][name] = _jingle_info(name)[0]
+        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+    # -- writing -----------------------------------------------------------------------------
+    def check_spec(self, spec: Spec) -> None:
+        if not spec.items:
+            raise InvalidProgramme("a programme needs at least one item")
+        for item in spec.items + ((spec.bed,) if spec.bed else ()):
+            if (item.clip is None) == (item.jingle is None):
+                raise InvalidProgramme("each item is either a clip or a jingle")
+            if item.gap_after < 0 or item.crossfade < 0 or item.crossfade > 10 or item.gap_after > 60:
+                raise InvalidProgramme("gaps must be 0-60 s and crossfades 0-10 s")
+        for name in ({spec.intro, spec.outro} - {None}) | {i.jingle for i in spec.items if i.jingle}:
+            _jingle_info(name)
+        for clip_id in spec.clip_ids():
+            try:
+                self.library.get(clip_id)
+            except ClipNotFound:
+                raise InvalidProgramme(f"clip {clip_id} is not in the library") from None
+        for lang in spec.languages():
+            self._duration(spec, lang)  # raises on an edit list that no longer fits
+
+    def create(self, title: str, spec: Spec, by: User) -> Programme:
+        if not title.strip():
+            raise InvalidProgramme("the title is empty")
+        self._require(by, Role.EDITOR, "write programmes")
+        self.check_spec(spec)
+        now = now_utc()
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            cur = self.conn.execute(
+                "INSERT INTO programmes (title, spec_json, created_at, updated_at) VALUES (?,?,?,?)",
+                (title.strip(), spec.to_json(), now, now))
+            self.accounts.record(by.username, "create", "programme", cur.lastrowid, {"title": title.strip()})
+        return self.get(cur.lastrowid)
+
+    def update(self, programme_id: int, by: User, title: str | None = None, spec: Spec | None = None) -> Programme:
+        """Change the title or the items; a submitted or approved programme returns to draft."""
+        self._require(by, Role.EDITOR, "edit programmes")
+        current = self.get(programme_id)
+        spec = spec or current.spec
+        self.check_spec(spec)
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(
+                """UPDATE programmes SET title = ?, spec_json = ?, state = 'draft', content_sha256 = NULL,
+                       audio_json = NULL, updated_at = ? WHERE id = ?""",
+                ((title or current.title).strip(), spec.to_json(), now_utc(), programme_id))
+            detail = {"returned_to_draft": current.state is not State.DRAFT, "was": current.state.value}
+            self.accounts.record(by.username, "edit", "programme", programme_id, detail)
+        return self.get(programme_id)
+
+    def delete(self, programme_id: int, by: User) -> None:
+        self._require(by, Role.EDITOR, "delete programmes")
+        self.get(programme_id)
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("UPDATE programmes SET deleted_at = ? WHERE id = ?", (now_utc(), programme_id))
+            self.accounts.record(by.username, "delete", "programme", programme_id, {})
+
+    def submit(self, programme_id: int, by: User, render: "Callable[[Programme], dict[str, str]]",
+               settings_fields: dict) -> Programme:
+        """Render every language version and send the programme for approval."""
+        self._require(by, Role.EDITOR, "submit programmes")
+        programme = self.revalidate(programme_id, settings_fields)
+        if programme.state not in (State.DRAFT, State.REJECTED):
+            raise ApprovalError(programme_id, programme.state.value, "only a draft or rejected programme is submitted")
+        self.check_spec(programme.spec)
+        content = self.content_hash(programme.spec, settings_fields)
+        audio = render(programme)
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(
+                """UPDATE programmes SET state = 'submitted', content_sha256 = ?, audio_json = ?, decided_by = NULL,
+                       decided_at = NULL, comment = NULL, updated_at = ? WHERE id = ?""",
+                (content, json.dumps(audio, sort_keys=True), now_utc(), programme_id))
+            self.accounts.record(by.username, "submit", "programme", programme_id, {"content": content, "audio": audio})
+        return self.get(programme_id)
+
+    def approve(self, programme_id: int, approver: User, render: "Callable[[Programme], dict[str, str]]",
+                settings_fields: dict, comment: str = "") -> Programme:
+        self._require(approver, Role.APPROVER, "approve programmes")
+        programme = self.revalidate(programme_id, settings_fields)
+        if programme.state is not State.SUBMITTED:
+            raise ApprovalError(programme_id, programme.state.value, "only a submitted programme can be approved")
+        audio = render(programme)
+        if audio != programme.audio:  # the exact audio that was submitted, nothing else
+            self._to_draft(programme_id, "rendered audio differs from what was submitted")
+            raise ApprovalError(programme_id, "draft", "the audio changed after it was submitted; submit it again")
+        return self._decide(programme_id, approver, State.APPROVED, comment)
+
+    def reject(self, programme_id: int, approver: User, comment: str) -> Programme:
+        self._require(approver, Role.APPROVER, "reject programmes")
+        if not comment.strip():
+            raise InvalidProgramme("a rejection needs a comment saying what to change")
+        programme = self.get(programme_id)
+        if programme.state is not State.SUBMITTED:
+            raise ApprovalError(programme_id, programme.state.value, "only a submitted programme can be rejected")
+        return self._decide(programme_id, approver, State.REJECTED, comment)
+
+    def revalidate(self, programme_id: int, settings_fields: dict) -> Programme:
+        """A submitted or approved programme whose content changed since (a clip's edit,
+        a jingle) returns to draft, and the audit log says why."""
+        programme = self.get(programme_id)
+        if programme.state in (State.SUBMITTED, State.APPROVED):
+            try:
+                current = self.content_hash(programme.spec, settings_fields)
+            except (ClipNotFound, InvalidProgramme):
+                current = None
+            if current != programme.content_sha256:
+                self._to_draft(programme_id, "content changed after submission")
+                return self.get(programme_id)
+        return programme
+
+    def is_approved(self, programme: Programme, settings_fields: dict) -> bool:
+        if programme.state is not State.APPROVED:
+            return False
+        try:
+            return self.content_hash(programme.spec, settings_fields) == programme.content_sha256
+        except (ClipNotFound, InvalidProgramme):
+            return False
+
+    def history(self, programme_id: int):
+        return self.accounts.history("programme", programme_id)
+
+    # -- helpers -----------------------------------------------------------------------------
+    @staticmethod
+    def _require(user: User, role: Role, what: str) -> None:
+        if not user.can(role):
+            raise AccessDenied(user.username, f"a {user.role.value} cannot {what}")
+
+    def _decide(self, programme_id: int, user: User, state: State, comment: str) -> Programme:
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(
+                "UPDATE programmes SET state = ?, decided_by = ?, decided_at = ?, comment = ?, updated_at = ? WHERE id = ?",
+                (state.value, user.username, now_utc(), comment.strip() or None, now_utc(), programme_id))
+            self.accounts.record(user.username, "approve" if state is State.APPROVED else "reject", "programme",
+                                 programme_id, {"comment": comment.strip()})
+        return self.get(programme_id)
+
+    def _to_draft(self, programme_id: int, reason: str) -> None:
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(
+                """UPDATE programmes SET state = 'draft', content_sha256 = NULL, audio_json = NULL,
+                       updated_at = ? WHERE id = ?""", (now_utc(), programme_id))
+            self.accounts.record("(studio)", "returned-to-draft", "programme", programme_id, {"reason": reason})
+
+
+INTRO_GAP = 0.4  # seconds between an intro jingle and the first item (and before the outro)
+
+
+def parse_items(values: Iterable[str]) -> tuple[Item, ...]:
+    """CLI item syntax: `12` (clip), `12,bahnar=15` (with a variant), `jingle:chuong-bao`."""
+    items = []
+    for value in values:
+        if value.startswith("jingle:"):
+            items.append(Item(jingle=value.removeprefix("jingle:")))
+            continue
+        first, *variants = value.split(",")
+        try:
+            pairs = tuple(sorted((lang, int(clip)) for lang, clip in (v.split("=", 1) for v in variants)))
+            items.append(Item(clip=int(first), variants=pairs))
+        except ValueError:
+            raise InvalidProgramme(f"not an item: {value!r} (CLIP_ID, CLIP_ID,LANG=CLIP_ID or jingle:NAME)") from None
+    return tuple(items)
+
