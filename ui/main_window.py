@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 from studio.paths import choose_data_dir
 from ui.editor_panel import EditorPanel
 from ui.compose_panel import ComposePanel
+from ui.programmes_panel import ProgrammesPanel
+from ui.schedule_panel import SchedulePanel
 from ui.error_messages import ErrorDialogs
 from ui.icons import icon
 from ui.library_panel import LibraryPanel
@@ -130,7 +132,12 @@ class MainWindow(QMainWindow):
         self.compose_panel = ComposePanel(services, self.runner)
         self.compose_panel.bulletin_created.connect(self._bulletin_created)
         self.library.speech_reopened.connect(self._reread)
-        built = {"library": library_area, "record": self.recorder_panel, "tts": self.compose_panel}
+        self.programmes_panel = ProgrammesPanel(services, self.runner)
+        self.schedule_panel = SchedulePanel(services, self.runner)
+        self.programmes_panel.programmes_changed.connect(lambda: self.schedule_panel.isVisible()
+                                                         and self.schedule_panel.refresh())
+        built = {"library": library_area, "record": self.recorder_panel, "tts": self.compose_panel,
+                 "programmes": self.programmes_panel, "schedule": self.schedule_panel}
         for key in self.AREAS:
             page = built.get(key) or PlaceholderPanel(titles[key], purposes[key])
             self.pages[key] = page

@@ -45,6 +45,20 @@ class Services:
             engine = self._speech_engine = create_engine()
         return engine
 
+    def operator(self):
+        """Who the window acts as for editor work: the computer's login name, as an editor.
+        Approval always asks for an approver's own name and password."""
+        import getpass
+
+        from studio.accounts import Role, User
+
+        return User(0, f"ui:{getpass.getuser()}", "studio window", Role.EDITOR, False)
+
+    def programmes(self):
+        from studio.programmes import Programmes
+
+        return Programmes(self.library())
+
     def synthesizer(self, lexicon, style):
         from studio.tts.normalizer import Normalizer
         from studio.tts.synthesis import SpeechCache, Synthesizer

@@ -7,4 +7,5 @@ cd "$ROOT"
 .venv/bin/python -m benchmarks "$@"
 .venv/bin/python -m benchmarks.ui
 .venv/bin/python -m benchmarks.tts
+.venv/bin/python -m benchmarks.schedule
 exec .venv/bin/python -m benchmarks.recording

@@ -472,6 +472,54 @@
         <translation>Hãy thử lại. Nếu vẫn bị, hãy khởi động lại máy hoặc chọn giọng khác.</translation>
     </message>
     <message>
+        <source>This account may not do that, or the name or password is wrong.</source>
+        <translation>Tài khoản này không được làm việc đó, hoặc tên hay mật khẩu không đúng.</translation>
+    </message>
+    <message>
+        <source>Check the user name and password; approval needs an approver's account.</source>
+        <translation>Hãy kiểm tra tên và mật khẩu; phê duyệt cần tài khoản người phê duyệt.</translation>
+    </message>
+    <message>
+        <source>There is no account with this name.</source>
+        <translation>Không có tài khoản nào tên như vậy.</translation>
+    </message>
+    <message>
+        <source>Ask the administrator to create it.</source>
+        <translation>Hãy nhờ người quản trị tạo tài khoản.</translation>
+    </message>
+    <message>
+        <source>This programme is not at the step for that.</source>
+        <translation>Chương trình này chưa ở bước làm được việc đó.</translation>
+    </message>
+    <message>
+        <source>A programme is submitted before it is approved; if it changed since, submit it again.</source>
+        <translation>Chương trình phải được gửi duyệt trước khi phê duyệt; nếu đã thay đổi sau khi gửi, hãy gửi lại.</translation>
+    </message>
+    <message>
+        <source>The programme cannot be made like this.</source>
+        <translation>Không tạo được chương trình như thế này.</translation>
+    </message>
+    <message>
+        <source>It needs at least one item, and every clip must still be in the library.</source>
+        <translation>Chương trình cần ít nhất một mục, và mọi bản ghi phải còn trong thư viện.</translation>
+    </message>
+    <message>
+        <source>The schedule entry has a value the studio cannot use.</source>
+        <translation>Lịch phát có giá trị mà studio không dùng được.</translation>
+    </message>
+    <message>
+        <source>Check the time, the repeat rule and the zone's rules.</source>
+        <translation>Hãy kiểm tra giờ phát, cách lặp lại và quy định của vùng.</translation>
+    </message>
+    <message>
+        <source>It is no longer there.</source>
+        <translation>Mục này không còn nữa.</translation>
+    </message>
+    <message>
+        <source>It may have been deleted; refresh the list.</source>
+        <translation>Có thể nó đã bị xoá; hãy làm mới danh sách.</translation>
+    </message>
+    <message>
         <source>This clip was recorded or imported, not made from text.</source>
         <translation>Bản ghi này được thu âm hoặc nhập vào, không phải đọc từ văn bản.</translation>
     </message>
@@ -635,6 +683,37 @@
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <source>User name:</source>
+        <translation>Tên đăng nhập:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Mật khẩu:</translation>
+    </message>
+    <message>
+        <source>Comment:</source>
+        <translation>Ý kiến:</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>Xác nhận</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
+        <source>Enter the user name and the password.</source>
+        <translation>Hãy nhập tên đăng nhập và mật khẩu.</translation>
+    </message>
+    <message>
+        <source>Say what should be changed.</source>
+        <translation>Hãy ghi rõ cần sửa gì.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Commune Radio Studio</source>
@@ -782,6 +861,165 @@
     </message>
 </context>
 <context>
+    <name>ProgrammesPanel</name>
+    <message>
+        <source>Draft</source>
+        <translation>Bản nháp</translation>
+    </message>
+    <message>
+        <source>Waiting for approval</source>
+        <translation>Chờ phê duyệt</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Đã phê duyệt</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Bị từ chối</translation>
+    </message>
+    <message>
+        <source>New programme</source>
+        <translation>Chương trình mới</translation>
+    </message>
+    <message>
+        <source>Add clip</source>
+        <translation>Thêm bản ghi</translation>
+    </message>
+    <message>
+        <source>Add jingle</source>
+        <translation>Thêm nhạc hiệu</translation>
+    </message>
+    <message>
+        <source>Remove item</source>
+        <translation>Bỏ mục</translation>
+    </message>
+    <message>
+        <source>Language version…</source>
+        <translation>Bản tiếng dân tộc…</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(không có)</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
+        <source>Submit for approval</source>
+        <translation>Gửi phê duyệt</translation>
+    </message>
+    <message>
+        <source>Approve…</source>
+        <translation>Phê duyệt…</translation>
+    </message>
+    <message>
+        <source>Reject…</source>
+        <translation>Từ chối…</translation>
+    </message>
+    <message>
+        <source>Pause after:</source>
+        <translation>Nghỉ sau mục:</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>Tiêu đề:</translation>
+    </message>
+    <message>
+        <source>Intro:</source>
+        <translation>Nhạc mở đầu:</translation>
+    </message>
+    <message>
+        <source>Outro:</source>
+        <translation>Nhạc kết thúc:</translation>
+    </message>
+    <message>
+        <source>Music bed:</source>
+        <translation>Nhạc nền:</translation>
+    </message>
+    <message>
+        <source>Items, in playing order (drag to reorder):</source>
+        <translation>Các mục theo thứ tự phát (kéo để đổi thứ tự):</translation>
+    </message>
+    <message>
+        <source>History:</source>
+        <translation>Lịch sử:</translation>
+    </message>
+    <message>
+        <source>Import or record a clip first.</source>
+        <translation>Hãy nhập hoặc thu một bản ghi trước.</translation>
+    </message>
+    <message>
+        <source>Loading programmes</source>
+        <translation>Đang tải chương trình</translation>
+    </message>
+    <message>
+        <source>Loading history</source>
+        <translation>Đang tải lịch sử</translation>
+    </message>
+    <message>
+        <source>then %1 s of silence</source>
+        <translation>rồi nghỉ %1 giây</translation>
+    </message>
+    <message>
+        <source>clip %1</source>
+        <translation>bản ghi %1</translation>
+    </message>
+    <message>
+        <source>Language version</source>
+        <translation>Bản tiếng dân tộc</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Ngôn ngữ:</translation>
+    </message>
+    <message>
+        <source>Clip read in %1:</source>
+        <translation>Bản ghi đọc bằng tiếng %1:</translation>
+    </message>
+    <message>
+        <source>Total length: %1</source>
+        <translation>Tổng thời lượng: %1</translation>
+    </message>
+    <message>
+        <source>saving returns it to draft</source>
+        <translation>khi lưu sẽ trở về bản nháp</translation>
+    </message>
+    <message>
+        <source>Creating the programme</source>
+        <translation>Đang tạo chương trình</translation>
+    </message>
+    <message>
+        <source>Saving the programme</source>
+        <translation>Đang lưu chương trình</translation>
+    </message>
+    <message>
+        <source>Rendering and submitting</source>
+        <translation>Đang dựng âm thanh và gửi duyệt</translation>
+    </message>
+    <message>
+        <source>Approve the programme</source>
+        <translation>Phê duyệt chương trình</translation>
+    </message>
+    <message>
+        <source>Reject the programme</source>
+        <translation>Từ chối chương trình</translation>
+    </message>
+    <message>
+        <source>The commune leader approves “%1” with their own account.</source>
+        <translation>Lãnh đạo xã phê duyệt “%1” bằng tài khoản của mình.</translation>
+    </message>
+    <message>
+        <source>Reject “%1” and say what to change.</source>
+        <translation>Từ chối “%1” và ghi rõ cần sửa gì.</translation>
+    </message>
+    <message>
+        <source>Recording the decision</source>
+        <translation>Đang ghi nhận quyết định</translation>
+    </message>
+</context>
+<context>
     <name>RecordPanel</name>
     <message>
         <source>Mono</source>
@@ -881,6 +1119,188 @@
     </message>
 </context>
 <context>
+    <name>Schedule</name>
+    <message>
+        <source>overlaps another broadcast in the same zone</source>
+        <translation>trùng giờ với buổi phát khác trong cùng vùng</translation>
+    </message>
+    <message>
+        <source>is outside the allowed hours (%1)</source>
+        <translation>ngoài khung giờ được phép (%1)</translation>
+    </message>
+    <message>
+        <source>falls on a weekend, which this zone does not allow</source>
+        <translation>rơi vào cuối tuần, vùng này không cho phép</translation>
+    </message>
+    <message>
+        <source>lasts %1 min, more than the %2 min allowed</source>
+        <translation>kéo dài %1 phút, quá %2 phút cho phép</translation>
+    </message>
+    <message>
+        <source>%1 broadcasts that day, more than the %2 allowed</source>
+        <translation>%1 buổi phát trong ngày, quá %2 buổi cho phép</translation>
+    </message>
+    <message>
+        <source>broadcasts on %1 days this week, more than the %2 allowed</source>
+        <translation>phát %1 ngày trong tuần, quá %2 ngày cho phép</translation>
+    </message>
+    <message>
+        <source>“%1” is not approved yet</source>
+        <translation>“%1” chưa được phê duyệt</translation>
+    </message>
+    <message>
+        <source>the programme lasts %1 min, longer than the %2 min reserved</source>
+        <translation>chương trình dài %1 phút, quá %2 phút đã dành</translation>
+    </message>
+    <message>
+        <source>its programme no longer exists</source>
+        <translation>chương trình của lịch này không còn nữa</translation>
+    </message>
+    <message>
+        <source>names a zone that no longer exists</source>
+        <translation>ghi một vùng không còn nữa</translation>
+    </message>
+    <message>
+        <source>emergency broadcast of “%1” without approval (allowed, logged)</source>
+        <translation>phát khẩn cấp “%1” chưa qua phê duyệt (được phép, đã ghi nhật ký)</translation>
+    </message>
+    <message>
+        <source>interrupted by an emergency broadcast</source>
+        <translation>bị ngắt bởi buổi phát khẩn cấp</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>T2</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>T3</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>T4</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>T5</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>T6</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>T7</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>CN</translation>
+    </message>
+</context>
+<context>
+    <name>SchedulePanel</name>
+    <message>
+        <source>This week</source>
+        <translation>Tuần này</translation>
+    </message>
+    <message>
+        <source>All zones</source>
+        <translation>Mọi vùng</translation>
+    </message>
+    <message>
+        <source>Add to the schedule…</source>
+        <translation>Thêm lịch phát…</translation>
+    </message>
+    <message>
+        <source>Zones…</source>
+        <translation>Vùng phát…</translation>
+    </message>
+    <message>
+        <source>Weekly plan (PDF)…</source>
+        <translation>Lịch tuần (PDF)…</translation>
+    </message>
+    <message>
+        <source>Calendar for phones (.ics)…</source>
+        <translation>Lịch cho điện thoại (.ics)…</translation>
+    </message>
+    <message>
+        <source>Planning the week</source>
+        <translation>Đang lập lịch tuần</translation>
+    </message>
+    <message>
+        <source>Week of %1</source>
+        <translation>Tuần từ %1</translation>
+    </message>
+    <message>
+        <source>%1 broadcasts this week; %2 problems to fix.</source>
+        <translation>%1 buổi phát trong tuần; %2 chỗ cần sửa.</translation>
+    </message>
+    <message>
+        <source>Adding to the schedule</source>
+        <translation>Đang thêm lịch phát</translation>
+    </message>
+    <message>
+        <source>Moving the broadcast</source>
+        <translation>Đang dời buổi phát</translation>
+    </message>
+    <message>
+        <source>Adding the zone</source>
+        <translation>Đang thêm vùng</translation>
+    </message>
+    <message>
+        <source>Save the weekly plan</source>
+        <translation>Lưu lịch tuần</translation>
+    </message>
+    <message>
+        <source>No broadcasts.</source>
+        <translation>Không có buổi phát.</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Giờ</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>Vùng</translation>
+    </message>
+    <message>
+        <source>Programme</source>
+        <translation>Chương trình</translation>
+    </message>
+    <message>
+        <source>To fix</source>
+        <translation>Cần sửa</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>Thường</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Ưu tiên</translation>
+    </message>
+    <message>
+        <source>Emergency</source>
+        <translation>Khẩn cấp</translation>
+    </message>
+    <message>
+        <source>Broadcast plan for the week of %1</source>
+        <translation>Lịch phát thanh tuần từ %1</translation>
+    </message>
+    <message>
+        <source>Broadcast plan</source>
+        <translation>Lịch phát thanh</translation>
+    </message>
+    <message>
+        <source>Save the calendar</source>
+        <translation>Lưu tệp lịch</translation>
+    </message>
+    <message>
+        <source>Writing the calendar</source>
+        <translation>Đang ghi tệp lịch</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -932,6 +1352,137 @@
     </message>
 </context>
 <context>
+    <name>SlotDialog</name>
+    <message>
+        <source>Add to the schedule</source>
+        <translation>Thêm lịch phát</translation>
+    </message>
+    <message>
+        <source>Once</source>
+        <translation>Một lần</translation>
+    </message>
+    <message>
+        <source>Every day</source>
+        <translation>Hằng ngày</translation>
+    </message>
+    <message>
+        <source>Monday to Friday</source>
+        <translation>Thứ 2 đến thứ 6</translation>
+    </message>
+    <message>
+        <source>Every week on the days ticked</source>
+        <translation>Hằng tuần vào các ngày đã chọn</translation>
+    </message>
+    <message>
+        <source>Custom rule (RRULE)</source>
+        <translation>Quy tắc riêng (RRULE)</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>T2</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>T3</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>T4</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>T5</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>T6</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>T7</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>CN</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Đến ngày</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>Thường</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Ưu tiên</translation>
+    </message>
+    <message>
+        <source>Emergency</source>
+        <translation>Khẩn cấp</translation>
+    </message>
+    <message>
+        <source>Start at the exact second (cut what is playing)</source>
+        <translation>Phát đúng giây (ngắt nội dung đang phát)</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> phút</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>không đặt</translation>
+    </message>
+    <message>
+        <source>Programme:</source>
+        <translation>Chương trình:</translation>
+    </message>
+    <message>
+        <source>Zones:</source>
+        <translation>Vùng phát:</translation>
+    </message>
+    <message>
+        <source>First broadcast:</source>
+        <translation>Buổi phát đầu:</translation>
+    </message>
+    <message>
+        <source>Repeat:</source>
+        <translation>Lặp lại:</translation>
+    </message>
+    <message>
+        <source>Rule:</source>
+        <translation>Quy tắc:</translation>
+    </message>
+    <message>
+        <source>Priority:</source>
+        <translation>Mức ưu tiên:</translation>
+    </message>
+    <message>
+        <source>Time reserved:</source>
+        <translation>Thời gian dành sẵn:</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Thêm</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
+        <source>Create a programme first.</source>
+        <translation>Hãy tạo chương trình trước.</translation>
+    </message>
+    <message>
+        <source>Tick at least one zone.</source>
+        <translation>Hãy chọn ít nhất một vùng.</translation>
+    </message>
+    <message>
+        <source>Type the rule, or choose another way to repeat.</source>
+        <translation>Hãy gõ quy tắc, hoặc chọn cách lặp khác.</translation>
+    </message>
+</context>
+<context>
     <name>TaskStatus</name>
     <message>
         <source>Cancel</source>
@@ -947,6 +1498,93 @@
     <message>
         <source>Open a clip from the library to edit it.</source>
         <translation>Mở một bản ghi từ thư viện để chỉnh sửa.</translation>
+    </message>
+</context>
+<context>
+    <name>ZonesDialog</name>
+    <message>
+        <source>Zones and broadcast rules</source>
+        <translation>Vùng phát và quy định phát thanh</translation>
+    </message>
+    <message>
+        <source>Village (thôn, bản, làng)</source>
+        <translation>Thôn, bản, làng</translation>
+    </message>
+    <message>
+        <source>Residential group (tổ dân phố)</source>
+        <translation>Tổ dân phố</translation>
+    </message>
+    <message>
+        <source>Area (khu vực)</source>
+        <translation>Khu vực</translation>
+    </message>
+    <message>
+        <source>any time</source>
+        <translation>mọi lúc</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>không giới hạn</translation>
+    </message>
+    <message>
+        <source>Broadcasts allowed on Saturday and Sunday</source>
+        <translation>Được phát vào thứ 7 và Chủ nhật</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Tên:</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>Loại:</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Ngôn ngữ:</translation>
+    </message>
+    <message>
+        <source>Allowed hours:</source>
+        <translation>Khung giờ được phát:</translation>
+    </message>
+    <message>
+        <source>Sessions a day at most:</source>
+        <translation>Số buổi tối đa mỗi ngày:</translation>
+    </message>
+    <message>
+        <source>Minutes a session at most:</source>
+        <translation>Số phút tối đa mỗi buổi:</translation>
+    </message>
+    <message>
+        <source>Days a week at most:</source>
+        <translation>Số ngày tối đa mỗi tuần:</translation>
+    </message>
+    <message>
+        <source>Maximum volume:</source>
+        <translation>Âm lượng tối đa:</translation>
+    </message>
+    <message>
+        <source>Add zone</source>
+        <translation>Thêm vùng</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Zones:</source>
+        <translation>Vùng phát:</translation>
+    </message>
+    <message>
+        <source>New zone:</source>
+        <translation>Vùng mới:</translation>
+    </message>
+    <message>
+        <source>Give the zone a name.</source>
+        <translation>Hãy đặt tên cho vùng.</translation>
+    </message>
+    <message>
+        <source>Write the hours as 05:30-06:30, separated by commas.</source>
+        <translation>Hãy ghi khung giờ dạng 05:30-06:30, cách nhau bằng dấu phẩy.</translation>
     </message>
 </context>
 </TS>

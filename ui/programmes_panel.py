@@ -1,0 +1,440 @@
+"""Chương trình: assemble clips and jingles into a programme, send it for approval.
+
+Left, the programmes with their state; right, the one being edited: items in playing
+order (drag to reorder), each with its length and the pause after it, language variants,
+intro/outro jingles and a music bed; the total length per language; the approval state
+with its history. "Submit" renders and binds the audio; "Approve…"/"Reject…" ask the
+approver's own name and password. Saving a change to a submitted or approved programme
+returns it to draft (the core does it, the panel shows it).
+
+Threads: UI thread; every database and render step goes through the task runner, with
+the thread's own library connection.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
+    QListWidget, QListWidgetItem, QPushButton, QSplitter, QVBoxLayout, QWidget,
+)
+
+from studio.audio.settings import RenderSettings
+from studio.programmes import Item, Programme, Spec, State, jingles
+from ui.clip_table_model import format_duration
+from ui.error_messages import ErrorDialogs
+from ui.icons import icon
+from ui.login_dialog import LoginDialog
+from ui.services import Services
+from ui.task_runner import TaskRunner
+
+log = logging.getLogger(__name__)
+
+ITEM_ROLE = Qt.ItemDataRole.UserRole
+LANGUAGES = ("bahnar", "sedang", "jarai")  # minority languages of the demo communes
+
+
+class ProgrammesPanel(QWidget):
+    programmes_changed = Signal()
+
+    def __init__(self, services: Services, runner: TaskRunner, parent=None) -> None:
+        super().__init__(parent)
+        self.services, self.runner = services, runner
+        self.errors = ErrorDialogs(self)
+        self.settings = RenderSettings()
+        self.current: Programme | None = None
+        self.clip_titles: dict[int, tuple[str, float]] = {}
+        self._loaded = False
+        self.state_names = {
+            State.DRAFT: self.tr("Draft"), State.SUBMITTED: self.tr("Waiting for approval"),
+            State.APPROVED: self.tr("Approved"), State.REJECTED: self.tr("Rejected"),
+        }
+
+        self.list = QListWidget()
+        self.new_button = QPushButton(icon("programmes"), self.tr("New programme"))
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.new_button)
+        left_layout.addWidget(self.list, 1)
+
+        self.title = QLineEdit()
+        self.items = QListWidget()
+        self.items.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.items.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.clip_choice = QComboBox()
+        self.add_clip_button = QPushButton(self.tr("Add clip"))
+        self.jingle_choice = QComboBox()
+        self.jingle_choice.addItems(jingles())
+        self.add_jingle_button = QPushButton(self.tr("Add jingle"))
+        self.remove_button = QPushButton(icon("trash"), self.tr("Remove item"))
+        self.variant_button = QPushButton(self.tr("Language version…"))
+        self.gap = QDoubleSpinBox()
+        self.gap.setRange(0.0, 60.0)
+        self.gap.setSingleStep(0.1)
+        self.gap.setSuffix(" s")
+        self.intro = QComboBox()
+        self.outro = QComboBox()
+        self.bed = QComboBox()
+        for combo in (self.intro, self.outro):
+            combo.addItem(self.tr("(none)"), None)
+            for name in jingles():
+                combo.addItem(name, name)
+        self.bed.addItem(self.tr("(none)"), None)
+        self.total = QLabel()
+        self.state_label = QLabel()
+        self.history = QListWidget()
+        self.history.setMaximumHeight(120)
+        self.save_button = QPushButton(self.tr("Save"))
+        self.submit_button = QPushButton(self.tr("Submit for approval"))
+        self.approve_button = QPushButton(self.tr("Approve…"))
+        self.reject_button = QPushButton(self.tr("Reject…"))
+
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.clip_choice, 2)
+        add_row.addWidget(self.add_clip_button)
+        add_row.addWidget(self.jingle_choice, 1)
+        add_row.addWidget(self.add_jingle_button)
+        item_row = QHBoxLayout()
+        item_row.addWidget(QLabel(self.tr("Pause after:")))
+        item_row.addWidget(self.gap)
+        item_row.addWidget(self.variant_button)
+        item_row.addWidget(self.remove_button)
+        item_row.addStretch(1)
+        form = QFormLayout()
+        form.addRow(self.tr("Title:"), self.title)
+        form.addRow(self.tr("Intro:"), self.intro)
+        form.addRow(self.tr("Outro:"), self.outro)
+        form.addRow(self.tr("Music bed:"), self.bed)
+        actions = QHBoxLayout()
+        for button in (self.save_button, self.submit_button, self.approve_button, self.reject_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(form)
+        right_layout.addWidget(QLabel(self.tr("Items, in playing order (drag to reorder):")))
+        right_layout.addWidget(self.items, 1)
+        right_layout.addLayout(item_row)
+        right_layout.addLayout(add_row)
+        right_layout.addWidget(self.total)
+        right_layout.addWidget(self.state_label)
+        right_layout.addLayout(actions)
+        right_layout.addWidget(QLabel(self.tr("History:")))
+        right_layout.addWidget(self.history)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([300, 700])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.list.currentRowChanged.connect(self._open_row)
+        self.new_button.clicked.connect(self.new_programme)
+        self.add_clip_button.clicked.connect(self.add_selected_clip)
+        self.add_jingle_button.clicked.connect(lambda: self.add_item(Item(jingle=self.jingle_choice.currentText())))
+        self.remove_button.clicked.connect(self.remove_item)
+        self.variant_button.clicked.connect(self.add_variant)
+        self.items.currentRowChanged.connect(self._item_selected)
+        self.items.model().rowsMoved.connect(lambda *_: self._changed())
+        self.gap.valueChanged.connect(self._gap_changed)
+        for combo in (self.intro, self.outro, self.bed):
+            combo.currentIndexChanged.connect(lambda _i: self._changed())
+        self.save_button.clicked.connect(self.save)
+        self.submit_button.clicked.connect(self.submit)
+        self.approve_button.clicked.connect(lambda: self.decide(approve=True))
+        self.reject_button.clicked.connect(lambda: self.decide(approve=False))
+        self._update_buttons()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self.refresh()
+
+    # -- loading ------------------------------------------------------------------------------
+    def refresh(self, select: int | None = None) -> None:
+        fields = self.settings.cache_fields()
+
+        def work(progress, cancel):
+            programmes = self.services.programmes()
+            library = programmes.library
+            clips = {c.id: (c.title, library.edits(c.id).validate(c.duration_s, c.id)) for c in library.clips()}
+            rows = []
+            for programme in programmes.all():
+                programme = programmes.revalidate(programme.id, fields)
+                try:
+                    seconds = programmes.durations(programme.spec)
+                except Exception:  # a clip was deleted: still listed, flagged by the state
+                    seconds = {}
+                rows.append((programme, seconds))
+            return clips, rows
+
+        def done(value) -> None:
+            self.clip_titles, rows = value
+            keep = select if select is not None else (self.current.id if self.current else None)
+            self.clip_choice.clear()
+            self.bed.blockSignals(True)
+            bed = self.bed.currentData()
+            self.bed.clear()
+            self.bed.addItem(self.tr("(none)"), None)
+            for clip_id, (title, seconds) in sorted(self.clip_titles.items()):
+                self.clip_choice.addItem(f"{title} ({format_duration(seconds)})", clip_id)
+                self.bed.addItem(title, clip_id)
+            self.bed.setCurrentIndex(max(0, self.bed.findData(bed)))
+            self.bed.blockSignals(False)
+            self.new_button.setEnabled(bool(self.clip_titles))
+            self.new_button.setToolTip("" if self.clip_titles else self.tr("Import or record a clip first."))
+            self.list.blockSignals(True)
+            self.list.clear()
+            for programme, seconds in rows:
+                minutes = format_duration(seconds.get("vi", 0.0)) if seconds else "?"
+                item = QListWidgetItem(f"{programme.title}\n{self.state_names[programme.state]} · {minutes}")
+                item.setData(ITEM_ROLE, programme)
+                self.list.addItem(item)
+            self.list.blockSignals(False)
+            self._loaded = True
+            for row in range(self.list.count()):
+                if self.list.item(row).data(ITEM_ROLE).id == keep:
+                    self.list.setCurrentRow(row)
+                    return
+            if self.current is None and self.list.count():
+                self.list.setCurrentRow(0)
+
+        self.runner.run(self.tr("Loading programmes"), work, done, self.errors.show, cancellable=False)
+
+    def _open_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self.open_programme(self.list.item(row).data(ITEM_ROLE))
+
+    def open_programme(self, programme: Programme) -> None:
+        self.current = programme
+        self.title.setText(programme.title)
+        self.items.clear()
+        for item in programme.spec.items:
+            self._append(item)
+        for combo, value in ((self.intro, programme.spec.intro), (self.outro, programme.spec.outro),
+                             (self.bed, programme.spec.bed.clip if programme.spec.bed else None)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        self._dirty = False
+        self._show_state()
+        self._load_history(programme.id)
+
+    def _load_history(self, programme_id: int) -> None:
+        def done(entries) -> None:
+            self.history.clear()
+            for entry in entries:
+                comment = entry.detail.get("comment") or entry.detail.get("reason") or ""
+                self.history.addItem(f"{entry.at[:16].replace('T', ' ')}  {entry.username}: {entry.action}"
+                                     + (f" — {comment}" if comment else ""))
+
+        self.runner.run(self.tr("Loading history"), lambda p, c: self.services.programmes().history(programme_id),
+                        done, self.errors.show, cancellable=False)
+
+    # -- editing ------------------------------------------------------------------------------
+    def _label(self, item: Item) -> str:
+        pause = self.tr("then %1 s of silence").replace("%1", f"{item.gap_after:g}")
+        if item.jingle:
+            return f"♪ {item.jingle} — {pause}"
+        title, seconds = self.clip_titles.get(item.clip, (self.tr("clip %1").replace("%1", str(item.clip)), 0.0))
+        text = f"{title} ({format_duration(seconds)})"
+        for language, clip_id in item.variants:
+            text += f" · {language}: {self.clip_titles.get(clip_id, (str(clip_id), 0))[0]}"
+        return f"{text} — {pause}"
+
+    def _append(self, item: Item) -> None:
+        row = QListWidgetItem(self._label(item))
+        row.setData(ITEM_ROLE, item)
+        self.items.addItem(row)
+
+    def spec(self) -> Spec:
+        items = tuple(self.items.item(i).data(ITEM_ROLE) for i in range(self.items.count()))
+        bed = self.bed.currentData()
+        return Spec(items, self.intro.currentData(), self.outro.currentData(),
+                    Item(clip=bed) if bed is not None else None)
+
+    def add_item(self, item: Item) -> None:
+        self._append(item)
+        self._changed()
+
+    def add_selected_clip(self) -> None:
+        clip_id = self.clip_choice.currentData()
+        if clip_id is not None:
+            self.add_item(Item(clip=clip_id))
+
+    def remove_item(self) -> None:
+        row = self.items.currentRow()
+        if row >= 0:
+            self.items.takeItem(row)
+            self._changed()
+
+    def add_variant(self) -> None:
+        row = self.items.currentRow()
+        if row < 0 or self.items.item(row).data(ITEM_ROLE).jingle:
+            return
+        language, ok = QInputDialog.getItem(self, self.tr("Language version"), self.tr("Language:"), LANGUAGES, 0,
+                                            True)
+        if not ok or not language.strip():
+            return
+        titles = [self.clip_choice.itemText(i) for i in range(self.clip_choice.count())]
+        choice, ok = QInputDialog.getItem(self, self.tr("Language version"),
+                                          self.tr("Clip read in %1:").replace("%1", language), titles, 0, False)
+        if ok:
+            self.set_variant(row, language.strip(), self.clip_choice.itemData(titles.index(choice)))
+
+    def set_variant(self, row: int, language: str, clip_id: int) -> None:
+        from dataclasses import replace
+
+        item = self.items.item(row).data(ITEM_ROLE)
+        variants = dict(item.variants)
+        variants[language] = clip_id
+        updated = replace(item, variants=tuple(sorted(variants.items())))
+        self.items.item(row).setData(ITEM_ROLE, updated)
+        self.items.item(row).setText(self._label(updated))
+        self._changed()
+
+    def _item_selected(self, row: int) -> None:
+        if row >= 0:
+            self.gap.blockSignals(True)
+            self.gap.setValue(self.items.item(row).data(ITEM_ROLE).gap_after)
+            self.gap.blockSignals(False)
+        self._update_buttons()
+
+    def _gap_changed(self, value: float) -> None:
+        from dataclasses import replace
+
+        row = self.items.currentRow()
+        if row >= 0:
+            item = replace(self.items.item(row).data(ITEM_ROLE), gap_after=value)
+            self.items.item(row).setData(ITEM_ROLE, item)
+            self.items.item(row).setText(self._label(item))
+            self._changed()
+
+    def _changed(self) -> None:
+        self._dirty = True
+        self._show_state()
+
+    def _show_state(self) -> None:
+        programme = self.current
+        if programme is None:
+            self.total.setText("")
+            self.state_label.setText("")
+            self._update_buttons()
+            return
+        total = self._estimate(self.spec())
+        self.total.setText(self.tr("Total length: %1").replace("%1", total))
+        state = self.state_names[programme.state]
+        if self._dirty and programme.state is not State.DRAFT:
+            state += " — " + self.tr("saving returns it to draft")
+        if programme.comment:
+            state += " — " + programme.comment
+        colour = {State.APPROVED: "#2e7d32", State.REJECTED: "#c62828", State.SUBMITTED: "#ef6c00"}.get(
+            programme.state, "#455a64")
+        self.state_label.setText(f"<b style='color:{colour}'>{state}</b>")
+        self._update_buttons()
+
+    def _estimate(self, spec: Spec) -> str:
+        """Length per language from the clip lengths already loaded (no database)."""
+        from studio.programmes import INTRO_GAP, _jingle_info
+
+        languages = sorted({"vi"} | {lang for item in spec.items for lang, _ in item.variants})
+        parts = []
+        for language in languages:
+            total = 0.0
+            for index, item in enumerate(spec.items):
+                if item.jingle:
+                    total += _jingle_info(item.jingle)[1]
+                else:
+                    total += self.clip_titles.get(item.clip_for(language), ("", 0.0))[1]
+                if index < len(spec.items) - 1:
+                    total += item.gap_after
+            for jingle in (spec.intro, spec.outro):
+                if jingle:
+                    total += _jingle_info(jingle)[1] + INTRO_GAP
+            parts.append(f"{language} {format_duration(total)}")
+        return ", ".join(parts)
+
+    def _update_buttons(self) -> None:
+        programme = self.current
+        has = programme is not None
+        dirty = getattr(self, "_dirty", False)
+        self.save_button.setEnabled(has and dirty)
+        self.submit_button.setEnabled(has and not dirty and programme.state in (State.DRAFT, State.REJECTED)
+                                      and self.items.count() > 0)
+        for button in (self.approve_button, self.reject_button):
+            button.setEnabled(has and not dirty and programme.state is State.SUBMITTED)
+        self.remove_button.setEnabled(self.items.currentRow() >= 0)
+        self.variant_button.setEnabled(self.items.currentRow() >= 0)
+
+    # -- actions ------------------------------------------------------------------------------
+    def new_programme(self) -> None:
+        title, ok = QInputDialog.getText(self, self.tr("New programme"), self.tr("Title:"))
+        if not ok or not title.strip():
+            return
+        clip_id = self.clip_choice.currentData()
+        if clip_id is not None:
+            self.create(title, Spec((Item(clip=clip_id),)))
+
+    def create(self, title: str, spec: Spec) -> None:
+        operator = self.services.operator()
+        self.runner.run(self.tr("Creating the programme"),
+                        lambda p, c: self.services.programmes().create(title, spec, operator).id,
+                        lambda programme_id: self._after_change(programme_id), self.errors.show)
+
+    def save(self) -> None:
+        if self.current is None:
+            return
+        programme_id, title, spec, operator = self.current.id, self.title.text(), self.spec(), self.services.operator()
+        self.runner.run(self.tr("Saving the programme"),
+                        lambda p, c: self.services.programmes().update(programme_id, operator, title, spec).id,
+                        self._after_change, self.errors.show)
+
+    def submit(self) -> None:
+        from studio.programme_render import render_all
+
+        if self.current is None:
+            return
+        programme_id, operator, settings = self.current.id, self.services.operator(), self.settings
+
+        def work(progress, cancel):
+            programmes = self.services.programmes()
+            return programmes.submit(programme_id, operator, render_all(programmes, settings, cancel),
+                                     settings.cache_fields()).id
+
+        self.runner.run(self.tr("Rendering and submitting"), work, self._after_change, self.errors.show)
+
+    def decide(self, approve: bool) -> None:
+        if self.current is None:
+            return
+        title = self.tr("Approve the programme") if approve else self.tr("Reject the programme")
+        prompt = (self.tr("The commune leader approves “%1” with their own account.") if approve else
+                  self.tr("Reject “%1” and say what to change.")).replace("%1", self.current.title)
+        dialog = LoginDialog(title, prompt, ask_comment=True, comment_required=not approve, parent=self)
+        dialog.accepted.connect(lambda: self._decide(approve, *dialog.values()))
+        dialog.open()
+        self._login = dialog
+
+    def _decide(self, approve: bool, username: str, password: str, comment: str) -> None:
+        from studio.accounts import Accounts
+        from studio.programme_render import render_all
+
+        programme_id, settings = self.current.id, self.settings
+
+        def work(progress, cancel):
+            programmes = self.services.programmes()
+            approver = Accounts(programmes.conn).authenticate(username, password)
+            if approve:
+                return programmes.approve(programme_id, approver, render_all(programmes, settings, cancel),
+                                          settings.cache_fields(), comment).id
+            return programmes.reject(programme_id, approver, comment).id
+
+        self.runner.run(self.tr("Recording the decision"), work, self._after_change, self.errors.show)
+
+    def _after_change(self, programme_id: int) -> None:
+        self.current = None
+        self.refresh(select=programme_id)
+        self.programmes_changed.emit()
