@@ -42,5 +42,44 @@ def seed_demo(library: ClipLibrary, engine: TtsEngine | None = None) -> list[int
         if len(title) <= 12 and len(lines) > 1:  # "THÔNG BÁO" alone says little
             title = f"{title}: {lines[1]}"
         ids.append(make_bulletin(library, synthesizer, text, SpeechSettings(rate=150), title=title).clip.id)
+    seed_schedule(library, ids)
     log.info("demo content imported: clips %s", ids)
     return ids
+
+
+DEMO_ACCOUNTS = (("quantri", "quantri-demo", "admin"), ("chutich", "chutich-demo", "approver"),
+                 ("bientap", "bientap-demo", "editor"))
+
+
+def seed_schedule(library: ClipLibrary, clip_ids: list[int]) -> None:
+    """Demo accounts (see README), two zones with local rules, a programme of the demo
+    bulletins waiting for approval, and its morning and evening broadcasts from today."""
+    from datetime import date, datetime, time
+
+    from studio.accounts import Accounts, Role
+    from studio.programmes import Item, Programmes, Spec
+    from studio.schedule.slots import Slots
+    from studio.schedule.zones import Policy, ZoneKind, Zones, parse_window
+
+    accounts = Accounts(library.conn)
+    if accounts.users() or not clip_ids:
+        return
+    admin = None
+    for username, password, role in DEMO_ACCOUNTS:
+        user = accounts.add(username, password, Role(role), by=admin)
+        admin = admin or user
+    editor = accounts.get("bientap")
+    zones = Zones(library.conn, accounts)
+    rules = Policy((parse_window("05:30-06:30"), parse_window("17:00-18:00")), max_sessions_per_day=2,
+                   max_minutes_per_session=15, weekends=False)
+    village = zones.add("Thôn 1", editor, ZoneKind.VILLAGE, "vi", rules)
+    hamlet = zones.add("Làng Kon Klor", editor, ZoneKind.VILLAGE, "bahnar", Policy(max_minutes_per_session=45))
+    items = tuple(Item(clip=clip_id) for clip_id in clip_ids)
+    programme = Programmes(library, accounts).create(
+        "Bản tin sáng", Spec(items[:1] + (Item(jingle="chuong-bao"),) + items[1:], "chuong-mo-dau",
+                             "chuong-ket-thuc"), editor)
+    today = date.today()
+    slots = Slots(library.conn, accounts)
+    for hour, minute in ((5, 45), (17, 15)):
+        slots.add(programme.id, [village.id, hamlet.id], datetime.combine(today, time(hour, minute)), editor,
+                  "FREQ=DAILY")

@@ -210,7 +210,8 @@ class SchedulePanel(QWidget):
 
             return Slots(self.services.library().conn).add(
                 request.programme_id, request.zone_ids, request.start, operator, request.rrule,
-                priority=request.priority, start_mode=request.start_mode, length_min=request.length_min).id
+                priority=request.priority, start_mode=request.start_mode, length_min=request.length_min,
+                sequence=request.sequence).id
 
         self.runner.run(self.tr("Adding to the schedule"), work, lambda _id: self.refresh(), self.errors.show)
 

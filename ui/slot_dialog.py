@@ -10,7 +10,7 @@ from datetime import datetime
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
-    QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from studio.schedule.slots import Priority, StartMode
@@ -27,6 +27,7 @@ class SlotRequest:
     priority: Priority
     start_mode: StartMode
     length_min: float | None
+    sequence: int = 0
 
 
 class SlotDialog(QDialog):
@@ -82,6 +83,9 @@ class SlotDialog(QDialog):
         self.length.setRange(0, 240)
         self.length.setSuffix(self.tr(" min"))
         self.length.setSpecialValueText(self.tr("not set"))
+        self.order = QSpinBox()
+        self.order.setRange(-99, 99)
+        self.order.setToolTip(self.tr("Among broadcasts of the same priority starting together, lower plays first"))
         self.hint = QLabel()
         self.hint.setStyleSheet("color: #c62828;")
         form = QFormLayout()
@@ -95,6 +99,7 @@ class SlotDialog(QDialog):
         form.addRow(self.tr("Priority:"), self.priority)
         form.addRow("", self.hard)
         form.addRow(self.tr("Time reserved:"), self.length)
+        form.addRow(self.tr("Order in the session:"), self.order)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Add"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
@@ -135,7 +140,7 @@ class SlotDialog(QDialog):
         moment = self.start.dateTime().toPython().replace(second=0, microsecond=0)
         return SlotRequest(self.programme.currentData(), zone_ids, moment, self.rrule(), self.priority.currentData(),
                            StartMode.HARD if self.hard.isChecked() else StartMode.SOFT,
-                           self.length.value() or None)
+                           self.length.value() or None, self.order.value())
 
     def _accept(self) -> None:
         request = self.request()

@@ -1434,6 +1434,10 @@
         <translation>không đặt</translation>
     </message>
     <message>
+        <source>Among broadcasts of the same priority starting together, lower plays first</source>
+        <translation>Trong các buổi phát cùng mức ưu tiên bắt đầu cùng lúc, số nhỏ hơn phát trước</translation>
+    </message>
+    <message>
         <source>Programme:</source>
         <translation>Chương trình:</translation>
     </message>
@@ -1460,6 +1464,10 @@
     <message>
         <source>Time reserved:</source>
         <translation>Thời gian dành sẵn:</translation>
+    </message>
+    <message>
+        <source>Order in the session:</source>
+        <translation>Thứ tự trong buổi:</translation>
     </message>
     <message>
         <source>Add</source>

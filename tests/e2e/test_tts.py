@@ -228,6 +228,15 @@ def test_demo_bulletins_are_read_by_the_tts_and_render_for_broadcast(espeak, tmp
 
     ids = run(data_dir, "seed-demo").stdout.split()
     assert len(ids) == 2
+    # ...with a programme of them waiting for approval, two zones and a daily schedule
+    assert "draft" in run(data_dir, "programmes").stdout and "Làng Kon Klor" in run(data_dir, "zones").stdout
+    from datetime import date, timedelta
+
+    today = date.today()
+    plan = run(data_dir, "schedule", "plan", "--from", today.isoformat(), "--to",
+               (today + timedelta(days=6)).isoformat()).stdout
+    assert "28 occurrences" in plan and "not approved" in plan
+    assert "quantri" in run(data_dir, "users").stdout
     assert run(data_dir, "seed-demo").stdout.strip() == ""  # only into an empty library
     out = tmp_path / "ban-tin.opus"
     run(data_dir, "render", ids[0], "--out", str(out))

@@ -138,3 +138,24 @@ def test_schedule_week_checks_drag_and_exports(qtbot, studio_window, tmp_path):
     panel.export_ics(ics)
     idle(qtbot, window)
     assert "RRULE:FREQ=DAILY;COUNT=7" in ics.read_text(encoding="utf-8")
+
+
+def test_the_add_dialog_builds_the_rule_and_the_order(qtbot, studio_window):
+    from ui.slot_dialog import SlotDialog
+
+    dialog = SlotDialog([(1, "Bản tin")], [(1, "Thôn 1"), (2, "Thôn 2")], datetime(2026, 12, 1, 5, 45))
+    qtbot.addWidget(dialog)
+    dialog.repeat.setCurrentIndex(dialog.repeat.findData("weekly"))
+    dialog.days[0].setChecked(True)
+    dialog.days[4].setChecked(True)
+    dialog.until_enabled.setChecked(True)
+    dialog.order.setValue(-2)
+    dialog._accept()
+    assert not dialog.result() and dialog.hint.text()  # no zone ticked yet
+    dialog.zones.item(1).setCheckState(Qt.CheckState.Checked)
+    request = dialog.request()
+    assert request.rrule == "FREQ=WEEKLY;BYDAY=MO,FR;UNTIL=20270101T235959"
+    assert request.zone_ids == [2] and request.sequence == -2 and request.start == datetime(2026, 12, 1, 5, 45)
+    dialog.repeat.setCurrentIndex(dialog.repeat.findData("weekdays"))
+    dialog.until_enabled.setChecked(False)
+    assert dialog.rrule() == "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
