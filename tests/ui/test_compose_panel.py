@@ -117,5 +117,5 @@ def test_a_hanging_engine_is_stopped_and_the_window_stays_responsive(qtbot, stud
     dialog = panel.errors.visible()[0]
     assert "stopped responding" in dialog.message_label.text() or "ngừng" in dialog.message_label.text()
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-    assert len(ticks) > 50 and max(gaps) < 0.5  # the event loop kept running while the engine hung
+    assert len(ticks) > 50 and max(gaps) < 1.0  # the event loop kept running while the engine hung (2 s)
     assert panel.create_button.isEnabled()
