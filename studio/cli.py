@@ -17,6 +17,7 @@ from pathlib import Path
 from studio import __version__
 from studio.errors import StudioError
 from studio import record_commands, schedule_commands, tts_commands
+from studio.fleet import receiver_cli
 from studio.paths import StudioPaths
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     record_commands.add_parsers(sub)
     tts_commands.add_parsers(sub)
     schedule_commands.add_parsers(sub)
+    receiver_cli.add_parsers(sub)
     sub.add_parser("seed-demo", help="import the demo bulletins (read aloud by the TTS) into an empty library")
     return parser
 
@@ -228,6 +230,7 @@ COMMANDS = {
     "record": lambda args, paths: record_commands.cmd_record(args, paths, _open_library),
     "recover": lambda args, paths: record_commands.cmd_recover(args, paths, _open_library),
     "tts": lambda args, paths: tts_commands.cmd_tts(args, paths, _open_library),
+    "receiver": lambda args, paths: receiver_cli.cmd_receiver(args),
     **{name: (lambda args, paths: schedule_commands.cmd(args, paths, _open_library))
        for name in ("users", "zones", "programmes", "schedule")},
 }

@@ -369,3 +369,34 @@ class InvalidSchedule(StudioError):
 
     def describe(self) -> str:
         return f"{self.field}: {self.reason}"
+
+
+@dataclass
+class ReceiverUnreachable(StudioError):
+    """No answer from a receiver (offline, wrong address, network down, timeout)."""
+
+    receiver_id: str
+    address: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"receiver {self.receiver_id} at {self.address} is unreachable: {self.reason}"
+
+
+@dataclass
+class ReceiverError(StudioError):
+    """A receiver refused a request (status and the protocol's error code)."""
+
+    receiver_id: str
+    status: int
+    code: str
+    message: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return f"receiver {self.receiver_id} refused: {self.status} {self.code} {self.message}".rstrip()

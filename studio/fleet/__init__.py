@@ -1,0 +1,1 @@
+"""Receivers, the wire protocol, signing (and, later, the outbox, delivery and publish)."""

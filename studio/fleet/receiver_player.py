@@ -1,0 +1,351 @@
+"""The receiver's playback engine: plays the manifest at its wall-clock times.
+
+A scheduler thread wakes every 100 ms and decides what should sound now:
+- an emergency play-now interrupts everything; the schedule resumes after it;
+- a due item with a hard start cuts what is playing (within a second of its time),
+  unless an emergency is playing; a soft start waits for the current item to end (at
+  most `SOFT_LATE_S` late, else it is missed);
+- among items due together: emergency, then priority, then normal, then earliest;
+- items in quiet hours are skipped unless they are emergencies;
+- after a restart in the middle of a hard-start item (more than 2 s into it), it
+  continues from where the clock says it should be (the schedule stays aligned); a soft
+  item starts from its beginning; an item whose time passed entirely while the receiver
+  was off is logged as missed.
+An item's media files play back to back, gapless. A file that is missing or cannot be
+decoded is logged and skipped, never a crash. Every item ends with a play-log entry with
+its actual start and end and the RMS level actually sent to the output, so "played"
+means sound came out.
+
+Threads: the scheduler thread; a decoder thread per item feeding a queue; the PortAudio
+callback copies blocks out of the queue, applies the volume and sums squares (no
+allocation beyond the block, no logging, no locks).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+
+from studio.fleet.receiver_store import ReceiverStore
+
+log = logging.getLogger(__name__)
+
+RATE = 48000
+BLOCK = 960  # 20 ms
+SOFT_LATE_S = 30 * 60
+RESUME_AFTER_S = 2.0
+PREFILL_BLOCKS = 100  # 2 s
+RANK = {"emergency": 0, "priority": 1, "normal": 2}
+
+
+@dataclass
+class Playing:
+    item_id: str
+    media: list[str]
+    priority: str
+    volume: int
+    scheduled: str | None
+    started: datetime
+    offset_s: float = 0.0
+    stop: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    outcome: str = "played"
+    sum_squares: float = 0.0
+    samples: int = 0
+    skipped: list = field(default_factory=list)
+
+
+class Engine:
+    def __init__(self, store: ReceiverStore, output_device: str | int | None = None,
+                 clock=lambda: datetime.now(timezone.utc)) -> None:
+        self.store = store
+        self.device = output_device
+        self.clock = clock
+        self.manifest = store.manifest()
+        self.current: Playing | None = None
+        self.pending_now: dict | None = None
+        self.handled: set[str] = {e["item"] for e in store.playlog(0) if e.get("item")}
+        self.last_error: str | None = None
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="receiver-scheduler", daemon=True)
+
+    # -- control (from the server) ----------------------------------------------------------------
+    def start(self) -> None:
+        self._thread.start()
+
+    def shutdown(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        current = self.current
+        if current is not None:
+            current.stop.set()
+        self._thread.join(timeout=5)
+
+    def set_manifest(self, manifest: dict) -> None:
+        with self._lock:
+            self.manifest = manifest
+        self._wake.set()
+
+    def play_now(self, media: list[str], volume: int | None, item_id: str) -> None:
+        with self._lock:
+            self.pending_now = {"id": item_id, "media": media, "priority": "emergency", "volume": volume,
+                                "start_mode": "hard"}
+            current = self.current
+        if current is not None:
+            current.outcome = "interrupted"
+            current.stop.set()
+        self._wake.set()
+
+    def stop_playing(self) -> None:
+        current = self.current
+        if current is not None:
+            current.outcome = "interrupted"
+            current.stop.set()
+
+    def volume(self) -> int:
+        saved = self.store.volume()
+        if saved is not None:
+            return saved
+        return int((self.manifest or {}).get("volume", 100))
+
+    def status(self) -> dict | None:
+        current = self.current
+        if current is None:
+            return None
+        return {"item": current.item_id, "priority": current.priority, "started": current.started.isoformat(),
+                "media": current.media}
+
+    # -- scheduling -------------------------------------------------------------------------------
+    def _in_quiet_hours(self, moment: datetime, manifest: dict) -> bool:
+        local = moment.astimezone(_zone(manifest))
+        minute = local.hour * 60 + local.minute
+        for quiet in manifest.get("quiet_hours", []):
+            start = int(quiet["start"][:2]) * 60 + int(quiet["start"][3:])
+            end = int(quiet["end"][:2]) * 60 + int(quiet["end"][3:])
+            if (start <= minute < end) if start < end else (minute >= start or minute < end):
+                return True
+        return False
+
+    def due(self, now: datetime) -> list[tuple[dict, float]]:
+        """Items that should be sounding or waiting now, with how far into them we are."""
+        manifest = self.manifest
+        if not manifest:
+            return []
+        found = []
+        for item in manifest["items"]:
+            if item["id"] in self.handled:
+                continue
+            start = datetime.fromisoformat(item["start"])
+            if start > now:
+                continue
+            elapsed = (now - start).total_seconds()
+            duration = float(item.get("duration_s", 0)) or 1.0
+            hard = item.get("start_mode", "soft") == "hard"
+            if (hard and elapsed > duration) or (not hard and elapsed > duration + SOFT_LATE_S):
+                self._log(item, None, None, "missed", None)
+                continue
+            if item.get("priority") != "emergency" and self._in_quiet_hours(start, manifest):
+                self._log(item, None, None, "skipped-quiet", None)
+                continue
+            # On time (the scheduler wakes every 0.1 s): from the first sample. Much later (the
+            # receiver restarted mid-item): from where the clock says it should be.
+            found.append((item, elapsed if hard and elapsed > RESUME_AFTER_S else 0.0))
+        found.sort(key=lambda pair: (RANK[pair[0].get("priority", "normal")], pair[0]["start"]))
+        return found
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._tick()
+            except Exception as exc:  # the engine never dies: log, remember, go on
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.exception("scheduler tick failed")
+            self._wake.wait(0.1)
+            self._wake.clear()
+
+    def _tick(self) -> None:
+        now = self.clock()
+        with self._lock:
+            urgent, self.pending_now = self.pending_now, None
+        current = self.current
+        if current is not None and current.done.is_set():
+            self.current = current = None
+        if urgent is not None:
+            if current is not None:
+                current.stop.set()
+                current.done.wait(2)
+            self._begin(urgent, None, 0.0)
+            return
+        candidates = self.due(now)
+        if not candidates:
+            return
+        item, offset = candidates[0]
+        if current is not None:
+            cuts = (item.get("start_mode") == "hard" and current.priority != "emergency"
+                    and RANK[item.get("priority", "normal")] <= RANK[current.priority])
+            if not cuts:
+                return
+            current.outcome = "interrupted"
+            current.stop.set()
+            current.done.wait(2)
+        self._begin(item, item["start"], offset)
+
+    def _begin(self, item: dict, scheduled: str | None, offset_s: float) -> None:
+        self.handled.add(item["id"])
+        volume = item.get("volume")
+        playing = Playing(item["id"], list(item["media"]), item.get("priority", "normal"),
+                          self.volume() if volume is None else int(volume), scheduled, self.clock(), offset_s)
+        self.current = playing
+        threading.Thread(target=self._play, args=(playing,), name="receiver-play", daemon=True).start()
+
+    # -- playing ----------------------------------------------------------------------------------
+    def _play(self, playing: Playing) -> None:
+        import sounddevice as sd
+
+        blocks: queue.Queue = queue.Queue(maxsize=250)  # 5 s of 20 ms blocks
+        decoder = threading.Thread(target=self._decode, args=(playing, blocks), daemon=True)
+        decoder.start()
+        # Pre-fill before the device starts pulling: a queue that runs dry mid-item is a
+        # gap in the sound (a decoder slower than real time would be a fault of its own).
+        deadline = time.monotonic() + 2.0
+        while blocks.qsize() < PREFILL_BLOCKS and decoder.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        gain = playing.volume / 100.0
+        state = {"pending": None, "finished": False}
+
+        def callback(outdata, frames, _time, _status) -> None:
+            filled = 0
+            while filled < frames:
+                block = state["pending"]
+                if block is None:
+                    try:
+                        block = blocks.get_nowait()
+                    except queue.Empty:
+                        break
+                    if block is None:  # end of the item
+                        state["finished"] = True
+                        break
+                take = min(frames - filled, len(block))
+                target = outdata[filled:filled + take, 0]
+                np.multiply(block[:take], gain, out=target)  # no allocation in the callback
+                playing.sum_squares += float(np.dot(target, target))
+                playing.samples += take
+                state["pending"] = block[take:] if take < len(block) else None
+                filled += take
+            if filled < frames:
+                outdata[filled:, 0] = 0.0
+            if state["finished"] and state["pending"] is None:
+                raise sd.CallbackStop()
+
+        try:
+            stream = sd.OutputStream(samplerate=RATE, channels=1, dtype="float32", blocksize=BLOCK,
+                                     device=self.device, callback=callback, finished_callback=playing.done.set)
+        except Exception as exc:
+            self.last_error = f"output device: {exc}"
+            playing.outcome = "failed"
+            playing.stop.set()
+            playing.done.set()
+            self._finish(playing)
+            return
+        with stream:
+            while not playing.done.wait(0.05):
+                if playing.stop.is_set():
+                    break
+        playing.stop.set()
+        decoder.join(timeout=2)
+        playing.done.set()
+        self._finish(playing)
+        self._wake.set()
+
+    def _decode(self, playing: Playing, blocks: queue.Queue) -> None:
+        import av
+
+        skip = int(playing.offset_s * RATE)
+        for sha in playing.media:
+            if playing.stop.is_set():
+                break
+            path = self.store.root / "media" / sha
+            if not path.is_file():
+                playing.skipped.append((sha, "skipped-missing"))
+                continue
+            try:
+                with av.open(str(path)) as container:
+                    resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
+                    for frame in container.decode(audio=0):
+                        for out in resampler.resample(frame):
+                            samples = out.to_ndarray().reshape(-1).astype(np.float32)
+                            if skip:
+                                drop = min(skip, len(samples))
+                                samples, skip = samples[drop:], skip - drop
+                            for i in range(0, len(samples), BLOCK):
+                                while not playing.stop.is_set():
+                                    try:
+                                        blocks.put(samples[i:i + BLOCK], timeout=0.1)
+                                        break
+                                    except queue.Full:
+                                        continue
+                            if playing.stop.is_set():
+                                break
+                        if playing.stop.is_set():
+                            break
+            except Exception as exc:  # corrupt media: skip it, keep the rest of the item
+                playing.skipped.append((sha, "failed"))
+                log.warning("media %s cannot be played: %s", sha[:12], exc)
+        while True:
+            try:
+                blocks.put(None, timeout=0.1)
+                return
+            except queue.Full:
+                if playing.stop.is_set():
+                    return
+
+    def _finish(self, playing: Playing) -> None:
+        level = None
+        if playing.samples:
+            rms = math.sqrt(playing.sum_squares / playing.samples)
+            level = round(20 * math.log10(rms), 1) if rms > 0 else -120.0
+        outcome = playing.outcome
+        if outcome == "played" and playing.skipped and len(playing.skipped) == len(playing.media):
+            outcome = playing.skipped[0][1]
+        elif outcome == "played" and playing.samples == 0:
+            outcome = "failed"
+        self._log({"id": playing.item_id, "media": playing.media, "priority": playing.priority},
+                  playing.scheduled, playing.started, outcome, level, skipped=playing.skipped)
+
+    def _log(self, item: dict, scheduled: str | None, started: datetime | None, outcome: str,
+             level: float | None, skipped=()) -> None:
+        self.handled.add(item["id"])
+        entry = {"item": item["id"], "media": item.get("media", []), "priority": item.get("priority", "normal"),
+                 "scheduled": scheduled if scheduled is not None else item.get("start"),
+                 "started": started.isoformat() if started else None,
+                 "ended": self.clock().isoformat() if started else None, "outcome": outcome, "level_dbfs": level}
+        if skipped:
+            entry["skipped"] = [{"media": sha, "outcome": why} for sha, why in skipped]
+        self.store.log_play(entry)
+
+
+def _zone(manifest: dict):
+    from zoneinfo import ZoneInfo
+
+    try:
+        return ZoneInfo(manifest.get("timezone", "Asia/Ho_Chi_Minh"))
+    except Exception:  # an unknown zone name: Vietnam's offset
+        return timezone(timedelta(hours=7))
+
+
+def wait_until(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()

@@ -1,0 +1,275 @@
+"""What a receiver keeps on its disk, so that a power cut at any instant leaves one that
+starts and plays the last good manifest.
+
+Layout under the data folder: `receiver.json` (id, name), `trust.json` (the paired studio
+key), `replay.json` (counters seen), `media/<sha256>` (complete, verified files only),
+`partial/<sha256>.part` + `.len` (uploads in progress; never played), `manifest.json` and
+`manifest.prev.json`, `playlog.jsonl` (append-only, one fsynced line per entry),
+`volume.json`. Every file but the play log is replaced by temp + fsync + rename.
+Thread-safe: one lock around all state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import threading
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+from studio.durable import atomic_write_bytes, fsync_dir
+from studio.fleet.protocol import REPLAY_WINDOW, SHA256, manifest_media
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class StoreError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code = status, code
+
+
+class ReceiverStore:
+    def __init__(self, data_dir: Path, quota_bytes: int = 2 << 30) -> None:
+        self.root = Path(data_dir)
+        self.quota = quota_bytes
+        self.lock = threading.RLock()
+        for sub in ("media", "partial"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+        identity = self._read("receiver.json")
+        if identity is None:
+            identity = {"id": uuid.uuid4().hex[:16], "name": f"receiver-{secrets.token_hex(2)}"}
+            self._write("receiver.json", identity)
+        self.receiver_id, self.name = identity["id"], identity["name"]
+        self._replay = self._read("replay.json") or {}
+        self._clean_partials()
+        self._seq = self._last_seq()
+
+    # -- small JSON files -------------------------------------------------------------------------
+    def _read(self, name: str):
+        try:
+            return json.loads((self.root / name).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (ValueError, OSError):  # a damaged file never stops the receiver: set it aside
+            damaged = self.root / name
+            damaged.replace(damaged.with_name(name + ".damaged"))
+            return None
+
+    def _write(self, name: str, value) -> None:
+        atomic_write_bytes(self.root / name, json.dumps(value, ensure_ascii=False).encode())
+
+    # -- pairing and replay ----------------------------------------------------------------------
+    def trusted_key(self) -> str | None:
+        trust = self._read("trust.json")
+        return trust["key"] if trust else None
+
+    def pair(self, key: str, studio_name: str) -> None:
+        with self.lock:
+            self._write("trust.json", {"key": key, "studio": studio_name, "paired_at": now_utc().isoformat()})
+
+    def reset_pairing(self) -> None:
+        """Local action on the device: forget the studio (and its counters)."""
+        with self.lock:
+            for name in ("trust.json", "replay.json"):
+                (self.root / name).unlink(missing_ok=True)
+            self._replay = {}
+
+    def accept_counter(self, key: str, counter: int) -> bool:
+        """True once per counter: higher than any seen, or late but inside the window and
+        not seen. Saved before the request is acted on."""
+        with self.lock:
+            state = self._replay.get(key, {"high": 0, "seen": []})
+            high, seen = state["high"], set(state["seen"])
+            if counter <= high - REPLAY_WINDOW or counter in seen:
+                return False
+            seen.add(counter)
+            high = max(high, counter)
+            state = {"high": high, "seen": sorted(c for c in seen if c > high - REPLAY_WINDOW)}
+            self._replay[key] = state
+            self._write("replay.json", self._replay)
+            return True
+
+    # -- media ------------------------------------------------------------------------------------
+    def media_path(self, sha: str) -> Path:
+        if not SHA256.match(sha):
+            raise StoreError(400, "bad-name", "media names are 64 lowercase hex digits")
+        return self.root / "media" / sha
+
+    def has_media(self, sha: str) -> bool:
+        return self.media_path(sha).is_file()
+
+    def _partial(self, sha: str) -> tuple[Path, Path]:
+        self.media_path(sha)
+        return self.root / "partial" / f"{sha}.part", self.root / "partial" / f"{sha}.len"
+
+    def upload_state(self, sha: str) -> tuple[int, int | None, bool]:
+        """(bytes held, declared length, complete)."""
+        path = self.media_path(sha)
+        if path.is_file():
+            size = path.stat().st_size
+            return size, size, True
+        part, length = self._partial(sha)
+        declared = int(length.read_text()) if length.exists() else None
+        return (part.stat().st_size if part.exists() else 0), declared, False
+
+    def used_bytes(self) -> int:
+        total = 0
+        for folder in ("media", "partial"):
+            for entry in os.scandir(self.root / folder):
+                if entry.is_file():
+                    total += entry.stat().st_size
+        return total
+
+    def free_bytes(self) -> int:
+        return max(0, min(self.quota - self.used_bytes(), shutil.disk_usage(self.root).free))
+
+    def append(self, sha: str, offset: int, declared: int | None, data: bytes) -> tuple[int, bool]:
+        """A tus PATCH: append `data` at `offset`; when the declared length is reached the
+        hash is checked before the file becomes playable. Returns (new offset, complete)."""
+        with self.lock:
+            held, known, complete = self.upload_state(sha)
+            if complete:
+                raise StoreError(409, "complete", "this media is already held in full")
+            if offset != held:
+                raise StoreError(409, "offset-mismatch", f"the receiver holds {held} bytes, not {offset}")
+            length = known if known is not None else declared
+            if length is None:
+                raise StoreError(400, "no-length", "the first PATCH must give Upload-Length")
+            if declared is not None and known is not None and declared != known:
+                raise StoreError(409, "length-mismatch", f"Upload-Length was {known}")
+            if offset + len(data) > length:
+                raise StoreError(413, "too-long", "more bytes than Upload-Length declared")
+            if known is None:
+                if length > self.free_bytes() + 0:
+                    self.cleanup(needed=length)
+                    if length > self.free_bytes():
+                        raise StoreError(413, "quota", f"{length} bytes do not fit in the disk quota")
+                part, length_file = self._partial(sha)
+                atomic_write_bytes(length_file, str(length).encode())
+            part, _ = self._partial(sha)
+            with open(part, "ab") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            new_offset = offset + len(data)
+            if new_offset < length:
+                return new_offset, False
+            return new_offset, self._finish(sha)
+
+    def _finish(self, sha: str) -> bool:
+        part, length_file = self._partial(sha)
+        digest = hashlib.sha256()
+        with open(part, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != sha:
+            part.unlink(missing_ok=True)
+            length_file.unlink(missing_ok=True)
+            raise StoreError(422, "hash-mismatch", "the uploaded bytes do not have this sha256; upload again")
+        os.replace(part, self.media_path(sha))
+        fsync_dir(self.root / "media")
+        length_file.unlink(missing_ok=True)
+        return True
+
+    def _clean_partials(self) -> None:
+        """A partial upload's length file lost to a crash: the part cannot be trusted."""
+        for part in (self.root / "partial").glob("*.part"):
+            if not part.with_suffix(".len").exists():
+                part.unlink(missing_ok=True)
+        for tmp in self.root.rglob(".*.tmp*"):
+            tmp.unlink(missing_ok=True)
+
+    def cleanup(self, needed: int = 0) -> int:
+        """Delete media no manifest (current or previous) names, oldest first, until
+        `needed` bytes fit (or all such media is gone). Returns bytes freed."""
+        with self.lock:
+            keep = set()
+            for name in ("manifest.json", "manifest.prev.json"):
+                manifest = self._read(name)
+                if manifest:
+                    keep |= manifest_media(manifest)
+            freed = 0
+            candidates = sorted((p for p in (self.root / "media").iterdir() if p.name not in keep),
+                                key=lambda p: p.stat().st_mtime)
+            for path in candidates:
+                if needed and self.free_bytes() >= needed:
+                    break
+                freed += path.stat().st_size
+                path.unlink(missing_ok=True)
+            return freed
+
+    # -- manifests --------------------------------------------------------------------------------
+    def manifest(self) -> dict | None:
+        return self._read("manifest.json")
+
+    def install_manifest(self, manifest: dict) -> None:
+        """Atomic swap; the previous manifest is kept. Caller checked version and media."""
+        with self.lock:
+            current = self._read("manifest.json")
+            if current is not None:
+                self._write("manifest.prev.json", current)
+            self._write("manifest.json", manifest)
+
+    # -- play log ---------------------------------------------------------------------------------
+    def _last_seq(self) -> int:
+        path = self.root / "playlog.jsonl"
+        if not path.exists():
+            return 0
+        last = 0
+        with open(path, "rb") as handle:
+            for line in handle:
+                try:
+                    last = json.loads(line)["seq"]
+                except (ValueError, KeyError):
+                    continue  # a line cut by a power cut
+        return last
+
+    def log_play(self, entry: dict) -> dict:
+        with self.lock:
+            self._seq += 1
+            entry = {"seq": self._seq, **entry}
+            path = self.root / "playlog.jsonl"
+            with open(path, "ab") as handle:
+                handle.write(b"\n" if path.stat().st_size and not _ends_with_newline(path) else b"")
+                handle.write(json.dumps(entry, ensure_ascii=False).encode() + b"\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            return entry
+
+    def playlog(self, after: int, limit: int = 1000) -> list[dict]:
+        path = self.root / "playlog.jsonl"
+        entries = []
+        if not path.exists():
+            return entries
+        with open(path, "rb") as handle:
+            for line in handle:
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if entry.get("seq", 0) > after:
+                    entries.append(entry)
+                    if len(entries) >= limit:
+                        break
+        return entries
+
+    # -- volume -----------------------------------------------------------------------------------
+    def volume(self) -> int | None:
+        saved = self._read("volume.json")
+        return saved["volume"] if saved else None
+
+    def set_volume(self, volume: int) -> None:
+        self._write("volume.json", {"volume": volume})
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) == b"\n"
