@@ -8,4 +8,5 @@ cd "$ROOT"
 .venv/bin/python -m benchmarks.ui
 .venv/bin/python -m benchmarks.tts
 .venv/bin/python -m benchmarks.schedule
+.venv/bin/python -m benchmarks.receiver
 exec .venv/bin/python -m benchmarks.recording

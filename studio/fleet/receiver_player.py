@@ -188,16 +188,19 @@ class Engine:
         candidates = self.due(now)
         if not candidates:
             return
-        item, offset = candidates[0]
-        if current is not None:
-            cuts = (item.get("start_mode") == "hard" and current.priority != "emergency"
-                    and RANK[item.get("priority", "normal")] <= RANK[current.priority])
-            if not cuts:
+        if current is None:
+            item, offset = candidates[0]
+            self._begin(item, item["start"], offset)
+            return
+        if current.priority == "emergency":
+            return  # nothing cuts an emergency; the schedule resumes after it
+        for item, offset in candidates:  # a due hard start cuts; soft starts wait their turn
+            if item.get("start_mode") == "hard" and RANK[item.get("priority", "normal")] <= RANK[current.priority]:
+                current.outcome = "interrupted"
+                current.stop.set()
+                current.done.wait(2)
+                self._begin(item, item["start"], offset)
                 return
-            current.outcome = "interrupted"
-            current.stop.set()
-            current.done.wait(2)
-        self._begin(item, item["start"], offset)
 
     def _begin(self, item: dict, scheduled: str | None, offset_s: float) -> None:
         self.handled.add(item["id"])
@@ -267,7 +270,9 @@ class Engine:
         self._wake.set()
 
     def _decode(self, playing: Playing, blocks: queue.Queue) -> None:
-        import av
+        """Stream-decode each file with libsndfile (WAV, FLAC, Ogg Opus/Vorbis, MP3): small
+        on a Raspberry Pi, where PyAV's libraries alone would take 20 MB of memory."""
+        import soundfile as sf
 
         skip = int(playing.offset_s * RATE)
         for sha in playing.media:
@@ -278,24 +283,29 @@ class Engine:
                 playing.skipped.append((sha, "skipped-missing"))
                 continue
             try:
-                with av.open(str(path)) as container:
-                    resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
-                    for frame in container.decode(audio=0):
-                        for out in resampler.resample(frame):
-                            samples = out.to_ndarray().reshape(-1).astype(np.float32)
-                            if skip:
-                                drop = min(skip, len(samples))
-                                samples, skip = samples[drop:], skip - drop
-                            for i in range(0, len(samples), BLOCK):
-                                while not playing.stop.is_set():
-                                    try:
-                                        blocks.put(samples[i:i + BLOCK], timeout=0.1)
-                                        break
-                                    except queue.Full:
-                                        continue
-                            if playing.stop.is_set():
-                                break
-                        if playing.stop.is_set():
+                with sf.SoundFile(str(path)) as handle:
+                    resampler = None
+                    if handle.samplerate != RATE:
+                        import soxr
+
+                        resampler = soxr.ResampleStream(handle.samplerate, RATE, 1, dtype="float32")
+                    while not playing.stop.is_set():
+                        data = handle.read(BLOCK * 25, dtype="float32", always_2d=True)
+                        last = len(data) < BLOCK * 25
+                        samples = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
+                        if resampler is not None:
+                            samples = resampler.resample_chunk(np.ascontiguousarray(samples), last=last)
+                        if skip:
+                            drop = min(skip, len(samples))
+                            samples, skip = samples[drop:], skip - drop
+                        for i in range(0, len(samples), BLOCK):
+                            while not playing.stop.is_set():
+                                try:
+                                    blocks.put(np.ascontiguousarray(samples[i:i + BLOCK]), timeout=0.1)
+                                    break
+                                except queue.Full:
+                                    continue
+                        if last:
                             break
             except Exception as exc:  # corrupt media: skip it, keep the rest of the item
                 playing.skipped.append((sha, "failed"))

@@ -138,6 +138,18 @@ def test_pairing_signing_and_refusals(receiver, studio_key, tmp_path):
         assert bad_name.value.status in (400, 404)
     assert client.status()["receiver_id"]  # still serving
 
+    # every refusal is in the receiver's log, and it still plays what the studio signed
+    logged = (receiver.folder / "logs" / "receiver.log").read_text(encoding="utf-8")
+    for code in ("wrong-code", "bad-signature", "replay", "unknown-key", "wrong-receiver", "too-large"):
+        assert code in logged, code
+    path, sha, _ = tone_file(tmp_path / "sau-tan-cong.wav", 0.5)
+    client.upload(path, sha)
+    client.play_now([sha])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not client.playlog():
+        time.sleep(0.05)
+    assert [e["outcome"] for e in client.playlog()] == ["played"]
+
 
 def test_upload_resume_limits_and_hash_check(receiver, studio_key, tmp_path):
     client = paired(receiver, studio_key)
@@ -211,3 +223,18 @@ def test_manifests_and_playback_through_the_device(receiver, studio_key, tmp_pat
     np.testing.assert_allclose(written[lead:lead + len(samples) - 1], samples[1:], atol=1e-6)
     assert client.playlog(after=entry["seq"]) == []
     assert client.status()["manifest_version"] == 5
+
+
+def test_clients_that_connect_and_send_nothing_do_not_block_it(receiver, studio_key):
+    client = paired(receiver, studio_key)
+    idle = [socket.create_connection(("127.0.0.1", receiver.port)) for _ in range(200)]
+    half = [socket.create_connection(("127.0.0.1", receiver.port)) for _ in range(50)]
+    for sock in half:
+        sock.sendall(b"GET /v1/status HTTP/1.1\r\nHost: x\r\nX-CRS-Key: ")  # and never finish
+    try:
+        started = time.monotonic()
+        assert client.status()["receiver_id"] == client.receiver_id
+        assert time.monotonic() - started < 2.0
+    finally:
+        for sock in idle + half:
+            sock.close()
