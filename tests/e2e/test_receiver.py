@@ -96,7 +96,15 @@ def test_pairing_signing_and_refusals(receiver, studio_key, tmp_path):
         other.pair("00000000" if receiver.code != "00000000" else "11111111", "kẻ lạ")
     assert wrong.value.status == 403 and wrong.value.code == "wrong-code"
     client = paired(receiver, studio_key)
-    assert client.status()["receiver_id"] == client.receiver_id
+    status = client.status()
+    assert status["receiver_id"] == client.receiver_id
+    assert abs(status["clock_offset_s"]) < 5  # both clocks are this machine's
+
+    # a studio whose clock is 3 hours wrong is not locked out; the offset shows it
+    skewed = sign_headers(studio_key.private, "GET", "/v1/status", b"", studio_key.next_counter(),
+                          client.receiver_id, datetime.now(timezone.utc) - timedelta(hours=3))
+    late = raw("GET", receiver.url + "/v1/status", headers=skewed)
+    assert late.status_code == 200 and late.json()["clock_offset_s"] == pytest.approx(3 * 3600, abs=5)
     with pytest.raises(ReceiverError) as again:
         other.pair(receiver.code, "kẻ lạ")
     assert again.value.code == "already-paired"
