@@ -16,7 +16,7 @@ from pathlib import Path
 
 from studio import __version__
 from studio.errors import StudioError
-from studio import record_commands, schedule_commands, tts_commands
+from studio import fleet_commands, record_commands, schedule_commands, tts_commands
 from studio.fleet import receiver_cli
 from studio.paths import StudioPaths
 
@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     tts_commands.add_parsers(sub)
     schedule_commands.add_parsers(sub)
     receiver_cli.add_parsers(sub)
+    fleet_commands.add_parsers(sub)
     sub.add_parser("seed-demo", help="import the demo bulletins (read aloud by the TTS) into an empty library")
     return parser
 
@@ -231,6 +232,8 @@ COMMANDS = {
     "recover": lambda args, paths: record_commands.cmd_recover(args, paths, _open_library),
     "tts": lambda args, paths: tts_commands.cmd_tts(args, paths, _open_library),
     "receiver": lambda args, paths: receiver_cli.cmd_receiver(args),
+    **{name: (lambda args, paths: fleet_commands.cmd(args, paths, _open_library))
+       for name in ("receivers", "publish", "outbox", "deliver", "emergency")},
     **{name: (lambda args, paths: schedule_commands.cmd(args, paths, _open_library))
        for name in ("users", "zones", "programmes", "schedule")},
 }

@@ -136,6 +136,55 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (slot_id, zone_id)
     );
     """,
+    # 4 -> 5: receivers, publishes, the durable outbox, play logs brought back
+    """
+    CREATE TABLE receivers (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        receiver_id      TEXT NOT NULL UNIQUE,
+        name             TEXT NOT NULL,
+        address          TEXT NOT NULL,
+        zone_id          INTEGER REFERENCES zones(id),
+        paired_at        TEXT NOT NULL,
+        last_seen        TEXT,
+        status_json      TEXT,
+        last_error       TEXT,
+        delivered_version INTEGER NOT NULL DEFAULT 0,
+        playlog_seq      INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE publishes (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at  TEXT NOT NULL,
+        created_by  TEXT NOT NULL,
+        first_day   TEXT NOT NULL,
+        last_day    TEXT NOT NULL,
+        state       TEXT NOT NULL DEFAULT 'compiled' CHECK (state IN ('requested', 'compiled', 'failed')),
+        detail_json TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE deliveries (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        receiver       INTEGER NOT NULL REFERENCES receivers(id),
+        publish_id     INTEGER NOT NULL REFERENCES publishes(id),
+        version        INTEGER NOT NULL,
+        manifest_json  TEXT NOT NULL,
+        media_json     TEXT NOT NULL,
+        state          TEXT NOT NULL DEFAULT 'pending'
+                       CHECK (state IN ('pending', 'delivered', 'superseded')),
+        attempts       INTEGER NOT NULL DEFAULT 0,
+        last_error     TEXT,
+        next_attempt   TEXT,
+        bytes_total    INTEGER NOT NULL DEFAULT 0,
+        bytes_sent     INTEGER NOT NULL DEFAULT 0,
+        created_at     TEXT NOT NULL,
+        delivered_at   TEXT
+    );
+    CREATE INDEX deliveries_pending ON deliveries(state, receiver);
+    CREATE TABLE playlog (
+        receiver    INTEGER NOT NULL REFERENCES receivers(id),
+        seq         INTEGER NOT NULL,
+        entry_json  TEXT NOT NULL,
+        PRIMARY KEY (receiver, seq)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -59,6 +59,10 @@ class StudioPaths:
         return self.data_dir / "cache" / "peaks"
 
     @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
     def speech_cache_dir(self) -> Path:
         return self.data_dir / "cache" / "speech"
 

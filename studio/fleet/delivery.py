@@ -1,0 +1,202 @@
+"""The delivery engine: drains the outbox, one worker per receiver, whatever the network does.
+
+For each receiver with a pending delivery, its worker takes the newest one (older ones
+were superseded at publish), asks the receiver what it holds, uploads only the missing
+media (resumable, chunked), then puts the manifest. Every socket call has a timeout; a
+failure is recorded on the delivery (attempts, last error) and retried after an
+exponential backoff with jitter, capped. A receiver that already holds a newer manifest
+makes the delivery moot (an older manifest can never overwrite a newer one: the receiver
+refuses it). All state is in SQLite, so a studio restarted at any instant carries on.
+Idempotent end to end: uploads resume, media is named by its hash, versions only grow.
+
+Threads: `deliver_once` runs one receiver's delivery on the calling thread; `Delivery`
+runs a worker thread per receiver, each with its own database connection.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+from studio.errors import ReceiverError, ReceiverUnreachable
+from studio.fleet.client import ReceiverClient
+from studio.fleet.keys import StudioKey
+from studio.library import ClipLibrary, now_utc
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE_S = 2.0
+BACKOFF_CAP_S = 300.0
+
+
+def backoff(attempts: int, rng: random.Random = random.Random()) -> float:
+    """Seconds before the next try: 2, 4, 8 ... capped at 5 minutes, with ±50 % jitter."""
+    return min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** max(0, attempts - 1)) * rng.uniform(0.5, 1.5)
+
+
+def pending(conn, receiver: int | None = None) -> list:
+    sql = "SELECT * FROM deliveries WHERE state = 'pending'"
+    args: tuple = ()
+    if receiver is not None:
+        sql += " AND receiver = ?"
+        args = (receiver,)
+    return conn.execute(sql + " ORDER BY version DESC", args).fetchall()
+
+
+def deliver_once(library: ClipLibrary, key: StudioKey, receiver_row, chunk: int = 1 << 20,
+                 timeout=(5.0, 30.0), progress: Callable[[int, int], None] | None = None,
+                 force: bool = False) -> bool:
+    """Try this receiver's newest pending delivery once; True if it is now delivered."""
+    conn = library.conn
+    rows = pending(conn, receiver_row["id"])
+    if not rows:
+        return True
+    delivery = rows[0]
+    if not force and delivery["next_attempt"] and delivery["next_attempt"] > now_utc():
+        return False
+    client = ReceiverClient(receiver_row["address"], key, receiver_row["receiver_id"], timeout=timeout)
+    sent_before = delivery["bytes_sent"]
+    sent = 0
+    try:
+        status = client.status()
+        conn.execute("UPDATE receivers SET last_seen = ?, status_json = ?, last_error = NULL WHERE id = ?",
+                     (now_utc(), json.dumps(status), receiver_row["id"]))
+        if (status.get("manifest_version") or 0) >= delivery["version"]:
+            _delivered(conn, delivery, receiver_row, sent_before)
+            return True
+        for sha in json.loads(delivery["media_json"]):
+            sent += client.upload(library.store.path_for(sha), sha, chunk=chunk)
+            conn.execute("UPDATE deliveries SET bytes_sent = ? WHERE id = ?", (sent_before + sent, delivery["id"]))
+            if progress is not None:
+                progress(sent, delivery["bytes_total"])
+        try:
+            client.put_manifest(json.loads(delivery["manifest_json"]))
+        except ReceiverError as exc:
+            if exc.code != "stale-manifest":
+                raise
+            # it holds a newer one already: this delivery is moot
+        _delivered(conn, delivery, receiver_row, sent_before + sent)
+        return True
+    except (ReceiverUnreachable, ReceiverError, OSError) as exc:
+        attempts = delivery["attempts"] + 1
+        wait = backoff(attempts)
+        retry = (datetime.now(timezone.utc) + timedelta(seconds=wait)).isoformat(timespec="milliseconds")
+        reason = exc.describe() if hasattr(exc, "describe") else str(exc)
+        conn.execute("UPDATE deliveries SET attempts = ?, last_error = ?, next_attempt = ?, bytes_sent = ? WHERE id = ?",
+                     (attempts, reason[:500], retry, sent_before + sent, delivery["id"]))
+        conn.execute("UPDATE receivers SET last_error = ? WHERE id = ?", (reason[:500], receiver_row["id"]))
+        log.info("delivery %d to %s failed (attempt %d, retry in %.0f s): %s", delivery["id"],
+                 receiver_row["name"], attempts, wait, reason)
+        return False
+
+
+def _delivered(conn, delivery, receiver_row, sent: int) -> None:
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE deliveries SET state = 'delivered', delivered_at = ?, bytes_sent = ?, last_error = NULL "
+                     "WHERE id = ?", (now_utc(), sent, delivery["id"]))
+        conn.execute("UPDATE deliveries SET state = 'superseded' WHERE receiver = ? AND state = 'pending' AND version < ?",
+                     (receiver_row["id"], delivery["version"]))
+        conn.execute("UPDATE receivers SET delivered_version = MAX(delivered_version, ?) WHERE id = ?",
+                     (delivery["version"], receiver_row["id"]))
+    log.info("delivered manifest %d to %s", delivery["version"], receiver_row["name"])
+
+
+def pull_playlog(library: ClipLibrary, key: StudioKey, receiver_row, timeout=(5.0, 30.0)) -> int:
+    """Bring the receiver's new play-log entries into the studio database."""
+    client = ReceiverClient(receiver_row["address"], key, receiver_row["receiver_id"], timeout=timeout)
+    entries = client.playlog(after=receiver_row["playlog_seq"])
+    conn = library.conn
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        for entry in entries:
+            conn.execute("INSERT OR IGNORE INTO playlog (receiver, seq, entry_json) VALUES (?,?,?)",
+                         (receiver_row["id"], entry["seq"], json.dumps(entry, ensure_ascii=False)))
+        if entries:
+            conn.execute("UPDATE receivers SET playlog_seq = MAX(playlog_seq, ?) WHERE id = ?",
+                         (entries[-1]["seq"], receiver_row["id"]))
+    return len(entries)
+
+
+class Delivery:
+    """Background delivery: one worker thread per receiver, each with its own library."""
+
+    def __init__(self, open_library: Callable[[], ClipLibrary], key: StudioKey, poll_s: float = 1.0,
+                 timeout=(5.0, 30.0), chunk: int = 1 << 20) -> None:
+        self.open_library = open_library
+        self.key = key
+        self.poll_s = poll_s
+        self.timeout = timeout
+        self.chunk = chunk
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._workers: dict[int, threading.Thread] = {}
+        self._lock = threading.Lock()
+        self._supervisor: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._supervisor = threading.Thread(target=self._supervise, name="delivery", daemon=True)
+        self._supervisor.start()
+
+    def wake(self) -> None:
+        """Something was published, or "send now": look again at once."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        for worker in list(self._workers.values()) + ([self._supervisor] if self._supervisor else []):
+            worker.join(timeout=10)
+
+    def _supervise(self) -> None:
+        library = self.open_library()
+        while not self._stop.is_set():
+            ids = {row["receiver"] for row in pending(library.conn)}
+            with self._lock:
+                for receiver in ids:
+                    worker = self._workers.get(receiver)
+                    if worker is None or not worker.is_alive():
+                        worker = threading.Thread(target=self._work, args=(receiver,), daemon=True,
+                                                  name=f"delivery-{receiver}")
+                        self._workers[receiver] = worker
+                        worker.start()
+            self._wake.wait(self.poll_s)
+            self._wake.clear()
+
+    def _work(self, receiver: int) -> None:
+        library = self.open_library()
+        while not self._stop.is_set():
+            row = library.conn.execute("SELECT * FROM receivers WHERE id = ?", (receiver,)).fetchone()
+            rows = pending(library.conn, receiver)
+            if row is None or not rows:
+                return
+            if deliver_once(library, self.key, row, self.chunk, self.timeout):
+                continue
+            delay = 1.0
+            next_attempt = pending(library.conn, receiver)
+            if next_attempt and next_attempt[0]["next_attempt"]:
+                due = datetime.fromisoformat(next_attempt[0]["next_attempt"])
+                delay = max(0.05, (due - datetime.now(timezone.utc)).total_seconds())
+            self._stop.wait(min(delay, self.poll_s * 5))
+
+
+def deliver_until_idle(library: ClipLibrary, key: StudioKey, timeout_s: float, chunk: int = 1 << 20,
+                       net_timeout=(5.0, 30.0)) -> int:
+    """Headless: keep delivering until the outbox is empty or `timeout_s` passes; returns
+    how many deliveries are still pending."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        rows = pending(library.conn)
+        if not rows:
+            return 0
+        for receiver in sorted({r["receiver"] for r in rows}):
+            row = library.conn.execute("SELECT * FROM receivers WHERE id = ?", (receiver,)).fetchone()
+            deliver_once(library, key, row, chunk, net_timeout)
+        if pending(library.conn):
+            time.sleep(0.2)
+    return len(pending(library.conn))

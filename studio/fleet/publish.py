@@ -1,0 +1,140 @@
+"""Publish: what is approved and scheduled for the coming days becomes one signed-for
+manifest per receiver, written to the outbox (SQLite) for the delivery engine.
+
+Each programme is rendered once per language (the programme render cache) and encoded
+once for the wire (Opus, speech bitrate), content-addressed: a programme that did not
+change costs nothing on the next publish, and the receivers already hold its media.
+Zones map to receivers; each receiver's manifest takes the language version of its zone.
+A newer publish supersedes an older delivery still waiting for the same receiver.
+Manifest versions are publish ids: they only ever grow. Blocking; worker thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from studio.audio.settings import OutputFormat, RenderSettings
+from studio.library import ClipLibrary, now_utc
+from studio.programme_render import render_programme
+from studio.programmes import Programmes
+from studio.schedule.planner import aware
+from studio.schedule.service import load_plan
+
+log = logging.getLogger(__name__)
+
+WIRE_BITRATE = 32000
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    publish_id: int
+    receivers: int
+    items: int
+    media: int
+    skipped_unapproved: int
+
+
+def wire_media(programmes: Programmes, programme, language: str, settings: RenderSettings,
+               cancel: threading.Event | None = None) -> tuple[str, float]:
+    """(sha256 of the Opus file in the media store, seconds) for one language version."""
+    library = programmes.library
+    rendered = render_programme(programmes, programme, language, settings, cancel=cancel)
+    key = hashlib.sha256(f"wire:{rendered.output_sha256}:{WIRE_BITRATE}".encode()).hexdigest()
+    row = library.conn.execute("SELECT output_sha256, duration_s FROM renders WHERE cache_key = ?", (key,)).fetchone()
+    if row is not None and library.store.has(row["output_sha256"]):
+        return row["output_sha256"], row["duration_s"]
+    import soundfile as sf
+
+    from studio.audio.encode import encode
+
+    samples, rate = sf.read(str(rendered.media_path), dtype="float32")
+    staging = library.store.root / "incoming" / f"wire-{os.getpid()}-{key[:16]}.opus"
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        encode(samples, rate, staging, OutputFormat.OPUS, WIRE_BITRATE, cancel)
+        sha, _ = library.store.adopt(staging)
+    finally:
+        staging.unlink(missing_ok=True)
+    library.conn.execute(
+        """INSERT OR REPLACE INTO renders (cache_key, output_sha256, container, loudness_lufs, true_peak_dbtp,
+               duration_s, created_at) VALUES (?,?,?,?,?,?,?)""",
+        (key, sha, "opus", rendered.loudness_lufs, rendered.true_peak_dbtp, rendered.duration_s, now_utc()))
+    return sha, rendered.duration_s
+
+
+def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | None = None,
+            settings: RenderSettings = RenderSettings(), progress: Callable[[int, int], None] | None = None,
+            cancel: threading.Event | None = None) -> PublishResult:
+    from studio.schedule.zones import Zones
+
+    first = first_day or date.today()
+    last = first + timedelta(days=days - 1)
+    plan = load_plan(library, first, last, settings)
+    programmes = Programmes(library)
+    zones = {z.id: z for z in Zones(library.conn).all()}
+    approved = {p.id: programmes.is_approved(p, settings.cache_fields()) for p in programmes.all()}
+    receivers = library.conn.execute("SELECT id, receiver_id, zone_id FROM receivers").fetchall()
+    by_zone: dict[int, list] = defaultdict(list)
+    for row in receivers:
+        by_zone[row["zone_id"]].append(row)
+
+    needed = sorted({(o.programme_id, o.language) for o in plan.occurrences
+                     if approved.get(o.programme_id) or o.priority.value == "emergency"})
+    media: dict[tuple[int, str], tuple[str, float]] = {}
+    for done, (programme_id, language) in enumerate(needed):
+        media[(programme_id, language)] = wire_media(programmes, programmes.get(programme_id), language, settings,
+                                                     cancel)
+        if progress:
+            progress(done + 1, len(needed) + 1)
+
+    items: dict[int, list[dict]] = defaultdict(list)
+    skipped = 0
+    for occurrence in plan.occurrences:
+        key = (occurrence.programme_id, occurrence.language)
+        if key not in media:
+            skipped += 1
+            continue
+        sha, seconds = media[key]
+        zone = zones.get(occurrence.zone_id)
+        for receiver in by_zone.get(occurrence.zone_id, []):
+            items[receiver["id"]].append({
+                "id": f"s{occurrence.slot_id}-z{occurrence.zone_id}-{occurrence.start.strftime('%Y%m%dT%H%M%S')}",
+                "start": aware(occurrence.start).isoformat(), "media": [sha], "duration_s": round(seconds, 3),
+                "priority": occurrence.priority.value, "start_mode": occurrence.start_mode.value,
+                "volume": zone.policy.max_volume if zone else 100,
+            })
+
+    conn = library.conn
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        cur = conn.execute(
+            "INSERT INTO publishes (created_at, created_by, first_day, last_day, detail_json) VALUES (?,?,?,?,?)",
+            (now_utc(), by, first.isoformat(), last.isoformat(),
+             json.dumps({"items": sum(len(v) for v in items.values()), "skipped_unapproved": skipped})))
+        publish_id = cur.lastrowid
+        for receiver in receivers:
+            receiver_items = sorted(items.get(receiver["id"], []), key=lambda i: i["start"])
+            manifest = {"version": publish_id, "receiver_id": receiver["receiver_id"], "timezone": "Asia/Ho_Chi_Minh",
+                        "volume": 100, "items": receiver_items}
+            shas = sorted({sha for item in receiver_items for sha in item["media"]})
+            total = sum(library.store.path_for(sha).stat().st_size for sha in shas)
+            conn.execute("UPDATE deliveries SET state = 'superseded' WHERE receiver = ? AND state = 'pending'",
+                         (receiver["id"],))
+            conn.execute(
+                """INSERT INTO deliveries (receiver, publish_id, version, manifest_json, media_json, bytes_total,
+                       created_at, next_attempt) VALUES (?,?,?,?,?,?,?,?)""",
+                (receiver["id"], publish_id, publish_id, json.dumps(manifest, ensure_ascii=False), json.dumps(shas),
+                 total, now_utc(), now_utc()))
+    log.info("publish %d: %d receivers, %d programme versions, %d occurrences not approved", publish_id,
+             len(receivers), len(media), skipped)
+    if progress:
+        progress(len(needed) + 1, len(needed) + 1)
+    return PublishResult(publish_id, len(receivers), sum(len(v) for v in items.values()), len(media), skipped)

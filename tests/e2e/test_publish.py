@@ -1,0 +1,104 @@
+"""Publish and deliver to real receivers over loopback: a receiver down during publish gets
+its manifest when it is back, each zone gets its language, a re-publish sends nothing
+already held, and the receivers play at the scheduled second."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from studio.accounts import Accounts, Role
+from studio.audio import synthetic
+from studio.audio.settings import RenderSettings
+from studio.fleet.client import ReceiverClient
+from studio.fleet.delivery import deliver_until_idle, pending, pull_playlog
+from studio.fleet.keys import StudioKey
+from studio.fleet.publish import publish
+from studio.library import now_utc
+from studio.programme_render import render_all
+from studio.programmes import Item, Programmes, Spec
+from studio.schedule.slots import Slots, StartMode
+from studio.schedule.zones import Policy, ZoneKind, Zones
+from tests.conftest import write_audio
+from tests.e2e.test_receiver import Receiver
+
+
+@pytest.fixture
+def fleet(library, tmp_path):
+    receivers = [Receiver(tmp_path / f"rx{n}").start() for n in range(3)]
+    yield receivers
+    for receiver in receivers:
+        receiver.kill()
+
+
+def test_publish_reaches_every_receiver_whatever_the_network(library, tmp_path, fleet):
+    accounts = Accounts(library.conn)
+    admin = accounts.add("quantri", "matkhau-quantri", Role.ADMIN)
+    approver = accounts.add("chutich", "matkhau-chutich", Role.APPROVER, by=admin)
+    vi = library.import_file(write_audio(tmp_path / "vi.wav", synthetic.speech_like(3.0, seed=1),
+                                         subtype="PCM_16")).clip.id
+    bahnar = library.import_file(write_audio(tmp_path / "bahnar.wav", synthetic.speech_like(4.0, seed=2),
+                                             subtype="PCM_16")).clip.id
+    programmes = Programmes(library, accounts)
+    programme = programmes.create("Bản tin", Spec((Item(clip=vi, variants=(("bahnar", bahnar),)),)), admin)
+    render = render_all(programmes)
+    programmes.submit(programme.id, admin, render, RenderSettings().cache_fields())
+    programmes.approve(programme.id, approver, render, RenderSettings().cache_fields())
+    zones = Zones(library.conn, accounts)
+    village = zones.add("Thôn 1", admin, ZoneKind.VILLAGE, "vi", Policy())
+    hamlet = zones.add("Làng Kon Klor", admin, ZoneKind.VILLAGE, "bahnar", Policy(max_volume=80))
+    # the schedule is in Vietnam's wall-clock time, whatever this machine's zone is
+    start = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(tzinfo=None, microsecond=0) + timedelta(seconds=25)
+    Slots(library.conn, accounts).add(programme.id, [village.id, hamlet.id], start, admin, "FREQ=DAILY;COUNT=3",
+                                      start_mode=StartMode.HARD)
+
+    key = StudioKey(library.paths.keys_dir)
+    for receiver, zone in zip(fleet, (village, village, hamlet)):
+        client = ReceiverClient(receiver.url, key)
+        paired = client.pair(receiver.code, "UBND xã")
+        library.conn.execute("INSERT INTO receivers (receiver_id, name, address, zone_id, paired_at) VALUES (?,?,?,?,?)",
+                             (paired["receiver_id"], receiver.folder.name, receiver.url, zone.id, now_utc()))
+
+    fleet[1].kill()  # down during publish and the first delivery round
+    result = publish(library, "test", days=3)
+    assert result.receivers == 3 and result.items == 9 and result.media == 2
+    assert deliver_until_idle(library, key, timeout_s=3, net_timeout=(0.5, 2.0)) == 1
+    (waiting,) = pending(library.conn)
+    assert waiting["attempts"] >= 1 and "unreachable" in waiting["last_error"]
+    fleet[1].start()  # back on the same address; nobody touches the studio
+    library.conn.execute("UPDATE deliveries SET next_attempt = ? WHERE id = ?", (now_utc(), waiting["id"]))
+    assert deliver_until_idle(library, key, timeout_s=30) == 0
+
+    manifests = {r.folder.name: json.loads((r.folder / "manifest.json").read_text()) for r in fleet}
+    assert {m["version"] for m in manifests.values()} == {result.publish_id}
+    vi_media = manifests["rx0"]["items"][0]["media"]
+    assert manifests["rx1"]["items"][0]["media"] == vi_media
+    assert manifests["rx2"]["items"][0]["media"] != vi_media  # Kon Klor hears the Ba Na version
+    assert manifests["rx2"]["items"][0]["volume"] == 80
+
+    # a re-publish with nothing changed sends no media at all
+    again = publish(library, "test", days=3)
+    assert deliver_until_idle(library, key, timeout_s=30) == 0
+    sent = library.conn.execute("SELECT SUM(bytes_sent) FROM deliveries WHERE publish_id = ?",
+                                (again.publish_id,)).fetchone()[0]
+    assert sent == 0
+    assert {json.loads((r.folder / "manifest.json").read_text())["version"] for r in fleet} == {again.publish_id}
+
+    # and at the scheduled second, each receiver plays it
+    deadline = time.monotonic() + 60
+    rows = library.conn.execute("SELECT * FROM receivers").fetchall()
+    while time.monotonic() < deadline:
+        for row in library.conn.execute("SELECT * FROM receivers").fetchall():
+            pull_playlog(library, key, row)
+        if library.conn.execute("SELECT COUNT(*) FROM playlog").fetchone()[0] >= len(rows):
+            break
+        time.sleep(0.5)
+    entries = [json.loads(r["entry_json"]) for r in library.conn.execute("SELECT entry_json FROM playlog")]
+    assert len(entries) == 3 and {e["outcome"] for e in entries} == {"played"}
+    for entry in entries:
+        late = (datetime.fromisoformat(entry["started"]) - datetime.fromisoformat(entry["scheduled"])).total_seconds()
+        assert 0 <= late < 1.0
