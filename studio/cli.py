@@ -89,12 +89,17 @@ def build_parser() -> argparse.ArgumentParser:
     receiver_cli.add_parsers(sub)
     fleet_commands.add_parsers(sub)
     sub.add_parser("seed-demo", help="import the demo bulletins (read aloud by the TTS) into an empty library")
+    p = sub.add_parser("demo", help="the studio with demo content and three demo receivers on loopback")
+    p.add_argument("--output-device", help="where the demo receivers play (default: the default device)")
+    p.add_argument("--no-window", action="store_true", help="start the receivers only (until Ctrl-C)")
     return parser
 
 
 def setup_logging(paths: StudioPaths, verbose: bool) -> None:
     root = logging.getLogger()
     root.setLevel(logging.INFO)
+    if any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        return  # already set up (the demo opens the window after its own set-up)
     paths.log_dir.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(
         paths.log_dir / "studio.log", maxBytes=2 << 20, backupCount=5, encoding="utf-8"
@@ -218,6 +223,30 @@ def cmd_seed_demo(args, paths: StudioPaths) -> int:
     return 0
 
 
+def cmd_demo(args, paths: StudioPaths) -> int:
+    """Seed the demo (first start), start the demo receivers, open the window; the
+    receivers stop with it."""
+    import time
+
+    from studio.demo import seed_demo, start_demo_receivers
+
+    library = _open_library(paths)
+    seed_demo(library)
+    processes = start_demo_receivers(library, args.output_device)
+    library.conn.close()
+    try:
+        if args.no_window:
+            print("demo receivers running; Ctrl-C stops them", file=sys.stderr)
+            while True:
+                time.sleep(3600)
+        return _open_window(paths, args)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(10)
+
+
 COMMANDS = {
     "import": cmd_import,
     "clips": cmd_clips,
@@ -227,6 +256,7 @@ COMMANDS = {
     "delete": cmd_trash,
     "restore": cmd_trash,
     "seed-demo": cmd_seed_demo,
+    "demo": cmd_demo,
     "devices": record_commands.cmd_devices,
     "record": lambda args, paths: record_commands.cmd_record(args, paths, _open_library),
     "recover": lambda args, paths: record_commands.cmd_recover(args, paths, _open_library),

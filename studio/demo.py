@@ -75,11 +75,62 @@ def seed_schedule(library: ClipLibrary, clip_ids: list[int]) -> None:
     village = zones.add("Thôn 1", editor, ZoneKind.VILLAGE, "vi", rules)
     hamlet = zones.add("Làng Kon Klor", editor, ZoneKind.VILLAGE, "bahnar", Policy(max_minutes_per_session=45))
     items = tuple(Item(clip=clip_id) for clip_id in clip_ids)
-    programme = Programmes(library, accounts).create(
+    programmes = Programmes(library, accounts)
+    programme = programmes.create(
         "Bản tin sáng", Spec(items[:1] + (Item(jingle="chuong-bao"),) + items[1:], "chuong-mo-dau",
                              "chuong-ket-thuc"), editor)
+    from studio.audio.settings import RenderSettings
+    from studio.programme_render import render_all
+
+    # waiting for the leader's approval: the newcomer approves it as chutich and publishes
+    programmes.submit(programme.id, editor, render_all(programmes), RenderSettings().cache_fields())
     today = date.today()
     slots = Slots(library.conn, accounts)
     for hour, minute in ((5, 45), (17, 15)):
         slots.add(programme.id, [village.id, hamlet.id], datetime.combine(today, time(hour, minute)), editor,
                   "FREQ=DAILY")
+
+
+DEMO_RECEIVERS = (("Loa thôn 1 — nhà văn hóa", "Thôn 1"), ("Loa thôn 1 — chợ", "Thôn 1"),
+                  ("Loa làng Kon Klor", "Làng Kon Klor"))
+DEMO_PORT = 18761
+
+
+def start_demo_receivers(library: ClipLibrary, output_device: str | None = None) -> list:
+    """Start the demo receivers as separate processes on loopback (ports 18761...), pair
+    them on first start, and point the receivers table at them. Returns the processes."""
+    import re
+    import subprocess
+    import sys
+
+    from studio.fleet.fleet import pair_receiver
+    from studio.fleet.keys import StudioKey
+    from studio.library import now_utc
+
+    key = StudioKey(library.paths.keys_dir)
+    processes = []
+    for index, (name, zone) in enumerate(DEMO_RECEIVERS):
+        port = DEMO_PORT + index
+        folder = library.paths.data_dir / "demo-receivers" / f"rx{index + 1}"
+        command = [sys.executable, "-m", "studio", "receiver", "serve", "--data-dir", str(folder), "--host",
+                   "127.0.0.1", "--port", str(port), "--quota-mb", "512"]
+        if output_device:
+            command += ["--output-device", output_device]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        processes.append(process)
+        code = ""
+        for line in process.stdout:
+            found = re.search(r"pairing code: (\d+)", line)
+            code = found.group(1) if found else code
+            if "listening on" in line:
+                break
+        url = f"http://127.0.0.1:{port}"
+        if code:
+            try:
+                pair_receiver(library, key, url, code, zone, name)
+            except Exception as exc:  # a zone the user deleted: the receiver still runs, unpaired
+                log.warning("demo receiver %s not paired: %s", name, exc)
+        else:
+            library.conn.execute("UPDATE receivers SET address = ? WHERE name = ?", (url, name))
+        log.info("demo receiver %s on %s (%s)", name, url, now_utc())
+    return processes

@@ -7,7 +7,6 @@ outbox is empty). Exit codes as everywhere: 0 success, 1 a user error, 2 bad usa
 
 from __future__ import annotations
 
-import json
 import sys
 
 from studio.paths import StudioPaths
@@ -49,41 +48,20 @@ def _operator() -> str:
 
 
 def _receivers(args, library, key) -> int:
-    from studio.fleet.client import ReceiverClient
-    from studio.library import now_utc
-    from studio.schedule.zones import Zones
+    from studio.fleet.fleet import pair_receiver, receiver_views
 
-    conn = library.conn
     if args.receivers_action == "add":
-        zone = Zones(conn).get(args.zone)
-        client = ReceiverClient(args.url, key)
-        paired = client.pair(args.code, "Commune Radio Studio")
-        conn.execute(
-            """INSERT INTO receivers (receiver_id, name, address, zone_id, paired_at) VALUES (?,?,?,?,?)
-               ON CONFLICT(receiver_id) DO UPDATE SET address = excluded.address, zone_id = excluded.zone_id""",
-            (paired["receiver_id"], args.name or paired["name"], args.url.rstrip("/"), zone.id, now_utc()))
-        print(paired["receiver_id"])
+        print(pair_receiver(library, key, args.url, args.code, args.zone, args.name))
         return 0
-    from studio.errors import StudioError
-
     print(f"{'NAME':<18} {'ZONE':<16} {'STATE':<8} {'MANIFEST':>8}/{'LATEST':<6} {'PENDING':>9} {'CLOCK':>7} "
           f"{'FREE MB':>8} {'VOL':>4}  NOW PLAYING / LAST ERROR")
-    zones = {z.id: z.name for z in Zones(conn).all()}
-    latest = conn.execute("SELECT MAX(version) FROM deliveries").fetchone()[0] or 0
-    for row in conn.execute("SELECT * FROM receivers ORDER BY name").fetchall():
-        pending = conn.execute("SELECT COALESCE(SUM(bytes_total - bytes_sent), 0) FROM deliveries "
-                               "WHERE receiver = ? AND state = 'pending'", (row["id"],)).fetchone()[0]
-        try:
-            status = ReceiverClient(row["address"], key, row["receiver_id"], timeout=(2.0, 5.0)).status()
-            state, detail = "online", json.dumps(status.get("now_playing") or "")[:40]
-            clock = f"{status.get('clock_offset_s') or 0:+.1f}s"
-            free = f"{status['free_bytes'] / 1e6:.0f}"
-            volume, version = str(status["volume"]), status.get("manifest_version") or 0
-        except StudioError as exc:
-            state, detail, clock, free, volume = "offline", (row["last_error"] or exc.describe())[:60], "", "", ""
-            version = row["delivered_version"]
-        print(f"{row['name'][:18]:<18} {zones.get(row['zone_id'], '')[:16]:<16} {state:<8} {version:>8}/{latest:<6} "
-              f"{pending / 1e6:>7.1f}MB {clock:>7} {free:>8} {volume:>4}  {detail}")
+    for v in receiver_views(library, key):
+        clock = f"{v.clock_offset_s:+.1f}s" if v.clock_offset_s is not None else ""
+        free = f"{v.free_bytes / 1e6:.0f}" if v.free_bytes is not None else ""
+        detail = v.now_playing or v.last_error or ""
+        print(f"{v.name[:18]:<18} {v.zone[:16]:<16} {'online' if v.online else 'offline':<8} "
+              f"{v.manifest_version:>8}/{v.latest_version:<6} {v.pending_bytes / 1e6:>7.1f}MB {clock:>7} {free:>8} "
+              f"{'' if v.volume is None else v.volume:>4}  {detail[:60]}")
     return 0
 
 
@@ -122,29 +100,12 @@ def _deliver(args, library, key) -> int:
 
 
 def _emergency(args, library, key) -> int:
-    from studio.audio.settings import OutputFormat, RenderSettings
-    from studio.errors import StudioError
-    from studio.fleet.client import ReceiverClient
-    from studio.rendering import Renderer
-    from studio.schedule.zones import Zones
+    from studio.fleet.fleet import emergency
 
-    result = Renderer(library).render_clip(args.clip_id, OutputFormat.OPUS, RenderSettings())
-    zones = Zones(library.conn)
-    zone_ids = [zones.get(name).id for name in args.zone]
-    rows = library.conn.execute(f"SELECT * FROM receivers WHERE zone_id IN ({','.join('?' * len(zone_ids))})",
-                                zone_ids).fetchall()
-    failures = 0
-    for row in rows:
-        client = ReceiverClient(row["address"], key, row["receiver_id"])
-        try:
-            client.upload(result.media_path, result.output_sha256)
-            client.play_now([result.output_sha256])
-            print(f"{row['name']}: playing")
-        except StudioError as exc:
-            failures += 1
-            print(f"radio-studio: error: {row['name']}: {exc.describe()}", file=sys.stderr)
-    from studio.accounts import Accounts
-
-    Accounts(library.conn).record(_operator(), "emergency-play-now", "clip", args.clip_id,
-                                  {"zones": args.zone, "receivers": len(rows), "failures": failures})
-    return 1 if failures or not rows else 0
+    outcomes = emergency(library, key, args.clip_id, args.zone, _operator())
+    for name, error in outcomes:
+        if error:
+            print(f"radio-studio: error: {name}: {error}", file=sys.stderr)
+        else:
+            print(f"{name}: playing")
+    return 1 if not outcomes or any(error for _, error in outcomes) else 0

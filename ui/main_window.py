@@ -21,6 +21,7 @@ from studio.paths import choose_data_dir
 from ui.editor_panel import EditorPanel
 from ui.compose_panel import ComposePanel
 from ui.programmes_panel import ProgrammesPanel
+from ui.receivers_panel import OutboxPanel, ReceiversPanel
 from ui.schedule_panel import SchedulePanel
 from ui.error_messages import ErrorDialogs
 from ui.icons import icon
@@ -136,8 +137,11 @@ class MainWindow(QMainWindow):
         self.schedule_panel = SchedulePanel(services, self.runner)
         self.programmes_panel.programmes_changed.connect(lambda: self.schedule_panel.isVisible()
                                                          and self.schedule_panel.refresh())
+        self.receivers_panel = ReceiversPanel(services, self.runner)
+        self.outbox_panel = OutboxPanel(services, self.runner)
         built = {"library": library_area, "record": self.recorder_panel, "tts": self.compose_panel,
-                 "programmes": self.programmes_panel, "schedule": self.schedule_panel}
+                 "programmes": self.programmes_panel, "schedule": self.schedule_panel,
+                 "receivers": self.receivers_panel, "outbox": self.outbox_panel}
         for key in self.AREAS:
             page = built.get(key) or PlaceholderPanel(titles[key], purposes[key])
             self.pages[key] = page
@@ -268,6 +272,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         self.recorder_panel.shutdown()
         self.compose_panel.stop()
+        self.services.stop_delivery()
         self.preview.stop()
         self.runner.shutdown()
         self.editor.shutdown()

@@ -45,6 +45,30 @@ class Services:
             engine = self._speech_engine = create_engine()
         return engine
 
+    def start_delivery(self) -> None:
+        """The background delivery engine (one worker per receiver with something to send),
+        started after the window is up so it costs nothing at start-up."""
+        if getattr(self, "delivery", None) is not None:
+            return
+        from studio.database import connect
+        from studio.fleet.delivery import Delivery
+        from studio.fleet.keys import StudioKey
+
+        paths = self.paths
+        self.delivery = Delivery(lambda: ClipLibrary(paths, connect(paths.database)), StudioKey(paths.keys_dir))
+        self.delivery.start()
+
+    def stop_delivery(self) -> None:
+        delivery = getattr(self, "delivery", None)
+        if delivery is not None:
+            delivery.stop(join_timeout=0.5)  # the window must close at once; the outbox is durable
+            self.delivery = None
+
+    def wake_delivery(self) -> None:
+        delivery = getattr(self, "delivery", None)
+        if delivery is not None:
+            delivery.wake()
+
     def operator(self):
         """Who the window acts as for editor work: the computer's login name, as an editor.
         Approval always asks for an approver's own name and password."""

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything on a fresh Debian/Ubuntu machine and start the studio.
-# With no arguments: the window, on a local demo data folder (./demo-data) that is filled
-# with the demo bulletins on first start. With arguments: the command line, e.g.
+# With no arguments: the demo — the window on a local demo data folder (./demo-data), filled
+# on first start, with three demo receivers running on loopback. With arguments: the command line, e.g.
 # `run-studio.sh --data-dir D import bulletin.wav` (see README).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -10,5 +10,4 @@ if [ $# -gt 0 ]; then
   exec "$ROOT/.venv/bin/radio-studio" "$@"
 fi
 DEMO="${CRS_DEMO_DIR:-$ROOT/demo-data}"
-"$ROOT/.venv/bin/radio-studio" --data-dir "$DEMO" seed-demo >/dev/null
-exec "$ROOT/.venv/bin/radio-studio" --data-dir "$DEMO"
+exec "$ROOT/.venv/bin/radio-studio" --data-dir "$DEMO" demo

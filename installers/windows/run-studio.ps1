@@ -8,6 +8,5 @@ if ($args.Count -gt 0) {
     exit $LASTEXITCODE
 }
 $Demo = "$Root\demo-data"
-& "$Root\.venv\Scripts\radio-studio.exe" --data-dir $Demo seed-demo | Out-Null
-& "$Root\.venv\Scripts\radio-studio.exe" --data-dir $Demo
+& "$Root\.venv\Scripts\radio-studio.exe" --data-dir $Demo demo
 exit $LASTEXITCODE

@@ -520,6 +520,22 @@
         <translation>Có thể nó đã bị xoá; hãy làm mới danh sách.</translation>
     </message>
     <message>
+        <source>The receiver does not answer.</source>
+        <translation>Thiết bị thu không trả lời.</translation>
+    </message>
+    <message>
+        <source>Check its power and network. What was published waits in the outbox and is sent when it is back.</source>
+        <translation>Hãy kiểm tra nguồn điện và mạng. Nội dung đã phát hành nằm trong hàng đợi và sẽ được gửi khi thiết bị có mạng trở lại.</translation>
+    </message>
+    <message>
+        <source>The receiver refused the request.</source>
+        <translation>Thiết bị thu từ chối yêu cầu.</translation>
+    </message>
+    <message>
+        <source>Check the pairing code, or whether it was paired with another studio. Copy the details for support.</source>
+        <translation>Hãy kiểm tra mã ghép, hoặc thiết bị có đang ghép với studio khác không. Sao chép chi tiết gửi hỗ trợ kỹ thuật.</translation>
+    </message>
+    <message>
         <source>This clip was recorded or imported, not made from text.</source>
         <translation>Bản ghi này được thu âm hoặc nhập vào, không phải đọc từ văn bản.</translation>
     </message>
@@ -847,6 +863,60 @@
     </message>
 </context>
 <context>
+    <name>OutboxPanel</name>
+    <message>
+        <source>Send now</source>
+        <translation>Gửi ngay</translation>
+    </message>
+    <message>
+        <source>Reading the outbox</source>
+        <translation>Đang đọc hàng đợi</translation>
+    </message>
+    <message>
+        <source>%1 — schedule %2 — %3 — %4 tries</source>
+        <translation>%1 — lịch số %2 — %3 — đã thử %4 lần</translation>
+    </message>
+    <message>
+        <source>next try %1: %2</source>
+        <translation>thử lại lúc %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 deliveries waiting.</source>
+        <translation>%1 lượt gửi đang chờ.</translation>
+    </message>
+    <message>
+        <source>Nothing waiting: every receiver holds the latest schedule.</source>
+        <translation>Không còn gì chờ gửi: mọi thiết bị đã có lịch mới nhất.</translation>
+    </message>
+</context>
+<context>
+    <name>PairDialog</name>
+    <message>
+        <source>Pair a receiver</source>
+        <translation>Ghép thiết bị thu</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Địa chỉ:</translation>
+    </message>
+    <message>
+        <source>Pairing code:</source>
+        <translation>Mã ghép:</translation>
+    </message>
+    <message>
+        <source>Zone:</source>
+        <translation>Vùng:</translation>
+    </message>
+    <message>
+        <source>Name (optional):</source>
+        <translation>Tên (không bắt buộc):</translation>
+    </message>
+    <message>
+        <source>The receiver shows its pairing code on its screen or in its log.</source>
+        <translation>Thiết bị thu hiện mã ghép trên màn hình hoặc trong nhật ký của nó.</translation>
+    </message>
+</context>
+<context>
     <name>PlaceholderPanel</name>
     <message>
         <source>This area is not available yet in this version of the studio.</source>
@@ -1017,6 +1087,129 @@
     <message>
         <source>Recording the decision</source>
         <translation>Đang ghi nhận quyết định</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiversPanel</name>
+    <message>
+        <source>Publish</source>
+        <translation>Phát hành</translation>
+    </message>
+    <message>
+        <source>Send what is approved and scheduled for the next 14 days</source>
+        <translation>Gửi những gì đã duyệt và đã xếp lịch trong 14 ngày tới</translation>
+    </message>
+    <message>
+        <source>Pair a receiver…</source>
+        <translation>Ghép thiết bị thu…</translation>
+    </message>
+    <message>
+        <source>Emergency broadcast…</source>
+        <translation>Phát khẩn cấp…</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Dừng</translation>
+    </message>
+    <message>
+        <source>Volume…</source>
+        <translation>Âm lượng…</translation>
+    </message>
+    <message>
+        <source>Re-sync</source>
+        <translation>Đồng bộ lại</translation>
+    </message>
+    <message>
+        <source>Receiver</source>
+        <translation>Thiết bị</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>Vùng</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Schedule held</source>
+        <translation>Lịch đang giữ</translation>
+    </message>
+    <message>
+        <source>To send</source>
+        <translation>Còn phải gửi</translation>
+    </message>
+    <message>
+        <source>Clock</source>
+        <translation>Lệch giờ</translation>
+    </message>
+    <message>
+        <source>Free disk</source>
+        <translation>Đĩa trống</translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation>Âm lượng</translation>
+    </message>
+    <message>
+        <source>Playing</source>
+        <translation>Đang phát</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Lỗi gần nhất</translation>
+    </message>
+    <message>
+        <source>Asking the receivers</source>
+        <translation>Đang hỏi các thiết bị thu</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>trực tuyến</translation>
+    </message>
+    <message>
+        <source>offline since %1</source>
+        <translation>mất kết nối từ %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 receivers online.</source>
+        <translation>%1/%2 thiết bị thu đang trực tuyến.</translation>
+    </message>
+    <message>
+        <source>Publishing</source>
+        <translation>Đang phát hành</translation>
+    </message>
+    <message>
+        <source>Pairing</source>
+        <translation>Đang ghép</translation>
+    </message>
+    <message>
+        <source>Emergency broadcast</source>
+        <translation>Phát khẩn cấp</translation>
+    </message>
+    <message>
+        <source>Clip to play now:</source>
+        <translation>Bản ghi phát ngay:</translation>
+    </message>
+    <message>
+        <source>Zone:</source>
+        <translation>Vùng:</translation>
+    </message>
+    <message>
+        <source>All zones</source>
+        <translation>Mọi vùng</translation>
+    </message>
+    <message>
+        <source>Emergency not heard on: %1</source>
+        <translation>Tin khẩn chưa phát được ở: %1</translation>
+    </message>
+    <message>
+        <source>Sending the command</source>
+        <translation>Đang gửi lệnh</translation>
+    </message>
+    <message>
+        <source>Volume (%):</source>
+        <translation>Âm lượng (%):</translation>
     </message>
 </context>
 <context>
@@ -1593,6 +1786,13 @@
     <message>
         <source>Write the hours as 05:30-06:30, separated by commas.</source>
         <translation>Hãy ghi khung giờ dạng 05:30-06:30, cách nhau bằng dấu phẩy.</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <source>Starting the delivery engine</source>
+        <translation>Đang khởi động bộ gửi</translation>
     </message>
 </context>
 </TS>

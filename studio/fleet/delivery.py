@@ -147,11 +147,12 @@ class Delivery:
         """Something was published, or "send now": look again at once."""
         self._wake.set()
 
-    def stop(self) -> None:
+    def stop(self, join_timeout: float = 10.0) -> None:
+        """Stop after the current network call; the outbox keeps the rest for next time."""
         self._stop.set()
         self._wake.set()
         for worker in list(self._workers.values()) + ([self._supervisor] if self._supervisor else []):
-            worker.join(timeout=10)
+            worker.join(timeout=join_timeout)
 
     def _supervise(self) -> None:
         library = self.open_library()

@@ -1,9 +1,11 @@
 """The studio's Ed25519 key and its request counter.
 
-The key lives in `<data>/keys/studio-ed25519.pem` (created on first use, mode 0600). The
-counter must only ever go up, even across crashes, restored backups and clock jumps:
-it is max(last reserved, current time in microseconds), and blocks of counters are
-reserved on disk (atomic write) before they are used. Thread-safe.
+The key lives in `<data>/keys/studio-ed25519.pem` (created on first use, mode 0600).
+Counters: (microseconds << 10) | a random 10-bit tag per instance, where the microseconds
+are max(the clock, the last value used + 1), and the last value used is saved on disk
+(atomic write) before it is sent: they only go up, even across crashes and a clock set
+back, and the window, the CLI and delivery workers signing at once never collide
+(receivers accept late counters within a 2-minute window). Thread-safe.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from studio.durable import atomic_write_bytes
 from studio.fleet.protocol import public_key_text
 
-RESERVE = 100_000
 
 
 class StudioKey:
@@ -39,17 +40,15 @@ class StudioKey:
         self._lock = threading.Lock()
         self._counter_file = self.folder / "counter"
         try:
-            reserved = int(self._counter_file.read_text())
+            floor = int(self._counter_file.read_text())
         except (FileNotFoundError, ValueError):
-            reserved = 0
-        self._next = max(reserved, time.time_ns() // 1000)
-        self._reserved = self._next  # nothing of this block is reserved yet
+            floor = 0
+        self._last_us = floor
+        self._tag = int.from_bytes(os.urandom(2), "big") & 0x3FF
 
     def next_counter(self) -> int:
         with self._lock:
-            if self._next >= self._reserved:
-                self._reserved = self._next + RESERVE
-                atomic_write_bytes(self._counter_file, str(self._reserved).encode())
-            value = self._next
-            self._next += 1
-            return value
+            micros = max(time.time_ns() // 1000, self._last_us + 1)
+            atomic_write_bytes(self._counter_file, str(micros).encode())
+            self._last_us = micros
+            return (micros << 10) | self._tag

@@ -24,7 +24,10 @@ H_COUNTER = "X-CRS-Counter"
 H_TIME = "X-CRS-Time"
 H_SIGNATURE = "X-CRS-Signature"
 H_RECEIVER = "X-CRS-Receiver"
-REPLAY_WINDOW = 4096  # counters below the highest seen but within this window may arrive late, once
+# Counters below the highest seen but within this window may arrive late, once each. The
+# studio makes counters from its clock in µs shifted left 10 bits (plus a per-process tag),
+# so the window is about 2 minutes of requests from several processes at once.
+REPLAY_WINDOW = 1 << 37
 MAX_MANIFEST_BYTES = 2 << 20
 MAX_ITEMS = 20_000
 SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -229,7 +229,7 @@ def test_demo_bulletins_are_read_by_the_tts_and_render_for_broadcast(espeak, tmp
     ids = run(data_dir, "seed-demo").stdout.split()
     assert len(ids) == 2
     # ...with a programme of them waiting for approval, two zones and a daily schedule
-    assert "draft" in run(data_dir, "programmes").stdout and "Làng Kon Klor" in run(data_dir, "zones").stdout
+    assert "submitted" in run(data_dir, "programmes").stdout and "Làng Kon Klor" in run(data_dir, "zones").stdout
     from datetime import date, timedelta
 
     today = date.today()

@@ -1,0 +1,148 @@
+"""The studio's view of its receivers: pair one, see each one's state at a glance, send
+an emergency, stop, set the volume, and the outbox rows. Shared by the CLI and the
+window. Blocking (network); call from a worker thread with that thread's library.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from studio.errors import StudioError
+from studio.fleet.client import ReceiverClient
+from studio.fleet.delivery import pull_playlog
+from studio.fleet.keys import StudioKey
+from studio.library import ClipLibrary, now_utc
+
+STATUS_TIMEOUT = (2.0, 5.0)
+
+
+@dataclass(frozen=True)
+class ReceiverView:
+    id: int
+    receiver_id: str
+    name: str
+    zone: str
+    address: str
+    online: bool
+    last_seen: str | None
+    manifest_version: int
+    latest_version: int
+    pending_bytes: int
+    clock_offset_s: float | None
+    free_bytes: int | None
+    volume: int | None
+    now_playing: str | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    receiver: str
+    version: int
+    bytes_sent: int
+    bytes_total: int
+    attempts: int
+    next_attempt: str | None
+    last_error: str | None
+
+
+def pair_receiver(library: ClipLibrary, key: StudioKey, url: str, code: str, zone_name: str,
+                  name: str | None = None) -> str:
+    from studio.schedule.zones import Zones
+
+    zone = Zones(library.conn).get(zone_name)
+    client = ReceiverClient(url, key)
+    paired = client.pair(code.strip(), "Commune Radio Studio")
+    library.conn.execute(
+        """INSERT INTO receivers (receiver_id, name, address, zone_id, paired_at) VALUES (?,?,?,?,?)
+           ON CONFLICT(receiver_id) DO UPDATE SET address = excluded.address, zone_id = excluded.zone_id""",
+        (paired["receiver_id"], name or paired["name"], url.rstrip("/"), zone.id, now_utc()))
+    return paired["receiver_id"]
+
+
+def client_for(key: StudioKey, row, timeout=STATUS_TIMEOUT) -> ReceiverClient:
+    return ReceiverClient(row["address"], key, row["receiver_id"], timeout=timeout)
+
+
+def receiver_views(library: ClipLibrary, key: StudioKey, pull_logs: bool = True) -> list[ReceiverView]:
+    """Ask every receiver for its status (short timeouts) and bring play logs in."""
+    from studio.schedule.zones import Zones
+
+    conn = library.conn
+    zones = {z.id: z.name for z in Zones(conn).all()}
+    latest = conn.execute("SELECT MAX(version) FROM deliveries").fetchone()[0] or 0
+    views = []
+    for row in conn.execute("SELECT * FROM receivers ORDER BY name").fetchall():
+        pending = conn.execute("SELECT COALESCE(SUM(bytes_total - bytes_sent), 0) FROM deliveries "
+                               "WHERE receiver = ? AND state = 'pending'", (row["id"],)).fetchone()[0]
+        try:
+            status = client_for(key, row).status()
+            conn.execute("UPDATE receivers SET last_seen = ?, status_json = ? WHERE id = ?",
+                         (now_utc(), json.dumps(status), row["id"]))
+            if pull_logs:
+                pull_playlog(library, key, row, STATUS_TIMEOUT)
+            playing = status.get("now_playing")
+            views.append(ReceiverView(row["id"], row["receiver_id"], row["name"], zones.get(row["zone_id"], ""),
+                                      row["address"], True, now_utc(), status.get("manifest_version") or 0, latest,
+                                      pending, status.get("clock_offset_s"), status.get("free_bytes"),
+                                      status.get("volume"), playing["item"] if playing else None,
+                                      status.get("last_error") or row["last_error"]))
+        except StudioError as exc:
+            views.append(ReceiverView(row["id"], row["receiver_id"], row["name"], zones.get(row["zone_id"], ""),
+                                      row["address"], False, row["last_seen"], row["delivered_version"], latest,
+                                      pending, None, None, None, None, row["last_error"] or exc.describe()))
+    return views
+
+
+def outbox(library: ClipLibrary) -> list[OutboxRow]:
+    rows = library.conn.execute(
+        """SELECT d.*, r.name FROM deliveries d JOIN receivers r ON r.id = d.receiver
+           WHERE d.state = 'pending' ORDER BY d.id""").fetchall()
+    return [OutboxRow(r["id"], r["name"], r["version"], r["bytes_sent"], r["bytes_total"], r["attempts"],
+                      r["next_attempt"], r["last_error"]) for r in rows]
+
+
+def send_now(library: ClipLibrary, delivery_id: int | None = None) -> None:
+    """Retry at once (one delivery, or all)."""
+    if delivery_id is None:
+        library.conn.execute("UPDATE deliveries SET next_attempt = ? WHERE state = 'pending'", (now_utc(),))
+    else:
+        library.conn.execute("UPDATE deliveries SET next_attempt = ? WHERE id = ?", (now_utc(), delivery_id))
+
+
+def emergency(library: ClipLibrary, key: StudioKey, clip_id: int, zone_names: list[str],
+              by: str) -> list[tuple[str, str | None]]:
+    """Play a clip now on every receiver of the zones: (receiver name, error or None)."""
+    from studio.accounts import Accounts
+    from studio.audio.settings import OutputFormat, RenderSettings
+    from studio.rendering import Renderer
+    from studio.schedule.zones import Zones
+
+    result = Renderer(library).render_clip(clip_id, OutputFormat.OPUS, RenderSettings())
+    zones = Zones(library.conn)
+    zone_ids = [zones.get(name).id for name in zone_names]
+    rows = library.conn.execute(f"SELECT * FROM receivers WHERE zone_id IN ({','.join('?' * len(zone_ids))})",
+                                zone_ids).fetchall()
+    outcomes = []
+    for row in rows:
+        client = client_for(key, row, timeout=(5.0, 30.0))
+        try:
+            client.upload(result.media_path, result.output_sha256)
+            client.play_now([result.output_sha256])
+            outcomes.append((row["name"], None))
+        except StudioError as exc:
+            outcomes.append((row["name"], exc.describe()))
+    Accounts(library.conn).record(by, "emergency-play-now", "clip", clip_id,
+                                  {"zones": zone_names, "outcomes": outcomes})
+    return outcomes
+
+
+def command(library: ClipLibrary, key: StudioKey, receiver: int, action: str, volume: int | None = None) -> None:
+    row = library.conn.execute("SELECT * FROM receivers WHERE id = ?", (receiver,)).fetchone()
+    client = client_for(key, row, timeout=(5.0, 10.0))
+    if action == "stop":
+        client.stop()
+    elif action == "volume":
+        client.set_volume(int(volume))
