@@ -9,4 +9,5 @@ cd "$ROOT"
 .venv/bin/python -m benchmarks.tts
 .venv/bin/python -m benchmarks.schedule
 .venv/bin/python -m benchmarks.receiver
+.venv/bin/python -m benchmarks.publish
 exec .venv/bin/python -m benchmarks.recording

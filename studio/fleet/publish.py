@@ -70,6 +70,74 @@ def wire_media(programmes: Programmes, programme, language: str, settings: Rende
     return sha, rendered.duration_s
 
 
+def _cached_opus(library: ClipLibrary, key: str, make_samples: Callable[[], tuple], cancel=None) -> tuple[str, float]:
+    """An Opus file in the media store for `key` (renders table), made once."""
+    row = library.conn.execute("SELECT output_sha256, duration_s FROM renders WHERE cache_key = ?", (key,)).fetchone()
+    if row is not None and library.store.has(row["output_sha256"]):
+        return row["output_sha256"], row["duration_s"]
+    from studio.audio.encode import encode
+
+    samples, rate = make_samples()
+    staging = library.store.root / "incoming" / f"wire-{os.getpid()}-{key[:16]}.opus"
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        encode(samples, rate, staging, OutputFormat.OPUS, WIRE_BITRATE, cancel)
+        sha, _ = library.store.adopt(staging)
+    finally:
+        staging.unlink(missing_ok=True)
+    seconds = len(samples) / rate
+    library.conn.execute(
+        """INSERT OR REPLACE INTO renders (cache_key, output_sha256, container, loudness_lufs, true_peak_dbtp,
+               duration_s, created_at) VALUES (?,?,?,?,?,?,?)""", (key, sha, "opus", None, None, seconds, now_utc()))
+    return sha, seconds
+
+
+def wire_sequence(programmes: Programmes, programme, language: str, settings: RenderSettings,
+                  cancel: threading.Event | None = None) -> tuple[list[str], float]:
+    """A programme as the receiver will play it: one Opus file per item, per jingle and per
+    pause, played back to back (gapless). Changing one item then re-sends only that item.
+    A programme with a music bed or crossfades is mixed, so it travels as one file."""
+    import numpy as np
+
+    from studio.programmes import INTRO_GAP, JINGLE_DIR
+    from studio.rendering import Renderer
+
+    spec = programme.spec
+    if spec.bed is not None or any(item.crossfade > 0 for item in spec.items):
+        sha, seconds = wire_media(programmes, programme, language, settings, cancel)
+        return [sha], seconds
+    library = programmes.library
+    renderer = Renderer(library)
+    rate = settings.sample_rate
+
+    def silence(seconds: float) -> tuple[str, float]:
+        return _cached_opus(library, f"silence:{round(seconds * 1000)}:{WIRE_BITRATE}",
+                            lambda: (np.zeros(int(seconds * rate), dtype=np.float32), rate))
+
+    def jingle(name: str) -> tuple[str, float]:
+        import soundfile as sf
+
+        path = JINGLE_DIR / f"{name}.flac"
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return _cached_opus(library, f"jingle:{digest}:{WIRE_BITRATE}",
+                            lambda: sf.read(str(path), dtype="float32"))
+
+    parts: list[tuple[str, float]] = []
+    if spec.intro:
+        parts += [jingle(spec.intro), silence(INTRO_GAP)]
+    for index, item in enumerate(spec.items):
+        if item.jingle:
+            parts.append(jingle(item.jingle))
+        else:
+            result = renderer.render_clip(item.clip_for(language), OutputFormat.OPUS, settings, cancel=cancel)
+            parts.append((result.output_sha256, result.duration_s))
+        if index < len(spec.items) - 1 and item.gap_after > 0:
+            parts.append(silence(item.gap_after))
+    if spec.outro:
+        parts += [silence(INTRO_GAP), jingle(spec.outro)]
+    return [sha for sha, _ in parts], sum(seconds for _, seconds in parts)
+
+
 def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | None = None,
             settings: RenderSettings = RenderSettings(), progress: Callable[[int, int], None] | None = None,
             cancel: threading.Event | None = None) -> PublishResult:
@@ -88,10 +156,10 @@ def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | Non
 
     needed = sorted({(o.programme_id, o.language) for o in plan.occurrences
                      if approved.get(o.programme_id) or o.priority.value == "emergency"})
-    media: dict[tuple[int, str], tuple[str, float]] = {}
+    media: dict[tuple[int, str], tuple[list[str], float]] = {}
     for done, (programme_id, language) in enumerate(needed):
-        media[(programme_id, language)] = wire_media(programmes, programmes.get(programme_id), language, settings,
-                                                     cancel)
+        media[(programme_id, language)] = wire_sequence(programmes, programmes.get(programme_id), language,
+                                                        settings, cancel)
         if progress:
             progress(done + 1, len(needed) + 1)
 
@@ -102,12 +170,12 @@ def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | Non
         if key not in media:
             skipped += 1
             continue
-        sha, seconds = media[key]
+        shas, seconds = media[key]
         zone = zones.get(occurrence.zone_id)
         for receiver in by_zone.get(occurrence.zone_id, []):
             items[receiver["id"]].append({
                 "id": f"s{occurrence.slot_id}-z{occurrence.zone_id}-{occurrence.start.strftime('%Y%m%dT%H%M%S')}",
-                "start": aware(occurrence.start).isoformat(), "media": [sha], "duration_s": round(seconds, 3),
+                "start": aware(occurrence.start).isoformat(), "media": list(shas), "duration_s": round(seconds, 3),
                 "priority": occurrence.priority.value, "start_mode": occurrence.start_mode.value,
                 "volume": zone.policy.max_volume if zone else 100,
             })

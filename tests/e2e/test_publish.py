@@ -102,3 +102,41 @@ def test_publish_reaches_every_receiver_whatever_the_network(library, tmp_path, 
     for entry in entries:
         late = (datetime.fromisoformat(entry["started"]) - datetime.fromisoformat(entry["scheduled"])).total_seconds()
         assert 0 <= late < 1.0
+
+
+def test_a_changed_item_is_all_that_travels_again(library, tmp_path, fleet):
+    from studio.audio.edits import EditList
+
+    accounts = Accounts(library.conn)
+    admin = accounts.add("quantri", "matkhau-quantri", Role.ADMIN)
+    approver = accounts.add("chutich", "matkhau-chutich", Role.APPROVER, by=admin)
+    clips = [library.import_file(write_audio(tmp_path / f"tin{n}.wav", synthetic.speech_like(20.0, seed=n),
+                                             subtype="PCM_16")).clip.id for n in range(4)]
+    programmes = Programmes(library, accounts)
+    programme = programmes.create("Bản tin dài", Spec(tuple(Item(clip=c) for c in clips), "chuong-mo-dau"), admin)
+    settings = RenderSettings().cache_fields()
+    programmes.submit(programme.id, admin, render_all(programmes), settings)
+    programmes.approve(programme.id, approver, render_all(programmes), settings)
+    zone = Zones(library.conn, accounts).add("Thôn 1", admin, ZoneKind.VILLAGE, "vi", Policy())
+    start = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(tzinfo=None, microsecond=0) + timedelta(hours=2)
+    Slots(library.conn, accounts).add(programme.id, [zone.id], start, admin, "FREQ=DAILY")
+    key = StudioKey(library.paths.keys_dir)
+    for receiver in fleet:
+        paired = ReceiverClient(receiver.url, key).pair(receiver.code, "UBND xã")
+        library.conn.execute("INSERT INTO receivers (receiver_id, name, address, zone_id, paired_at) VALUES (?,?,?,?,?)",
+                             (paired["receiver_id"], receiver.folder.name, receiver.url, zone.id, now_utc()))
+    first = publish(library, "test", days=2)
+    assert deliver_until_idle(library, key, timeout_s=60) == 0
+    full = library.conn.execute("SELECT SUM(bytes_sent) FROM deliveries WHERE publish_id = ?",
+                                (first.publish_id,)).fetchone()[0]
+
+    library.set_edits(clips[2], EditList(gain_db=-2.0))  # one item changes: approve again, publish again
+    programmes.submit(programme.id, admin, render_all(programmes), settings)
+    programmes.approve(programme.id, approver, render_all(programmes), settings)
+    second = publish(library, "test", days=2)
+    assert deliver_until_idle(library, key, timeout_s=60) == 0
+    again = library.conn.execute("SELECT SUM(bytes_sent) FROM deliveries WHERE publish_id = ?",
+                                 (second.publish_id,)).fetchone()[0]
+    manifest = json.loads((fleet[0].folder / "manifest.json").read_text())
+    changed = library.store.path_for(manifest["items"][0]["media"][2 + 2 * 2]).stat().st_size  # intro, pause, items
+    assert again <= 1.1 * changed * len(fleet) and again < full / 3
