@@ -10,7 +10,8 @@ refuses it). All state is in SQLite, so a studio restarted at any instant carrie
 Idempotent end to end: uploads resume, media is named by its hash, versions only grow.
 
 Threads: `deliver_once` runs one receiver's delivery on the calling thread; `Delivery`
-runs a worker thread per receiver, each with its own database connection.
+runs a worker thread per receiver, each with its own database connection, and every
+minute a short-lived thread per receiver that brings its play log into the studio.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 BACKOFF_BASE_S = 2.0
 BACKOFF_CAP_S = 300.0
+PLAYLOG_EVERY_S = 60.0  # play logs are brought into the studio database this often
 
 
 def backoff(attempts: int, rng: random.Random = random.Random()) -> float:
@@ -156,7 +158,13 @@ class Delivery:
 
     def _supervise(self) -> None:
         library = self.open_library()
+        last_pull = 0.0
         while not self._stop.is_set():
+            if time.monotonic() - last_pull > PLAYLOG_EVERY_S:
+                last_pull = time.monotonic()
+                for row in library.conn.execute("SELECT id FROM receivers").fetchall():
+                    threading.Thread(target=self._pull, args=(row["id"],), daemon=True,
+                                     name=f"playlog-{row['id']}").start()
             ids = {row["receiver"] for row in pending(library.conn)}
             with self._lock:
                 for receiver in ids:
@@ -168,6 +176,16 @@ class Delivery:
                         worker.start()
             self._wake.wait(self.poll_s)
             self._wake.clear()
+
+    def _pull(self, receiver: int) -> None:
+        """Bring one receiver's new play-log entries in (short timeouts; offline is normal)."""
+        try:
+            library = self.open_library()
+            row = library.conn.execute("SELECT * FROM receivers WHERE id = ?", (receiver,)).fetchone()
+            if row is not None:
+                pull_playlog(library, self.key, row, (2.0, 10.0))
+        except (ReceiverUnreachable, ReceiverError, OSError):
+            pass
 
     def _work(self, receiver: int) -> None:
         library = self.open_library()

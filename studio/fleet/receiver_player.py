@@ -41,7 +41,8 @@ RATE = 48000
 BLOCK = 960  # 20 ms
 SOFT_LATE_S = 30 * 60
 RESUME_AFTER_S = 2.0
-PREFILL_BLOCKS = 100  # 2 s
+PREFILL_BLOCKS = 500  # 10 s decoded ahead (or the whole item) before the device starts pulling
+QUEUE_BLOCKS = 1500  # 30 s at most in memory (5.8 MB)
 RANK = {"emergency": 0, "priority": 1, "normal": 2}
 
 
@@ -214,12 +215,12 @@ class Engine:
     def _play(self, playing: Playing) -> None:
         import sounddevice as sd
 
-        blocks: queue.Queue = queue.Queue(maxsize=250)  # 5 s of 20 ms blocks
+        blocks: queue.Queue = queue.Queue(maxsize=QUEUE_BLOCKS)
         decoder = threading.Thread(target=self._decode, args=(playing, blocks), daemon=True)
         decoder.start()
         # Pre-fill before the device starts pulling: a queue that runs dry mid-item is a
         # gap in the sound (a decoder slower than real time would be a fault of its own).
-        deadline = time.monotonic() + 2.0
+        deadline = time.monotonic() + 1.0
         while blocks.qsize() < PREFILL_BLOCKS and decoder.is_alive() and time.monotonic() < deadline:
             time.sleep(0.005)
         gain = playing.volume / 100.0

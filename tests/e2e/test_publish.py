@@ -4,6 +4,7 @@ already held, and the receivers play at the scheduled second."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from datetime import datetime, timedelta
@@ -140,3 +141,33 @@ def test_a_changed_item_is_all_that_travels_again(library, tmp_path, fleet):
     manifest = json.loads((fleet[0].folder / "manifest.json").read_text())
     changed = library.store.path_for(manifest["items"][0]["media"][2 + 2 * 2]).stat().st_size  # intro, pause, items
     assert again <= 1.1 * changed * len(fleet) and again < full / 3
+
+
+def test_the_engine_brings_play_logs_back_by_itself(library, tmp_path, fleet, monkeypatch):
+    from studio.database import connect
+    from studio.fleet import delivery as delivery_module
+    from studio.fleet.delivery import Delivery
+    from studio.library import ClipLibrary
+
+    key = StudioKey(library.paths.keys_dir)
+    receiver = fleet[0]
+    client = ReceiverClient(receiver.url, key)
+    paired = client.pair(receiver.code, "UBND xã")
+    library.conn.execute("INSERT INTO receivers (receiver_id, name, address, zone_id, paired_at) VALUES (?,?,?,?,?)",
+                         (paired["receiver_id"], "rx0", receiver.url, None, now_utc()))
+    path = write_audio(tmp_path / "bip.wav", synthetic.sine(0.3, 880.0), subtype="PCM_16")
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    client.upload(path, sha)
+    client.play_now([sha])
+    monkeypatch.setattr(delivery_module, "PLAYLOG_EVERY_S", 0.5)
+    paths = library.paths
+    engine = Delivery(lambda: ClipLibrary(paths, connect(paths.database)), key, poll_s=0.2)
+    engine.start()
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not library.conn.execute("SELECT COUNT(*) FROM playlog").fetchone()[0]:
+            time.sleep(0.2)
+    finally:
+        engine.stop()
+    (row,) = library.conn.execute("SELECT entry_json FROM playlog").fetchall()
+    assert json.loads(row[0])["outcome"] == "played"
