@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -35,16 +34,9 @@ def start_receivers(folder: Path, count: int, env: dict) -> list[tuple[subproces
              "127.0.0.1", "--port", str(port), "--quota-mb", "256"], env=env, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, text=True)
         started.append((process, f"http://127.0.0.1:{port}"))
-    ready = []
-    for process, url in started:
-        code = ""
-        for line in process.stdout:
-            found = re.search(r"pairing code: (\d+)", line)
-            code = found.group(1) if found else code
-            if "listening on" in line:
-                break
-        ready.append((process, url, code))
-    return ready
+    from studio.fleet.receiver_cli import wait_until_listening
+
+    return [(process, url, wait_until_listening(process)) for process, url in started]
 
 
 def converge(library, key, version: int, count: int, timeout: float = 1800) -> float:

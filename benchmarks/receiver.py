@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import socket
 import statistics
@@ -80,12 +79,9 @@ def main() -> int:
                                     "--output-device", "benchspk"], env=env, stdout=subprocess.PIPE,
                                    stderr=subprocess.DEVNULL, text=True)
         try:
-            code = ""
-            while True:
-                line = process.stdout.readline()
-                code = (re.search(r"pairing code: (\d+)", line) or [None, code])[1]
-                if "listening" in line:
-                    break
+            from studio.fleet.receiver_cli import wait_until_listening
+
+            code = wait_until_listening(process)
             client = ReceiverClient(f"http://127.0.0.1:{port}", StudioKey(work / "keys"))
             client.pair(code, "benchmark")
             sha = hashlib.sha256(opus.read_bytes()).hexdigest()

@@ -99,11 +99,11 @@ DEMO_PORT = 18761
 def start_demo_receivers(library: ClipLibrary, output_device: str | None = None) -> list:
     """Start the demo receivers as separate processes on loopback (ports 18761...), pair
     them on first start, and point the receivers table at them. Returns the processes."""
-    import re
     import subprocess
     import sys
 
     from studio.fleet.fleet import pair_receiver
+    from studio.fleet.receiver_cli import wait_until_listening
     from studio.fleet.keys import StudioKey
     from studio.library import now_utc
 
@@ -118,12 +118,7 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
             command += ["--output-device", output_device]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         processes.append(process)
-        code = ""
-        for line in process.stdout:
-            found = re.search(r"pairing code: (\d+)", line)
-            code = found.group(1) if found else code
-            if "listening on" in line:
-                break
+        code = wait_until_listening(process)
         url = f"http://127.0.0.1:{port}"
         if code:
             try:

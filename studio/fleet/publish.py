@@ -44,30 +44,12 @@ class PublishResult:
 
 def wire_media(programmes: Programmes, programme, language: str, settings: RenderSettings,
                cancel: threading.Event | None = None) -> tuple[str, float]:
-    """(sha256 of the Opus file in the media store, seconds) for one language version."""
-    library = programmes.library
-    rendered = render_programme(programmes, programme, language, settings, cancel=cancel)
-    key = hashlib.sha256(f"wire:{rendered.output_sha256}:{WIRE_BITRATE}".encode()).hexdigest()
-    row = library.conn.execute("SELECT output_sha256, duration_s FROM renders WHERE cache_key = ?", (key,)).fetchone()
-    if row is not None and library.store.has(row["output_sha256"]):
-        return row["output_sha256"], row["duration_s"]
+    """(sha256 of the Opus file in the media store, seconds) for one mixed language version."""
     import soundfile as sf
 
-    from studio.audio.encode import encode
-
-    samples, rate = sf.read(str(rendered.media_path), dtype="float32")
-    staging = library.store.root / "incoming" / f"wire-{os.getpid()}-{key[:16]}.opus"
-    staging.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        encode(samples, rate, staging, OutputFormat.OPUS, WIRE_BITRATE, cancel)
-        sha, _ = library.store.adopt(staging)
-    finally:
-        staging.unlink(missing_ok=True)
-    library.conn.execute(
-        """INSERT OR REPLACE INTO renders (cache_key, output_sha256, container, loudness_lufs, true_peak_dbtp,
-               duration_s, created_at) VALUES (?,?,?,?,?,?,?)""",
-        (key, sha, "opus", rendered.loudness_lufs, rendered.true_peak_dbtp, rendered.duration_s, now_utc()))
-    return sha, rendered.duration_s
+    rendered = render_programme(programmes, programme, language, settings, cancel=cancel)
+    key = hashlib.sha256(f"wire:{rendered.output_sha256}:{WIRE_BITRATE}".encode()).hexdigest()
+    return _cached_opus(programmes.library, key, lambda: sf.read(str(rendered.media_path), dtype="float32"), cancel)
 
 
 def _cached_opus(library: ClipLibrary, key: str, make_samples: Callable[[], tuple], cancel=None) -> tuple[str, float]:

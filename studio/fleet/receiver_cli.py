@@ -23,6 +23,20 @@ def add_parsers(sub) -> None:
     p.add_argument("--data-dir", dest="receiver_dir", type=Path, required=True)
 
 
+def wait_until_listening(process) -> str:
+    """Read a started `receiver serve` process's stdout until it listens; returns the
+    pairing code it printed ("" when it is already paired)."""
+    import re
+
+    code = ""
+    for line in process.stdout:
+        found = re.search(r"pairing code: (\d+)", line)
+        code = found.group(1) if found else code
+        if "listening on" in line:
+            break
+    return code
+
+
 def _serve_arguments(p) -> None:
     p.add_argument("--data-dir", dest="receiver_dir", type=Path, required=True, help="the receiver's own folder")
     p.add_argument("--host", default="0.0.0.0")
