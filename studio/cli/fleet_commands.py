@@ -7,52 +7,60 @@ outbox is empty). Exit codes as everywhere: 0 success, 1 a user error, 2 bad usa
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Callable
 
+from studio.cli.console import Parser
+from studio.cli.operator import operator_name
+from studio.cli.runtime import open_library
 from studio.paths import StudioPaths
 
 
 def add_parsers(sub) -> None:
-    parser_class = sub._parser_class
     receivers = sub.add_parser("receivers", help="loudspeaker receivers: status table, or add (pair) one")
-    receivers_sub = receivers.add_subparsers(dest="receivers_action", metavar="ACTION", parser_class=parser_class)
+    receivers.set_defaults(func=_fleet(_receivers_list))
+    receivers_sub = receivers.add_subparsers(dest="receivers_action", metavar="ACTION", parser_class=Parser)
     p = receivers_sub.add_parser("add", help="pair a receiver with the code it shows")
     p.add_argument("url", help="http://ADDRESS:PORT")
     p.add_argument("--code", required=True)
     p.add_argument("--zone", required=True, metavar="NAME")
     p.add_argument("--name")
+    p.set_defaults(func=_fleet(_receivers_add))
     p = sub.add_parser("publish", help="compile what is approved and scheduled into the outbox")
     p.add_argument("--days", type=int, default=14)
-    sub.add_parser("outbox", help="deliveries waiting, with progress, attempts and errors")
+    p.set_defaults(func=_fleet(_publish))
+    sub.add_parser("outbox", help="deliveries waiting, with progress, attempts and errors").set_defaults(
+        func=_fleet(_outbox))
     p = sub.add_parser("deliver", help="send the outbox to the receivers (headless)")
     p.add_argument("--until-idle", action="store_true", help="stop when nothing is pending")
     p.add_argument("--timeout", type=float, default=600.0, help="give up after this many seconds (default 600)")
+    p.set_defaults(func=_fleet(_deliver))
     p = sub.add_parser("emergency", help="play a clip now on every receiver of the zones")
     p.add_argument("clip_id", type=int)
     p.add_argument("--zone", action="append", required=True, metavar="NAME")
+    p.set_defaults(func=_fleet(_emergency))
 
 
-def cmd(args, paths: StudioPaths, open_library) -> int:
-    library = open_library(paths)
-    from studio.fleet.keys import StudioKey
+def _fleet(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioPaths], int]:
+    """Give a fleet command the library and the studio's signing key."""
+    def run(args: argparse.Namespace, paths: StudioPaths) -> int:
+        from studio.fleet.keys import StudioKey
 
-    key = StudioKey(paths.keys_dir)
-    return {"receivers": _receivers, "publish": _publish, "outbox": _outbox, "deliver": _deliver,
-            "emergency": _emergency}[args.command](args, library, key)
-
-
-def _operator() -> str:
-    import getpass
-
-    return f"cli:{getpass.getuser()}"
+        return command(args, open_library(paths), StudioKey(paths.keys_dir))
+    return run
 
 
-def _receivers(args, library, key) -> int:
-    from studio.fleet.fleet import pair_receiver, receiver_views
+def _receivers_add(args, library, key) -> int:
+    from studio.fleet.fleet import pair_receiver
 
-    if args.receivers_action == "add":
-        print(pair_receiver(library, key, args.url, args.code, args.zone, args.name))
-        return 0
+    print(pair_receiver(library, key, args.url, args.code, args.zone, args.name))
+    return 0
+
+
+def _receivers_list(args, library, key) -> int:
+    from studio.fleet.fleet import receiver_views
+
     print(f"{'NAME':<18} {'ZONE':<16} {'STATE':<8} {'MANIFEST':>8}/{'LATEST':<6} {'PENDING':>9} {'CLOCK':>7} "
           f"{'FREE MB':>8} {'VOL':>4}  NOW PLAYING / LAST ERROR")
     for v in receiver_views(library, key):
@@ -68,7 +76,7 @@ def _receivers(args, library, key) -> int:
 def _publish(args, library, key) -> int:
     from studio.fleet.publish import publish
 
-    result = publish(library, _operator(), args.days)
+    result = publish(library, operator_name(), args.days)
     print(f"publish {result.publish_id}: {result.receivers} receivers, {result.items} items, "
           f"{result.media} programme versions; {result.skipped_unapproved} occurrences not approved (not sent)")
     return 0
@@ -102,7 +110,7 @@ def _deliver(args, library, key) -> int:
 def _emergency(args, library, key) -> int:
     from studio.fleet.fleet import emergency
 
-    outcomes = emergency(library, key, args.clip_id, args.zone, _operator())
+    outcomes = emergency(library, key, args.clip_id, args.zone, operator_name())
     for name, error in outcomes:
         if error:
             print(f"radio-studio: error: {name}: {error}", file=sys.stderr)
