@@ -98,7 +98,7 @@ def _outbox(args, library, key) -> int:
 def _deliver(args, library, key) -> int:
     from studio.fleet.delivery import deliver_until_idle
 
-    left = deliver_until_idle(library, key, args.timeout if args.until_idle else args.timeout)
+    left = deliver_until_idle(library, key, args.timeout)
     if left:
         print(f"radio-studio: {left} deliveries still pending (receivers unreachable?); see `radio-studio outbox`",
               file=sys.stderr)

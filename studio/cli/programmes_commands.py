@@ -13,6 +13,7 @@ from collections.abc import Callable
 from studio.cli.console import Parser
 from studio.cli.operator import operator, password
 from studio.cli.runtime import open_library
+from studio.errors import StudioError
 from studio.paths import StudioPaths
 
 
@@ -99,7 +100,7 @@ def _programmes(args, library) -> int:
         programme = programmes.revalidate(programme.id, settings.cache_fields())
         try:
             minutes = f"{programmes.duration(programme.spec) / 60:5.1f}"
-        except Exception:  # a clip of it was deleted: the list still shows the rest
+        except StudioError:  # a clip of it was deleted: the list still shows the rest
             minutes = "    ?"
         print(f"{programme.id:>4}  {programme.state.value:<9} {minutes}  {programme.title}")
     return 0

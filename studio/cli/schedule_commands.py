@@ -16,7 +16,7 @@ from pathlib import Path
 from studio.cli.console import Parser
 from studio.cli.operator import operator
 from studio.cli.runtime import open_library
-from studio.errors import InvalidSchedule
+from studio.errors import InvalidSchedule, StudioError
 from studio.paths import StudioPaths
 
 
@@ -202,7 +202,7 @@ def _ics(args, library, slots, zones) -> int:
         titles[programme.id] = programme.title
         try:
             durations[programme.id] = programmes.duration(programme.spec)
-        except Exception:  # a deleted clip: the calendar still gets the slot
+        except StudioError:  # a deleted clip: the calendar still gets the slot
             durations[programme.id] = 60.0
     text = export(slots.all(), titles, durations, {z.id: z.name for z in zones.all()}, datetime.now().astimezone())
     atomic_write_bytes(args.out, text.encode("utf-8"))

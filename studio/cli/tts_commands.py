@@ -116,11 +116,9 @@ def _voices(args: argparse.Namespace, paths: StudioPaths) -> int:
 def _say(args: argparse.Namespace, paths: StudioPaths) -> int:
     from studio.tts.bulletin import make_bulletin
     from studio.tts.engines import SpeechSettings, create_engine
-    from studio.tts.normalizer import Normalizer
-    from studio.tts.synthesis import SpeechCache, Synthesizer
-
     from studio.tts.lexicon_store import load_lexicon
-    from studio.tts.synthesis import SpeechSource
+    from studio.tts.normalizer import Normalizer
+    from studio.tts.synthesis import SpeechCache, SpeechSource, Synthesizer
 
     library = open_library(paths)
     title = args.title
