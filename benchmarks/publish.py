@@ -41,7 +41,7 @@ def start_receivers(folder: Path, count: int, env: dict) -> list[tuple[subproces
 
 def converge(library, key, version: int, count: int, timeout: float = 1800) -> float:
     from studio.fleet.delivery import Delivery
-    from studio.database import connect
+    from studio.storage.database import connect
     from studio.library import ClipLibrary
 
     paths = library.paths
@@ -91,18 +91,19 @@ def main() -> int:
 
     import soundfile as sf
 
-    from studio.accounts import Accounts, Role
+    from studio.accounts.store import Accounts, Role
     from studio.audio import synthetic
     from studio.audio.edits import EditList
     from studio.audio.settings import RenderSettings
-    from studio.database import connect
+    from studio.storage.database import connect
     from studio.fleet.fleet import pair_receiver
     from studio.fleet.keys import StudioKey
     from studio.fleet.publish import publish
     from studio.library import ClipLibrary
     from studio.paths import StudioPaths
-    from studio.programme_render import render_all
-    from studio.programmes import Item, Programmes, Spec
+    from studio.programmes.render import render_all
+    from studio.programmes.model import Item, Spec
+    from studio.programmes.workflow import Programmes
     from studio.schedule.slots import Slots
     from studio.schedule.zones import Policy, ZoneKind, Zones
 

@@ -56,8 +56,9 @@ def seed_schedule(library: ClipLibrary, clip_ids: list[int]) -> None:
     bulletins waiting for approval, and its morning and evening broadcasts from today."""
     from datetime import date, datetime, time
 
-    from studio.accounts import Accounts, Role
-    from studio.programmes import Item, Programmes, Spec
+    from studio.accounts.store import Accounts, Role
+    from studio.programmes.model import Item, Spec
+    from studio.programmes.workflow import Programmes
     from studio.schedule.slots import Slots
     from studio.schedule.zones import Policy, ZoneKind, Zones, parse_window
 
@@ -80,7 +81,7 @@ def seed_schedule(library: ClipLibrary, clip_ids: list[int]) -> None:
         "Bản tin sáng", Spec(items[:1] + (Item(jingle="chuong-bao"),) + items[1:], "chuong-mo-dau",
                              "chuong-ket-thuc"), editor)
     from studio.audio.settings import RenderSettings
-    from studio.programme_render import render_all
+    from studio.programmes.render import render_all
 
     # waiting for the leader's approval: the newcomer approves it as chutich and publishes
     programmes.submit(programme.id, editor, render_all(programmes), RenderSettings().cache_fields())

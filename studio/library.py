@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from studio.audio.edits import EditList
 from studio.errors import ClipNotFound, NothingToUndo
-from studio.media_store import MediaStore
+from studio.storage.media_store import MediaStore
 from studio.paths import StudioPaths
 
 if TYPE_CHECKING:

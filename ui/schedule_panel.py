@@ -298,7 +298,7 @@ class SchedulePanel(QWidget):
 
     def export_ics(self, path: Path) -> None:
         def work(progress, cancel):
-            from studio.durable import atomic_write_bytes
+            from studio.storage.durable import atomic_write_bytes
             from studio.schedule.ical import export
             from studio.schedule.slots import Slots
 

@@ -26,7 +26,7 @@ class Services:
     def library(self) -> ClipLibrary:
         library = getattr(self._local, "library", None)
         if library is None:
-            from studio.database import connect
+            from studio.storage.database import connect
 
             library = ClipLibrary(self.paths, connect(self.paths.database))
             self._local.library = library
@@ -50,7 +50,7 @@ class Services:
         started after the window is up so it costs nothing at start-up."""
         if getattr(self, "delivery", None) is not None:
             return
-        from studio.database import connect
+        from studio.storage.database import connect
         from studio.fleet.delivery import Delivery
         from studio.fleet.keys import StudioKey
 
@@ -74,12 +74,12 @@ class Services:
         Approval always asks for an approver's own name and password."""
         import getpass
 
-        from studio.accounts import Role, User
+        from studio.accounts.store import Role, User
 
         return User(0, f"ui:{getpass.getuser()}", "studio window", Role.EDITOR, False)
 
     def programmes(self):
-        from studio.programmes import Programmes
+        from studio.programmes.workflow import Programmes
 
         return Programmes(self.library())
 

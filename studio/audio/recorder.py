@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.durable import FileLock
+from studio.storage.durable import FileLock
 from studio.errors import AudioDeviceError, DeviceProblem, StorageError
 
 log = logging.getLogger(__name__)

@@ -34,7 +34,7 @@ def _with_library(command: Callable[..., int]) -> Callable[[argparse.Namespace, 
 
 
 def _users_add(args: argparse.Namespace, library) -> int:
-    from studio.accounts import Accounts, Role
+    from studio.accounts.store import Accounts, Role
 
     accounts = Accounts(library.conn)
     new_password = password(args, f"password for {args.username}: ")
@@ -47,7 +47,7 @@ def _users_add(args: argparse.Namespace, library) -> int:
 
 
 def _users_list(args: argparse.Namespace, library) -> int:
-    from studio.accounts import Accounts
+    from studio.accounts.store import Accounts
 
     for user in Accounts(library.conn).users():
         print(f"{user.username:<20} {user.role.value:<9} {'disabled' if user.disabled else ''}{user.display_name}")

@@ -12,7 +12,7 @@ import argparse
 import getpass
 import sys
 
-from studio.accounts import Role, User
+from studio.accounts.store import Role, User
 
 
 def operator_name() -> str:

@@ -51,10 +51,11 @@ def _with_library(command: Callable[..., int]) -> Callable[[argparse.Namespace, 
 def _programmes(args, library) -> int:
     from dataclasses import replace
 
-    from studio.accounts import Accounts
+    from studio.accounts.store import Accounts
     from studio.audio.settings import RenderSettings
-    from studio.programme_render import render_all
-    from studio.programmes import Programmes, Spec, jingles, parse_items
+    from studio.programmes.render import render_all
+    from studio.programmes.model import Spec, jingles, parse_items
+    from studio.programmes.workflow import Programmes
 
     programmes = Programmes(library)
     settings = RenderSettings()

@@ -35,7 +35,7 @@ def setup_logging(paths: StudioPaths, verbose: bool) -> None:
 
 
 def open_library(paths: StudioPaths):
-    from studio.database import connect
+    from studio.storage.database import connect
     from studio.library import ClipLibrary
 
     paths.ensure()

@@ -121,7 +121,7 @@ def describe_warning(warning, zone_names: dict[int, str]) -> str:
 
 
 def _schedule(args, library) -> int:
-    from studio.programmes import Programmes
+    from studio.programmes.workflow import Programmes
     from studio.schedule.slots import Priority, Slots, StartMode, parse_local
     from studio.schedule.zones import Zones
 
@@ -192,8 +192,8 @@ def _plan(args, library, zones) -> int:
 
 
 def _ics(args, library, slots, zones) -> int:
-    from studio.durable import atomic_write_bytes
-    from studio.programmes import Programmes
+    from studio.storage.durable import atomic_write_bytes
+    from studio.programmes.workflow import Programmes
     from studio.schedule.ical import export
 
     programmes = Programmes(library)

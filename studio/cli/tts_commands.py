@@ -66,7 +66,7 @@ def _style(region: str):
 
 
 def _open_lexicon(paths: StudioPaths):
-    from studio.database import connect
+    from studio.storage.database import connect
     from studio.tts.lexicon_store import load_lexicon
 
     paths.ensure()
@@ -147,7 +147,7 @@ def _say(args: argparse.Namespace, paths: StudioPaths) -> int:
 
 
 def _lexicon_connection(paths: StudioPaths):
-    from studio.database import connect
+    from studio.storage.database import connect
 
     paths.ensure()
     return connect(paths.database)

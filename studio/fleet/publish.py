@@ -23,8 +23,8 @@ from datetime import date, timedelta
 
 from studio.audio.settings import OutputFormat, RenderSettings
 from studio.library import ClipLibrary, now_utc
-from studio.programme_render import render_programme
-from studio.programmes import Programmes
+from studio.programmes.render import render_programme
+from studio.programmes.workflow import Programmes
 from studio.schedule.planner import aware
 from studio.schedule.service import load_plan
 
@@ -81,7 +81,7 @@ def wire_sequence(programmes: Programmes, programme, language: str, settings: Re
     A programme with a music bed or crossfades is mixed, so it travels as one file."""
     import numpy as np
 
-    from studio.programmes import INTRO_GAP, JINGLE_DIR
+    from studio.programmes.model import INTRO_GAP, JINGLE_DIR
     from studio.rendering import Renderer
 
     spec = programme.spec

@@ -12,7 +12,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from studio.durable import FileLock
+from studio.storage.durable import FileLock
 from studio.errors import DatabaseTooNew
 
 log = logging.getLogger(__name__)
