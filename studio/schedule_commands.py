@@ -11,9 +11,10 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
+from studio.clock import Clock
 from studio.errors import InvalidSchedule
 from studio.paths import StudioPaths
 
@@ -327,6 +328,6 @@ def _ics(args, library, slots, zones) -> int:
             durations[programme.id] = programmes.duration(programme.spec)
         except Exception:  # a deleted clip: the calendar still gets the slot
             durations[programme.id] = 60.0
-    text = export(slots.all(), titles, durations, {z.id: z.name for z in zones.all()}, datetime.now().astimezone())
+    text = export(slots.all(), titles, durations, {z.id: z.name for z in zones.all()}, Clock().now())
     atomic_write_bytes(args.out, text.encode("utf-8"))
     return 0
