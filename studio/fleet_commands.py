@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+from studio.clock import local_text
 from studio.paths import StudioPaths
 
 
@@ -82,7 +83,7 @@ def _outbox(args, library, key) -> int:
     for row in rows:
         progress = f"{row['bytes_sent'] / 1e6:.1f}/{row['bytes_total'] / 1e6:.1f}MB"
         print(f"{row['id']:>5} {row['name'][:18]:<18} {row['version']:>7} {progress:>14} {row['attempts']:>5}  "
-              f"{(row['next_attempt'] or '')[:19]} {row['last_error'] or ''}")
+              f"{local_text(row['next_attempt'], '%d/%m %H:%M:%S', '')} {row['last_error'] or ''}")
     print(f"{len(rows)} pending")
     return 0
 

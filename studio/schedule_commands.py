@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from studio.clock import Clock
+from studio.clock import Clock, local_text
 from studio.errors import InvalidSchedule
 from studio.paths import StudioPaths
 
@@ -188,7 +188,7 @@ def _programmes(args, library) -> int:
             variants = "".join(f", {lang}: clip {clip}" for lang, clip in item.variants)
             print(f"  {n}. {what}{variants} (then {item.gap_after:g} s)")
         for entry in programmes.history(programme.id):
-            print(f"  {entry.at} {entry.username}: {entry.action} {json.dumps(entry.detail, ensure_ascii=False)}")
+            print(f"  {local_text(entry.at, '%d/%m/%Y %H:%M:%S')} {entry.username}: {entry.action} {json.dumps(entry.detail, ensure_ascii=False)}")
         return 0
     if action == "submit":
         programme = programmes.submit(args.programme_id, _operator(), render_all(programmes, settings),
