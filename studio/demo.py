@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from studio.clock import Clock
 from studio.errors import EngineUnavailable
 from studio.library import ClipLibrary
 from studio.tts.engines import SpeechSettings, TtsEngine, create_engine
@@ -54,7 +55,7 @@ DEMO_ACCOUNTS = (("quantri", "quantri-demo", "admin"), ("chutich", "chutich-demo
 def seed_schedule(library: ClipLibrary, clip_ids: list[int]) -> None:
     """Demo accounts (see README), two zones with local rules, a programme of the demo
     bulletins waiting for approval, and its morning and evening broadcasts from today."""
-    from datetime import date, datetime, time
+    from datetime import datetime, time
 
     from studio.accounts.store import Accounts, Role
     from studio.programmes.model import Item, Spec
@@ -85,7 +86,7 @@ def seed_schedule(library: ClipLibrary, clip_ids: list[int]) -> None:
 
     # waiting for the leader's approval: the newcomer approves it as chutich and publishes
     programmes.submit(programme.id, editor, render_all(programmes), RenderSettings().cache_fields())
-    today = date.today()
+    today = Clock().today()
     slots = Slots(library.conn, accounts)
     for hour, minute in ((5, 45), (17, 15)):
         slots.add(programme.id, [village.id, hamlet.id], datetime.combine(today, time(hour, minute)), editor,

@@ -16,11 +16,11 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio.audio.edits import EditList
+from studio.clock import Clock
 from studio.errors import ClipNotFound, NothingToUndo
 from studio.storage.media_store import MediaStore
 from studio.paths import StudioPaths
@@ -77,7 +77,7 @@ class ImportResult:
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return Clock().stamp()
 
 
 class ClipLibrary:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.audio.settings import RenderSettings
+from studio.clock import local_text
 from studio.programmes.model import Item, Programme, Spec, State, jingles
 from ui.clip_table_model import format_duration
 from ui.error_messages import ErrorDialogs
@@ -229,7 +230,7 @@ class ProgrammesPanel(QWidget):
             self.history.clear()
             for entry in entries:
                 comment = entry.detail.get("comment") or entry.detail.get("reason") or ""
-                self.history.addItem(f"{entry.at[:16].replace('T', ' ')}  {entry.username}: {entry.action}"
+                self.history.addItem(f"{local_text(entry.at)}  {entry.username}: {entry.action}"
                                      + (f" — {comment}" if comment else ""))
 
         self.runner.run(self.tr("Loading history"), lambda p, c: self.services.programmes().history(programme_id),

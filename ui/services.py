@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from studio.clock import Clock
 from studio.library import ClipLibrary
 from studio.paths import StudioPaths
 from studio.preferences import Preferences, save_preferences
@@ -21,6 +22,7 @@ from studio.rendering import Renderer
 class Services:
     paths: StudioPaths
     preferences: Preferences
+    clock: Clock = field(default_factory=Clock)
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     def library(self) -> ClipLibrary:

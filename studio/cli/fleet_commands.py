@@ -14,6 +14,7 @@ from collections.abc import Callable
 from studio.cli.console import Parser
 from studio.cli.operator import operator_name
 from studio.cli.runtime import open_library
+from studio.clock import local_text
 from studio.paths import StudioPaths
 
 
@@ -90,7 +91,7 @@ def _outbox(args, library, key) -> int:
     for row in rows:
         progress = f"{row['bytes_sent'] / 1e6:.1f}/{row['bytes_total'] / 1e6:.1f}MB"
         print(f"{row['id']:>5} {row['name'][:18]:<18} {row['version']:>7} {progress:>14} {row['attempts']:>5}  "
-              f"{(row['next_attempt'] or '')[:19]} {row['last_error'] or ''}")
+              f"{local_text(row['next_attempt'], '%d/%m %H:%M:%S', '')} {row['last_error'] or ''}")
     print(f"{len(rows)} pending")
     return 0
 

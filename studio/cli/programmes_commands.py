@@ -13,6 +13,7 @@ from collections.abc import Callable
 from studio.cli.console import Parser
 from studio.cli.operator import operator, password
 from studio.cli.runtime import open_library
+from studio.clock import local_text
 from studio.errors import StudioError
 from studio.paths import StudioPaths
 
@@ -80,7 +81,8 @@ def _programmes(args, library) -> int:
             variants = "".join(f", {lang}: clip {clip}" for lang, clip in item.variants)
             print(f"  {n}. {what}{variants} (then {item.gap_after:g} s)")
         for entry in programmes.history(programme.id):
-            print(f"  {entry.at} {entry.username}: {entry.action} {json.dumps(entry.detail, ensure_ascii=False)}")
+            print(f"  {local_text(entry.at, '%d/%m/%Y %H:%M:%S')} {entry.username}: {entry.action} "
+                  f"{json.dumps(entry.detail, ensure_ascii=False)}")
         return 0
     if action == "submit":
         programme = programmes.submit(args.programme_id, operator(), render_all(programmes, settings),

@@ -10,12 +10,13 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from studio.cli.console import Parser
 from studio.cli.operator import operator
 from studio.cli.runtime import open_library
+from studio.clock import Clock
 from studio.errors import InvalidSchedule, StudioError
 from studio.paths import StudioPaths
 
@@ -204,6 +205,6 @@ def _ics(args, library, slots, zones) -> int:
             durations[programme.id] = programmes.duration(programme.spec)
         except StudioError:  # a deleted clip: the calendar still gets the slot
             durations[programme.id] = 60.0
-    text = export(slots.all(), titles, durations, {z.id: z.name for z in zones.all()}, datetime.now().astimezone())
+    text = export(slots.all(), titles, durations, {z.id: z.name for z in zones.all()}, Clock().now())
     atomic_write_bytes(args.out, text.encode("utf-8"))
     return 0

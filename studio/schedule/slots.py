@@ -21,7 +21,6 @@ from studio.accounts.store import Accounts, Role, User
 from studio.errors import AccessDenied, InvalidSchedule, NotFound
 from studio.library import now_utc
 
-TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 class Priority(Enum):
