@@ -68,12 +68,13 @@ def publish_click(paths) -> float:
 
     from studio.preferences import Preferences
     from ui.receivers_panel import ReceiversPanel
+    from studio.context import StudioContext
     from ui.services import Services
     from ui.task_runner import TaskRunner
 
     app = QApplication.instance() or QApplication([])
     runner = TaskRunner()
-    panel = ReceiversPanel(Services(paths, Preferences()), runner)
+    panel = ReceiversPanel(Services(StudioContext.create(paths), Preferences()), runner)
     started = time.perf_counter()
     panel.publish()
     click = (time.perf_counter() - started) * 1000

@@ -82,11 +82,12 @@ def now_utc() -> str:
 
 class ClipLibrary:
     def __init__(
-        self, paths: StudioPaths, conn: sqlite3.Connection, limits: ImportLimits = ImportLimits()
+        self, paths: StudioPaths, conn: sqlite3.Connection, limits: ImportLimits = ImportLimits(),
+        store: MediaStore | None = None,
     ) -> None:
         self.paths = paths
         self.conn = conn
-        self.store = MediaStore(paths.media_dir)
+        self.store = store or MediaStore(paths.media_dir)
         self.limits = limits
 
     # -- import -------------------------------------------------------------------------

@@ -116,9 +116,7 @@ class ReceiversPanel(QWidget):
         self.timer.stop()
 
     def key(self):
-        from studio.fleet.keys import StudioKey
-
-        return StudioKey(self.services.paths.keys_dir)
+        return self.services.context.key
 
     def refresh(self) -> None:
         if self._busy:

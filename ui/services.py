@@ -1,6 +1,7 @@
 """The core services the window works with, built once by `ui/app.py` and handed down.
 
-SQLite connections belong to one thread each, and the UI thread never touches the
+They wrap the one `StudioContext` of the process (paths, clock, media store, the
+studio's key, the database connection factory). SQLite connections belong to one thread each, and the UI thread never touches the
 database: `library()` gives the calling thread its own `ClipLibrary` (its own
 connection), so worker threads of the task runner can each use one. Preferences are a
 frozen value replaced as a whole.
@@ -12,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 
 from studio.clock import Clock
+from studio.context import StudioContext
 from studio.library import ClipLibrary
 from studio.paths import StudioPaths
 from studio.preferences import Preferences, save_preferences
@@ -20,18 +22,22 @@ from studio.rendering import Renderer
 
 @dataclass
 class Services:
-    paths: StudioPaths
+    context: StudioContext
     preferences: Preferences
-    clock: Clock = field(default_factory=Clock)
     _local: threading.local = field(default_factory=threading.local, repr=False)
+
+    @property
+    def paths(self) -> StudioPaths:
+        return self.context.paths
+
+    @property
+    def clock(self) -> Clock:
+        return self.context.clock
 
     def library(self) -> ClipLibrary:
         library = getattr(self._local, "library", None)
         if library is None:
-            from studio.storage.database import connect
-
-            library = ClipLibrary(self.paths, connect(self.paths.database))
-            self._local.library = library
+            library = self._local.library = self.context.library()
         return library
 
     def renderer(self) -> Renderer:
@@ -52,12 +58,9 @@ class Services:
         started after the window is up so it costs nothing at start-up."""
         if getattr(self, "delivery", None) is not None:
             return
-        from studio.storage.database import connect
         from studio.fleet.delivery import Delivery
-        from studio.fleet.keys import StudioKey
 
-        paths = self.paths
-        self.delivery = Delivery(lambda: ClipLibrary(paths, connect(paths.database)), StudioKey(paths.keys_dir))
+        self.delivery = Delivery(self.context.library, self.context.key)
         self.delivery.start()
 
     def stop_delivery(self) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from studio.cli.console import Parser
 from studio.cli.operator import password
 from studio.cli.runtime import open_library
-from studio.paths import StudioPaths
+from studio.context import StudioContext
 
 
 def add_parsers(sub) -> None:
@@ -29,8 +29,8 @@ def add_parsers(sub) -> None:
     p.set_defaults(func=_with_library(_users_add))
 
 
-def _with_library(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioPaths], int]:
-    return lambda args, paths: command(args, open_library(paths))
+def _with_library(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioContext], int]:
+    return lambda args, ctx: command(args, open_library(ctx))
 
 
 def _users_add(args: argparse.Namespace, library) -> int:

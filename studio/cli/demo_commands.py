@@ -11,7 +11,7 @@ import sys
 import time
 
 from studio.cli.runtime import open_library, open_window
-from studio.paths import StudioPaths
+from studio.context import StudioContext
 
 
 def add_parsers(sub) -> None:
@@ -21,10 +21,10 @@ def add_parsers(sub) -> None:
     p.set_defaults(func=cmd_demo)
 
 
-def cmd_demo(args: argparse.Namespace, paths: StudioPaths) -> int:
+def cmd_demo(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.demo import seed_demo, start_demo_receivers
 
-    library = open_library(paths)
+    library = open_library(ctx)
     seed_demo(library)
     processes = start_demo_receivers(library, args.output_device)
     library.conn.close()
@@ -33,7 +33,7 @@ def cmd_demo(args: argparse.Namespace, paths: StudioPaths) -> int:
             print("demo receivers running; Ctrl-C stops them", file=sys.stderr)
             while True:
                 time.sleep(3600)
-        return open_window(paths, args)
+        return open_window(ctx.paths, args)
     finally:
         for process in processes:
             process.terminate()

@@ -15,7 +15,7 @@ from studio.cli.console import Parser
 from studio.cli.operator import operator_name
 from studio.cli.runtime import open_library
 from studio.clock import local_text
-from studio.paths import StudioPaths
+from studio.context import StudioContext
 
 
 def add_parsers(sub) -> None:
@@ -43,28 +43,24 @@ def add_parsers(sub) -> None:
     p.set_defaults(func=_fleet(_emergency))
 
 
-def _fleet(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioPaths], int]:
-    """Give a fleet command the library and the studio's signing key."""
-    def run(args: argparse.Namespace, paths: StudioPaths) -> int:
-        from studio.fleet.keys import StudioKey
-
-        return command(args, open_library(paths), StudioKey(paths.keys_dir))
-    return run
+def _fleet(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioContext], int]:
+    """Give a fleet command the library and the context (its signing key, its clock)."""
+    return lambda args, ctx: command(args, open_library(ctx), ctx)
 
 
-def _receivers_add(args, library, key) -> int:
+def _receivers_add(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.fleet.fleet import pair_receiver
 
-    print(pair_receiver(library, key, args.url, args.code, args.zone, args.name))
+    print(pair_receiver(library, ctx.key, args.url, args.code, args.zone, args.name))
     return 0
 
 
-def _receivers_list(args, library, key) -> int:
+def _receivers_list(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.fleet.fleet import receiver_views
 
     print(f"{'NAME':<18} {'ZONE':<16} {'STATE':<8} {'MANIFEST':>8}/{'LATEST':<6} {'PENDING':>9} {'CLOCK':>7} "
           f"{'FREE MB':>8} {'VOL':>4}  NOW PLAYING / LAST ERROR")
-    for v in receiver_views(library, key):
+    for v in receiver_views(library, ctx.key):
         clock = f"{v.clock_offset_s:+.1f}s" if v.clock_offset_s is not None else ""
         free = f"{v.free_bytes / 1e6:.0f}" if v.free_bytes is not None else ""
         detail = v.now_playing or v.last_error or ""
@@ -74,16 +70,16 @@ def _receivers_list(args, library, key) -> int:
     return 0
 
 
-def _publish(args, library, key) -> int:
+def _publish(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.fleet.publish import publish
 
-    result = publish(library, operator_name(), args.days)
+    result = publish(library, operator_name(), args.days, clock=ctx.clock)
     print(f"publish {result.publish_id}: {result.receivers} receivers, {result.items} items, "
           f"{result.media} programme versions; {result.skipped_unapproved} occurrences not approved (not sent)")
     return 0
 
 
-def _outbox(args, library, key) -> int:
+def _outbox(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     rows = library.conn.execute(
         """SELECT d.*, r.name FROM deliveries d JOIN receivers r ON r.id = d.receiver
            WHERE d.state = 'pending' ORDER BY d.id""").fetchall()
@@ -96,10 +92,10 @@ def _outbox(args, library, key) -> int:
     return 0
 
 
-def _deliver(args, library, key) -> int:
+def _deliver(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.fleet.delivery import deliver_until_idle
 
-    left = deliver_until_idle(library, key, args.timeout)
+    left = deliver_until_idle(library, ctx.key, args.timeout)
     if left:
         print(f"radio-studio: {left} deliveries still pending (receivers unreachable?); see `radio-studio outbox`",
               file=sys.stderr)
@@ -108,10 +104,10 @@ def _deliver(args, library, key) -> int:
     return 0
 
 
-def _emergency(args, library, key) -> int:
+def _emergency(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.fleet.fleet import emergency
 
-    outcomes = emergency(library, key, args.clip_id, args.zone, operator_name())
+    outcomes = emergency(library, ctx.key, args.clip_id, args.zone, operator_name())
     for name, error in outcomes:
         if error:
             print(f"radio-studio: error: {name}: {error}", file=sys.stderr)

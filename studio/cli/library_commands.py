@@ -13,8 +13,8 @@ from pathlib import Path
 
 from studio.cli.console import fmt_duration, fmt_level, seconds
 from studio.cli.runtime import open_library
+from studio.context import StudioContext
 from studio.errors import StudioError
-from studio.paths import StudioPaths
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +67,8 @@ def add_parsers(sub) -> None:
     p.set_defaults(func=cmd_seed_demo)
 
 
-def cmd_import(args: argparse.Namespace, paths: StudioPaths) -> int:
-    library = open_library(paths)
+def cmd_import(args: argparse.Namespace, ctx: StudioContext) -> int:
+    library = open_library(ctx)
     failures = 0
     for path in args.paths:
         try:
@@ -84,8 +84,8 @@ def cmd_import(args: argparse.Namespace, paths: StudioPaths) -> int:
     return 1 if failures else 0
 
 
-def cmd_clips(args: argparse.Namespace, paths: StudioPaths) -> int:
-    library = open_library(paths)
+def cmd_clips(args: argparse.Namespace, ctx: StudioContext) -> int:
+    library = open_library(ctx)
     rows = library.clips(search=args.search, trash=args.trash)
     print(f"{'ID':>5}  {'DURATION':>9}  {'LOUDNESS':>10}  {'TRUE PEAK':>10}  TITLE")
     for clip in rows:
@@ -96,12 +96,12 @@ def cmd_clips(args: argparse.Namespace, paths: StudioPaths) -> int:
     return 0
 
 
-def cmd_edit(args: argparse.Namespace, paths: StudioPaths) -> int:
+def cmd_edit(args: argparse.Namespace, ctx: StudioContext) -> int:
     from dataclasses import replace
 
     from studio.audio.edits import EditList
 
-    library = open_library(paths)
+    library = open_library(ctx)
     if args.undo:
         edits = library.undo(args.clip_id)
     elif args.redo:
@@ -125,14 +125,14 @@ def cmd_edit(args: argparse.Namespace, paths: StudioPaths) -> int:
     return 0
 
 
-def cmd_render(args: argparse.Namespace, paths: StudioPaths) -> int:
+def cmd_render(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.audio.settings import RenderSettings
     from studio.rendering import Renderer
 
     settings = RenderSettings(
         target_lufs=args.lufs, true_peak_dbtp=args.true_peak, highpass_hz=None if args.no_highpass else 100.0
     )
-    result = Renderer(open_library(paths)).render_clip_to(args.clip_id, args.out, settings)
+    result = Renderer(open_library(ctx)).render_clip_to(args.clip_id, args.out, settings)
     print(
         f"{args.out}: {fmt_duration(result.duration_s)}, {fmt_level(result.loudness_lufs, 'LUFS')}, "
         f"{fmt_level(result.true_peak_dbtp, 'dBTP')}{' (cached)' if result.cached else ''}"
@@ -140,24 +140,24 @@ def cmd_render(args: argparse.Namespace, paths: StudioPaths) -> int:
     return 0
 
 
-def cmd_rename(args: argparse.Namespace, paths: StudioPaths) -> int:
-    open_library(paths).rename(args.clip_id, args.title)
+def cmd_rename(args: argparse.Namespace, ctx: StudioContext) -> int:
+    open_library(ctx).rename(args.clip_id, args.title)
     return 0
 
 
-def cmd_delete(args: argparse.Namespace, paths: StudioPaths) -> int:
-    open_library(paths).delete(args.clip_id)
+def cmd_delete(args: argparse.Namespace, ctx: StudioContext) -> int:
+    open_library(ctx).delete(args.clip_id)
     return 0
 
 
-def cmd_restore(args: argparse.Namespace, paths: StudioPaths) -> int:
-    open_library(paths).restore(args.clip_id)
+def cmd_restore(args: argparse.Namespace, ctx: StudioContext) -> int:
+    open_library(ctx).restore(args.clip_id)
     return 0
 
 
-def cmd_seed_demo(args: argparse.Namespace, paths: StudioPaths) -> int:
+def cmd_seed_demo(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.demo import seed_demo
 
-    for clip_id in seed_demo(open_library(paths)):
+    for clip_id in seed_demo(open_library(ctx)):
         print(clip_id)
     return 0

@@ -28,6 +28,7 @@ from studio.cli import (
 )
 from studio.cli.console import Parser
 from studio.cli.runtime import open_window, setup_logging
+from studio.context import StudioContext
 from studio.errors import StudioError
 from studio.paths import StudioPaths
 
@@ -59,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return open_window(paths, args)
     try:
         setup_logging(paths, args.verbose)
-        return args.func(args, paths)
+        return args.func(args, StudioContext.create(paths))
     except StudioError as exc:
         log.warning("%s failed: %s", args.command, exc.describe())
         print(f"radio-studio: error: {exc.describe()}", file=sys.stderr)

@@ -14,8 +14,8 @@ from studio.cli.console import Parser
 from studio.cli.operator import operator, password
 from studio.cli.runtime import open_library
 from studio.clock import local_text
+from studio.context import StudioContext
 from studio.errors import StudioError
-from studio.paths import StudioPaths
 
 
 def add_parsers(sub) -> None:
@@ -45,8 +45,8 @@ def add_parsers(sub) -> None:
 
 
 
-def _with_library(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioPaths], int]:
-    return lambda args, paths: command(args, open_library(paths))
+def _with_library(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioContext], int]:
+    return lambda args, ctx: command(args, open_library(ctx))
 
 
 def _programmes(args, library) -> int:
@@ -54,8 +54,8 @@ def _programmes(args, library) -> int:
 
     from studio.accounts.store import Accounts
     from studio.audio.settings import RenderSettings
-    from studio.programmes.render import render_all
     from studio.programmes.model import Spec, jingles, parse_items
+    from studio.programmes.render import render_all
     from studio.programmes.workflow import Programmes
 
     programmes = Programmes(library)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from studio.context import StudioContext
 from studio.fleet import receiver_cli
-from studio.paths import StudioPaths
 
 
 def add_parsers(sub) -> None:
@@ -17,5 +17,5 @@ def add_parsers(sub) -> None:
     sub.choices["receiver"].set_defaults(func=cmd_receiver)
 
 
-def cmd_receiver(args: argparse.Namespace, paths: StudioPaths) -> int:
+def cmd_receiver(args: argparse.Namespace, ctx: StudioContext) -> int:
     return receiver_cli.cmd_receiver(args)

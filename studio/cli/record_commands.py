@@ -15,8 +15,8 @@ import sys
 import threading
 
 from studio.cli.runtime import open_library
+from studio.context import StudioContext
 from studio.errors import AudioDeviceError
-from studio.paths import StudioPaths
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def _device(value: str) -> str | int:
     return int(value) if value.isdigit() else value
 
 
-def cmd_devices(args: argparse.Namespace, paths: StudioPaths) -> int:
+def cmd_devices(args: argparse.Namespace, ctx: StudioContext) -> int:
     import sounddevice as sd
 
     try:
@@ -56,11 +56,11 @@ def cmd_devices(args: argparse.Namespace, paths: StudioPaths) -> int:
     return 0
 
 
-def cmd_record(args: argparse.Namespace, paths: StudioPaths) -> int:
+def cmd_record(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.audio.recorder import Recorder, StopReason, import_take
 
-    library = open_library(paths)
-    recorder = Recorder(paths.recordings_dir, int(args.disk_reserve_mb * (1 << 20)))
+    library = open_library(ctx)
+    recorder = Recorder(ctx.paths.recordings_dir, int(args.disk_reserve_mb * (1 << 20)))
     stop = threading.Event()
 
     def on_signal(signum, _frame) -> None:
@@ -96,9 +96,9 @@ def cmd_record(args: argparse.Namespace, paths: StudioPaths) -> int:
     return 0
 
 
-def cmd_recover(args: argparse.Namespace, paths: StudioPaths) -> int:
+def cmd_recover(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.audio.recorder import recover_takes
 
-    for clip_id in recover_takes(open_library(paths), paths.recordings_dir):
+    for clip_id in recover_takes(open_library(ctx), ctx.paths.recordings_dir):
         print(clip_id)
     return 0

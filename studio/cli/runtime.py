@@ -10,9 +10,14 @@ import argparse
 import logging
 import logging.handlers
 import sys
+from typing import TYPE_CHECKING
 
+from studio.context import StudioContext
 from studio.errors import StudioError
 from studio.paths import StudioPaths
+
+if TYPE_CHECKING:
+    from studio.library import ClipLibrary
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +39,9 @@ def setup_logging(paths: StudioPaths, verbose: bool) -> None:
         root.addHandler(logging.StreamHandler(sys.stderr))
 
 
-def open_library(paths: StudioPaths):
-    from studio.storage.database import connect
-    from studio.library import ClipLibrary
-
-    paths.ensure()
-    library = ClipLibrary(paths, connect(paths.database))
+def open_library(ctx: StudioContext) -> ClipLibrary:
+    """The library for a command, after sweeping staging files a crashed run left."""
+    library = ctx.library()
     swept = library.store.sweep_incoming()
     if swept:
         log.info("removed %d staging files left by an interrupted run", swept)

@@ -16,9 +16,8 @@ from pathlib import Path
 from studio.cli.console import Parser
 from studio.cli.operator import operator
 from studio.cli.runtime import open_library
-from studio.clock import Clock
+from studio.context import StudioContext
 from studio.errors import InvalidSchedule, StudioError
-from studio.paths import StudioPaths
 
 
 def add_parsers(sub) -> None:
@@ -64,8 +63,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--out", type=Path, required=True)
 
 
-def _with_library(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioPaths], int]:
-    return lambda args, paths: command(args, open_library(paths))
+def _with_library(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioContext], int]:
+    return lambda args, ctx: command(args, open_library(ctx), ctx)
 
 
 def _day(text: str) -> date:
@@ -75,7 +74,7 @@ def _day(text: str) -> date:
         raise InvalidSchedule("date", f"{text!r} is not YYYY-MM-DD") from None
 
 
-def _zones(args, library) -> int:
+def _zones(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.schedule.zones import Policy, ZoneKind, Zones, parse_window
 
     zones = Zones(library.conn)
@@ -121,7 +120,7 @@ def describe_warning(warning, zone_names: dict[int, str]) -> str:
     return f"{when} {where} slot {slots}: {text}".replace("  ", " ").strip()
 
 
-def _schedule(args, library) -> int:
+def _schedule(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.programmes.workflow import Programmes
     from studio.schedule.slots import Priority, Slots, StartMode, parse_local
     from studio.schedule.zones import Zones
@@ -147,7 +146,7 @@ def _schedule(args, library) -> int:
     if action == "plan":
         return _plan(args, library, zones)
     if action == "ics":
-        return _ics(args, library, slots, zones)
+        return _ics(args, library, slots, zones, ctx)
     names = {z.id: z.name for z in zones.all()}
     titles = {p.id: p.title for p in Programmes(library).all()}
     print(f"{'ID':>4}  {'START':<16}  {'PRIORITY':<9} {'MODE':<4}  {'RULE':<28}  PROGRAMME -> ZONES")
@@ -192,10 +191,10 @@ def _plan(args, library, zones) -> int:
     return 0
 
 
-def _ics(args, library, slots, zones) -> int:
-    from studio.storage.durable import atomic_write_bytes
+def _ics(args: argparse.Namespace, library, slots, zones, ctx: StudioContext) -> int:
     from studio.programmes.workflow import Programmes
     from studio.schedule.ical import export
+    from studio.storage.durable import atomic_write_bytes
 
     programmes = Programmes(library)
     titles, durations = {}, {}
@@ -205,6 +204,6 @@ def _ics(args, library, slots, zones) -> int:
             durations[programme.id] = programmes.duration(programme.spec)
         except StudioError:  # a deleted clip: the calendar still gets the slot
             durations[programme.id] = 60.0
-    text = export(slots.all(), titles, durations, {z.id: z.name for z in zones.all()}, Clock().now())
+    text = export(slots.all(), titles, durations, {z.id: z.name for z in zones.all()}, ctx.clock.now())
     atomic_write_bytes(args.out, text.encode("utf-8"))
     return 0

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from studio.cli.console import Parser
 from studio.cli.runtime import open_library
+from studio.context import StudioContext
 from studio.errors import EmptyText, NoSpeechSource
-from studio.paths import StudioPaths
 
 
 def add_parsers(sub) -> None:
@@ -65,12 +65,10 @@ def _style(region: str):
     return STYLES[Region(region)]
 
 
-def _open_lexicon(paths: StudioPaths):
-    from studio.storage.database import connect
+def _open_lexicon(ctx: StudioContext):
     from studio.tts.lexicon_store import load_lexicon
 
-    paths.ensure()
-    return load_lexicon(connect(paths.database))
+    return load_lexicon(ctx.connect())
 
 
 def _read_text(text: str | None, file: Path | None) -> str:
@@ -91,10 +89,10 @@ def _notes(reading) -> None:
               file=sys.stderr)
 
 
-def _normalize(args: argparse.Namespace, paths: StudioPaths) -> int:
+def _normalize(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.tts.normalizer import Normalizer
 
-    lexicon = _open_lexicon(paths) if paths.database.exists() else None
+    lexicon = _open_lexicon(ctx) if ctx.paths.database.exists() else None
     reading = Normalizer(lexicon, _style(args.region)).normalize(_read_text(args.text, None),
                                                                  convert_legacy=not args.no_legacy)
     print(reading.text)
@@ -102,7 +100,7 @@ def _normalize(args: argparse.Namespace, paths: StudioPaths) -> int:
     return 0
 
 
-def _voices(args: argparse.Namespace, paths: StudioPaths) -> int:
+def _voices(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.tts.engines import create_engine
 
     engine = create_engine(args.engine)
@@ -113,14 +111,14 @@ def _voices(args: argparse.Namespace, paths: StudioPaths) -> int:
     return 0
 
 
-def _say(args: argparse.Namespace, paths: StudioPaths) -> int:
+def _say(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.tts.bulletin import make_bulletin
     from studio.tts.engines import SpeechSettings, create_engine
     from studio.tts.lexicon_store import load_lexicon
     from studio.tts.normalizer import Normalizer
     from studio.tts.synthesis import SpeechCache, SpeechSource, Synthesizer
 
-    library = open_library(paths)
+    library = open_library(ctx)
     title = args.title
     defaults = SpeechSource("", args.engine or "", "", 150, 1.0, "north", "")
     if args.again is not None:
@@ -136,7 +134,7 @@ def _say(args: argparse.Namespace, paths: StudioPaths) -> int:
     region = args.region or defaults.region
     normalizer = Normalizer(load_lexicon(library.conn), _style(region))
     engine = create_engine(args.engine or (defaults.engine if args.again is not None else None))
-    synthesizer = Synthesizer(engine, SpeechCache(paths.speech_cache_dir), normalizer)
+    synthesizer = Synthesizer(engine, SpeechCache(ctx.paths.speech_cache_dir), normalizer)
     volume = defaults.volume if args.volume is None else args.volume
     settings = SpeechSettings(args.voice if args.voice is not None else defaults.voice,
                               args.rate or defaults.rate, max(0.0, min(1.0, volume)))
@@ -146,33 +144,26 @@ def _say(args: argparse.Namespace, paths: StudioPaths) -> int:
     return 0
 
 
-def _lexicon_connection(paths: StudioPaths):
-    from studio.storage.database import connect
-
-    paths.ensure()
-    return connect(paths.database)
-
-
-def _lexicon_add(args: argparse.Namespace, paths: StudioPaths) -> int:
+def _lexicon_add(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.tts.lexicon_store import EntryKind, add_entry
 
     kind = EntryKind.ABBREVIATION if args.abbreviation else EntryKind.PRONUNCIATION
-    add_entry(_lexicon_connection(paths), kind, args.written, args.spoken)
+    add_entry(ctx.connect(), kind, args.written, args.spoken)
     return 0
 
 
-def _lexicon_remove(args: argparse.Namespace, paths: StudioPaths) -> int:
+def _lexicon_remove(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.tts.lexicon_store import remove_entry
 
-    if remove_entry(_lexicon_connection(paths), args.written) == 0:
+    if remove_entry(ctx.connect(), args.written) == 0:
         print(f"radio-studio: error: no lexicon entry {args.written!r}", file=sys.stderr)
         return 1
     return 0
 
 
-def _lexicon_list(args: argparse.Namespace, paths: StudioPaths) -> int:
+def _lexicon_list(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.tts.lexicon_store import entries
 
-    for kind, written, spoken in entries(_lexicon_connection(paths)):
+    for kind, written, spoken in entries(ctx.connect()):
         print(f"{kind.value:<13}  {written}	{spoken}")
     return 0

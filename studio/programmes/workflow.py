@@ -16,7 +16,6 @@ import json
 import sqlite3
 from collections.abc import Callable
 
-
 from studio.accounts.store import Accounts, Role, User
 from studio.errors import AccessDenied, ApprovalError, ClipNotFound, InvalidProgramme, NotFound
 from studio.library import ClipLibrary, now_utc
