@@ -31,10 +31,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
-import numpy as np
 from crs_protocol import RANK
 
-from crs_receiver.resample import resampler
 from crs_receiver.store import ReceiverStore
 
 log = logging.getLogger(__name__)
@@ -214,6 +212,9 @@ class Engine:
 
     # -- playing ----------------------------------------------------------------------------------
     def _play(self, playing: Playing) -> None:
+        # numpy, PortAudio and libsndfile are loaded with the first item, not at start: a
+        # receiver that has nothing to play yet keeps ~20 MB less resident.
+        import numpy as np
         import sounddevice as sd
 
         blocks: queue.Queue = queue.Queue(maxsize=QUEUE_BLOCKS)
@@ -269,12 +270,16 @@ class Engine:
         decoder.join(timeout=2)
         playing.done.set()
         self._finish(playing)
+        release_memory()
         self._wake.set()
 
     def _decode(self, playing: Playing, blocks: queue.Queue) -> None:
         """Stream-decode each file with libsndfile (WAV, FLAC, Ogg Opus/Vorbis, MP3): small
         on a Raspberry Pi, where PyAV's libraries alone would take 20 MB of memory."""
+        import numpy as np
         import soundfile as sf
+
+        from crs_receiver.resample import resampler
 
         skip = int(playing.offset_s * RATE)
         for sha in playing.media:
@@ -348,6 +353,18 @@ def _zone(manifest: dict):
         return ZoneInfo(manifest.get("timezone", "Asia/Ho_Chi_Minh"))
     except Exception:  # an unknown zone name: Vietnam's offset
         return timezone(timedelta(hours=7))
+
+
+def release_memory() -> None:
+    """Give the C heap's free pages back to the system after an item (glibc's malloc_trim):
+    the decoded blocks of a long item otherwise stay resident while the receiver idles.
+    A no-op where there is no glibc."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):  # Windows: CDLL(None) is a TypeError
+        pass
 
 
 def wait_until(predicate, timeout: float) -> bool:

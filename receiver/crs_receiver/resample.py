@@ -36,6 +36,11 @@ class LinearStream:
             return np.zeros(0, dtype=np.float32)
         count = int(np.ceil((span - self.position) / self.step))
         where = self.position + self.step * np.arange(count)
+        where = where[where < span]  # rounding can put the last one on `span` itself
+        if not len(where):
+            self.held = data[-1:]
+            self.position -= span
+            return np.zeros(0, dtype=np.float32)
         index = where.astype(np.int64)
         fraction = (where - index).astype(np.float32)
         out = data[index] * (1.0 - fraction) + data[index + 1] * fraction
