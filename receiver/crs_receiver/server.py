@@ -223,7 +223,7 @@ class ReceiverApp:
         try:
             data = parse_json(body)
             code, name = str(data["code"]), str(data.get("studio", ""))[:100]
-            signed = verify(request.headers, request.method, request.path_qs, body, self.store.receiver_id)
+            pairing_signed = verify(request.headers, request.method, request.path_qs, body, self.store.receiver_id)
         except SignatureProblem as exc:
             return problem(exc.code, str(exc))
         except (ValueError, KeyError, TypeError):
@@ -231,8 +231,8 @@ class ReceiverApp:
         refusal = self.pairing.check(code)
         if refusal is not None:
             return problem(refusal, "pairing refused")
-        self.store.pair(signed.key, name)
-        self.store.accept_counter(signed.key, signed.counter)
+        self.store.pair(pairing_signed.key, name)
+        self.store.accept_counter(pairing_signed.key, pairing_signed.counter)
         self.pairing = None
         log.warning("paired with studio %r", name)
         return web.json_response({"receiver_id": self.store.receiver_id, "name": self.store.name, "paired": True})
