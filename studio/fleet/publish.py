@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from studio.programmes.render import render_programme
 from studio.programmes.workflow import Programmes
 from studio.schedule.planner import aware
 from studio.schedule.service import load_plan
+from studio.storage.render_cache import Measured, RenderCache
 
 log = logging.getLogger(__name__)
 
@@ -54,25 +54,16 @@ def wire_media(programmes: Programmes, programme, language: str, settings: Rende
 
 
 def _cached_opus(library: ClipLibrary, key: str, make_samples: Callable[[], tuple], cancel=None) -> tuple[str, float]:
-    """An Opus file in the media store for `key` (renders table), made once."""
-    row = library.conn.execute("SELECT output_sha256, duration_s FROM renders WHERE cache_key = ?", (key,)).fetchone()
-    if row is not None and library.store.has(row["output_sha256"]):
-        return row["output_sha256"], row["duration_s"]
-    from studio.audio.encode import encode
+    """An Opus file in the media store for `key` (the render cache), made once."""
+    def make(staging) -> Measured:
+        from studio.audio.encode import encode
 
-    samples, rate = make_samples()
-    staging = library.store.root / "incoming" / f"wire-{os.getpid()}-{key[:16]}.opus"
-    staging.parent.mkdir(parents=True, exist_ok=True)
-    try:
+        samples, rate = make_samples()
         encode(samples, rate, staging, OutputFormat.OPUS, WIRE_BITRATE, cancel)
-        sha, _ = library.store.adopt(staging)
-    finally:
-        staging.unlink(missing_ok=True)
-    seconds = len(samples) / rate
-    library.conn.execute(
-        """INSERT OR REPLACE INTO renders (cache_key, output_sha256, container, loudness_lufs, true_peak_dbtp,
-               duration_s, created_at) VALUES (?,?,?,?,?,?,?)""", (key, sha, "opus", None, None, seconds, now_utc()))
-    return sha, seconds
+        return Measured(len(samples) / rate)
+
+    result = RenderCache(library.conn, library.store).get_or_make(key, OutputFormat.OPUS.value, make, label="wire")
+    return result.output_sha256, result.duration_s
 
 
 def wire_sequence(programmes: Programmes, programme, language: str, settings: RenderSettings,
