@@ -12,7 +12,6 @@ Manifest versions are publish ids: they only ever grow. Blocking; worker thread.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import threading
 from collections import defaultdict
@@ -22,7 +21,8 @@ from datetime import date, timedelta
 
 from studio.audio.settings import OutputFormat, RenderSettings
 from studio.clock import Clock
-from studio.library import ClipLibrary, now_utc
+from studio.fleet.repository import FleetRepository, NewDelivery
+from studio.library import ClipLibrary
 from studio.programmes.render import render_programme
 from studio.programmes.workflow import Programmes
 from studio.schedule.planner import aware
@@ -123,7 +123,8 @@ def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | Non
     programmes = Programmes(library)
     zones = {z.id: z for z in Zones(library.conn).all()}
     approved = {p.id: programmes.is_approved(p, settings.cache_fields()) for p in programmes.all()}
-    receivers = library.conn.execute("SELECT id, receiver_id, zone_id FROM receivers").fetchall()
+    repository = FleetRepository(library.conn)
+    receivers = repository.receivers()
     by_zone: dict[int, list] = defaultdict(list)
     for row in receivers:
         by_zone[row["zone_id"]].append(row)
@@ -154,27 +155,20 @@ def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | Non
                 "volume": zone.policy.max_volume if zone else 100,
             })
 
-    conn = library.conn
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
-        cur = conn.execute(
-            "INSERT INTO publishes (created_at, created_by, first_day, last_day, detail_json) VALUES (?,?,?,?,?)",
-            (now_utc(), by, first.isoformat(), last.isoformat(),
-             json.dumps({"items": sum(len(v) for v in items.values()), "skipped_unapproved": skipped})))
-        publish_id = cur.lastrowid
+    def deliveries(publish_id: int) -> list[NewDelivery]:
+        queued = []
         for receiver in receivers:
             receiver_items = sorted(items.get(receiver["id"], []), key=lambda i: i["start"])
             manifest = {"version": publish_id, "receiver_id": receiver["receiver_id"], "timezone": "Asia/Ho_Chi_Minh",
                         "volume": 100, "items": receiver_items}
             shas = sorted({sha for item in receiver_items for sha in item["media"]})
             total = sum(library.store.path_for(sha).stat().st_size for sha in shas)
-            conn.execute("UPDATE deliveries SET state = 'superseded' WHERE receiver = ? AND state = 'pending'",
-                         (receiver["id"],))
-            conn.execute(
-                """INSERT INTO deliveries (receiver, publish_id, version, manifest_json, media_json, bytes_total,
-                       created_at, next_attempt) VALUES (?,?,?,?,?,?,?,?)""",
-                (receiver["id"], publish_id, publish_id, json.dumps(manifest, ensure_ascii=False), json.dumps(shas),
-                 total, now_utc(), now_utc()))
+            queued.append(NewDelivery(receiver["id"], manifest, shas, total))
+        return queued
+
+    publish_id = repository.queue_publish(
+        by, first.isoformat(), last.isoformat(),
+        {"items": sum(len(v) for v in items.values()), "skipped_unapproved": skipped}, deliveries)
     log.info("publish %d: %d receivers, %d programme versions, %d occurrences not approved", publish_id,
              len(receivers), len(media), skipped)
     if progress:
