@@ -94,9 +94,9 @@ def test_listen_plays_the_first_sentence_while_the_rest_is_made(qtbot, studio_wi
     before = out.stat().st_size if out.exists() else 0
     panel.set_text("Xin chào bà con.\n\n" + "Đây là một câu khá dài để thử nghe, có ngày 15/11/2026 và số 1.500.000 đồng. " * 30)
     panel.listen_button.click()
-    qtbot.waitUntil(lambda: panel._first_started, timeout=10000)
-    assert panel._rest_task is not None  # the rest was still being made when sound began
-    qtbot.waitUntil(lambda: panel._final_started, timeout=60000)
+    qtbot.waitUntil(lambda: panel.preview.first_started, timeout=10000)
+    assert panel.preview.rest_task is not None  # the rest was still being made when sound began
+    qtbot.waitUntil(lambda: panel.preview.final_started, timeout=60000)
     qtbot.waitUntil(lambda: not panel.stop_button.isEnabled(), timeout=120000)
     assert out.stat().st_size > before  # sound went to the (file-backed) output device
 
