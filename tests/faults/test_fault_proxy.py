@@ -21,7 +21,7 @@ from studio.fleet.client import ReceiverClient
 from studio.fleet.delivery import deliver_until_idle, pending
 from studio.fleet.keys import StudioKey
 from studio.library import now_utc
-from tests.e2e.test_receiver import Receiver, free_port
+from tests.support.receiver import Receiver, free_port
 
 
 class FaultProxy:

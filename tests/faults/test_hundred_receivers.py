@@ -28,8 +28,8 @@ from studio.programme_render import render_all
 from studio.programmes import Item, Programmes, Spec
 from studio.schedule.slots import Slots
 from studio.schedule.zones import Policy, ZoneKind, Zones
-from tests.conftest import write_audio
-from tests.e2e.test_receiver import free_port
+from tests.support.receiver import free_port
+from tests.support.tools import write_audio
 
 COUNT = 100
 

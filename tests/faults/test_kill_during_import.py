@@ -15,7 +15,7 @@ import pytest
 
 from studio.audio import synthetic
 from studio.media_store import sha256_file
-from tests.conftest import write_audio
+from tests.support.tools import write_audio
 
 
 def _check_consistent(data_dir):
@@ -24,7 +24,7 @@ def _check_consistent(data_dir):
     for sha, frames in conn.execute("SELECT source_sha256, frames FROM clips"):
         blob = data_dir / "media" / sha[:2] / sha
         assert blob.is_file() and sha256_file(blob) == sha and frames > 0
-    for key, sha in conn.execute("SELECT cache_key, output_sha256 FROM renders"):
+    for (sha,) in conn.execute("SELECT output_sha256 FROM renders"):
         blob = data_dir / "media" / sha[:2] / sha
         assert blob.is_file() and sha256_file(blob) == sha
     conn.close()

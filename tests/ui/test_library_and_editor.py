@@ -4,40 +4,13 @@ undo/redo, preview through PortAudio (file-backed ALSA device), cancelling a ren
 from __future__ import annotations
 
 import sqlite3
-import warnings
 
-import numpy as np
 import pytest
-import soundfile as sf
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 
 from studio.audio import synthetic
-from tests.conftest import SOUND_DIR, write_audio
-
-
-def drop(widget, paths) -> None:
-    """What Qt delivers when files are dropped (a synthetic event cannot go through the
-    platform's drag manager offscreen, so the handlers are called as Qt would)."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    with warnings.catch_warnings():  # PySide marks the only constructor deprecated
-        warnings.simplefilter("ignore", DeprecationWarning)
-        enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                                Qt.KeyboardModifier.NoModifier)
-    widget.dragEnterEvent(enter)
-    assert enter.isAccepted()
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
-    widget.dropEvent(event)
-    assert event.isAccepted()
-
-
-def import_by_drop(qtbot, window, paths):
-    with qtbot.waitSignal(window.library.import_finished, timeout=60000) as blocker:
-        drop(window.library, paths)
-    qtbot.waitUntil(lambda: window.runner.active_count() == 0, timeout=10000)
-    return blocker.args
+from tests.support.tools import write_audio
+from tests.support.ui import import_by_drop
 
 
 def stored_edit_version(data_dir, clip_id) -> int:
@@ -116,11 +89,11 @@ def test_edit_with_undo_and_redo_reaches_the_library(qtbot, studio_window, opene
     assert "-16" in editor.result_label.text() and "✔" in editor.result_label.text()
 
 
-def test_preview_plays_the_selection_through_portaudio(qtbot, studio_window, opened_clip):
+def test_preview_plays_the_selection_through_portaudio(qtbot, studio_window, opened_clip, sound):
     # The file-backed ALSA device is not paced like a sound card: a few seconds play in
     # milliseconds, so the test follows the signals rather than watching the cursor move
     # (tests/e2e/test_playback.py samples the position of a longer playback).
-    out = SOUND_DIR / "out.raw"  # the ALSA file plugin starts it afresh for each stream
+    out = sound.speaker  # the ALSA file plugin starts it afresh for each stream
     editor = studio_window.editor
     editor.waveform.set_selection_seconds(5.0, 8.0)
     with qtbot.waitSignal(studio_window.preview.started, timeout=10000):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from studio.schedule.zones import Policy, ZoneKind, Zones
-from tests.e2e.test_receiver import Receiver
+from tests.support.receiver import Receiver
 
 
 def idle(qtbot, window):

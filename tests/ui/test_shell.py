@@ -6,10 +6,6 @@ import json
 import logging
 import sys
 import threading
-import time
-
-import pytest
-from PySide6.QtCore import QTimer
 
 from studio.errors import Cancelled, CorruptAudio
 from ui.task_runner import TaskRunner

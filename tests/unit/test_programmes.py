@@ -14,10 +14,10 @@ from studio.accounts import Accounts, Role
 from studio.audio import synthetic
 from studio.audio.edits import EditList
 from studio.audio.settings import RenderSettings
-from studio.errors import AccessDenied, ApprovalError, InvalidProgramme, InvalidPreference
+from studio.errors import AccessDenied, ApprovalError, InvalidPreference, InvalidProgramme
 from studio.programme_render import render_all, render_programme
 from studio.programmes import Item, Programmes, Spec, State, parse_items
-from tests.conftest import write_audio
+from tests.support.tools import write_audio
 
 SETTINGS = RenderSettings()
 FIELDS = SETTINGS.cache_fields()
