@@ -11,6 +11,7 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from aiohttp import web
 
 from studio.accounts import Accounts, Role
@@ -70,6 +71,7 @@ class Host:
         self.loop.call_soon_threadsafe(self.loop.stop)
 
 
+@pytest.mark.timeout(600)
 def test_a_hundred_receivers_converge(library, tmp_path):
     accounts = Accounts(library.conn)
     admin = accounts.add("quantri", "matkhau-quantri", Role.ADMIN)
