@@ -53,7 +53,7 @@ def test_every_vietnamese_translation_is_finished_and_keeps_placeholders():
 def test_the_window_starts_in_vietnamese_and_english_is_available(qtbot, data_dir):
     from studio.paths import StudioPaths
     from studio.preferences import Preferences, UiLanguage, save_preferences
-    from tests.ui.conftest import open_window
+    from tests.support.ui import open_window
 
     if not TS.with_suffix(".qm").exists():
         pytest.fail("studio_vi.qm not built: the set-up script runs installers/build_translations.py")

@@ -18,7 +18,7 @@ from studio.errors import AccessDenied, ApprovalError, InvalidProgramme, Invalid
 from studio.programmes.render import render_all, render_programme
 from studio.programmes.model import Item, Spec, State, parse_items
 from studio.programmes.workflow import Programmes
-from tests.conftest import write_audio
+from tests.support.tools import write_audio
 
 SETTINGS = RenderSettings()
 FIELDS = SETTINGS.cache_fields()
