@@ -100,11 +100,11 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
     """Start the demo receivers as separate processes on loopback (ports 18761...), pair
     them on first start, and point the receivers table at them. Returns the processes."""
     import subprocess
-    import sys
 
     from studio.fleet.fleet import pair_receiver
-    from studio.fleet.receiver_cli import wait_until_listening
     from studio.fleet.keys import StudioKey
+    from studio.fleet.receiver_cli import wait_until_listening
+    from studio.launch import module_command
     from studio.library import now_utc
 
     key = StudioKey(library.paths.keys_dir)
@@ -112,7 +112,7 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
     for index, (name, zone) in enumerate(DEMO_RECEIVERS):
         port = DEMO_PORT + index
         folder = library.paths.data_dir / "demo-receivers" / f"rx{index + 1}"
-        command = [sys.executable, "-m", "studio", "receiver", "serve", "--data-dir", str(folder), "--host",
+        command = [*module_command("studio"), "receiver", "serve", "--data-dir", str(folder), "--host",
                    "127.0.0.1", "--port", str(port), "--quota-mb", "512"]
         if output_device:
             command += ["--output-device", output_device]
