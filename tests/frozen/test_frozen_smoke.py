@@ -118,6 +118,7 @@ def test_the_window_stays_up_offscreen_for_five_seconds(frozen, seeded):
     no_traceback(stderr, "the window's stderr")
     log = log_text(seeded)
     assert "studio window opened" in log
+    assert "showing English" not in log  # the Vietnamese catalogue (.qm) was found
     no_traceback(log, "the log")
 
 
