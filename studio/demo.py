@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 from studio.errors import EngineUnavailable
+from studio.launch import module_command
 from studio.library import ClipLibrary
 from studio.tts.engines import SpeechSettings, TtsEngine, create_engine
 
@@ -102,9 +103,8 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
     import subprocess
 
     from studio.fleet.fleet import pair_receiver
-    from studio.fleet.keys import StudioKey
     from studio.fleet.receiver_cli import wait_until_listening
-    from studio.launch import module_command
+    from studio.fleet.keys import StudioKey
     from studio.library import now_utc
 
     key = StudioKey(library.paths.keys_dir)
