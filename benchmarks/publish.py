@@ -41,7 +41,7 @@ def start_receivers(folder: Path, count: int, env: dict) -> list[tuple[subproces
 
 def converge(library, key, version: int, count: int, timeout: float = 1800) -> float:
     from studio.fleet.delivery import Delivery
-    from studio.database import connect
+    from studio.storage.database import connect
     from studio.library import ClipLibrary
 
     paths = library.paths
@@ -68,12 +68,13 @@ def publish_click(paths) -> float:
 
     from studio.preferences import Preferences
     from ui.receivers_panel import ReceiversPanel
+    from studio.context import StudioContext
     from ui.services import Services
     from ui.task_runner import TaskRunner
 
     app = QApplication.instance() or QApplication([])
     runner = TaskRunner()
-    panel = ReceiversPanel(Services(paths, Preferences()), runner)
+    panel = ReceiversPanel(Services(StudioContext.create(paths), Preferences()), runner)
     started = time.perf_counter()
     panel.publish()
     click = (time.perf_counter() - started) * 1000
@@ -91,18 +92,19 @@ def main() -> int:
 
     import soundfile as sf
 
-    from studio.accounts import Accounts, Role
+    from studio.accounts.store import Accounts, Role
     from studio.audio import synthetic
     from studio.audio.edits import EditList
     from studio.audio.settings import RenderSettings
-    from studio.database import connect
+    from studio.storage.database import connect
     from studio.fleet.fleet import pair_receiver
     from studio.fleet.keys import StudioKey
     from studio.fleet.publish import publish
     from studio.library import ClipLibrary
     from studio.paths import StudioPaths
-    from studio.programme_render import render_all
-    from studio.programmes import Item, Programmes, Spec
+    from studio.programmes.render import render_all
+    from studio.programmes.model import Item, Spec
+    from studio.programmes.workflow import Programmes
     from studio.schedule.slots import Slots
     from studio.schedule.zones import Policy, ZoneKind, Zones
 

@@ -18,12 +18,13 @@ from pathlib import Path
 
 from dateutil.rrule import rrulestr
 
-from studio.accounts import Accounts, Role
+from studio.accounts.store import Accounts, Role
 from studio.audio import synthetic
-from studio.database import connect
+from studio.storage.database import connect
 from studio.library import ClipLibrary
 from studio.paths import StudioPaths
-from studio.programmes import Item, Programmes, Spec
+from studio.programmes.model import Item, Spec
+from studio.programmes.workflow import Programmes
 from studio.schedule.planner import ProgrammeFacts, plan
 from studio.schedule.service import load_plan
 from studio.schedule.slots import Priority, Slot, Slots, StartMode

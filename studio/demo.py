@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from studio.clock import Clock
 from studio.errors import EngineUnavailable
 from studio.launch import module_command
 from studio.library import ClipLibrary
@@ -55,10 +56,11 @@ DEMO_ACCOUNTS = (("quantri", "quantri-demo", "admin"), ("chutich", "chutich-demo
 def seed_schedule(library: ClipLibrary, clip_ids: list[int]) -> None:
     """Demo accounts (see README), two zones with local rules, a programme of the demo
     bulletins waiting for approval, and its morning and evening broadcasts from today."""
-    from datetime import date, datetime, time
+    from datetime import datetime, time
 
-    from studio.accounts import Accounts, Role
-    from studio.programmes import Item, Programmes, Spec
+    from studio.accounts.store import Accounts, Role
+    from studio.programmes.model import Item, Spec
+    from studio.programmes.workflow import Programmes
     from studio.schedule.slots import Slots
     from studio.schedule.zones import Policy, ZoneKind, Zones, parse_window
 
@@ -81,11 +83,11 @@ def seed_schedule(library: ClipLibrary, clip_ids: list[int]) -> None:
         "Bản tin sáng", Spec(items[:1] + (Item(jingle="chuong-bao"),) + items[1:], "chuong-mo-dau",
                              "chuong-ket-thuc"), editor)
     from studio.audio.settings import RenderSettings
-    from studio.programme_render import render_all
+    from studio.programmes.render import render_all
 
     # waiting for the leader's approval: the newcomer approves it as chutich and publishes
     programmes.submit(programme.id, editor, render_all(programmes), RenderSettings().cache_fields())
-    today = date.today()
+    today = Clock().today()
     slots = Slots(library.conn, accounts)
     for hour, minute in ((5, 45), (17, 15)):
         slots.add(programme.id, [village.id, hamlet.id], datetime.combine(today, time(hour, minute)), editor,

@@ -16,13 +16,13 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio.audio.edits import EditList
+from studio.clock import Clock
 from studio.errors import ClipNotFound, NothingToUndo
-from studio.media_store import MediaStore
+from studio.storage.media_store import MediaStore
 from studio.paths import StudioPaths
 
 if TYPE_CHECKING:
@@ -77,16 +77,17 @@ class ImportResult:
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return Clock().stamp()
 
 
 class ClipLibrary:
     def __init__(
-        self, paths: StudioPaths, conn: sqlite3.Connection, limits: ImportLimits = ImportLimits()
+        self, paths: StudioPaths, conn: sqlite3.Connection, limits: ImportLimits = ImportLimits(),
+        store: MediaStore | None = None,
     ) -> None:
         self.paths = paths
         self.conn = conn
-        self.store = MediaStore(paths.media_dir)
+        self.store = store or MediaStore(paths.media_dir)
         self.limits = limits
 
     # -- import -------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def read_chosen_data_dir() -> Path | None:
 
 def choose_data_dir(data_dir: Path | None) -> None:
     """Remember `data_dir` for the next start (None: back to the platform default)."""
-    from studio.durable import atomic_write_bytes
+    from studio.storage.durable import atomic_write_bytes
 
     target = location_file()
     target.parent.mkdir(parents=True, exist_ok=True)

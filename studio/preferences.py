@@ -16,7 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studio.durable import atomic_write_bytes
+from studio.storage.durable import atomic_write_bytes
 from studio.errors import InvalidPreference
 
 if TYPE_CHECKING:

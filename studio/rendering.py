@@ -19,7 +19,7 @@ from pathlib import Path
 from collections.abc import Callable
 
 from studio.audio.settings import OutputFormat, RenderSettings
-from studio.durable import atomic_copy
+from studio.storage.durable import atomic_copy
 from studio.library import ClipLibrary, now_utc
 
 log = logging.getLogger(__name__)

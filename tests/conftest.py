@@ -45,7 +45,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def library(data_dir: Path):
-    from studio.database import connect
+    from studio.storage.database import connect
     from studio.library import ClipLibrary
     from studio.paths import StudioPaths
 

@@ -17,6 +17,8 @@ import os
 import sys
 from pathlib import Path
 
+from studio.clock import Clock
+from studio.context import StudioContext
 from studio.paths import StudioPaths
 from studio.preferences import UiLanguage, load_preferences
 
@@ -42,8 +44,9 @@ def install_translator(app, language: UiLanguage) -> object | None:
     return translator
 
 
-def build_window(paths: StudioPaths, language: UiLanguage | None = None):
-    """Everything but the event loop: used by main() and by the UI tests."""
+def build_window(paths: StudioPaths, language: UiLanguage | None = None, clock: Clock | None = None):
+    """Everything but the event loop: used by main() and by the UI tests (which may hand
+    in a `ManualClock`). The one `StudioContext` of the window is built here."""
     from PySide6.QtWidgets import QApplication
 
     from ui.crash_handler import CrashHandler
@@ -66,7 +69,7 @@ def build_window(paths: StudioPaths, language: UiLanguage | None = None):
     root.addHandler(bridge)
     crash = CrashHandler()
     crash.install()
-    services = Services(paths, preferences)
+    services = Services(StudioContext.create(paths, clock), preferences)
     window = MainWindow(services, bridge)
     crash.dialogs.parent = window
     # Everything loaded so far lives as long as the process: keep it out of the garbage

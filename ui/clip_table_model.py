@@ -6,10 +6,10 @@ reads the database. Sorting uses raw values (SORT_ROLE), not the displayed text.
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
+from studio.clock import local_text
 from studio.library import Clip
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -27,7 +27,7 @@ def format_duration(seconds: float) -> str:
 
 def _local_date(iso: str) -> str:
     try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%d/%m/%Y %H:%M")
+        return local_text(iso)
     except ValueError:
         return iso
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from studio.audio.settings import RenderSettings
-from studio.programmes import Item, Programme, Spec, State, jingles
+from studio.clock import local_text
+from studio.programmes.model import Item, Programme, Spec, State, jingles
 from ui.clip_table_model import format_duration
 from ui.error_messages import ErrorDialogs
 from ui.icons import icon
@@ -229,7 +230,7 @@ class ProgrammesPanel(QWidget):
             self.history.clear()
             for entry in entries:
                 comment = entry.detail.get("comment") or entry.detail.get("reason") or ""
-                self.history.addItem(f"{entry.at[:16].replace('T', ' ')}  {entry.username}: {entry.action}"
+                self.history.addItem(f"{local_text(entry.at)}  {entry.username}: {entry.action}"
                                      + (f" — {comment}" if comment else ""))
 
         self.runner.run(self.tr("Loading history"), lambda p, c: self.services.programmes().history(programme_id),
@@ -339,7 +340,7 @@ class ProgrammesPanel(QWidget):
 
     def _estimate(self, spec: Spec) -> str:
         """Length per language from the clip lengths already loaded (no database)."""
-        from studio.programmes import INTRO_GAP, _jingle_info
+        from studio.programmes.model import INTRO_GAP, jingle_info
 
         languages = sorted({"vi"} | {lang for item in spec.items for lang, _ in item.variants})
         parts = []
@@ -347,14 +348,14 @@ class ProgrammesPanel(QWidget):
             total = 0.0
             for index, item in enumerate(spec.items):
                 if item.jingle:
-                    total += _jingle_info(item.jingle)[1]
+                    total += jingle_info(item.jingle)[1]
                 else:
                     total += self.clip_titles.get(item.clip_for(language), ("", 0.0))[1]
                 if index < len(spec.items) - 1:
                     total += item.gap_after
             for jingle in (spec.intro, spec.outro):
                 if jingle:
-                    total += _jingle_info(jingle)[1] + INTRO_GAP
+                    total += jingle_info(jingle)[1] + INTRO_GAP
             parts.append(f"{language} {format_duration(total)}")
         return ", ".join(parts)
 
@@ -394,7 +395,7 @@ class ProgrammesPanel(QWidget):
                         self._after_change, self.errors.show)
 
     def submit(self) -> None:
-        from studio.programme_render import render_all
+        from studio.programmes.render import render_all
 
         if self.current is None:
             return
@@ -419,8 +420,8 @@ class ProgrammesPanel(QWidget):
         self._login = dialog
 
     def _decide(self, approve: bool, username: str, password: str, comment: str) -> None:
-        from studio.accounts import Accounts
-        from studio.programme_render import render_all
+        from studio.accounts.store import Accounts
+        from studio.programmes.render import render_all
 
         programme_id, settings = self.current.id, self.settings
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.clock import local_text
 from ui.error_messages import ErrorDialogs
 from ui.icons import icon
 from ui.services import Services
@@ -115,9 +116,7 @@ class ReceiversPanel(QWidget):
         self.timer.stop()
 
     def key(self):
-        from studio.fleet.keys import StudioKey
-
-        return StudioKey(self.services.paths.keys_dir)
+        return self.services.context.key
 
     def refresh(self) -> None:
         if self._busy:
@@ -146,7 +145,7 @@ class ReceiversPanel(QWidget):
         for row, v in enumerate(views):
             online += v.online
             state = self.tr("online") if v.online else self.tr("offline since %1").replace(
-                "%1", (v.last_seen or "—")[:16].replace("T", " "))
+                "%1", local_text(v.last_seen))
             held = f"{v.manifest_version} / {v.latest_version}"
             cells = [v.name, v.zone, state, held, _mb(v.pending_bytes) if v.pending_bytes else "✔",
                      "" if v.clock_offset_s is None else f"{v.clock_offset_s:+.1f} s", _mb(v.free_bytes),
@@ -305,7 +304,7 @@ class OutboxPanel(QWidget):
             text = self.tr("%1 — schedule %2 — %3 — %4 tries").replace("%1", row.receiver).replace(
                 "%2", str(row.version)).replace("%3", done).replace("%4", str(row.attempts))
             if row.last_error:
-                text += "\n" + self.tr("next try %1: %2").replace("%1", (row.next_attempt or "")[11:19]).replace(
+                text += "\n" + self.tr("next try %1: %2").replace("%1", local_text(row.next_attempt, "%H:%M:%S", "")).replace(
                     "%2", row.last_error)
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, row.id)

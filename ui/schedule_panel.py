@@ -80,7 +80,7 @@ class SchedulePanel(QWidget):
         super().__init__(parent)
         self.services, self.runner = services, runner
         self.errors = ErrorDialogs(self)
-        today = date.today()
+        today = services.clock.today()
         self.week_start = today - timedelta(days=today.weekday())
         self.plan: Plan | None = None
         self.zones = []
@@ -96,7 +96,7 @@ class SchedulePanel(QWidget):
         self.zones_button = QPushButton(self.tr("Zones…"))
         self.pdf_button = QPushButton(self.tr("Weekly plan (PDF)…"))
         self.ics_button = QPushButton(self.tr("Calendar for phones (.ics)…"))
-        self.calendar = WeekCalendar()
+        self.calendar = WeekCalendar(services.clock)
         self.warnings = QListWidget()
         self.summary = QLabel()
 
@@ -121,7 +121,7 @@ class SchedulePanel(QWidget):
 
         self.previous_button.clicked.connect(lambda: self.show_week(self.week_start - timedelta(days=7)))
         self.next_button.clicked.connect(lambda: self.show_week(self.week_start + timedelta(days=7)))
-        self.this_week_button.clicked.connect(lambda: self.show_week(date.today() - timedelta(days=date.today().weekday())))
+        self.this_week_button.clicked.connect(lambda: self.show_this_week())
         self.zone_filter.currentIndexChanged.connect(lambda _i: self._draw())
         self.add_button.clicked.connect(self.open_add_dialog)
         self.zones_button.clicked.connect(self.open_zones_dialog)
@@ -132,6 +132,10 @@ class SchedulePanel(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
         self.refresh()
+
+    def show_this_week(self) -> None:
+        today = self.services.clock.today()
+        self.show_week(today - timedelta(days=today.weekday()))
 
     def show_week(self, week_start: date) -> None:
         self.week_start = week_start
@@ -196,7 +200,7 @@ class SchedulePanel(QWidget):
 
     # -- changes --------------------------------------------------------------------------------
     def open_add_dialog(self) -> SlotDialog:
-        start = datetime.combine(max(self.week_start, date.today()), datetime.min.time()).replace(hour=6)
+        start = datetime.combine(max(self.week_start, self.services.clock.today()), datetime.min.time()).replace(hour=6)
         dialog = SlotDialog(sorted(self.titles.items()), [(z.id, z.name) for z in self.zones], start, self)
         dialog.accepted.connect(lambda: self.add_slot(dialog.request()))
         dialog.open()
@@ -298,7 +302,7 @@ class SchedulePanel(QWidget):
 
     def export_ics(self, path: Path) -> None:
         def work(progress, cancel):
-            from studio.durable import atomic_write_bytes
+            from studio.storage.durable import atomic_write_bytes
             from studio.schedule.ical import export
             from studio.schedule.slots import Slots
 

@@ -1,6 +1,7 @@
 """The core services the window works with, built once by `ui/app.py` and handed down.
 
-SQLite connections belong to one thread each, and the UI thread never touches the
+They wrap the one `StudioContext` of the process (paths, clock, media store, the
+studio's key, the database connection factory). SQLite connections belong to one thread each, and the UI thread never touches the
 database: `library()` gives the calling thread its own `ClipLibrary` (its own
 connection), so worker threads of the task runner can each use one. Preferences are a
 frozen value replaced as a whole.
@@ -11,6 +12,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from studio.clock import Clock
+from studio.context import StudioContext
 from studio.library import ClipLibrary
 from studio.paths import StudioPaths
 from studio.preferences import Preferences, save_preferences
@@ -19,17 +22,22 @@ from studio.rendering import Renderer
 
 @dataclass
 class Services:
-    paths: StudioPaths
+    context: StudioContext
     preferences: Preferences
     _local: threading.local = field(default_factory=threading.local, repr=False)
+
+    @property
+    def paths(self) -> StudioPaths:
+        return self.context.paths
+
+    @property
+    def clock(self) -> Clock:
+        return self.context.clock
 
     def library(self) -> ClipLibrary:
         library = getattr(self._local, "library", None)
         if library is None:
-            from studio.database import connect
-
-            library = ClipLibrary(self.paths, connect(self.paths.database))
-            self._local.library = library
+            library = self._local.library = self.context.library()
         return library
 
     def renderer(self) -> Renderer:
@@ -50,12 +58,9 @@ class Services:
         started after the window is up so it costs nothing at start-up."""
         if getattr(self, "delivery", None) is not None:
             return
-        from studio.database import connect
         from studio.fleet.delivery import Delivery
-        from studio.fleet.keys import StudioKey
 
-        paths = self.paths
-        self.delivery = Delivery(lambda: ClipLibrary(paths, connect(paths.database)), StudioKey(paths.keys_dir))
+        self.delivery = Delivery(self.context.library, self.context.key)
         self.delivery.start()
 
     def stop_delivery(self) -> None:
@@ -74,12 +79,12 @@ class Services:
         Approval always asks for an approver's own name and password."""
         import getpass
 
-        from studio.accounts import Role, User
+        from studio.accounts.store import Role, User
 
         return User(0, f"ui:{getpass.getuser()}", "studio window", Role.EDITOR, False)
 
     def programmes(self):
-        from studio.programmes import Programmes
+        from studio.programmes.workflow import Programmes
 
         return Programmes(self.library())
 

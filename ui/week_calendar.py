@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from studio.clock import Clock
 from studio.schedule.planner import Occurrence
 from studio.schedule.slots import Priority
 
@@ -29,12 +30,14 @@ def zone_colour(zone_id: int) -> QColor:
 class WeekCalendar(QWidget):
     slot_moved = Signal(int, object, object)  # slot id, old occurrence start, new occurrence start
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, clock: Clock, parent=None) -> None:
         super().__init__(parent)
         self.setMinimumSize(700, 480)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
-        self.week_start = date.today() - timedelta(days=date.today().weekday())
+        self.clock = clock
+        today = clock.today()
+        self.week_start = today - timedelta(days=today.weekday())
         self.first_hour, self.last_hour = 4, 22
         self.occurrences: list[Occurrence] = []
         self.conflicts: set[tuple[int, date]] = set()  # (slot id, day) with a blocking warning
@@ -90,7 +93,7 @@ class WeekCalendar(QWidget):
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
         painter.setFont(small)
-        today = date.today()
+        today = self.clock.today()
         for day in range(7):
             x = GUTTER + day * column
             if self.week_start + timedelta(days=day) == today:

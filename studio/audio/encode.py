@@ -24,7 +24,7 @@ import av
 import numpy as np
 import soundfile as sf
 
-from studio.durable import atomic_writer
+from studio.storage.durable import atomic_writer
 from studio.audio.settings import OutputFormat
 from studio.errors import Cancelled
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.durable import atomic_writer
+from studio.storage.durable import atomic_writer
 
 MAGIC = b"CRSPEAK1"
 BASE_BUCKET = 256

@@ -31,7 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.durable import FileLock
+from studio.clock import local_text
+from studio.storage.durable import FileLock
 from studio.errors import AudioDeviceError, DeviceProblem, StorageError
 
 log = logging.getLogger(__name__)
@@ -350,9 +351,8 @@ def import_take(library, take: Path, title: str | None = None) -> int | None:
     if frames == 0:
         shutil.rmtree(take, ignore_errors=True)
         return None
-    started = datetime.fromisoformat(meta["started_at"]).astimezone()
     try:
-        result = library.import_file(joined, title=title or started.strftime("Thu âm %d/%m/%Y %H:%M:%S"))
+        result = library.import_file(joined, title=title or local_text(meta["started_at"], "Thu âm %d/%m/%Y %H:%M:%S"))
     except (EmptyAudio, TruncatedAudio):
         shutil.rmtree(take, ignore_errors=True)
         return None

@@ -115,7 +115,7 @@ def send_now(library: ClipLibrary, delivery_id: int | None = None) -> None:
 def emergency(library: ClipLibrary, key: StudioKey, clip_id: int, zone_names: list[str],
               by: str) -> list[tuple[str, str | None]]:
     """Play a clip now on every receiver of the zones: (receiver name, error or None)."""
-    from studio.accounts import Accounts
+    from studio.accounts.store import Accounts
     from studio.audio.settings import OutputFormat, RenderSettings
     from studio.rendering import Renderer
     from studio.schedule.zones import Zones

@@ -18,7 +18,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from studio.durable import atomic_write_bytes
+from studio.storage.durable import atomic_write_bytes
 from studio.fleet.protocol import public_key_text
 
 

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from studio.audio.settings import OutputFormat, RenderSettings
+from studio.clock import Clock
 from studio.library import ClipLibrary, now_utc
-from studio.programme_render import render_programme
-from studio.programmes import Programmes
+from studio.programmes.render import render_programme
+from studio.programmes.workflow import Programmes
 from studio.schedule.planner import aware
 from studio.schedule.service import load_plan
 
@@ -81,7 +82,7 @@ def wire_sequence(programmes: Programmes, programme, language: str, settings: Re
     A programme with a music bed or crossfades is mixed, so it travels as one file."""
     import numpy as np
 
-    from studio.programmes import INTRO_GAP, JINGLE_DIR
+    from studio.programmes.model import INTRO_GAP, JINGLE_DIR
     from studio.rendering import Renderer
 
     spec = programme.spec
@@ -122,10 +123,10 @@ def wire_sequence(programmes: Programmes, programme, language: str, settings: Re
 
 def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | None = None,
             settings: RenderSettings = RenderSettings(), progress: Callable[[int, int], None] | None = None,
-            cancel: threading.Event | None = None) -> PublishResult:
+            cancel: threading.Event | None = None, clock: Clock | None = None) -> PublishResult:
     from studio.schedule.zones import Zones
 
-    first = first_day or date.today()
+    first = first_day or (clock or Clock()).today()
     last = first + timedelta(days=days - 1)
     plan = load_plan(library, first, last, settings)
     programmes = Programmes(library)

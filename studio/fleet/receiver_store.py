@@ -21,7 +21,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from studio.durable import atomic_write_bytes, fsync_dir
+from studio.storage.durable import atomic_write_bytes, fsync_dir
 from studio.fleet.protocol import REPLAY_WINDOW, SHA256, manifest_media
 
 

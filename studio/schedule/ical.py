@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 
 from dateutil.rrule import rrulestr
 
-from studio.schedule.slots import TIMEZONE, Priority, Slot
+from studio.clock import TIMEZONE, Clock
+from studio.schedule.slots import Priority, Slot
 
 PRODID = "-//Commune Radio Studio//Studio Truyen thanh xa//VI"
 PRIORITY_WORDS = {Priority.NORMAL: "Thường", Priority.PRIORITY: "Ưu tiên", Priority.EMERGENCY: "Khẩn cấp"}
@@ -43,7 +44,7 @@ def _local(moment: datetime) -> str:
 
 def export(slots: Iterable[Slot], titles: dict[int, str], durations: dict[int, float],
            zone_names: dict[int, str], now: datetime | None = None) -> str:
-    stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or Clock().utc_now()).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
         "X-WR-CALNAME:Lịch phát thanh xã", f"X-WR-TIMEZONE:{TIMEZONE}",

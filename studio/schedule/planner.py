@@ -21,18 +21,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from studio.schedule.slots import TIMEZONE, Priority, Slot, StartMode
+from studio.clock import VIETNAM, aware  # noqa: F401  (re-exported: callers format plan times with it)
+from studio.schedule.slots import Priority, Slot, StartMode
 from studio.schedule.zones import Zone
 
-ZONE_INFO = ZoneInfo(TIMEZONE)
+ZONE_INFO = VIETNAM
 
 
-def aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=ZONE_INFO)
 
 
 @dataclass(frozen=True)

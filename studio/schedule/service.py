@@ -9,7 +9,7 @@ from datetime import date
 from studio.audio.settings import RenderSettings
 from studio.errors import ClipNotFound, InvalidEdit, InvalidProgramme
 from studio.library import ClipLibrary
-from studio.programmes import Programmes
+from studio.programmes.workflow import Programmes
 from studio.schedule.planner import Plan, ProgrammeFacts, plan
 from studio.schedule.slots import Slots
 from studio.schedule.zones import Zones

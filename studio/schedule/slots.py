@@ -17,11 +17,10 @@ from enum import Enum
 
 from dateutil.rrule import rrulestr
 
-from studio.accounts import Accounts, Role, User
+from studio.accounts.store import Accounts, Role, User
 from studio.errors import AccessDenied, InvalidSchedule, NotFound
 from studio.library import now_utc
 
-TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 class Priority(Enum):

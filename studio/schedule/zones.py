@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from enum import Enum
 
-from studio.accounts import Accounts, Role, User
+from studio.accounts.store import Accounts, Role, User
 from studio.errors import AccessDenied, InvalidSchedule, NotFound
 from studio.library import now_utc
 

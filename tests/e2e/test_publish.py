@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from studio.accounts import Accounts, Role
+from studio.accounts.store import Accounts, Role
 from studio.audio import synthetic
 from studio.audio.settings import RenderSettings
 from studio.fleet.client import ReceiverClient
@@ -20,8 +20,9 @@ from studio.fleet.delivery import deliver_until_idle, pending, pull_playlog
 from studio.fleet.keys import StudioKey
 from studio.fleet.publish import publish
 from studio.library import now_utc
-from studio.programme_render import render_all
-from studio.programmes import Item, Programmes, Spec
+from studio.programmes.render import render_all
+from studio.programmes.model import Item, Spec
+from studio.programmes.workflow import Programmes
 from studio.schedule.slots import Slots, StartMode
 from studio.schedule.zones import Policy, ZoneKind, Zones
 from tests.conftest import write_audio
@@ -144,7 +145,7 @@ def test_a_changed_item_is_all_that_travels_again(library, tmp_path, fleet):
 
 
 def test_the_engine_brings_play_logs_back_by_itself(library, tmp_path, fleet, monkeypatch):
-    from studio.database import connect
+    from studio.storage.database import connect
     from studio.fleet import delivery as delivery_module
     from studio.fleet.delivery import Delivery
     from studio.library import ClipLibrary

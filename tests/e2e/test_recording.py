@@ -16,7 +16,7 @@ import soundfile as sf
 
 from studio.audio import synthetic
 from studio.audio.recorder import Recorder, StopReason, import_take, repair_segment, unfinished_takes
-from studio.database import connect
+from studio.storage.database import connect
 from studio.library import ClipLibrary
 from studio.paths import StudioPaths
 from tests.conftest import SOUND_DIR

@@ -193,7 +193,7 @@ def test_cli_normalize_voices_say_and_lexicon(espeak, tmp_path, data_dir):
     listing = run(data_dir, "clips").stdout
     assert "Thông báo" in listing
 
-    from studio.database import connect
+    from studio.storage.database import connect
     from studio.library import ClipLibrary
     from studio.paths import StudioPaths
 
@@ -230,9 +230,11 @@ def test_demo_bulletins_are_read_by_the_tts_and_render_for_broadcast(espeak, tmp
     assert len(ids) == 2
     # ...with a programme of them waiting for approval, two zones and a daily schedule
     assert "submitted" in run(data_dir, "programmes").stdout and "Làng Kon Klor" in run(data_dir, "zones").stdout
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    today = date.today()
+    from studio.clock import Clock
+
+    today = Clock().today()
     plan = run(data_dir, "schedule", "plan", "--from", today.isoformat(), "--to",
                (today + timedelta(days=6)).isoformat()).stdout
     assert "28 occurrences" in plan and "not approved" in plan

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import soundfile as sf
 
-from studio.database import connect
+from studio.storage.database import connect
 from studio.library import ClipLibrary
 from studio.paths import StudioPaths
 from tests.conftest import SOUND_DIR, require_tool

@@ -152,7 +152,7 @@ def test_delivery_through_a_hostile_network_converges(library, tmp_path):
 WORKER = r"""
 import sys
 from pathlib import Path
-from studio.database import connect
+from studio.storage.database import connect
 from studio.library import ClipLibrary
 from studio.paths import StudioPaths
 from studio.fleet.keys import StudioKey

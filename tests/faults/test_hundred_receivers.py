@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from studio.accounts import Accounts, Role
+from studio.accounts.store import Accounts, Role
 from studio.audio import synthetic
 from studio.audio.settings import RenderSettings
-from studio.database import connect
+from studio.storage.database import connect
 from studio.fleet.delivery import Delivery
 from studio.fleet.fleet import pair_receiver
 from studio.fleet.keys import StudioKey
@@ -24,8 +24,9 @@ from studio.fleet.receiver_player import Engine
 from studio.fleet.receiver_server import ReceiverApp
 from studio.fleet.receiver_store import ReceiverStore
 from studio.library import ClipLibrary
-from studio.programme_render import render_all
-from studio.programmes import Item, Programmes, Spec
+from studio.programmes.render import render_all
+from studio.programmes.model import Item, Spec
+from studio.programmes.workflow import Programmes
 from studio.schedule.slots import Slots
 from studio.schedule.zones import Policy, ZoneKind, Zones
 from tests.conftest import write_audio

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from studio.audio import synthetic
-from studio.media_store import sha256_file
+from studio.storage.media_store import sha256_file
 from tests.conftest import write_audio
 
 

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from studio.accounts import Accounts, Role
+from studio.accounts.store import Accounts, Role
 from studio.audio import synthetic
-from studio.programmes import State
+from studio.programmes.model import State
 from studio.schedule.slots import Priority, Slots, StartMode
 from studio.schedule.zones import parse_window
 from tests.conftest import write_audio
@@ -35,7 +35,7 @@ def idle(qtbot, window):
 
 
 def test_build_submit_and_approve_a_programme(qtbot, studio_window, tmp_path):
-    from studio.programmes import Item, Spec
+    from studio.programmes.model import Item, Spec
 
     window = studio_window
     clips = setup_library(window, tmp_path)
@@ -88,7 +88,7 @@ def test_build_submit_and_approve_a_programme(qtbot, studio_window, tmp_path):
 
 
 def test_schedule_week_checks_drag_and_exports(qtbot, studio_window, tmp_path):
-    from studio.programmes import Item, Spec
+    from studio.programmes.model import Item, Spec
     from studio.schedule.zones import Policy, ZoneKind, Zones
 
     window = studio_window

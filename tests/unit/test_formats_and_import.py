@@ -12,7 +12,7 @@ from studio.errors import (
     AudioTooLarge, CorruptAudio, EmptyAudio, MislabeledAudio, TruncatedAudio, UnsupportedAudio,
 )
 from studio.library import ClipLibrary, ImportLimits
-from studio.media_store import sha256_file
+from studio.storage.media_store import sha256_file
 from tests.conftest import write_audio
 
 FORMATS = [

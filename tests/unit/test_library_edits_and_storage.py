@@ -4,9 +4,9 @@ import sqlite3
 
 import pytest
 
-from studio import database
+from studio.storage import database
 from studio.audio.edits import EditList
-from studio.durable import atomic_write_bytes
+from studio.storage.durable import atomic_write_bytes
 from studio.errors import ClipNotFound, DatabaseTooNew, InvalidEdit, NothingToUndo, StorageError
 
 
@@ -96,7 +96,7 @@ def test_failed_write_keeps_the_old_file_and_no_temp(tmp_path, monkeypatch):
 def test_staging_files_left_by_a_crash_are_swept_but_fresh_ones_kept(tmp_path):
     import time
 
-    from studio.media_store import MediaStore
+    from studio.storage.media_store import MediaStore
 
     store = MediaStore(tmp_path / "media")
     staging = tmp_path / "media" / "incoming"
@@ -142,7 +142,7 @@ def test_a_device_lost_mid_take_ends_it_and_keeps_the_audio(tmp_path):
 def test_connections_opening_a_new_database_at_once_migrate_it_once(tmp_path):
     import threading
 
-    from studio import database
+    from studio.storage import database
 
     path = tmp_path / "studio.db"
     start = threading.Barrier(4)

@@ -10,13 +10,14 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from studio.accounts import Accounts, Role
+from studio.accounts.store import Accounts, Role
 from studio.audio import synthetic
 from studio.audio.edits import EditList
 from studio.audio.settings import RenderSettings
 from studio.errors import AccessDenied, ApprovalError, InvalidProgramme, InvalidPreference
-from studio.programme_render import render_all, render_programme
-from studio.programmes import Item, Programmes, Spec, State, parse_items
+from studio.programmes.render import render_all, render_programme
+from studio.programmes.model import Item, Spec, State, parse_items
+from studio.programmes.workflow import Programmes
 from tests.conftest import write_audio
 
 SETTINGS = RenderSettings()

@@ -7,26 +7,30 @@ synthesises, imports the speech as a clip and prints its id. Main thread only.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
+from studio.cli.console import Parser
+from studio.cli.runtime import open_library
+from studio.context import StudioContext
 from studio.errors import EmptyText, NoSpeechSource
-from studio.paths import StudioPaths
 
 
 def add_parsers(sub) -> None:
     tts = sub.add_parser("tts", help="Vietnamese text to speech: normalize, voices, say, lexicon")
-    tts_sub = tts.add_subparsers(dest="tts_command", metavar="TTS_COMMAND", required=True,
-                                 parser_class=sub._parser_class)
+    tts_sub = tts.add_subparsers(dest="tts_command", metavar="TTS_COMMAND", required=True, parser_class=Parser)
 
     p = tts_sub.add_parser("normalize", help="print the text as it will be read ('-' reads stdin)")
     p.add_argument("text", nargs="?", default="-", metavar="TEXT")
     p.add_argument("--region", choices=["north", "south"], default="north", help="reading style (default north)")
     p.add_argument("--no-legacy", action="store_true", help="do not convert TCVN3/VNI text")
+    p.set_defaults(func=_normalize)
 
     p = tts_sub.add_parser("voices", help="list the voices of the speech engine")
     p.add_argument("--engine", choices=["pyttsx3", "espeak-ng"], help="default: pyttsx3 if installed")
     p.add_argument("--all", action="store_true", help="also voices that are not Vietnamese")
+    p.set_defaults(func=_voices)
 
     p = tts_sub.add_parser("say", help="synthesise a bulletin into the library; prints the clip id")
     p.add_argument("text", nargs="?", metavar="TEXT")
@@ -39,16 +43,20 @@ def add_parsers(sub) -> None:
     p.add_argument("--region", choices=["north", "south"], help="reading style (default north)")
     p.add_argument("--title", help="clip title (default: the first line)")
     p.add_argument("--engine", choices=["pyttsx3", "espeak-ng"])
+    p.set_defaults(func=_say)
 
     p = tts_sub.add_parser("lexicon", help="the user dictionary: list (default), add or remove entries")
-    lexicon_sub = p.add_subparsers(dest="lexicon_action", metavar="ACTION", parser_class=sub._parser_class)
+    p.set_defaults(func=_lexicon_list)
+    lexicon_sub = p.add_subparsers(dest="lexicon_action", metavar="ACTION", parser_class=Parser)
     q = lexicon_sub.add_parser("add", help="add or replace an entry")
     q.add_argument("written", help="as written (Đăk Hà, XYZ)")
     q.add_argument("spoken", help="as read (Đắc Hà, ích y dét)")
     q.add_argument("--abbreviation", action="store_true",
                    help="an abbreviation (case-sensitive) instead of a pronunciation")
+    q.set_defaults(func=_lexicon_add)
     q = lexicon_sub.add_parser("remove", help="remove an entry")
     q.add_argument("written")
+    q.set_defaults(func=_lexicon_remove)
 
 
 def _style(region: str):
@@ -57,17 +65,10 @@ def _style(region: str):
     return STYLES[Region(region)]
 
 
-def _open_lexicon(paths: StudioPaths):
-    from studio.database import connect
+def _open_lexicon(ctx: StudioContext):
     from studio.tts.lexicon_store import load_lexicon
 
-    paths.ensure()
-    return load_lexicon(connect(paths.database))
-
-
-def cmd_tts(args, paths: StudioPaths, open_library) -> int:
-    return {"normalize": _normalize, "voices": _voices, "say": _say, "lexicon": _lexicon}[args.tts_command](
-        args, paths, open_library)
+    return load_lexicon(ctx.connect())
 
 
 def _read_text(text: str | None, file: Path | None) -> str:
@@ -88,10 +89,10 @@ def _notes(reading) -> None:
               file=sys.stderr)
 
 
-def _normalize(args, paths: StudioPaths, open_library) -> int:
+def _normalize(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.tts.normalizer import Normalizer
 
-    lexicon = _open_lexicon(paths) if paths.database.exists() else None
+    lexicon = _open_lexicon(ctx) if ctx.paths.database.exists() else None
     reading = Normalizer(lexicon, _style(args.region)).normalize(_read_text(args.text, None),
                                                                  convert_legacy=not args.no_legacy)
     print(reading.text)
@@ -99,7 +100,7 @@ def _normalize(args, paths: StudioPaths, open_library) -> int:
     return 0
 
 
-def _voices(args, paths: StudioPaths, open_library) -> int:
+def _voices(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.tts.engines import create_engine
 
     engine = create_engine(args.engine)
@@ -110,16 +111,14 @@ def _voices(args, paths: StudioPaths, open_library) -> int:
     return 0
 
 
-def _say(args, paths: StudioPaths, open_library) -> int:
+def _say(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.tts.bulletin import make_bulletin
     from studio.tts.engines import SpeechSettings, create_engine
-    from studio.tts.normalizer import Normalizer
-    from studio.tts.synthesis import SpeechCache, Synthesizer
-
     from studio.tts.lexicon_store import load_lexicon
-    from studio.tts.synthesis import SpeechSource
+    from studio.tts.normalizer import Normalizer
+    from studio.tts.synthesis import SpeechCache, SpeechSource, Synthesizer
 
-    library = open_library(paths)
+    library = open_library(ctx)
     title = args.title
     defaults = SpeechSource("", args.engine or "", "", 150, 1.0, "north", "")
     if args.again is not None:
@@ -135,7 +134,7 @@ def _say(args, paths: StudioPaths, open_library) -> int:
     region = args.region or defaults.region
     normalizer = Normalizer(load_lexicon(library.conn), _style(region))
     engine = create_engine(args.engine or (defaults.engine if args.again is not None else None))
-    synthesizer = Synthesizer(engine, SpeechCache(paths.speech_cache_dir), normalizer)
+    synthesizer = Synthesizer(engine, SpeechCache(ctx.paths.speech_cache_dir), normalizer)
     volume = defaults.volume if args.volume is None else args.volume
     settings = SpeechSettings(args.voice if args.voice is not None else defaults.voice,
                               args.rate or defaults.rate, max(0.0, min(1.0, volume)))
@@ -145,20 +144,26 @@ def _say(args, paths: StudioPaths, open_library) -> int:
     return 0
 
 
-def _lexicon(args, paths: StudioPaths, open_library) -> int:
-    from studio.database import connect
-    from studio.tts.lexicon_store import EntryKind, add_entry, entries, remove_entry
+def _lexicon_add(args: argparse.Namespace, ctx: StudioContext) -> int:
+    from studio.tts.lexicon_store import EntryKind, add_entry
 
-    paths.ensure()
-    conn = connect(paths.database)
-    if args.lexicon_action == "add":
-        kind = EntryKind.ABBREVIATION if args.abbreviation else EntryKind.PRONUNCIATION
-        add_entry(conn, kind, args.written, args.spoken)
-    elif args.lexicon_action == "remove":
-        if remove_entry(conn, args.written) == 0:
-            print(f"radio-studio: error: no lexicon entry {args.written!r}", file=sys.stderr)
-            return 1
-    else:
-        for kind, written, spoken in entries(conn):
-            print(f"{kind.value:<13}  {written}\t{spoken}")
+    kind = EntryKind.ABBREVIATION if args.abbreviation else EntryKind.PRONUNCIATION
+    add_entry(ctx.connect(), kind, args.written, args.spoken)
+    return 0
+
+
+def _lexicon_remove(args: argparse.Namespace, ctx: StudioContext) -> int:
+    from studio.tts.lexicon_store import remove_entry
+
+    if remove_entry(ctx.connect(), args.written) == 0:
+        print(f"radio-studio: error: no lexicon entry {args.written!r}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _lexicon_list(args: argparse.Namespace, ctx: StudioContext) -> int:
+    from studio.tts.lexicon_store import entries
+
+    for kind, written, spoken in entries(ctx.connect()):
+        print(f"{kind.value:<13}  {written}	{spoken}")
     return 0

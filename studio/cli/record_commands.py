@@ -8,19 +8,21 @@ Main thread only; the recorder's writer thread does the disk work.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import signal
 import sys
 import threading
 
+from studio.cli.runtime import open_library
+from studio.context import StudioContext
 from studio.errors import AudioDeviceError
-from studio.paths import StudioPaths
 
 log = logging.getLogger(__name__)
 
 
 def add_parsers(sub) -> None:
-    sub.add_parser("devices", help="list sound input and output devices")
+    sub.add_parser("devices", help="list sound input and output devices").set_defaults(func=cmd_devices)
     p = sub.add_parser("record", help="record from an input device; prints the new clip id")
     p.add_argument("--device", required=True, help="input device name (as `devices` lists it) or index")
     p.add_argument("--seconds", type=float, help="stop after this much audio (default: until Ctrl-C)")
@@ -29,14 +31,16 @@ def add_parsers(sub) -> None:
     p.add_argument("--title", help="title for the clip")
     p.add_argument("--disk-reserve-mb", type=float, default=64.0,
                    help="end the take when less than this is free on the disk (default 64)")
-    sub.add_parser("recover", help="import recordings left unfinished by a crash or power cut")
+    p.set_defaults(func=cmd_record)
+    p = sub.add_parser("recover", help="import recordings left unfinished by a crash or power cut")
+    p.set_defaults(func=cmd_recover)
 
 
 def _device(value: str) -> str | int:
     return int(value) if value.isdigit() else value
 
 
-def cmd_devices(args, paths: StudioPaths) -> int:
+def cmd_devices(args: argparse.Namespace, ctx: StudioContext) -> int:
     import sounddevice as sd
 
     try:
@@ -52,11 +56,11 @@ def cmd_devices(args, paths: StudioPaths) -> int:
     return 0
 
 
-def cmd_record(args, paths: StudioPaths, open_library) -> int:
+def cmd_record(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.audio.recorder import Recorder, StopReason, import_take
 
-    library = open_library(paths)
-    recorder = Recorder(paths.recordings_dir, int(args.disk_reserve_mb * (1 << 20)))
+    library = open_library(ctx)
+    recorder = Recorder(ctx.paths.recordings_dir, int(args.disk_reserve_mb * (1 << 20)))
     stop = threading.Event()
 
     def on_signal(signum, _frame) -> None:
@@ -92,9 +96,9 @@ def cmd_record(args, paths: StudioPaths, open_library) -> int:
     return 0
 
 
-def cmd_recover(args, paths: StudioPaths, open_library) -> int:
+def cmd_recover(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.audio.recorder import recover_takes
 
-    for clip_id in recover_takes(open_library(paths), paths.recordings_dir):
+    for clip_id in recover_takes(open_library(ctx), ctx.paths.recordings_dir):
         print(clip_id)
     return 0

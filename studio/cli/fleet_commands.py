@@ -7,55 +7,60 @@ outbox is empty). Exit codes as everywhere: 0 success, 1 a user error, 2 bad usa
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Callable
 
-from studio.paths import StudioPaths
+from studio.cli.console import Parser
+from studio.cli.operator import operator_name
+from studio.cli.runtime import open_library
+from studio.clock import local_text
+from studio.context import StudioContext
 
 
 def add_parsers(sub) -> None:
-    parser_class = sub._parser_class
     receivers = sub.add_parser("receivers", help="loudspeaker receivers: status table, or add (pair) one")
-    receivers_sub = receivers.add_subparsers(dest="receivers_action", metavar="ACTION", parser_class=parser_class)
+    receivers.set_defaults(func=_fleet(_receivers_list))
+    receivers_sub = receivers.add_subparsers(dest="receivers_action", metavar="ACTION", parser_class=Parser)
     p = receivers_sub.add_parser("add", help="pair a receiver with the code it shows")
     p.add_argument("url", help="http://ADDRESS:PORT")
     p.add_argument("--code", required=True)
     p.add_argument("--zone", required=True, metavar="NAME")
     p.add_argument("--name")
+    p.set_defaults(func=_fleet(_receivers_add))
     p = sub.add_parser("publish", help="compile what is approved and scheduled into the outbox")
     p.add_argument("--days", type=int, default=14)
-    sub.add_parser("outbox", help="deliveries waiting, with progress, attempts and errors")
+    p.set_defaults(func=_fleet(_publish))
+    sub.add_parser("outbox", help="deliveries waiting, with progress, attempts and errors").set_defaults(
+        func=_fleet(_outbox))
     p = sub.add_parser("deliver", help="send the outbox to the receivers (headless)")
     p.add_argument("--until-idle", action="store_true", help="stop when nothing is pending")
     p.add_argument("--timeout", type=float, default=600.0, help="give up after this many seconds (default 600)")
+    p.set_defaults(func=_fleet(_deliver))
     p = sub.add_parser("emergency", help="play a clip now on every receiver of the zones")
     p.add_argument("clip_id", type=int)
     p.add_argument("--zone", action="append", required=True, metavar="NAME")
+    p.set_defaults(func=_fleet(_emergency))
 
 
-def cmd(args, paths: StudioPaths, open_library) -> int:
-    library = open_library(paths)
-    from studio.fleet.keys import StudioKey
-
-    key = StudioKey(paths.keys_dir)
-    return {"receivers": _receivers, "publish": _publish, "outbox": _outbox, "deliver": _deliver,
-            "emergency": _emergency}[args.command](args, library, key)
+def _fleet(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioContext], int]:
+    """Give a fleet command the library and the context (its signing key, its clock)."""
+    return lambda args, ctx: command(args, open_library(ctx), ctx)
 
 
-def _operator() -> str:
-    import getpass
+def _receivers_add(args: argparse.Namespace, library, ctx: StudioContext) -> int:
+    from studio.fleet.fleet import pair_receiver
 
-    return f"cli:{getpass.getuser()}"
+    print(pair_receiver(library, ctx.key, args.url, args.code, args.zone, args.name))
+    return 0
 
 
-def _receivers(args, library, key) -> int:
-    from studio.fleet.fleet import pair_receiver, receiver_views
+def _receivers_list(args: argparse.Namespace, library, ctx: StudioContext) -> int:
+    from studio.fleet.fleet import receiver_views
 
-    if args.receivers_action == "add":
-        print(pair_receiver(library, key, args.url, args.code, args.zone, args.name))
-        return 0
     print(f"{'NAME':<18} {'ZONE':<16} {'STATE':<8} {'MANIFEST':>8}/{'LATEST':<6} {'PENDING':>9} {'CLOCK':>7} "
           f"{'FREE MB':>8} {'VOL':>4}  NOW PLAYING / LAST ERROR")
-    for v in receiver_views(library, key):
+    for v in receiver_views(library, ctx.key):
         clock = f"{v.clock_offset_s:+.1f}s" if v.clock_offset_s is not None else ""
         free = f"{v.free_bytes / 1e6:.0f}" if v.free_bytes is not None else ""
         detail = v.now_playing or v.last_error or ""
@@ -65,16 +70,16 @@ def _receivers(args, library, key) -> int:
     return 0
 
 
-def _publish(args, library, key) -> int:
+def _publish(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.fleet.publish import publish
 
-    result = publish(library, _operator(), args.days)
+    result = publish(library, operator_name(), args.days, clock=ctx.clock)
     print(f"publish {result.publish_id}: {result.receivers} receivers, {result.items} items, "
           f"{result.media} programme versions; {result.skipped_unapproved} occurrences not approved (not sent)")
     return 0
 
 
-def _outbox(args, library, key) -> int:
+def _outbox(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     rows = library.conn.execute(
         """SELECT d.*, r.name FROM deliveries d JOIN receivers r ON r.id = d.receiver
            WHERE d.state = 'pending' ORDER BY d.id""").fetchall()
@@ -82,15 +87,15 @@ def _outbox(args, library, key) -> int:
     for row in rows:
         progress = f"{row['bytes_sent'] / 1e6:.1f}/{row['bytes_total'] / 1e6:.1f}MB"
         print(f"{row['id']:>5} {row['name'][:18]:<18} {row['version']:>7} {progress:>14} {row['attempts']:>5}  "
-              f"{(row['next_attempt'] or '')[:19]} {row['last_error'] or ''}")
+              f"{local_text(row['next_attempt'], '%d/%m %H:%M:%S', '')} {row['last_error'] or ''}")
     print(f"{len(rows)} pending")
     return 0
 
 
-def _deliver(args, library, key) -> int:
+def _deliver(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.fleet.delivery import deliver_until_idle
 
-    left = deliver_until_idle(library, key, args.timeout if args.until_idle else args.timeout)
+    left = deliver_until_idle(library, ctx.key, args.timeout)
     if left:
         print(f"radio-studio: {left} deliveries still pending (receivers unreachable?); see `radio-studio outbox`",
               file=sys.stderr)
@@ -99,10 +104,10 @@ def _deliver(args, library, key) -> int:
     return 0
 
 
-def _emergency(args, library, key) -> int:
+def _emergency(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.fleet.fleet import emergency
 
-    outcomes = emergency(library, key, args.clip_id, args.zone, _operator())
+    outcomes = emergency(library, ctx.key, args.clip_id, args.zone, operator_name())
     for name, error in outcomes:
         if error:
             print(f"radio-studio: error: {name}: {error}", file=sys.stderr)

@@ -21,8 +21,9 @@ import soundfile as sf
 from studio.audio.settings import OutputFormat, RenderSettings
 from studio.errors import Cancelled
 from studio.library import ClipLibrary, now_utc
-from studio.programmes import INTRO_GAP, JINGLE_DIR, Item, Programme, Programmes, Spec
-from studio.rendering import RenderResult, Renderer
+from studio.programmes.model import INTRO_GAP, JINGLE_DIR, Item, Programme, Spec
+from studio.programmes.workflow import Programmes
+from studio.rendering import Renderer, RenderResult
 
 log = logging.getLogger(__name__)
 

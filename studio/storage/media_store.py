@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import BinaryIO
 
-from studio.durable import atomic_writer, fsync_dir
+from studio.storage.durable import atomic_writer, fsync_dir
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 

@@ -12,8 +12,8 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from studio.durable import FileLock
 from studio.errors import DatabaseTooNew
+from studio.storage.durable import FileLock
 
 log = logging.getLogger(__name__)
 

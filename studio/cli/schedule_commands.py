@@ -1,37 +1,29 @@
-"""CLI commands for accounts, zones, programmes and the schedule.
+"""CLI command groups `zones` (list, add) and `schedule` (list, add, move, remove, plan, ics).
 
-Commands that only an approver may run (approve, reject) ask for `--user` and the
-password (typed, or the first line of stdin with `--password-stdin`). Other commands act
-as the local operator (`cli:<login name>`, an editor) and are written to the audit log
-under that name. Main thread only.
+Times on the command line are Asia/Ho_Chi_Minh wall time. Changes act as the local
+operator and go to the audit log. Main thread only.
 """
 
 from __future__ import annotations
 
-import getpass
+import argparse
 import json
 import sys
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
-from studio.errors import InvalidSchedule
-from studio.paths import StudioPaths
+from studio.cli.console import Parser
+from studio.cli.operator import operator
+from studio.cli.runtime import open_library
+from studio.context import StudioContext
+from studio.errors import InvalidSchedule, StudioError
 
 
 def add_parsers(sub) -> None:
-    parser_class = sub._parser_class
-    users = sub.add_parser("users", help="local accounts: list, or add one")
-    users_sub = users.add_subparsers(dest="users_action", metavar="ACTION", parser_class=parser_class)
-    p = users_sub.add_parser("add", help="add an account (the first one must be an admin)")
-    p.add_argument("username")
-    p.add_argument("--role", choices=["editor", "approver", "admin"], required=True)
-    p.add_argument("--display-name", default="")
-    p.add_argument("--by", metavar="ADMIN", help="the admin adding it (not needed for the first account)")
-    p.add_argument("--password-stdin", action="store_true",
-                   help="read the new password, then the admin's, one per line from stdin")
-
     zones = sub.add_parser("zones", help="zones (thôn, tổ dân phố, khu vực): list, or add one")
-    zones_sub = zones.add_subparsers(dest="zones_action", metavar="ACTION", parser_class=parser_class)
+    zones.set_defaults(func=_with_library(_zones))
+    zones_sub = zones.add_subparsers(dest="zones_action", metavar="ACTION", parser_class=Parser)
     p = zones_sub.add_parser("add", help="add a zone with its broadcast policy")
     p.add_argument("name")
     p.add_argument("--kind", choices=["village", "residential_group", "area"], default="village")
@@ -44,31 +36,9 @@ def add_parsers(sub) -> None:
     p.add_argument("--no-weekends", action="store_true", help="no broadcasts on Saturday and Sunday")
     p.add_argument("--max-volume", type=int, default=100, help="percent (default 100)")
 
-    programmes = sub.add_parser("programmes", help="programmes: list, create, show, submit, approve, reject")
-    prog_sub = programmes.add_subparsers(dest="programmes_action", metavar="ACTION", parser_class=parser_class)
-    p = prog_sub.add_parser("create", help="create a programme; prints its id")
-    p.add_argument("title")
-    p.add_argument("--item", action="append", required=True, metavar="ITEM",
-                   help="CLIP_ID, CLIP_ID,LANG=CLIP_ID (language variants) or jingle:NAME; repeat, in order")
-    p.add_argument("--intro", metavar="JINGLE")
-    p.add_argument("--outro", metavar="JINGLE")
-    p.add_argument("--bed", metavar="CLIP_ID|jingle:NAME", help="music bed, ducked under speech")
-    p.add_argument("--gap", type=float, default=0.6, help="seconds between items (default 0.6)")
-    p.add_argument("--crossfade", type=float, default=0.0, help="seconds of crossfade between items instead")
-    p = prog_sub.add_parser("show", help="items, durations, approval state and history")
-    p.add_argument("programme_id", type=int)
-    p = prog_sub.add_parser("submit", help="render and send for approval")
-    p.add_argument("programme_id", type=int)
-    for action in ("approve", "reject"):
-        p = prog_sub.add_parser(action, help=f"{action} a submitted programme (approver)")
-        p.add_argument("programme_id", type=int)
-        p.add_argument("--user", required=True)
-        p.add_argument("--password-stdin", action="store_true")
-        p.add_argument("--comment", default="", required=action == "reject")
-    prog_sub.add_parser("jingles", help="the jingles the studio ships")
-
     schedule = sub.add_parser("schedule", help="the broadcast schedule: list, add, move, remove, plan, ics")
-    sched_sub = schedule.add_subparsers(dest="schedule_action", metavar="ACTION", parser_class=parser_class)
+    schedule.set_defaults(func=_with_library(_schedule))
+    sched_sub = schedule.add_subparsers(dest="schedule_action", metavar="ACTION", parser_class=Parser)
     p = sched_sub.add_parser("add", help="schedule a programme for zones; prints the slot id")
     p.add_argument("programme_id", type=int)
     p.add_argument("--zone", action="append", required=True, metavar="NAME")
@@ -93,16 +63,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--out", type=Path, required=True)
 
 
-def _operator():
-    from studio.accounts import Role, User
-
-    return User(0, f"cli:{getpass.getuser()}", "command line", Role.EDITOR, False)
-
-
-def _password(args, prompt: str) -> str:
-    if getattr(args, "password_stdin", False):
-        return sys.stdin.readline().rstrip("\n")
-    return getpass.getpass(prompt)
+def _with_library(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioContext], int]:
+    return lambda args, ctx: command(args, open_library(ctx), ctx)
 
 
 def _day(text: str) -> date:
@@ -112,39 +74,14 @@ def _day(text: str) -> date:
         raise InvalidSchedule("date", f"{text!r} is not YYYY-MM-DD") from None
 
 
-def cmd(args, paths: StudioPaths, open_library) -> int:
-    library = open_library(paths)
-    handler = {"users": _users, "zones": _zones, "programmes": _programmes, "schedule": _schedule}[args.command]
-    return handler(args, library)
-
-
-# -- users ------------------------------------------------------------------------------------
-def _users(args, library) -> int:
-    from studio.accounts import Accounts, Role
-
-    accounts = Accounts(library.conn)
-    if args.users_action == "add":
-        password = _password(args, f"password for {args.username}: ")
-        by = None
-        if args.by:
-            by = accounts.authenticate(args.by, _password(args, f"password of {args.by}: "))
-        user = accounts.add(args.username, password, Role(args.role), args.display_name, by=by)
-        print(user.id)
-        return 0
-    for user in accounts.users():
-        print(f"{user.username:<20} {user.role.value:<9} {'disabled' if user.disabled else ''}{user.display_name}")
-    return 0
-
-
-# -- zones ------------------------------------------------------------------------------------
-def _zones(args, library) -> int:
+def _zones(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.schedule.zones import Policy, ZoneKind, Zones, parse_window
 
     zones = Zones(library.conn)
     if args.zones_action == "add":
         policy = Policy(tuple(parse_window(w) for w in args.window), args.max_sessions, args.max_minutes,
                         not args.no_weekends, args.max_days, args.max_volume)
-        print(zones.add(args.name, _operator(), ZoneKind(args.kind), args.language, policy).id)
+        print(zones.add(args.name, operator(), ZoneKind(args.kind), args.language, policy).id)
         return 0
     print(f"{'ID':>4}  {'KIND':<17} {'LANG':<7} {'SESSIONS':>8} {'MINUTES':>7} {'WEEKENDS':<8} WINDOWS / NAME")
     for zone in zones.all():
@@ -155,66 +92,6 @@ def _zones(args, library) -> int:
     return 0
 
 
-# -- programmes -------------------------------------------------------------------------------
-def _programmes(args, library) -> int:
-    from dataclasses import replace
-
-    from studio.accounts import Accounts
-    from studio.audio.settings import RenderSettings
-    from studio.programme_render import render_all
-    from studio.programmes import Programmes, Spec, jingles, parse_items
-
-    programmes = Programmes(library)
-    settings = RenderSettings()
-    action = args.programmes_action
-    if action == "jingles":
-        print("\n".join(jingles()))
-        return 0
-    if action == "create":
-        items = tuple(replace(i, gap_after=args.gap, crossfade=args.crossfade if n else 0.0)
-                      for n, i in enumerate(parse_items(args.item)))
-        bed = parse_items([args.bed])[0] if args.bed else None
-        spec = Spec(items, args.intro, args.outro, bed)
-        print(programmes.create(args.title, spec, _operator()).id)
-        return 0
-    if action == "show":
-        programme = programmes.revalidate(args.programme_id, settings.cache_fields())
-        print(f"{programme.id}: {programme.title} [{programme.state.value}]")
-        for lang, seconds in programmes.durations(programme.spec).items():
-            print(f"  duration ({lang}): {seconds / 60:.1f} min")
-        for n, item in enumerate(programme.spec.items, 1):
-            what = f"jingle {item.jingle}" if item.jingle else f"clip {item.clip}"
-            variants = "".join(f", {lang}: clip {clip}" for lang, clip in item.variants)
-            print(f"  {n}. {what}{variants} (then {item.gap_after:g} s)")
-        for entry in programmes.history(programme.id):
-            print(f"  {entry.at} {entry.username}: {entry.action} {json.dumps(entry.detail, ensure_ascii=False)}")
-        return 0
-    if action == "submit":
-        programme = programmes.submit(args.programme_id, _operator(), render_all(programmes, settings),
-                                      settings.cache_fields())
-        print(f"{programme.id} submitted: {', '.join(f'{k} {v[:12]}' for k, v in programme.audio.items())}")
-        return 0
-    if action in ("approve", "reject"):
-        approver = Accounts(library.conn).authenticate(args.user, _password(args, f"password of {args.user}: "))
-        if action == "approve":
-            programme = programmes.approve(args.programme_id, approver, render_all(programmes, settings),
-                                           settings.cache_fields(), args.comment)
-        else:
-            programme = programmes.reject(args.programme_id, approver, args.comment)
-        print(f"{programme.id} {programme.state.value} by {programme.decided_by}")
-        return 0
-    print(f"{'ID':>4}  {'STATE':<9} {'MIN':>5}  TITLE")
-    for programme in programmes.all():
-        programme = programmes.revalidate(programme.id, settings.cache_fields())
-        try:
-            minutes = f"{programmes.duration(programme.spec) / 60:5.1f}"
-        except Exception:  # a clip of it was deleted: the list still shows the rest
-            minutes = "    ?"
-        print(f"{programme.id:>4}  {programme.state.value:<9} {minutes}  {programme.title}")
-    return 0
-
-
-# -- schedule ---------------------------------------------------------------------------------
 WARNING_TEXT = {
     "overlap": "overlaps another session of this zone (starting {other_start})",
     "outside window": "is outside the allowed hours ({windows}); it ends at {end}",
@@ -243,8 +120,8 @@ def describe_warning(warning, zone_names: dict[int, str]) -> str:
     return f"{when} {where} slot {slots}: {text}".replace("  ", " ").strip()
 
 
-def _schedule(args, library) -> int:
-    from studio.programmes import Programmes
+def _schedule(args: argparse.Namespace, library, ctx: StudioContext) -> int:
+    from studio.programmes.workflow import Programmes
     from studio.schedule.slots import Priority, Slots, StartMode, parse_local
     from studio.schedule.zones import Zones
 
@@ -255,21 +132,21 @@ def _schedule(args, library) -> int:
     if action == "add":
         zone_ids = [zones.get(name).id for name in args.zone]
         exdates = tuple(parse_local(d if "T" in d else d + "T00:00") for d in args.exdates)
-        slot = slots.add(args.programme_id, zone_ids, parse_local(args.at), _operator(), args.rrule, exdates,
+        slot = slots.add(args.programme_id, zone_ids, parse_local(args.at), operator(), args.rrule, exdates,
                          Priority(args.priority), StartMode.HARD if args.hard else StartMode.SOFT, args.length,
                          args.order)
         print(slot.id)
         return 0
     if action == "move":
-        slots.move(args.slot_id, parse_local(args.at), _operator())
+        slots.move(args.slot_id, parse_local(args.at), operator())
         return 0
     if action == "remove":
-        slots.remove(args.slot_id, _operator())
+        slots.remove(args.slot_id, operator())
         return 0
     if action == "plan":
         return _plan(args, library, zones)
     if action == "ics":
-        return _ics(args, library, slots, zones)
+        return _ics(args, library, slots, zones, ctx)
     names = {z.id: z.name for z in zones.all()}
     titles = {p.id: p.title for p in Programmes(library).all()}
     print(f"{'ID':>4}  {'START':<16}  {'PRIORITY':<9} {'MODE':<4}  {'RULE':<28}  PROGRAMME -> ZONES")
@@ -314,10 +191,10 @@ def _plan(args, library, zones) -> int:
     return 0
 
 
-def _ics(args, library, slots, zones) -> int:
-    from studio.durable import atomic_write_bytes
-    from studio.programmes import Programmes
+def _ics(args: argparse.Namespace, library, slots, zones, ctx: StudioContext) -> int:
+    from studio.programmes.workflow import Programmes
     from studio.schedule.ical import export
+    from studio.storage.durable import atomic_write_bytes
 
     programmes = Programmes(library)
     titles, durations = {}, {}
@@ -325,8 +202,8 @@ def _ics(args, library, slots, zones) -> int:
         titles[programme.id] = programme.title
         try:
             durations[programme.id] = programmes.duration(programme.spec)
-        except Exception:  # a deleted clip: the calendar still gets the slot
+        except StudioError:  # a deleted clip: the calendar still gets the slot
             durations[programme.id] = 60.0
-    text = export(slots.all(), titles, durations, {z.id: z.name for z in zones.all()}, datetime.now().astimezone())
+    text = export(slots.all(), titles, durations, {z.id: z.name for z in zones.all()}, ctx.clock.now())
     atomic_write_bytes(args.out, text.encode("utf-8"))
     return 0

@@ -1,0 +1,1 @@
+"""Local accounts, roles, password hashing and the audit log."""

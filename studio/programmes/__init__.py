@@ -1,0 +1,1 @@
+"""Programmes: what one is made of (model), its approval workflow, and its rendering."""

@@ -1,0 +1,138 @@
+"""What a programme is made of: items (clips, jingles, language variants), its spec, its
+approval state, and the jingles the studio ships.
+
+A programme is an ordered list of items (library clips, TTS bulletins — also clips —, and
+the studio's jingles) with a gap or a crossfade after each, an optional intro and outro
+jingle, an optional music bed ducked under speech, and per-item language variants (a Ba
+Na or Xơ Đăng version of an item is played to zones of that language). Frozen values:
+thread-safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from functools import cache
+from pathlib import Path
+
+import soundfile as sf
+
+from studio.errors import InvalidProgramme
+
+JINGLE_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "jingles"
+
+
+class State(Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+def jingles() -> list[str]:
+    return sorted(p.stem for p in JINGLE_DIR.glob("*.flac"))
+
+
+@cache
+def jingle_info(name: str) -> tuple[str, float]:
+    path = JINGLE_DIR / f"{name}.flac"
+    if not path.is_file():
+        raise InvalidProgramme(f"no jingle named {name!r} (have: {', '.join(jingles())})")
+    return hashlib.sha256(path.read_bytes()).hexdigest(), sf.info(str(path)).duration
+
+
+@dataclass(frozen=True)
+class Item:
+    """A clip (with optional language variants) or a jingle, and what follows it."""
+
+    clip: int | None = None
+    jingle: str | None = None
+    variants: tuple[tuple[str, int], ...] = ()  # (language, clip id)
+    gap_after: float = 0.6  # seconds of silence after the item
+    crossfade: float = 0.0  # seconds this item overlaps the previous one (0: none)
+
+    def clip_for(self, language: str) -> int | None:
+        return dict(self.variants).get(language, self.clip)
+
+    def to_dict(self) -> dict:
+        data = {k: v for k, v in asdict(self).items() if v not in (None, ())}
+        if self.variants:
+            data["variants"] = dict(self.variants)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Item":
+        variants = tuple(sorted((str(k), int(v)) for k, v in (data.get("variants") or {}).items()))
+        return cls(data.get("clip"), data.get("jingle"), variants, float(data.get("gap_after", 0.6)),
+                   float(data.get("crossfade", 0.0)))
+
+
+@dataclass(frozen=True)
+class Spec:
+    items: tuple[Item, ...]
+    intro: str | None = None  # jingle name
+    outro: str | None = None
+    bed: Item | None = None  # a clip or jingle looped under the programme
+    bed_level_db: float = -20.0  # bed level when nobody speaks, relative to the programme
+    duck_db: float = 12.0  # how far the bed goes down under speech
+
+    def to_json(self) -> str:
+        data = {"items": [i.to_dict() for i in self.items], "intro": self.intro, "outro": self.outro,
+                "bed": self.bed.to_dict() if self.bed else None, "bed_level_db": self.bed_level_db,
+                "duck_db": self.duck_db}
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Spec":
+        data = json.loads(text)
+        return cls(tuple(Item.from_dict(i) for i in data["items"]), data.get("intro"), data.get("outro"),
+                   Item.from_dict(data["bed"]) if data.get("bed") else None,
+                   float(data.get("bed_level_db", -20.0)), float(data.get("duck_db", 12.0)))
+
+    def languages(self) -> list[str]:
+        return sorted({"vi"} | {lang for item in self.items for lang, _ in item.variants})
+
+    def clip_ids(self) -> set[int]:
+        ids = {i.clip for i in self.items if i.clip is not None}
+        ids |= {c for i in self.items for _, c in i.variants}
+        if self.bed is not None and self.bed.clip is not None:
+            ids.add(self.bed.clip)
+        return ids
+
+
+@dataclass(frozen=True)
+class Programme:
+    id: int
+    title: str
+    spec: Spec
+    state: State
+    content_sha256: str | None
+    audio: dict = field(default_factory=dict)  # language -> sha256 of the rendered audio
+    decided_by: str | None = None
+    decided_at: str | None = None
+    comment: str | None = None
+    created_at: str = ""
+    updated_at: str = ""
+
+
+INTRO_GAP = 0.4  # seconds between an intro jingle and the first item (and before the outro)
+
+
+def parse_items(values: Iterable[str]) -> tuple[Item, ...]:
+    """CLI item syntax: `12` (clip), `12,bahnar=15` (with a variant), `jingle:chuong-bao`."""
+    items = []
+    for value in values:
+        if value.startswith("jingle:"):
+            items.append(Item(jingle=value.removeprefix("jingle:")))
+            continue
+        first, *variants = value.split(",")
+        try:
+            pairs = tuple(sorted((lang, int(clip)) for lang, clip in (v.split("=", 1) for v in variants)))
+            items.append(Item(clip=int(first), variants=pairs))
+        except ValueError:
+            raise InvalidProgramme(f"not an item: {value!r} (CLIP_ID, CLIP_ID,LANG=CLIP_ID or jingle:NAME)") from None
+    return tuple(items)
+
