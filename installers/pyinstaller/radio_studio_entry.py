@@ -14,7 +14,7 @@ from studio.launch import first_start_argv, run_child_module
 def main() -> int:
     if run_child_module(sys.argv):
         return 0
-    from studio.cli import main as cli_main
+    from studio.cli.main import main as cli_main
     from studio.paths import StudioPaths
 
     argv = sys.argv[1:]
