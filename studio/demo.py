@@ -12,6 +12,7 @@ from pathlib import Path
 
 from studio.clock import Clock
 from studio.errors import EngineUnavailable
+from studio.launch import module_command
 from studio.library import ClipLibrary
 from studio.tts.engines import SpeechSettings, TtsEngine, create_engine
 
@@ -102,7 +103,6 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
     """Start the demo receivers as separate processes on loopback (ports 18761...), pair
     them on first start, and point the receivers table at them. Returns the processes."""
     import subprocess
-    import sys
 
     from studio.fleet.fleet import pair_receiver
     from studio.fleet.repository import FleetRepository
@@ -115,7 +115,7 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
     for index, (name, zone) in enumerate(DEMO_RECEIVERS):
         port = DEMO_PORT + index
         folder = library.paths.data_dir / "demo-receivers" / f"rx{index + 1}"
-        command = [sys.executable, "-m", "studio", "receiver", "serve", "--data-dir", str(folder), "--host",
+        command = [*module_command("studio"), "receiver", "serve", "--data-dir", str(folder), "--host",
                    "127.0.0.1", "--port", str(port), "--quota-mb", "512"]
         if output_device:
             command += ["--output-device", output_device]

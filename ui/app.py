@@ -50,6 +50,7 @@ def build_window(paths: StudioPaths, language: UiLanguage | None = None, clock: 
     from PySide6.QtWidgets import QApplication
 
     from ui.crash_handler import CrashHandler
+    from ui.fonts import use_bundled_fonts
     from ui.log_panel import LogBridge
     from ui.main_window import MainWindow
     from ui.services import Services
@@ -57,6 +58,7 @@ def build_window(paths: StudioPaths, language: UiLanguage | None = None, clock: 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Commune Radio Studio")
     app.setOrganizationName("CommuneRadioStudio")
+    use_bundled_fonts(app)
     paths.ensure()
     preferences = load_preferences(paths.settings_file)
     install_translator(app, language or preferences.ui_language)
