@@ -3,8 +3,9 @@ empty venv outside it, and run from a folder outside it with no PYTHONPATH, so e
 resource must come out of the installed packages (importlib.resources), not the tree.
 
 `pip wheel --no-deps` builds the root distribution (and protocol/, receiver/ when the
-checkout has them as distributions of their own); one `pip install` puts them all, with
-the `ui` extra, into the venv (dependencies from pip's cache or the index). Then: the
+checkout has them as distributions of their own) from a fresh copy of the checkout's
+files, so nothing a previous build left there can leak in; one `pip install` puts them
+all, with the `ui` extra, into the venv (dependencies from pip's cache or the index). Then: the
 demo seeds (TTS tables, demo texts), the jingles are listed, decode and render into a
 programme, numbers are read aloud in words, and the window opens offscreen through the
 real `radio-studio` entry point in Vietnamese, Qt's own buttons included.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -33,12 +35,27 @@ def outside_checkout(path: Path) -> Path:
     return path
 
 
+def fresh_copy(target: Path) -> Path:
+    """The checkout's files as a fresh clone would have them (tracked and new, not ignored):
+    a build in the checkout itself would reuse its build/ and *.egg-info/, whose stale
+    SOURCES.txt brings files into the wheel that its configuration leaves out."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> dict:
     """A venv outside the checkout holding the wheels built from it."""
     base = outside_checkout(tmp_path_factory.mktemp("wheel-install"))
+    clone = fresh_copy(base / "source")
     wheels = base / "wheels"
-    sources = [d for d in DISTRIBUTIONS if (d / "pyproject.toml").is_file()] + [ROOT]
+    sources = [clone / d.name for d in DISTRIBUTIONS if (d / "pyproject.toml").is_file()] + [clone]
     for source in sources:
         subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels),
                         str(source)], check=True, capture_output=True, text=True, timeout=600, cwd=base)
