@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
+from tests.support.tools import require_tool
+
+pytestmark = [pytest.mark.pypi, pytest.mark.timeout(1200)]  # building and installing take minutes
 
 ROOT = Path(__file__).resolve().parents[2]
 DISTRIBUTIONS = [ROOT / "protocol", ROOT / "receiver"]  # split out of the studio (issue 13)
@@ -49,26 +52,33 @@ def fresh_copy(target: Path) -> Path:
     return target
 
 
+def build_step(command: list[str], cwd: Path, env: dict) -> None:
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        pytest.fail(f"{command[1:4]} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> dict:
     """A venv outside the checkout holding the wheels built from it."""
     base = outside_checkout(tmp_path_factory.mktemp("wheel-install"))
+    # pip with the user's real cache (the test session moved HOME), nothing of this checkout on the path.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    env.setdefault("PIP_CACHE_DIR", str(Path(pwd.getpwuid(os.getuid()).pw_dir) / ".cache" / "pip"))
+    env |= {"PIP_DISABLE_PIP_VERSION_CHECK": "1", "QT_QPA_PLATFORM": "offscreen", "PYTHONNOUSERSITE": "1"}
     clone = fresh_copy(base / "source")
     wheels = base / "wheels"
     sources = [clone / d.name for d in DISTRIBUTIONS if (d / "pyproject.toml").is_file()] + [clone]
     for source in sources:
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels),
-                        str(source)], check=True, capture_output=True, text=True, timeout=600, cwd=base)
+        build_step([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(source)],
+                   base, env)
     built = sorted(wheels.glob("*.whl"))
     assert len(built) == len(sources), built
     venv = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    build_step([sys.executable, "-m", "venv", str(venv)], base, env)
     python = venv / "bin" / "python"
     targets = [str(w) + ("[ui]" if w.name.startswith("commune_radio_studio-") else "") for w in built]
-    subprocess.run([str(python), "-m", "pip", "install", "-q", *targets], check=True, capture_output=True,
-                   text=True, timeout=900, cwd=base)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
-    env |= {"QT_QPA_PLATFORM": "offscreen", "PYTHONNOUSERSITE": "1"}
+    build_step([str(python), "-m", "pip", "install", "-q", *targets], base, env)
     work = base / "work"
     work.mkdir()
     return {"venv": venv, "python": python, "wheels": built, "env": env, "cwd": work, "data": base / "data"}
