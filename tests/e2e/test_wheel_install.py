@@ -3,8 +3,9 @@ empty venv outside it, and run from a folder outside it with no PYTHONPATH, so e
 resource must come out of the installed packages (importlib.resources), not the tree.
 
 `pip wheel --no-deps` builds the root distribution (and protocol/, receiver/ when the
-checkout has them as distributions of their own); one `pip install` puts them all, with
-the `ui` extra, into the venv (dependencies from pip's cache or the index). Then: the
+checkout has them as distributions of their own) from a fresh copy of the checkout's
+files, so nothing a previous build left there can leak in; one `pip install` puts them
+all, with the `ui` extra, into the venv (dependencies from pip's cache or the index). Then: the
 demo seeds (TTS tables, demo texts), the jingles are listed, decode and render into a
 programme, numbers are read aloud in words, and the window opens offscreen through the
 real `radio-studio` entry point in Vietnamese, Qt's own buttons included.
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -21,7 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
+from tests.support.tools import require_tool
+
+pytestmark = [pytest.mark.pypi, pytest.mark.timeout(1200)]  # building and installing take minutes
 
 ROOT = Path(__file__).resolve().parents[2]
 DISTRIBUTIONS = [ROOT / "protocol", ROOT / "receiver"]  # split out of the studio (issue 13)
@@ -33,25 +38,47 @@ def outside_checkout(path: Path) -> Path:
     return path
 
 
+def fresh_copy(target: Path) -> Path:
+    """The checkout's files as a fresh clone would have them (tracked and new, not ignored):
+    a build in the checkout itself would reuse its build/ and *.egg-info/, whose stale
+    SOURCES.txt brings files into the wheel that its configuration leaves out."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+def build_step(command: list[str], cwd: Path, env: dict) -> None:
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        pytest.fail(f"{command[1:4]} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> dict:
     """A venv outside the checkout holding the wheels built from it."""
     base = outside_checkout(tmp_path_factory.mktemp("wheel-install"))
+    # pip with the user's real cache (the test session moved HOME), nothing of this checkout on the path.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    env.setdefault("PIP_CACHE_DIR", str(Path(pwd.getpwuid(os.getuid()).pw_dir) / ".cache" / "pip"))
+    env |= {"PIP_DISABLE_PIP_VERSION_CHECK": "1", "QT_QPA_PLATFORM": "offscreen", "PYTHONNOUSERSITE": "1"}
+    clone = fresh_copy(base / "source")
     wheels = base / "wheels"
-    sources = [d for d in DISTRIBUTIONS if (d / "pyproject.toml").is_file()] + [ROOT]
+    sources = [clone / d.name for d in DISTRIBUTIONS if (d / "pyproject.toml").is_file()] + [clone]
     for source in sources:
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels),
-                        str(source)], check=True, capture_output=True, text=True, timeout=600, cwd=base)
+        build_step([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(source)],
+                   base, env)
     built = sorted(wheels.glob("*.whl"))
     assert len(built) == len(sources), built
     venv = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    build_step([sys.executable, "-m", "venv", str(venv)], base, env)
     python = venv / "bin" / "python"
     targets = [str(w) + ("[ui]" if w.name.startswith("commune_radio_studio-") else "") for w in built]
-    subprocess.run([str(python), "-m", "pip", "install", "-q", *targets], check=True, capture_output=True,
-                   text=True, timeout=900, cwd=base)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
-    env |= {"QT_QPA_PLATFORM": "offscreen", "PYTHONNOUSERSITE": "1"}
+    build_step([str(python), "-m", "pip", "install", "-q", *targets], base, env)
     work = base / "work"
     work.mkdir()
     return {"venv": venv, "python": python, "wheels": built, "env": env, "cwd": work, "data": base / "data"}
