@@ -104,7 +104,8 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
     import subprocess
 
     from studio.fleet.fleet import pair_receiver
-    from studio.fleet.receiver_cli import wait_until_listening
+    from crs_receiver import wait_until_listening
+    from studio.fleet.repository import FleetRepository
     from studio.fleet.keys import StudioKey
     from studio.library import now_utc
 
@@ -127,6 +128,6 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
             except Exception as exc:  # a zone the user deleted: the receiver still runs, unpaired
                 log.warning("demo receiver %s not paired: %s", name, exc)
         else:
-            library.conn.execute("UPDATE receivers SET address = ? WHERE name = ?", (url, name))
+            FleetRepository(library.conn).set_address(name, url)
         log.info("demo receiver %s on %s (%s)", name, url, now_utc())
     return processes

@@ -27,9 +27,12 @@ if [ ! -x "$ROOT/.venv/bin/python" ]; then
   "$PY" -m venv "$ROOT/.venv"
 fi
 stamp="$ROOT/.venv/.installed-$EXTRAS"
-if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ] || [ "$ROOT/protocol/pyproject.toml" -nt "$stamp" ] \
+    || [ "$ROOT/receiver/pyproject.toml" -nt "$stamp" ]; then
   "$ROOT/.venv/bin/python" -m pip install -q --upgrade pip >/dev/null
-  "$ROOT/.venv/bin/python" -m pip install -q -e "$ROOT[$EXTRAS]"
+  # One command, so pip resolves the studio's dependency on crs-protocol and crs-receiver
+  # to these editable checkouts, not to PyPI.
+  "$ROOT/.venv/bin/python" -m pip install -q -e "$ROOT/protocol" -e "$ROOT/receiver" -e "$ROOT[$EXTRAS]"
   touch "$stamp"
 fi
 

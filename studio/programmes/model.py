@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from functools import cache
@@ -135,3 +135,23 @@ def parse_items(values: Iterable[str]) -> tuple[Item, ...]:
             raise InvalidProgramme(f"not an item: {value!r} (CLIP_ID, CLIP_ID,LANG=CLIP_ID or jingle:NAME)") from None
     return tuple(items)
 
+
+def estimate_durations(spec: Spec, clip_seconds: Mapping[int, float]) -> dict[str, float]:
+    """Seconds per language version from clip lengths the caller already has (no database,
+    no decoding): items, the pauses between them, intro and outro jingles. A clip it does
+    not know counts as 0 s."""
+    durations = {}
+    for language in spec.languages():
+        total = 0.0
+        for index, item in enumerate(spec.items):
+            if item.jingle:
+                total += jingle_info(item.jingle)[1]
+            else:
+                total += clip_seconds.get(item.clip_for(language), 0.0)
+            if index < len(spec.items) - 1:
+                total += item.gap_after
+        for jingle in (spec.intro, spec.outro):
+            if jingle:
+                total += jingle_info(jingle)[1] + INTRO_GAP
+        durations[language] = total
+    return durations

@@ -59,7 +59,7 @@ def test_every_vietnamese_translation_is_finished_and_keeps_placeholders(ts):
 def test_the_window_starts_in_vietnamese_and_english_is_available(qtbot, data_dir):
     from studio.paths import StudioPaths
     from studio.preferences import Preferences, UiLanguage, save_preferences
-    from tests.ui.conftest import open_window
+    from tests.support.ui import open_window
     from ui.resources import catalogue
 
     if not catalogue("vi").is_file():

@@ -12,8 +12,8 @@ from PySide6.QtGui import QImage
 
 from studio.audio import synthetic
 from studio.resources import demo_text_files
-from tests.conftest import write_audio
-from tests.ui.test_library_and_editor import import_by_drop
+from tests.support.tools import write_audio
+from tests.support.ui import import_by_drop
 
 SCREENS = Path(__file__).resolve().parents[1] / "artifacts" / "screens"
 

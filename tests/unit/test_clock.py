@@ -113,7 +113,7 @@ def _approved_programme_with_receiver(library, tmp_path):
     from studio.programmes.model import Item, Spec
     from studio.programmes.workflow import Programmes
     from studio.schedule.zones import Policy, ZoneKind, Zones
-    from tests.conftest import write_audio
+    from tests.support.tools import write_audio
 
     accounts = Accounts(library.conn)
     admin = accounts.add("quantri", "matkhau-quantri", Role.ADMIN)
