@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 def bundled_font_files() -> list:
-    folder = files("ui").joinpath("resources", "fonts")
+    folder = files("ui.resources").joinpath("fonts")
     if not folder.is_dir():
         return []
     return sorted((entry for entry in folder.iterdir() if entry.name.endswith(".ttf")), key=lambda e: e.name)

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib.resources import files
 from pathlib import Path
 
 ICON_NAME = "receivers.svg"  # a loudspeaker: what the studio feeds
 
 
 def icon_svg() -> bytes:
-    entry = files("ui").joinpath("resources", "icons", ICON_NAME)
-    if entry.is_file():
-        return entry.read_bytes()
-    top = Path(__file__).resolve().parents[2] / "resources" / "icons" / ICON_NAME  # a checkout before the move
-    return top.read_bytes()
+    from ui.resources import icon_file
+
+    return icon_file(ICON_NAME.removesuffix(".svg")).read_bytes()
 
 
 def main(out: Path) -> int:

@@ -12,6 +12,7 @@ Any traceback on stderr or in the log fails the test.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -24,7 +25,7 @@ import soundfile as sf
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = ROOT / "dist" / "radio-studio" / "radio-studio"
-SOURCES = ("studio", "ui", "resources", "installers/pyinstaller", "pyproject.toml")
+SOURCES = ("studio", "ui", "receiver", "protocol", "installers/pyinstaller", "pyproject.toml")
 BUILD_TIMEOUT = 1200  # seconds; about 1 minute on 2 cores when the pip cache is warm
 
 pytestmark = pytest.mark.timeout(BUILD_TIMEOUT + 300)
@@ -44,6 +45,14 @@ def newest_source() -> float:
 @pytest.fixture(scope="module")
 def frozen(request) -> Path:
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    lock_path = ROOT / "build" / "frozen-build.lock"
+    lock_path.parent.mkdir(exist_ok=True)
+    with open(lock_path, "w") as lock:  # under `pytest -n 2` one worker builds, the other waits
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return build_or_reuse(reporter)
+
+
+def build_or_reuse(reporter) -> Path:
     if EXE.is_file() and EXE.stat().st_mtime > newest_source():
         reporter.write_line(f"frozen build: reusing {EXE} (newer than every source file)")
         return EXE
