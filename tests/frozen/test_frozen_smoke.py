@@ -25,7 +25,8 @@ import soundfile as sf
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = ROOT / "dist" / "radio-studio" / "radio-studio"
-SOURCES = ("studio", "ui", "receiver", "protocol", "installers/pyinstaller", "pyproject.toml")
+SOURCES = ("studio", "ui", "receiver/crs_receiver", "protocol/crs_protocol", "installers/pyinstaller",
+           "installers/linux/build-frozen.sh", "installers/ts_to_qm.py", "setup.py", "pyproject.toml")
 BUILD_TIMEOUT = 1200  # seconds; about 1 minute on 2 cores when the pip cache is warm
 
 pytestmark = pytest.mark.timeout(BUILD_TIMEOUT + 300)

@@ -85,12 +85,14 @@ def test_stamps_read_as_vietnam_time():
         local_text("yesterday")
 
 
-_HOST_TIME = re.compile(r"date\.today\(\)|datetime\.now\(\)|datetime\.today\(\)|\.astimezone\(\)|"
-                        r"time\.localtime\(|datetime\.utcnow\(|fromtimestamp\([^,)]*\)")
+_HOST_TIME = re.compile(r"date\.today\(\)|datetime\.now\((tz=)?(None)?\)|datetime\.today\(\)|"
+                        r"\.astimezone\((None)?\)|time\.localtime\(|time\.ctime\(|datetime\.utcnow\(|"
+                        r"fromtimestamp\([^,)]*\)|QDateTime\.currentDateTime\(\)|logging\.Formatter\(")
 
 
 def test_no_module_reads_the_hosts_own_zone():
-    """Everything in studio/ and ui/ asks the Clock; the host's zone is never read."""
+    """Everything in studio/ and ui/ asks the Clock; the host's zone is never read (log
+    lines too: logging's own Formatter stamps them in the host's zone)."""
     offenders = []
     for folder in ("studio", "ui"):
         for path in (ROOT / folder).rglob("*.py"):
@@ -101,6 +103,19 @@ def test_no_module_reads_the_hosts_own_zone():
                 if _HOST_TIME.search(code):
                     offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_log_lines_are_stamped_in_vietnam_time(host_zone):
+    import logging
+
+    from studio.clock import VietnamLogFormatter
+
+    host_zone("Etc/GMT+12")
+    record = logging.LogRecord("studio", logging.INFO, __file__, 1, "published", None, None)
+    record.created = datetime(2026, 12, 1, 17, 30, 5, 250000, tzinfo=timezone.utc).timestamp()
+    record.msecs = 250
+    assert VietnamLogFormatter("%(asctime)s %(message)s").format(record) == "2026-12-02 00:30:05,250 published"
+    assert VietnamLogFormatter("%(asctime)s", "%H:%M:%S").format(record) == "00:30:05"
 
 
 # -- publish at the edges of the Vietnamese day ------------------------------------------
