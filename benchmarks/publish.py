@@ -140,7 +140,7 @@ def main() -> int:
         startup = time.perf_counter() - started
         key = StudioKey(paths.keys_dir)
         try:
-            for process, url, code in receivers:
+            for _process, url, code in receivers:
                 pair_receiver(library, key, url, code, "Xã")
             started = time.perf_counter()
             first = publish(library, "bench", days=1)
@@ -160,8 +160,8 @@ def main() -> int:
             reconverge_s = converge(library, key, second.publish_id, args.receivers)
             resent = library.conn.execute("SELECT SUM(bytes_sent) FROM deliveries WHERE publish_id = ?",
                                           (second.publish_id,)).fetchone()[0]
-            from studio.rendering import Renderer
             from studio.audio.settings import OutputFormat
+            from studio.rendering import Renderer
 
             item = Renderer(library).render_clip(clips[4], OutputFormat.OPUS).media_path.stat().st_size
             click_ms = publish_click(paths)

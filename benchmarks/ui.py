@@ -43,7 +43,7 @@ app.exec()
 def first_paint_seconds(command: list[str], env: dict) -> float:
     start = time.time()
     out = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=True).stdout
-    line = next(l for l in out.splitlines() if l.startswith("first-paint "))
+    line = next(x for x in out.splitlines() if x.startswith("first-paint "))
     return float(line.split()[1]) - start
 
 
@@ -72,7 +72,6 @@ def two_hour_file(path: Path) -> None:
 
 def editor_figures(work: Path) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
 
     from studio.paths import StudioPaths
     from ui.app import build_window

@@ -11,6 +11,7 @@ Thread-safe: `Clock` holds no state; `ManualClock` guards its instant with a loc
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -94,3 +95,14 @@ def local_text(stamp: str | datetime | None, fmt: str = "%d/%m/%Y %H:%M", missin
         return missing
     moment = parse_stamp(stamp) if isinstance(stamp, str) else _require_aware(stamp)
     return moment.astimezone(VIETNAM).strftime(fmt)
+
+
+class VietnamLogFormatter(logging.Formatter):
+    """Log lines stamped in Vietnam time (logging's default is the host's zone), so the log
+    the officer reads or sends agrees with the window."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        moment = datetime.fromtimestamp(record.created, VIETNAM)
+        if datefmt:
+            return moment.strftime(datefmt)
+        return moment.strftime("%Y-%m-%d %H:%M:%S") + f",{int(record.msecs):03d}"

@@ -1,4 +1,4 @@
-"""Demo content for a fresh install: the sample bulletins in resources/demo/, read aloud
+"""Demo content for a fresh install: the sample bulletins in studio/resources/demo/, read aloud
 by the studio's own text-to-speech (normaliser + the default engine) and imported as
 clips that keep their text, so the studio opens with something to listen to, edit,
 render and re-synthesise. Used by `radio-studio seed-demo` (which the run-studio scripts
@@ -8,16 +8,16 @@ call with a local demo data folder); does nothing if the library already has cli
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
+from studio import resources
 from studio.clock import Clock
 from studio.errors import EngineUnavailable
+from studio.launch import module_command
 from studio.library import ClipLibrary
 from studio.tts.engines import SpeechSettings, TtsEngine, create_engine
 
 log = logging.getLogger(__name__)
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "resources" / "demo"
 
 
 def seed_demo(library: ClipLibrary, engine: TtsEngine | None = None) -> list[int]:
@@ -36,7 +36,7 @@ def seed_demo(library: ClipLibrary, engine: TtsEngine | None = None) -> list[int
         return []
     synthesizer = Synthesizer(engine, SpeechCache(library.paths.speech_cache_dir), Normalizer(load_lexicon(library.conn)))
     ids = []
-    for text_file in sorted(DEMO_DIR.glob("*.txt")):
+    for text_file in resources.demo_text_files():
         text = text_file.read_text(encoding="utf-8")
         lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
         title = lines[0].capitalize()
@@ -102,10 +102,10 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
     """Start the demo receivers as separate processes on loopback (ports 18761...), pair
     them on first start, and point the receivers table at them. Returns the processes."""
     import subprocess
-    import sys
 
     from studio.fleet.fleet import pair_receiver
     from crs_receiver import wait_until_listening
+    from studio.fleet.repository import FleetRepository
     from studio.fleet.keys import StudioKey
     from studio.library import now_utc
 
@@ -114,7 +114,7 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
     for index, (name, zone) in enumerate(DEMO_RECEIVERS):
         port = DEMO_PORT + index
         folder = library.paths.data_dir / "demo-receivers" / f"rx{index + 1}"
-        command = [sys.executable, "-m", "studio", "receiver", "serve", "--data-dir", str(folder), "--host",
+        command = [*module_command("studio"), "receiver", "serve", "--data-dir", str(folder), "--host",
                    "127.0.0.1", "--port", str(port), "--quota-mb", "512"]
         if output_device:
             command += ["--output-device", output_device]
@@ -128,6 +128,6 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
             except Exception as exc:  # a zone the user deleted: the receiver still runs, unpaired
                 log.warning("demo receiver %s not paired: %s", name, exc)
         else:
-            library.conn.execute("UPDATE receivers SET address = ? WHERE name = ?", (url, name))
+            FleetRepository(library.conn).set_address(name, url)
         log.info("demo receiver %s on %s (%s)", name, url, now_utc())
     return processes

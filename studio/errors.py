@@ -13,10 +13,22 @@ from pathlib import Path
 
 
 class StudioError(Exception):
-    """Base of every error a user can cause or fix (bad input, missing item, full disk)."""
+    """Base of every error a user can cause or fix (bad input, missing item, full disk).
+
+    Subclasses are dataclasses whose fields are the data; they override `describe()`.
+    The dataclass `__init__` of a subclass calls `__post_init__` below, which makes the
+    one-line summary the exception's message (its args, tracebacks, logs); `str()` of any
+    of them, dataclass or not, is `describe()`.
+    """
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
 
     def describe(self) -> str:
-        return str(self)
+        return Exception.__str__(self)
+
+    def __str__(self) -> str:
+        return self.describe()
 
 
 @dataclass
@@ -25,9 +37,6 @@ class AudioFileError(StudioError):
 
     path: Path
     reason: str
-
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
 
     def describe(self) -> str:
         return f"{self.path}: {self.kind}: {self.reason}"
@@ -63,9 +72,6 @@ class AudioTooLarge(AudioFileError):
 class ClipNotFound(StudioError):
     clip_id: int
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         return f"no clip with id {self.clip_id}"
 
@@ -77,9 +83,6 @@ class InvalidEdit(StudioError):
     clip_id: int | None
     reason: str
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         who = f"clip {self.clip_id}: " if self.clip_id is not None else ""
         return f"{who}invalid edit: {self.reason}"
@@ -90,9 +93,6 @@ class NothingToUndo(StudioError):
     clip_id: int
     direction: str  # "undo" or "redo"
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         return f"clip {self.clip_id}: nothing to {self.direction}"
 
@@ -100,9 +100,6 @@ class NothingToUndo(StudioError):
 @dataclass
 class UnsupportedOutput(StudioError):
     path: Path
-
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
 
     def describe(self) -> str:
         return f"{self.path}: output format not supported (use .opus, .mp3 or .wav)"
@@ -113,9 +110,6 @@ class SilentAudio(StudioError):
     """Audio with no measurable programme loudness cannot be normalised."""
 
     clip_id: int | None
-
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
 
     def describe(self) -> str:
         who = f"clip {self.clip_id}" if self.clip_id is not None else "audio"
@@ -129,9 +123,6 @@ class StorageError(StudioError):
     path: Path
     reason: str
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         return f"{self.path}: cannot write: {self.reason}"
 
@@ -141,9 +132,6 @@ class DatabaseTooNew(StudioError):
     path: Path
     found: int
     supported: int
-
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
 
     def describe(self) -> str:
         return (
@@ -166,9 +154,6 @@ class InvalidPreference(StudioError):
     name: str
     value: str
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         return f"setting {self.name!r} has an unusable value: {self.value}"
 
@@ -190,9 +175,6 @@ class AudioDeviceError(StudioError):
     reason: str
     problem: DeviceProblem = DeviceProblem.OTHER
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         return f"sound device {self.device or '(default)'}: {self.reason}"
 
@@ -200,9 +182,6 @@ class AudioDeviceError(StudioError):
 @dataclass
 class EmptyText(StudioError):
     """A text to read aloud holds nothing to say (empty, or only symbols)."""
-
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
 
     def describe(self) -> str:
         return "the text has nothing to read aloud"
@@ -215,9 +194,6 @@ class UnreadableText(StudioError):
     path: Path
     reason: str
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         return f"{self.path}: cannot read as text: {self.reason}"
 
@@ -229,9 +205,6 @@ class EngineUnavailable(StudioError):
     engine: str
     reason: str
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         return f"speech engine {self.engine} is not available: {self.reason}"
 
@@ -240,9 +213,6 @@ class EngineUnavailable(StudioError):
 class VoiceNotFound(StudioError):
     engine: str
     voice: str
-
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
 
     def describe(self) -> str:
         return f"speech engine {self.engine} has no voice {self.voice!r} (see: radio-studio tts voices)"
@@ -255,9 +225,6 @@ class SynthesisTimeout(StudioError):
     engine: str
     seconds: float
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         return f"speech engine {self.engine} did not finish within {self.seconds:.0f} s and was stopped"
 
@@ -269,9 +236,6 @@ class SynthesisFailed(StudioError):
     engine: str
     reason: str
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         return f"speech engine {self.engine} failed: {self.reason}"
 
@@ -282,9 +246,6 @@ class NoSpeechSource(StudioError):
 
     clip_id: int
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         return f"clip {self.clip_id} was not made from text, so it cannot be read again"
 
@@ -292,9 +253,6 @@ class NoSpeechSource(StudioError):
 @dataclass
 class UnknownUser(StudioError):
     username: str
-
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
 
     def describe(self) -> str:
         return f"no account named {self.username!r}"
@@ -307,9 +265,6 @@ class AccessDenied(StudioError):
     username: str
     reason: str
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         return f"{self.username}: {self.reason}"
 
@@ -321,9 +276,6 @@ class NotFound(StudioError):
     kind: str
     key: str
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         return f"no {self.kind} {self.key}"
 
@@ -333,9 +285,6 @@ class InvalidProgramme(StudioError):
     """A programme that cannot be built as asked (empty, unknown clip, bad item)."""
 
     reason: str
-
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
 
     def describe(self) -> str:
         return f"programme: {self.reason}"
@@ -350,9 +299,6 @@ class ApprovalError(StudioError):
     state: str
     reason: str
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         return f"programme {self.programme_id} ({self.state}): {self.reason}"
 
@@ -363,9 +309,6 @@ class InvalidSchedule(StudioError):
 
     field: str
     reason: str
-
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
 
     def describe(self) -> str:
         return f"{self.field}: {self.reason}"
@@ -379,9 +322,6 @@ class ReceiverUnreachable(StudioError):
     address: str
     reason: str
 
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
-
     def describe(self) -> str:
         return f"receiver {self.receiver_id} at {self.address} is unreachable: {self.reason}"
 
@@ -394,9 +334,6 @@ class ReceiverError(StudioError):
     status: int
     code: str
     message: str
-
-    def __post_init__(self) -> None:
-        super().__init__(self.describe())
 
     def describe(self) -> str:
         return f"receiver {self.receiver_id} refused: {self.status} {self.code} {self.message}".rstrip()

@@ -2,8 +2,9 @@
 
 The cache key is the sha256 of (source hash, edit list, render settings, output format,
 mastering version), so it is known without decoding anything: a repeated render is a
-database lookup and a file copy. Rendered files live in the media store like any other
-media, addressed by their own hash (the publish step reuses that hash). One thread.
+database lookup and a file copy (`studio/storage/render_cache.py`). Rendered files live in
+the media store like any other media, addressed by their own hash (the publish step reuses
+that hash). One thread.
 """
 
 from __future__ import annotations
@@ -11,30 +12,20 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
-from collections.abc import Callable
-
 from studio.audio.settings import OutputFormat, RenderSettings
+from studio.library import ClipLibrary
 from studio.storage.durable import atomic_copy
-from studio.library import ClipLibrary, now_utc
+from studio.storage.render_cache import Measured, RenderCache, RenderResult
+
+__all__ = ["RenderResult", "Renderer", "cache_key"]
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class RenderResult:
-    output_sha256: str
-    loudness_lufs: float | None
-    true_peak_dbtp: float | None
-    duration_s: float
-    cached: bool
-    media_path: Path
 
 
 def cache_key(source_sha256: str, edits_json: str, settings: RenderSettings, fmt: OutputFormat) -> str:
@@ -49,8 +40,7 @@ def cache_key(source_sha256: str, edits_json: str, settings: RenderSettings, fmt
 class Renderer:
     def __init__(self, library: ClipLibrary) -> None:
         self.library = library
-        self.conn = library.conn
-        self.store = library.store
+        self.cache = RenderCache(library.conn, library.store)
 
     def render_clip(
         self,
@@ -63,41 +53,27 @@ class Renderer:
         clip = self.library.get(clip_id)
         edits = self.library.edits(clip_id)
         key = cache_key(clip.source_sha256, edits.to_json(), settings, fmt)
-        row = self.conn.execute("SELECT * FROM renders WHERE cache_key = ?", (key,)).fetchone()
-        if row is not None and self.store.has(row["output_sha256"]):
-            return RenderResult(
-                row["output_sha256"], row["loudness_lufs"], row["true_peak_dbtp"], row["duration_s"],
-                True, self.store.path_for(row["output_sha256"]),
-            )
-        # Imported here, on a cache miss only: numpy/scipy/PyAV take ~1 s to load.
-        from studio.audio import analysis
-        from studio.audio import edits as edit_ops
-        from studio.audio.mastering import prepare, render_to_file
 
-        samples, sr = analysis.read_all(self.library.source_path(clip))
-        edited = edit_ops.apply(samples, sr, edits, clip_id)
-        del samples
-        mono = prepare(edited, sr, settings)
-        del edited
-        staging = self.store.root / "incoming" / f"render-{os.getpid()}-{key[:16]}.{fmt.value}"
-        try:
+        def make(staging: Path) -> Measured:
+            # Imported here, on a cache miss only: numpy/scipy/PyAV take ~1 s to load.
+            from studio.audio import analysis
+            from studio.audio import edits as edit_ops
+            from studio.audio.mastering import prepare, render_to_file
+
+            samples, sr = analysis.read_all(self.library.source_path(clip))
+            edited = edit_ops.apply(samples, sr, edits, clip_id)
+            del samples
+            mono = prepare(edited, sr, settings)
+            del edited
             mastered = render_to_file(mono, settings, staging, fmt, clip_id, progress, cancel)
-            sha, _ = self.store.adopt(staging)
-        finally:
-            staging.unlink(missing_ok=True)
-        self.conn.execute(
-            """INSERT OR REPLACE INTO renders (cache_key, output_sha256, container, loudness_lufs,
-                   true_peak_dbtp, duration_s, created_at) VALUES (?,?,?,?,?,?,?)""",
-            (key, sha, fmt.value, mastered.loudness_lufs, mastered.true_peak_dbtp, mastered.duration_s, now_utc()),
-        )
-        log.info(
-            "rendered clip %d to %s: %.2f LUFS, %.2f dBTP, gain %.1f dB, limiter max %.1f dB",
-            clip_id, fmt.value, mastered.loudness_lufs, mastered.true_peak_dbtp, mastered.gain_db,
-            mastered.max_reduction_db,
-        )
-        return RenderResult(
-            sha, mastered.loudness_lufs, mastered.true_peak_dbtp, mastered.duration_s, False, self.store.path_for(sha)
-        )
+            log.info(
+                "rendered clip %d to %s: %.2f LUFS, %.2f dBTP, gain %.1f dB, limiter max %.1f dB",
+                clip_id, fmt.value, mastered.loudness_lufs, mastered.true_peak_dbtp, mastered.gain_db,
+                mastered.max_reduction_db,
+            )
+            return Measured(mastered.duration_s, mastered.loudness_lufs, mastered.true_peak_dbtp)
+
+        return self.cache.get_or_make(key, fmt.value, make)
 
     def render_clip_to(
         self,

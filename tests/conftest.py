@@ -1,41 +1,36 @@
-"""Shared fixtures: a temporary studio data dir and synthesised audio files.
+"""Shared fixtures: a temporary studio data dir, synthesised audio files, and each test's
+own file-backed sound devices (tests/support/sound.py).
 
-Before anything imports sounddevice, the session gets its own HOME whose .asoundrc
+Before anything imports sounddevice, the test process gets its own HOME whose .asoundrc
 defines real ALSA devices backed by files (PortAudio sees them like a sound card; CI has
-none): `testspk` (the default output) writes what is played to SOUND_DIR/out.raw, and
-`testmic` reads SOUND_DIR/in.raw. A private HOME also keeps the tests away from the
-user's own settings and data folders. Qt runs offscreen.
+none): `testspk` (the default output) and `testmic`. The `sound` fixture, used by every
+test, points them at files of that test alone, so tests run in parallel under
+`pytest -n 2`. A private HOME also keeps the tests away from the user's own settings and
+data folders. Qt runs offscreen. Helpers shared by test modules live in tests/support/.
 """
 
 from __future__ import annotations
 
-import atexit
 import os
-import shutil
-import tempfile
-from pathlib import Path
 
-SOUND_HOME = Path(tempfile.mkdtemp(prefix="crs-home-"))
-atexit.register(shutil.rmtree, SOUND_HOME, True)
-SOUND_DIR = SOUND_HOME / "sound"
-SOUND_DIR.mkdir()
-(SOUND_DIR / "in.raw").write_bytes(b"")
-(SOUND_HOME / ".asoundrc").write_text(
-    f'''pcm.testmic {{ type file  slave.pcm "null"  file "/dev/null"  infile "{SOUND_DIR}/in.raw"  format "raw" }}
-pcm.testspk {{ type file  slave.pcm "null"  file "{SOUND_DIR}/out.raw"  format "raw" }}
-pcm.!default {{ type plug  slave.pcm "testspk" }}
-'''
-)
-os.environ["HOME"] = str(SOUND_HOME)
-for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-    os.environ.pop(_var, None)
+from tests.support import sound as _sound
+
+_sound.PROCESS.install()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import numpy as np
-import pytest
-import soundfile as sf
+from pathlib import Path  # noqa: E402
 
-from studio.audio import synthetic
+import pytest  # noqa: E402
+
+from studio.audio import synthetic  # noqa: E402
+from tests.support.tools import write_audio  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def sound(tmp_path_factory: pytest.TempPathFactory) -> _sound.SoundDevices:
+    """This test's `testmic`/`testspk` files (in this process and the commands it runs), in
+    a folder of their own: tests list what they wrote into tmp_path."""
+    return _sound.PROCESS.activate(_sound.SoundDevices.create(tmp_path_factory.mktemp("sound")))
 
 
 @pytest.fixture
@@ -55,21 +50,6 @@ def library(data_dir: Path):
     conn.close()
 
 
-def write_audio(path: Path, samples: np.ndarray, sr: int = 48000, **kwargs) -> Path:
-    sf.write(path, samples, sr, **kwargs)
-    return path
-
-
 @pytest.fixture
 def speech_wav(tmp_path: Path) -> Path:
     return write_audio(tmp_path / "speech.wav", synthetic.speech_like(12.0), subtype="PCM_16")
-
-
-def require_tool(name: str) -> str:
-    """Path of a system tool; CI installs them all, so missing there is a failure."""
-    found = shutil.which(name)
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed; .ci/run must install it")
-        pytest.skip(f"{name} not installed")
-    return found

@@ -4,7 +4,8 @@ Left, the text; right, the reading the normaliser makes of it, refreshed as the 
 types, with what it could not read confidently highlighted in both and listed below (a
 click selects the word; "Add a reading…" puts it in the user dictionary). A text typed
 in an old font (TCVN3, VNI) raises a bar that offers the conversion. "Listen" plays the
-first sentence as soon as it is synthesised while the rest is made, then goes on;
+first sentence as soon as it is synthesised while the rest is made, then goes on
+(`ui/speech_preview.py`);
 "Create bulletin" makes a library clip that keeps its text, voice and settings.
 
 Threads: UI thread. Normalising a notice takes milliseconds (the normaliser does well
@@ -16,10 +17,8 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import wave
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
@@ -35,17 +34,12 @@ from studio.tts.numbers import STYLES, Region
 from ui.error_messages import ErrorDialogs
 from ui.icons import icon
 from ui.services import Services
+from ui.speech_preview import SpeechPreview
 from ui.task_runner import TaskRunner
 
 log = logging.getLogger(__name__)
 
 FLAG_COLOUR = QColor("#ffe082")
-
-
-def _read_wav(path: Path) -> tuple[np.ndarray, int]:
-    with wave.open(str(path), "rb") as wav:
-        data = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-        return (data.astype(np.float32) / 32768.0).reshape(-1, 1), wav.getframerate()
 
 
 class ComposePanel(QWidget):
@@ -61,11 +55,9 @@ class ComposePanel(QWidget):
         self._dismissed_legacy: str | None = None
         self._legacy_text: str | None = None
         self._voices_loaded = False
-        self._preview_generation = 0
-        self._preview_rest: tuple[np.ndarray, int, int] | None = None  # samples, rate, start sample
-        self._first_started = self._final_started = False
-        self._first_end = 0
-        self._work = Path(tempfile.mkdtemp(prefix="crs-compose-"))
+        self.preview = SpeechPreview(services, runner, self.errors, Path(tempfile.mkdtemp(prefix="crs-compose-")),
+                                     self)
+        self.preview.finished.connect(lambda: self.stop_button.setEnabled(False))
 
         self.title = QLineEdit()
         self.title.setPlaceholderText(self.tr("Title (default: the first line)"))
@@ -150,9 +142,6 @@ class ComposePanel(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self.refresh_reading)
-        self._playback_timer = QTimer(self)
-        self._playback_timer.setInterval(50)
-        self._playback_timer.timeout.connect(self._continue_preview)
 
         self.editor.textChanged.connect(self._debounce.start)
         self.region.currentIndexChanged.connect(self._style_changed)
@@ -349,91 +338,13 @@ class ComposePanel(QWidget):
     # -- listen and create -------------------------------------------------------------------
     def listen(self) -> None:
         """First sentence first: it plays as soon as it is made, the rest follows."""
-        self.stop()
-        self._preview_generation += 1
-        generation = self._preview_generation
-        text, settings, style = self.editor.toPlainText(), self.settings(), self.style()
-        convert = self._dismissed_legacy != text
-        lexicon = self.lexicon
-        first_path, full_path = self._work / f"first-{generation}.wav", self._work / f"full-{generation}.wav"
-
-        def first(progress, cancel):
-            result = self.services.synthesizer(lexicon, style).synthesize(
-                text, settings, first_path, first_sentence_only=True, cancel=cancel, convert_legacy=convert)
-            return result, _read_wav(result.path)
-
-        def rest(progress, cancel):
-            result = self.services.synthesizer(lexicon, style).synthesize(
-                text, settings, full_path, cancel=cancel, progress=progress, convert_legacy=convert)
-            return result, _read_wav(result.path)
-
-        def first_ready(value) -> None:
-            if generation != self._preview_generation:
-                return
-            result, (samples, rate) = value
-            self._first_end = int((result.duration_s + result.sentences[0].pause_after) * rate)
-            if self._preview_rest is not None:  # the whole reading came first (all cached)
-                self._preview_rest = (*self._preview_rest[:2], self._first_end)
-            try:
-                self.services_player().play(samples, rate)
-            except Exception as exc:
-                self.stop()
-                self.errors.show(exc)
-                return
-            self._first_started = True
-
-        def rest_ready(value) -> None:
-            if generation != self._preview_generation:
-                return
-            result, (samples, rate) = value
-            self._preview_rest = (samples, rate, self._first_end)
-
-        def failed(exc, details) -> None:
-            if generation == self._preview_generation:
-                self.stop()
-                self.errors.show(exc, details)
-
-        self._first_started = self._final_started = False
-        self._first_end = 0
+        text, lexicon, style = self.editor.toPlainText(), self.lexicon, self.style()
+        self.preview.listen(text, self.settings(), lambda: self.services.synthesizer(lexicon, style),
+                            convert=self._dismissed_legacy != text)
         self.stop_button.setEnabled(True)
-        self._playback_timer.start()
-        self._first_task = self.runner.run(self.tr("Preparing the first sentence"), first, first_ready, failed)
-        self._rest_task = self.runner.run(self.tr("Reading the notice aloud"), rest, rest_ready, failed)
-
-    def services_player(self):
-        from studio.audio.playback import Player
-
-        player = getattr(self, "_player", None)
-        if player is None:
-            player = self._player = Player(self.services.preferences.output_device)
-        return player
-
-    def _continue_preview(self) -> None:
-        """Ticks while previewing: when the first sentence has played and the whole
-        reading is ready, play on from the second sentence; at the end, stop."""
-        player = self.services_player()
-        if not self._first_started or player.playing:
-            return
-        if self._final_started:
-            self.stop()
-        elif self._preview_rest is not None:
-            samples, rate, start = self._preview_rest
-            self._preview_rest = None
-            self._final_started = True
-            player.play(samples, rate, start=start)
 
     def stop(self) -> None:
-        self._preview_generation += 1
-        self._preview_rest = None
-        self._playback_timer.stop()
-        for name in ("_first_task", "_rest_task"):
-            task = getattr(self, name, None)
-            if task is not None:
-                self.runner.cancel(task.id)
-                setattr(self, name, None)
-        if getattr(self, "_player", None) is not None:
-            self._player.stop()
-        self.stop_button.setEnabled(False)
+        self.preview.stop()
 
     def create_bulletin(self) -> None:
         from studio.tts.bulletin import make_bulletin

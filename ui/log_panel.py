@@ -12,6 +12,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from studio.clock import VietnamLogFormatter
+
 MAX_LINES = 2000
 
 
@@ -21,7 +23,7 @@ class LogBridge(QObject, logging.Handler):
     def __init__(self) -> None:
         QObject.__init__(self)
         logging.Handler.__init__(self, logging.INFO)
-        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+        self.setFormatter(VietnamLogFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
         self.lines: collections.deque[str] = collections.deque(maxlen=MAX_LINES)
 
     def emit(self, record: logging.LogRecord) -> None:

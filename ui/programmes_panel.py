@@ -1,7 +1,7 @@
 """Chương trình: assemble clips and jingles into a programme, send it for approval.
 
 Left, the programmes with their state; right, the one being edited: items in playing
-order (drag to reorder), each with its length and the pause after it, language variants,
+order (drag to reorder; `ui/programme_items.py`), each with its length and the pause after it, language variants,
 intro/outro jingles and a music bed; the total length per language; the approval state
 with its history. "Submit" renders and binds the audio; "Approve…"/"Reject…" ask the
 approver's own name and password. Saving a change to a submitted or approved programme
@@ -17,7 +17,7 @@ import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
+    QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
@@ -28,6 +28,7 @@ from ui.clip_table_model import format_duration
 from ui.error_messages import ErrorDialogs
 from ui.icons import icon
 from ui.login_dialog import LoginDialog
+from ui.programme_items import ProgrammeItemsList
 from ui.services import Services
 from ui.task_runner import TaskRunner
 
@@ -62,9 +63,7 @@ class ProgrammesPanel(QWidget):
         left_layout.addWidget(self.list, 1)
 
         self.title = QLineEdit()
-        self.items = QListWidget()
-        self.items.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.items.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.items = ProgrammeItemsList()
         self.clip_choice = QComboBox()
         self.add_clip_button = QPushButton(self.tr("Add clip"))
         self.jingle_choice = QComboBox()
@@ -174,6 +173,7 @@ class ProgrammesPanel(QWidget):
 
         def done(value) -> None:
             self.clip_titles, rows = value
+            self.items.titles = self.clip_titles
             keep = select if select is not None else (self.current.id if self.current else None)
             self.clip_choice.clear()
             self.bed.blockSignals(True)
@@ -215,7 +215,7 @@ class ProgrammesPanel(QWidget):
         self.title.setText(programme.title)
         self.items.clear()
         for item in programme.spec.items:
-            self._append(item)
+            self.items.append_item(item)
         for combo, value in ((self.intro, programme.spec.intro), (self.outro, programme.spec.outro),
                              (self.bed, programme.spec.bed.clip if programme.spec.bed else None)):
             combo.blockSignals(True)
@@ -237,29 +237,13 @@ class ProgrammesPanel(QWidget):
                         done, self.errors.show, cancellable=False)
 
     # -- editing ------------------------------------------------------------------------------
-    def _label(self, item: Item) -> str:
-        pause = self.tr("then %1 s of silence").replace("%1", f"{item.gap_after:g}")
-        if item.jingle:
-            return f"♪ {item.jingle} — {pause}"
-        title, seconds = self.clip_titles.get(item.clip, (self.tr("clip %1").replace("%1", str(item.clip)), 0.0))
-        text = f"{title} ({format_duration(seconds)})"
-        for language, clip_id in item.variants:
-            text += f" · {language}: {self.clip_titles.get(clip_id, (str(clip_id), 0))[0]}"
-        return f"{text} — {pause}"
-
-    def _append(self, item: Item) -> None:
-        row = QListWidgetItem(self._label(item))
-        row.setData(ITEM_ROLE, item)
-        self.items.addItem(row)
-
     def spec(self) -> Spec:
-        items = tuple(self.items.item(i).data(ITEM_ROLE) for i in range(self.items.count()))
         bed = self.bed.currentData()
-        return Spec(items, self.intro.currentData(), self.outro.currentData(),
+        return Spec(self.items.values(), self.intro.currentData(), self.outro.currentData(),
                     Item(clip=bed) if bed is not None else None)
 
     def add_item(self, item: Item) -> None:
-        self._append(item)
+        self.items.append_item(item)
         self._changed()
 
     def add_selected_clip(self) -> None:
@@ -275,7 +259,7 @@ class ProgrammesPanel(QWidget):
 
     def add_variant(self) -> None:
         row = self.items.currentRow()
-        if row < 0 or self.items.item(row).data(ITEM_ROLE).jingle:
+        if row < 0 or self.items.item_at(row).jingle:
             return
         language, ok = QInputDialog.getItem(self, self.tr("Language version"), self.tr("Language:"), LANGUAGES, 0,
                                             True)
@@ -288,31 +272,20 @@ class ProgrammesPanel(QWidget):
             self.set_variant(row, language.strip(), self.clip_choice.itemData(titles.index(choice)))
 
     def set_variant(self, row: int, language: str, clip_id: int) -> None:
-        from dataclasses import replace
-
-        item = self.items.item(row).data(ITEM_ROLE)
-        variants = dict(item.variants)
-        variants[language] = clip_id
-        updated = replace(item, variants=tuple(sorted(variants.items())))
-        self.items.item(row).setData(ITEM_ROLE, updated)
-        self.items.item(row).setText(self._label(updated))
+        self.items.set_variant(row, language, clip_id)
         self._changed()
 
     def _item_selected(self, row: int) -> None:
         if row >= 0:
             self.gap.blockSignals(True)
-            self.gap.setValue(self.items.item(row).data(ITEM_ROLE).gap_after)
+            self.gap.setValue(self.items.item_at(row).gap_after)
             self.gap.blockSignals(False)
         self._update_buttons()
 
     def _gap_changed(self, value: float) -> None:
-        from dataclasses import replace
-
         row = self.items.currentRow()
         if row >= 0:
-            item = replace(self.items.item(row).data(ITEM_ROLE), gap_after=value)
-            self.items.item(row).setData(ITEM_ROLE, item)
-            self.items.item(row).setText(self._label(item))
+            self.items.set_gap(row, value)
             self._changed()
 
     def _changed(self) -> None:
@@ -340,24 +313,10 @@ class ProgrammesPanel(QWidget):
 
     def _estimate(self, spec: Spec) -> str:
         """Length per language from the clip lengths already loaded (no database)."""
-        from studio.programmes.model import INTRO_GAP, jingle_info
+        from studio.programmes.model import estimate_durations
 
-        languages = sorted({"vi"} | {lang for item in spec.items for lang, _ in item.variants})
-        parts = []
-        for language in languages:
-            total = 0.0
-            for index, item in enumerate(spec.items):
-                if item.jingle:
-                    total += jingle_info(item.jingle)[1]
-                else:
-                    total += self.clip_titles.get(item.clip_for(language), ("", 0.0))[1]
-                if index < len(spec.items) - 1:
-                    total += item.gap_after
-            for jingle in (spec.intro, spec.outro):
-                if jingle:
-                    total += jingle_info(jingle)[1] + INTRO_GAP
-            parts.append(f"{language} {format_duration(total)}")
-        return ", ".join(parts)
+        seconds = estimate_durations(spec, {clip: length for clip, (_title, length) in self.clip_titles.items()})
+        return ", ".join(f"{language} {format_duration(total)}" for language, total in seconds.items())
 
     def _update_buttons(self) -> None:
         programme = self.current

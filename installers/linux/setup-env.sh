@@ -36,5 +36,6 @@ if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ] || [ "$ROOT/prot
   touch "$stamp"
 fi
 
-# Translations: .qm catalogues are built from resources/i18n/*.ts, never committed.
+# Translations: .qm catalogues are built from ui/resources/i18n/*.ts next to them (the
+# editable install reads them there), never committed. A wheel build makes its own (setup.py).
 "$ROOT/.venv/bin/python" "$ROOT/installers/build_translations.py"

@@ -80,14 +80,14 @@ def _publish(args: argparse.Namespace, library, ctx: StudioContext) -> int:
 
 
 def _outbox(args: argparse.Namespace, library, ctx: StudioContext) -> int:
-    rows = library.conn.execute(
-        """SELECT d.*, r.name FROM deliveries d JOIN receivers r ON r.id = d.receiver
-           WHERE d.state = 'pending' ORDER BY d.id""").fetchall()
+    from studio.fleet.fleet import outbox
+
+    rows = outbox(library)
     print(f"{'ID':>5} {'RECEIVER':<18} {'VERSION':>7} {'PROGRESS':>14} {'TRIES':>5}  NEXT TRY / LAST ERROR")
     for row in rows:
-        progress = f"{row['bytes_sent'] / 1e6:.1f}/{row['bytes_total'] / 1e6:.1f}MB"
-        print(f"{row['id']:>5} {row['name'][:18]:<18} {row['version']:>7} {progress:>14} {row['attempts']:>5}  "
-              f"{local_text(row['next_attempt'], '%d/%m %H:%M:%S', '')} {row['last_error'] or ''}")
+        progress = f"{row.bytes_sent / 1e6:.1f}/{row.bytes_total / 1e6:.1f}MB"
+        print(f"{row.id:>5} {row.receiver[:18]:<18} {row.version:>7} {progress:>14} {row.attempts:>5}  "
+              f"{local_text(row.next_attempt, '%d/%m %H:%M:%S', '')} {row.last_error or ''}")
     print(f"{len(rows)} pending")
     return 0
 

@@ -12,6 +12,7 @@ import logging.handlers
 import sys
 from typing import TYPE_CHECKING
 
+from studio.clock import VietnamLogFormatter
 from studio.context import StudioContext
 from studio.errors import StudioError
 from studio.paths import StudioPaths
@@ -33,7 +34,7 @@ def setup_logging(paths: StudioPaths, verbose: bool) -> None:
     handler = logging.handlers.RotatingFileHandler(
         paths.log_dir / "studio.log", maxBytes=2 << 20, backupCount=5, encoding="utf-8"
     )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(VietnamLogFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     if verbose:
         root.addHandler(logging.StreamHandler(sys.stderr))

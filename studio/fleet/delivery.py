@@ -27,6 +27,7 @@ from datetime import datetime, timedelta, timezone
 from studio.errors import ReceiverError, ReceiverUnreachable
 from studio.fleet.client import ReceiverClient
 from studio.fleet.keys import StudioKey
+from studio.fleet.repository import FleetRepository
 from studio.library import ClipLibrary, now_utc
 
 log = logging.getLogger(__name__)
@@ -42,20 +43,15 @@ def backoff(attempts: int, rng: random.Random = random.Random()) -> float:
 
 
 def pending(conn, receiver: int | None = None) -> list:
-    sql = "SELECT * FROM deliveries WHERE state = 'pending'"
-    args: tuple = ()
-    if receiver is not None:
-        sql += " AND receiver = ?"
-        args = (receiver,)
-    return conn.execute(sql + " ORDER BY version DESC", args).fetchall()
+    return FleetRepository(conn).pending(receiver)
 
 
 def deliver_once(library: ClipLibrary, key: StudioKey, receiver_row, chunk: int = 1 << 20,
                  timeout=(5.0, 30.0), progress: Callable[[int, int], None] | None = None,
                  force: bool = False) -> bool:
     """Try this receiver's newest pending delivery once; True if it is now delivered."""
-    conn = library.conn
-    rows = pending(conn, receiver_row["id"])
+    repository = FleetRepository(library.conn)
+    rows = repository.pending(receiver_row["id"])
     if not rows:
         return True
     delivery = rows[0]
@@ -66,14 +62,13 @@ def deliver_once(library: ClipLibrary, key: StudioKey, receiver_row, chunk: int 
     sent = 0
     try:
         status = client.status()
-        conn.execute("UPDATE receivers SET last_seen = ?, status_json = ?, last_error = NULL WHERE id = ?",
-                     (now_utc(), json.dumps(status), receiver_row["id"]))
+        repository.record_status(receiver_row["id"], status, clear_error=True)
         if (status.get("manifest_version") or 0) >= delivery["version"]:
-            _delivered(conn, delivery, receiver_row, sent_before)
+            _delivered(repository, delivery, receiver_row, sent_before)
             return True
         for sha in json.loads(delivery["media_json"]):
             sent += client.upload(library.store.path_for(sha), sha, chunk=chunk)
-            conn.execute("UPDATE deliveries SET bytes_sent = ? WHERE id = ?", (sent_before + sent, delivery["id"]))
+            repository.record_progress(delivery["id"], sent_before + sent)
             if progress is not None:
                 progress(sent, delivery["bytes_total"])
         try:
@@ -82,30 +77,22 @@ def deliver_once(library: ClipLibrary, key: StudioKey, receiver_row, chunk: int 
             if exc.code != "stale-manifest":
                 raise
             # it holds a newer one already: this delivery is moot
-        _delivered(conn, delivery, receiver_row, sent_before + sent)
+        _delivered(repository, delivery, receiver_row, sent_before + sent)
         return True
     except (ReceiverUnreachable, ReceiverError, OSError) as exc:
         attempts = delivery["attempts"] + 1
         wait = backoff(attempts)
         retry = (datetime.now(timezone.utc) + timedelta(seconds=wait)).isoformat(timespec="milliseconds")
         reason = exc.describe() if hasattr(exc, "describe") else str(exc)
-        conn.execute("UPDATE deliveries SET attempts = ?, last_error = ?, next_attempt = ?, bytes_sent = ? WHERE id = ?",
-                     (attempts, reason[:500], retry, sent_before + sent, delivery["id"]))
-        conn.execute("UPDATE receivers SET last_error = ? WHERE id = ?", (reason[:500], receiver_row["id"]))
+        repository.record_failure(delivery["id"], attempts, reason, retry, sent_before + sent)
+        repository.record_receiver_error(receiver_row["id"], reason)
         log.info("delivery %d to %s failed (attempt %d, retry in %.0f s): %s", delivery["id"],
                  receiver_row["name"], attempts, wait, reason)
         return False
 
 
-def _delivered(conn, delivery, receiver_row, sent: int) -> None:
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("UPDATE deliveries SET state = 'delivered', delivered_at = ?, bytes_sent = ?, last_error = NULL "
-                     "WHERE id = ?", (now_utc(), sent, delivery["id"]))
-        conn.execute("UPDATE deliveries SET state = 'superseded' WHERE receiver = ? AND state = 'pending' AND version < ?",
-                     (receiver_row["id"], delivery["version"]))
-        conn.execute("UPDATE receivers SET delivered_version = MAX(delivered_version, ?) WHERE id = ?",
-                     (delivery["version"], receiver_row["id"]))
+def _delivered(repository: FleetRepository, delivery, receiver_row, sent: int) -> None:
+    repository.mark_delivered(delivery["id"], receiver_row["id"], delivery["version"], sent)
     log.info("delivered manifest %d to %s", delivery["version"], receiver_row["name"])
 
 
@@ -113,16 +100,7 @@ def pull_playlog(library: ClipLibrary, key: StudioKey, receiver_row, timeout=(5.
     """Bring the receiver's new play-log entries into the studio database."""
     client = ReceiverClient(receiver_row["address"], key, receiver_row["receiver_id"], timeout=timeout)
     entries = client.playlog(after=receiver_row["playlog_seq"])
-    conn = library.conn
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
-        for entry in entries:
-            conn.execute("INSERT OR IGNORE INTO playlog (receiver, seq, entry_json) VALUES (?,?,?)",
-                         (receiver_row["id"], entry["seq"], json.dumps(entry, ensure_ascii=False)))
-        if entries:
-            conn.execute("UPDATE receivers SET playlog_seq = MAX(playlog_seq, ?) WHERE id = ?",
-                         (entries[-1]["seq"], receiver_row["id"]))
-    return len(entries)
+    return FleetRepository(library.conn).record_playlog(receiver_row["id"], entries)
 
 
 class Delivery:
@@ -162,7 +140,7 @@ class Delivery:
         while not self._stop.is_set():
             if time.monotonic() - last_pull > PLAYLOG_EVERY_S:
                 last_pull = time.monotonic()
-                for row in library.conn.execute("SELECT id FROM receivers").fetchall():
+                for row in FleetRepository(library.conn).receivers():
                     threading.Thread(target=self._pull, args=(row["id"],), daemon=True,
                                      name=f"playlog-{row['id']}").start()
             ids = {row["receiver"] for row in pending(library.conn)}
@@ -181,7 +159,7 @@ class Delivery:
         """Bring one receiver's new play-log entries in (short timeouts; offline is normal)."""
         try:
             library = self.open_library()
-            row = library.conn.execute("SELECT * FROM receivers WHERE id = ?", (receiver,)).fetchone()
+            row = FleetRepository(library.conn).receiver(receiver)
             if row is not None:
                 pull_playlog(library, self.key, row, (2.0, 10.0))
         except (ReceiverUnreachable, ReceiverError, OSError):
@@ -190,7 +168,7 @@ class Delivery:
     def _work(self, receiver: int) -> None:
         library = self.open_library()
         while not self._stop.is_set():
-            row = library.conn.execute("SELECT * FROM receivers WHERE id = ?", (receiver,)).fetchone()
+            row = FleetRepository(library.conn).receiver(receiver)
             rows = pending(library.conn, receiver)
             if row is None or not rows:
                 return
@@ -214,7 +192,7 @@ def deliver_until_idle(library: ClipLibrary, key: StudioKey, timeout_s: float, c
         if not rows:
             return 0
         for receiver in sorted({r["receiver"] for r in rows}):
-            row = library.conn.execute("SELECT * FROM receivers WHERE id = ?", (receiver,)).fetchone()
+            row = FleetRepository(library.conn).receiver(receiver)
             deliver_once(library, key, row, chunk, net_timeout)
         if pending(library.conn):
             time.sleep(0.2)

@@ -5,13 +5,13 @@ window. Blocking (network); call from a worker thread with that thread's library
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from studio.errors import StudioError
 from studio.fleet.client import ReceiverClient
 from studio.fleet.delivery import pull_playlog
 from studio.fleet.keys import StudioKey
+from studio.fleet.repository import FleetRepository, OutboxRow
 from studio.library import ClipLibrary, now_utc
 
 STATUS_TIMEOUT = (2.0, 5.0)
@@ -36,18 +36,6 @@ class ReceiverView:
     last_error: str | None
 
 
-@dataclass(frozen=True)
-class OutboxRow:
-    id: int
-    receiver: str
-    version: int
-    bytes_sent: int
-    bytes_total: int
-    attempts: int
-    next_attempt: str | None
-    last_error: str | None
-
-
 def pair_receiver(library: ClipLibrary, key: StudioKey, url: str, code: str, zone_name: str,
                   name: str | None = None) -> str:
     from studio.schedule.zones import Zones
@@ -55,10 +43,8 @@ def pair_receiver(library: ClipLibrary, key: StudioKey, url: str, code: str, zon
     zone = Zones(library.conn).get(zone_name)
     client = ReceiverClient(url, key)
     paired = client.pair(code.strip(), "Commune Radio Studio")
-    library.conn.execute(
-        """INSERT INTO receivers (receiver_id, name, address, zone_id, paired_at) VALUES (?,?,?,?,?)
-           ON CONFLICT(receiver_id) DO UPDATE SET address = excluded.address, zone_id = excluded.zone_id""",
-        (paired["receiver_id"], name or paired["name"], url.rstrip("/"), zone.id, now_utc()))
+    FleetRepository(library.conn).add_receiver(paired["receiver_id"], name or paired["name"], url.rstrip("/"),
+                                               zone.id)
     return paired["receiver_id"]
 
 
@@ -70,17 +56,15 @@ def receiver_views(library: ClipLibrary, key: StudioKey, pull_logs: bool = True)
     """Ask every receiver for its status (short timeouts) and bring play logs in."""
     from studio.schedule.zones import Zones
 
-    conn = library.conn
-    zones = {z.id: z.name for z in Zones(conn).all()}
-    latest = conn.execute("SELECT MAX(version) FROM deliveries").fetchone()[0] or 0
+    repository = FleetRepository(library.conn)
+    zones = {z.id: z.name for z in Zones(library.conn).all()}
+    latest = repository.latest_version()
     views = []
-    for row in conn.execute("SELECT * FROM receivers ORDER BY name").fetchall():
-        pending = conn.execute("SELECT COALESCE(SUM(bytes_total - bytes_sent), 0) FROM deliveries "
-                               "WHERE receiver = ? AND state = 'pending'", (row["id"],)).fetchone()[0]
+    for row in repository.receivers():
+        pending = repository.pending_bytes(row["id"])
         try:
             status = client_for(key, row).status()
-            conn.execute("UPDATE receivers SET last_seen = ?, status_json = ? WHERE id = ?",
-                         (now_utc(), json.dumps(status), row["id"]))
+            repository.record_status(row["id"], status)
             if pull_logs:
                 pull_playlog(library, key, row, STATUS_TIMEOUT)
             playing = status.get("now_playing")
@@ -97,19 +81,12 @@ def receiver_views(library: ClipLibrary, key: StudioKey, pull_logs: bool = True)
 
 
 def outbox(library: ClipLibrary) -> list[OutboxRow]:
-    rows = library.conn.execute(
-        """SELECT d.*, r.name FROM deliveries d JOIN receivers r ON r.id = d.receiver
-           WHERE d.state = 'pending' ORDER BY d.id""").fetchall()
-    return [OutboxRow(r["id"], r["name"], r["version"], r["bytes_sent"], r["bytes_total"], r["attempts"],
-                      r["next_attempt"], r["last_error"]) for r in rows]
+    return FleetRepository(library.conn).outbox()
 
 
 def send_now(library: ClipLibrary, delivery_id: int | None = None) -> None:
     """Retry at once (one delivery, or all)."""
-    if delivery_id is None:
-        library.conn.execute("UPDATE deliveries SET next_attempt = ? WHERE state = 'pending'", (now_utc(),))
-    else:
-        library.conn.execute("UPDATE deliveries SET next_attempt = ? WHERE id = ?", (now_utc(), delivery_id))
+    FleetRepository(library.conn).retry_now(delivery_id)
 
 
 def emergency(library: ClipLibrary, key: StudioKey, clip_id: int, zone_names: list[str],
@@ -123,8 +100,7 @@ def emergency(library: ClipLibrary, key: StudioKey, clip_id: int, zone_names: li
     result = Renderer(library).render_clip(clip_id, OutputFormat.OPUS, RenderSettings())
     zones = Zones(library.conn)
     zone_ids = [zones.get(name).id for name in zone_names]
-    rows = library.conn.execute(f"SELECT * FROM receivers WHERE zone_id IN ({','.join('?' * len(zone_ids))})",
-                                zone_ids).fetchall()
+    rows = FleetRepository(library.conn).receivers_in_zones(zone_ids)
     outcomes = []
     for row in rows:
         client = client_for(key, row, timeout=(5.0, 30.0))
@@ -140,7 +116,7 @@ def emergency(library: ClipLibrary, key: StudioKey, clip_id: int, zone_names: li
 
 
 def command(library: ClipLibrary, key: StudioKey, receiver: int, action: str, volume: int | None = None) -> None:
-    row = library.conn.execute("SELECT * FROM receivers WHERE id = ?", (receiver,)).fetchone()
+    row = FleetRepository(library.conn).receiver(receiver)
     client = client_for(key, row, timeout=(5.0, 10.0))
     if action == "stop":
         client.stop()

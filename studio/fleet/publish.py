@@ -12,9 +12,7 @@ Manifest versions are publish ids: they only ever grow. Blocking; worker thread.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -23,11 +21,13 @@ from datetime import date, timedelta
 
 from studio.audio.settings import OutputFormat, RenderSettings
 from studio.clock import Clock
-from studio.library import ClipLibrary, now_utc
+from studio.fleet.repository import FleetRepository, NewDelivery
+from studio.library import ClipLibrary
 from studio.programmes.render import render_programme
 from studio.programmes.workflow import Programmes
 from studio.schedule.planner import aware
 from studio.schedule.service import load_plan
+from studio.storage.render_cache import Measured, RenderCache
 
 log = logging.getLogger(__name__)
 
@@ -54,25 +54,16 @@ def wire_media(programmes: Programmes, programme, language: str, settings: Rende
 
 
 def _cached_opus(library: ClipLibrary, key: str, make_samples: Callable[[], tuple], cancel=None) -> tuple[str, float]:
-    """An Opus file in the media store for `key` (renders table), made once."""
-    row = library.conn.execute("SELECT output_sha256, duration_s FROM renders WHERE cache_key = ?", (key,)).fetchone()
-    if row is not None and library.store.has(row["output_sha256"]):
-        return row["output_sha256"], row["duration_s"]
-    from studio.audio.encode import encode
+    """An Opus file in the media store for `key` (the render cache), made once."""
+    def make(staging) -> Measured:
+        from studio.audio.encode import encode
 
-    samples, rate = make_samples()
-    staging = library.store.root / "incoming" / f"wire-{os.getpid()}-{key[:16]}.opus"
-    staging.parent.mkdir(parents=True, exist_ok=True)
-    try:
+        samples, rate = make_samples()
         encode(samples, rate, staging, OutputFormat.OPUS, WIRE_BITRATE, cancel)
-        sha, _ = library.store.adopt(staging)
-    finally:
-        staging.unlink(missing_ok=True)
-    seconds = len(samples) / rate
-    library.conn.execute(
-        """INSERT OR REPLACE INTO renders (cache_key, output_sha256, container, loudness_lufs, true_peak_dbtp,
-               duration_s, created_at) VALUES (?,?,?,?,?,?,?)""", (key, sha, "opus", None, None, seconds, now_utc()))
-    return sha, seconds
+        return Measured(len(samples) / rate)
+
+    result = RenderCache(library.conn, library.store).get_or_make(key, OutputFormat.OPUS.value, make, label="wire")
+    return result.output_sha256, result.duration_s
 
 
 def wire_sequence(programmes: Programmes, programme, language: str, settings: RenderSettings,
@@ -82,8 +73,9 @@ def wire_sequence(programmes: Programmes, programme, language: str, settings: Re
     A programme with a music bed or crossfades is mixed, so it travels as one file."""
     import numpy as np
 
-    from studio.programmes.model import INTRO_GAP, JINGLE_DIR
+    from studio.programmes.model import INTRO_GAP
     from studio.rendering import Renderer
+    from studio.resources import jingle_path
 
     spec = programme.spec
     if spec.bed is not None or any(item.crossfade > 0 for item in spec.items):
@@ -100,7 +92,7 @@ def wire_sequence(programmes: Programmes, programme, language: str, settings: Re
     def jingle(name: str) -> tuple[str, float]:
         import soundfile as sf
 
-        path = JINGLE_DIR / f"{name}.flac"
+        path = jingle_path(name)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         return _cached_opus(library, f"jingle:{digest}:{WIRE_BITRATE}",
                             lambda: sf.read(str(path), dtype="float32"))
@@ -132,7 +124,8 @@ def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | Non
     programmes = Programmes(library)
     zones = {z.id: z for z in Zones(library.conn).all()}
     approved = {p.id: programmes.is_approved(p, settings.cache_fields()) for p in programmes.all()}
-    receivers = library.conn.execute("SELECT id, receiver_id, zone_id FROM receivers").fetchall()
+    repository = FleetRepository(library.conn)
+    receivers = repository.receivers()
     by_zone: dict[int, list] = defaultdict(list)
     for row in receivers:
         by_zone[row["zone_id"]].append(row)
@@ -163,27 +156,20 @@ def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | Non
                 "volume": zone.policy.max_volume if zone else 100,
             })
 
-    conn = library.conn
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
-        cur = conn.execute(
-            "INSERT INTO publishes (created_at, created_by, first_day, last_day, detail_json) VALUES (?,?,?,?,?)",
-            (now_utc(), by, first.isoformat(), last.isoformat(),
-             json.dumps({"items": sum(len(v) for v in items.values()), "skipped_unapproved": skipped})))
-        publish_id = cur.lastrowid
+    def deliveries(publish_id: int) -> list[NewDelivery]:
+        queued = []
         for receiver in receivers:
             receiver_items = sorted(items.get(receiver["id"], []), key=lambda i: i["start"])
             manifest = {"version": publish_id, "receiver_id": receiver["receiver_id"], "timezone": "Asia/Ho_Chi_Minh",
                         "volume": 100, "items": receiver_items}
             shas = sorted({sha for item in receiver_items for sha in item["media"]})
             total = sum(library.store.path_for(sha).stat().st_size for sha in shas)
-            conn.execute("UPDATE deliveries SET state = 'superseded' WHERE receiver = ? AND state = 'pending'",
-                         (receiver["id"],))
-            conn.execute(
-                """INSERT INTO deliveries (receiver, publish_id, version, manifest_json, media_json, bytes_total,
-                       created_at, next_attempt) VALUES (?,?,?,?,?,?,?,?)""",
-                (receiver["id"], publish_id, publish_id, json.dumps(manifest, ensure_ascii=False), json.dumps(shas),
-                 total, now_utc(), now_utc()))
+            queued.append(NewDelivery(receiver["id"], manifest, shas, total))
+        return queued
+
+    publish_id = repository.queue_publish(
+        by, first.isoformat(), last.isoformat(),
+        {"items": sum(len(v) for v in items.values()), "skipped_unapproved": skipped}, deliveries)
     log.info("publish %d: %d receivers, %d programme versions, %d occurrences not approved", publish_id,
              len(receivers), len(media), skipped)
     if progress:

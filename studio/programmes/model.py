@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from functools import cache
-from pathlib import Path
 
 import soundfile as sf
 
+from studio import resources
 from studio.errors import InvalidProgramme
-
-JINGLE_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "jingles"
 
 
 class State(Enum):
@@ -33,14 +31,15 @@ class State(Enum):
 
 
 def jingles() -> list[str]:
-    return sorted(p.stem for p in JINGLE_DIR.glob("*.flac"))
+    return resources.jingle_names()
 
 
 @cache
 def jingle_info(name: str) -> tuple[str, float]:
-    path = JINGLE_DIR / f"{name}.flac"
-    if not path.is_file():
-        raise InvalidProgramme(f"no jingle named {name!r} (have: {', '.join(jingles())})")
+    try:
+        path = resources.jingle_path(name)
+    except FileNotFoundError:
+        raise InvalidProgramme(f"no jingle named {name!r} (have: {', '.join(jingles())})") from None
     return hashlib.sha256(path.read_bytes()).hexdigest(), sf.info(str(path)).duration
 
 
@@ -136,3 +135,23 @@ def parse_items(values: Iterable[str]) -> tuple[Item, ...]:
             raise InvalidProgramme(f"not an item: {value!r} (CLIP_ID, CLIP_ID,LANG=CLIP_ID or jingle:NAME)") from None
     return tuple(items)
 
+
+def estimate_durations(spec: Spec, clip_seconds: Mapping[int, float]) -> dict[str, float]:
+    """Seconds per language version from clip lengths the caller already has (no database,
+    no decoding): items, the pauses between them, intro and outro jingles. A clip it does
+    not know counts as 0 s."""
+    durations = {}
+    for language in spec.languages():
+        total = 0.0
+        for index, item in enumerate(spec.items):
+            if item.jingle:
+                total += jingle_info(item.jingle)[1]
+            else:
+                total += clip_seconds.get(item.clip_for(language), 0.0)
+            if index < len(spec.items) - 1:
+                total += item.gap_after
+        for jingle in (spec.intro, spec.outro):
+            if jingle:
+                total += jingle_info(jingle)[1] + INTRO_GAP
+        durations[language] = total
+    return durations

@@ -2,7 +2,7 @@
 their gaps and crossfades, intro and outro jingles, a music bed ducked under speech, then
 mastered once more (loudness target, true-peak limit) as a whole.
 
-Cached like clip renders, by (programme content hash, language): a programme submitted
+Cached like clip renders (the one `RenderCache`), by (programme content hash, language): a programme submitted
 and then approved is rendered once. The result is a WAV in the media store, addressed by
 its sha256 — the hash the approval is bound to. Blocking; run it in a worker thread.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 from collections.abc import Callable
 
@@ -20,10 +19,12 @@ import soundfile as sf
 
 from studio.audio.settings import OutputFormat, RenderSettings
 from studio.errors import Cancelled
-from studio.library import ClipLibrary, now_utc
-from studio.programmes.model import INTRO_GAP, JINGLE_DIR, Item, Programme, Spec
+from studio.library import ClipLibrary
+from studio.programmes.model import INTRO_GAP, Item, Programme, Spec
 from studio.programmes.workflow import Programmes
-from studio.rendering import Renderer, RenderResult
+from studio.rendering import Renderer
+from studio.resources import jingle_path
+from studio.storage.render_cache import Measured, RenderCache, RenderResult
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +95,10 @@ def render_programme(
     spec: Spec = programme.spec
     content = programmes.content_hash(spec, settings.cache_fields())
     key = hashlib.sha256(f"programme:{content}:{language}".encode()).hexdigest()
-    row = library.conn.execute("SELECT * FROM renders WHERE cache_key = ?", (key,)).fetchone()
-    if row is not None and library.store.has(row["output_sha256"]):
-        return RenderResult(row["output_sha256"], row["loudness_lufs"], row["true_peak_dbtp"], row["duration_s"],
-                            True, library.store.path_for(row["output_sha256"]))
-    from studio.audio.mastering import render_to_file
-
+    cache = RenderCache(library.conn, library.store)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
     renderer = Renderer(library)
     rate = settings.sample_rate
 
@@ -107,39 +106,34 @@ def render_programme(
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         if item.jingle is not None:
-            return _read(JINGLE_DIR / f"{item.jingle}.flac", rate)
+            return _read(jingle_path(item.jingle), rate)
         return _read(renderer.render_clip(item.clip_for(language), OutputFormat.WAV, settings).media_path, rate)
 
-    pieces = []
-    for done, item in enumerate(spec.items):
-        pieces.append((audio_of(item), item))
-        if progress:
-            progress(done + 1, len(spec.items) + 2)
-    body = assemble(pieces, rate)
-    gap = np.zeros(int(INTRO_GAP * rate), dtype=np.float32)
-    if spec.intro:
-        body = np.concatenate((_read(JINGLE_DIR / f"{spec.intro}.flac", rate), gap, body))
-    if spec.outro:
-        body = np.concatenate((body, gap, _read(JINGLE_DIR / f"{spec.outro}.flac", rate)))
-    if spec.bed is not None:
-        body = duck(body, audio_of(spec.bed), rate, spec.bed_level_db, spec.duck_db)
-    staging = library.store.root / "incoming" / f"programme-{os.getpid()}-{key[:16]}.wav"
-    staging.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    def make(staging) -> Measured:
+        from studio.audio.mastering import render_to_file
+
+        pieces = []
+        for done, item in enumerate(spec.items):
+            pieces.append((audio_of(item), item))
+            if progress:
+                progress(done + 1, len(spec.items) + 2)
+        body = assemble(pieces, rate)
+        gap = np.zeros(int(INTRO_GAP * rate), dtype=np.float32)
+        if spec.intro:
+            body = np.concatenate((_read(jingle_path(spec.intro), rate), gap, body))
+        if spec.outro:
+            body = np.concatenate((body, gap, _read(jingle_path(spec.outro), rate)))
+        if spec.bed is not None:
+            body = duck(body, audio_of(spec.bed), rate, spec.bed_level_db, spec.duck_db)
         mastered = render_to_file(body, settings, staging, OutputFormat.WAV, None, None, cancel)
-        sha, _ = library.store.adopt(staging)
-    finally:
-        staging.unlink(missing_ok=True)
-    library.conn.execute(
-        """INSERT OR REPLACE INTO renders (cache_key, output_sha256, container, loudness_lufs, true_peak_dbtp,
-               duration_s, created_at) VALUES (?,?,?,?,?,?,?)""",
-        (key, sha, "wav", mastered.loudness_lufs, mastered.true_peak_dbtp, mastered.duration_s, now_utc()))
-    log.info("rendered programme %d (%s): %.1f s, %.2f LUFS", programme.id, language, mastered.duration_s,
-             mastered.loudness_lufs)
+        log.info("rendered programme %d (%s): %.1f s, %.2f LUFS", programme.id, language, mastered.duration_s,
+                 mastered.loudness_lufs)
+        return Measured(mastered.duration_s, mastered.loudness_lufs, mastered.true_peak_dbtp)
+
+    result = cache.get_or_make(key, OutputFormat.WAV.value, make, label="programme")
     if progress:
         progress(len(spec.items) + 2, len(spec.items) + 2)
-    return RenderResult(sha, mastered.loudness_lufs, mastered.true_peak_dbtp, mastered.duration_s, False,
-                        library.store.path_for(sha))
+    return result
 
 
 def render_all(programmes: Programmes, settings: RenderSettings = RenderSettings(),

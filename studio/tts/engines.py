@@ -22,7 +22,6 @@ import os
 import queue
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Protocol
 
 from studio.errors import Cancelled, EngineUnavailable, SynthesisFailed, SynthesisTimeout, VoiceNotFound
+from studio.launch import module_command
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ class Pyttsx3Engine:
 
     def __init__(self, command: Sequence[str] | None = None, timeout_base: float = 20.0,
                  timeout_per_char: float = 0.02, workers: int | None = None) -> None:
-        self.command = list(command) if command else [sys.executable, "-m", "studio.tts.worker"]
+        self.command = list(command) if command else module_command("studio.tts.worker")
         self.workers = workers or max(1, min(2, os.cpu_count() or 1))
         self.timeout_base = timeout_base
         self.timeout_per_char = timeout_per_char

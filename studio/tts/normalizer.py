@@ -1,8 +1,8 @@
 """Vietnamese text normalisation: a typed notice becomes exactly the words to read.
 
-One pass of one compiled regular expression finds everything that is not plain words
-(numbers, dates, times, phone numbers, units, money, document numbers, abbreviations,
-capitals, symbols, names from the lexicon); text between matches is copied unchanged,
+One pass of one compiled regular expression (`token_grammar.py`) finds everything that is
+not plain words (numbers, dates, times, phone numbers, units, money, document numbers,
+abbreviations, capitals, symbols, names from the lexicon); text between matches is copied unchanged,
 which keeps the pass fast (well over 1 MB/s). Each match is read by a small handler; what
 cannot be read confidently (an unknown all-caps abbreviation, a foreign word, a stray
 symbol, a web address) is reported as a `Flag` with its place in the source and in the
@@ -16,13 +16,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
 
 from studio.tts import numbers as num
 from studio.tts.legacy import LegacyEncoding, detect
-from studio.tts.lexicon import Lexicon, trie_pattern
+from studio.tts.lexicon import Lexicon
 from studio.tts.numbers import NORTH, ReadingStyle
 from studio.tts.syllables import is_vietnamese_syllable
+from studio.tts.token_grammar import compile_tokens
 
 
 class FlagKind(Enum):
@@ -50,12 +50,6 @@ class Reading:
     legacy: LegacyEncoding | None = None
 
 
-_UPPER_V = "ĐÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĨŨƠƯ" + "".join(
-    chr(c) for c in range(0x1EA0, 0x1EF9, 2)  # Ạ Ả Ấ ... Ỹ: capitals sit at even code points
-)
-U = "A-Z" + _UPPER_V
-LOWER_V = "a-zđàáâãèéêìíòóôõùúýăĩũơư" + "".join(chr(c) for c in range(0x1EA1, 0x1EFA, 2))
-
 LETTER_NAMES = {
     "A": "a", "Ă": "á", "Â": "ớ", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "Ê": "ê",
     "F": "ép", "G": "giê", "H": "hát", "I": "i", "J": "gi", "K": "ca", "L": "lờ", "M": "mờ",
@@ -73,58 +67,6 @@ PHONE_WORDS = ("điện thoại", "đt", "sđt", "hotline", "đường dây nón
 # "ngày 5" is "ngày mùng năm"; after these words a bare date needs no "ngày" in front.
 DATE_LEAD = frozenset("ngày hôm và đến tới hoặc từ sáng trưa chiều tối đêm mùng các".split())
 MEMO_LIMIT = 50_000  # words remembered per normaliser (decisions about capitals)
-_NUM = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d+(?!\.\d)|\d+)"
-
-
-# Lowercase letters that start no token: the scan skips them in one step (see _compile).
-_PLAIN = "a-eg-ik-vxyđàáâãèéêìíòóôõùúýăĩũơư" + "".join(chr(c) for c in range(0x1EA1, 0x1EFA, 2))
-
-
-@lru_cache(maxsize=8)
-def _compile(units_key: tuple[str, ...], lexicon_key: tuple[str, ...]) -> re.Pattern:
-    units = trie_pattern(units_key)
-    lexicon = trie_pattern(lexicon_key) if lexicon_key else "(?!)"
-    lower_first = [k for k in lexicon_key if not k[:1].isupper()]
-    lower_lexicon = trie_pattern(lower_first) if lower_first else "(?!)"
-    # The gate: a token starts only at a digit, a capital, a symbol, or a word holding
-    # f/j/w/z, a web address or a lowercase lexicon entry. Checking that first lets the
-    # regex engine pass over plain lowercase words ten times faster than trying every
-    # alternative at every character.
-    gate = (rf"(?=[^\s{_PLAIN}.,;:!?'\"“”‘’«»%°²³…]"
-            rf"|\b(?:[^\W\d_]*[fjwzFJWZ]|https?://|www\.|(?i:{lower_lexicon})(?!\w)))")
-    parts = [
-        rf"(?P<lex>(?<!\w)(?i:{lexicon})(?!\w))",
-        r"(?P<url>\b(?:https?://|www\.)\S+[\w/])",
-        rf"(?P<bullet>(?m:^)[ \t]*(?:[-–•*+▪●○◦]|\d{{1,2}}[.)]|[IVXLC]{{1,5}}[.)])[ \t]+(?=\S))",
-        r"(?P<time>(?<![\w.,/:])(?P<th>[01]?\d|2[0-4])(?:[hg](?P<tm>[0-5]\d)?|:(?P<tm2>[0-5]\d))"
-        r"(?:p|ph|')?(?![\w:/]))",
-        r"(?P<drange>(?<![\w/.,])(?P<dr1>[0-3]?\d)\s*[-–]\s*(?P<dr2>[0-3]?\d)/(?P<drm>[01]?\d)"
-        r"(?:/(?P<dry>\d{4}))?(?![\d/]))",
-        r"(?P<date>(?<![\w/.,])(?P<dd>[0-3]?\d)(?P<ds>[/.-])(?P<dm>[01]?\d)(?P=ds)(?P<dy>\d{4})(?![\d/.\-]\d))",
-        r"(?P<monthyear>(?<![\w/.,])(?P<mym>[01]?\d)/(?P<myy>\d{4})(?![\d/]))",
-        r"(?P<daymonth>(?<![\w/.,])(?P<dmd>[0-3]?\d)/(?P<dmm>[01]?\d)(?![\d/]))",
-        rf"(?P<doc>(?<![\w/])\d+(?:/\d{{2,4}})?/[{U}][{U}0-9&]*(?:-[{U}][{U}0-9&]*)*(?!\w))",
-        r"(?P<phone>(?<![\w+])(?:\+84[ .]?\d{2,3}|0\d{2,3})(?:[ .]?\d{3,4}){2}(?![\d.,]\d|\d)"
-        r"|(?<![\w+])0\d{8,10}(?!\d)|(?<![\w+])1[89]00[ .]?\d{3,4}(?![\d.,]\d|\d))",
-        rf"(?P<num>(?P<neg>(?<![\w.,)%])[-−])?(?P<n1>{_NUM})"
-        rf"(?:[ \t]*[-–][ \t]*(?P<n2>{_NUM}))?(?:[ \t]?(?P<unit>{units})(?![^\W\d_]))?)",
-        rf"(?P<slash>(?<=\S)/(?:(?P<sunit>{units})(?![^\W\d_])|(?=[^\W_])))",
-        rf"(?P<caps>(?<!\w)[{U}](?:[{U}0-9]|[&.\-/](?=[{U}]))+(?![\w])(?P<capsdot>\.(?=[ \t]+[{U}]))?)",
-        rf"(?P<cap>(?<!\w)[{U}][{LOWER_V}]+(?![\w']))",
-        r"(?P<foreign>(?<!\w)\w*[fjwzFJWZ]\w*)",
-        r"(?P<dash>(?<=\s)[-–—](?=\s))",
-        r"(?P<paren>[()\[\]{}])",
-        r"(?P<sym>[^\w\s.,;:!?'\"“”‘’«»/%°²³\-–—…])",
-    ]
-    # The alternatives that start with a digit (or a sign) sit behind one lookahead, so a
-    # capital letter skips them all at once, and the others are tried in order.
-    names = [p[4:p.index(">")] for p in parts]
-    numeric = {"time", "drange", "date", "monthyear", "daymonth", "doc", "phone", "num"}
-    first = [p for p, n in zip(parts, names) if n in ("lex", "url", "bullet")]
-    digits = [p for p, n in zip(parts, names) if n in numeric]
-    rest = [p for p, n in zip(parts, names) if n not in numeric and n not in ("lex", "url", "bullet")]
-    body = "|".join(first + [r"(?=[\d+\-−])(?:" + "|".join(digits) + ")"] + rest)
-    return re.compile(gate + "(?:" + body + ")")
 
 
 class Normalizer:
@@ -134,7 +76,7 @@ class Normalizer:
         self.lexicon = lexicon or Lexicon.builtin()
         self.style = style
         self._units = dict(self.lexicon.units)
-        self._pattern = _compile(tuple(sorted(self._units)), tuple(sorted(self.lexicon.pronunciations)))
+        self._pattern = compile_tokens(tuple(sorted(self._units)), tuple(sorted(self.lexicon.pronunciations)))
         self._caps_memo: dict[str, str] = {}  # decided capital tokens (never flagged ones)
         self._syllables: dict[str, bool] = {}  # capitalised words seen: Vietnamese or not
         self._handlers = {

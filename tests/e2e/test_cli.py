@@ -8,29 +8,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from benchmarks import reference
 from studio.audio import synthetic
-from tests.conftest import require_tool, write_audio
-
-
-def run(data_dir: Path, *args: str, expect: int = 0) -> subprocess.CompletedProcess:
-    proc = subprocess.run(
-        [sys.executable, "-m", "studio", "--data-dir", str(data_dir), *args],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert proc.returncode == expect, f"exit {proc.returncode}\nstdout: {proc.stdout}\nstderr: {proc.stderr}"
-    assert "Traceback" not in proc.stderr
-    return proc
-
-
-def ebur128(path: Path) -> tuple[float, float]:
-    return reference.ebur128(require_tool("ffmpeg"), path)
+from tests.support.cli import ebur128, run
+from tests.support.tools import write_audio
 
 
 def test_import_edit_render_round_trip(tmp_path, data_dir):

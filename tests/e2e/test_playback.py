@@ -10,15 +10,14 @@ import pytest
 
 from studio.audio import playback, synthetic
 from studio.errors import AudioDeviceError
-from tests.conftest import SOUND_DIR
 
 
 def test_the_test_speaker_is_listed():
     assert "testspk" in playback.output_devices()
 
 
-def test_playing_a_range_sends_exactly_those_samples_and_the_position_moves():
-    out = SOUND_DIR / "out.raw"  # the ALSA file plugin starts it afresh for each stream
+def test_playing_a_range_sends_exactly_those_samples_and_the_position_moves(sound):
+    out = sound.speaker  # the ALSA file plugin starts it afresh for each stream
     tone = synthetic.sine(40.0, 440.0) * np.float32(0.5)
     player = playback.Player("testspk")
     seen = []

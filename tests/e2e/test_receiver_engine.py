@@ -5,6 +5,7 @@ broken media, a restart mid-item, and two weeks offline."""
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,7 +15,6 @@ import soundfile as sf
 
 from crs_receiver.player import Engine, wait_until
 from crs_receiver.store import ReceiverStore
-from tests.conftest import SOUND_DIR
 
 T0 = datetime(2026, 12, 1, 5, 45, tzinfo=timezone(timedelta(hours=7)))
 
@@ -54,7 +54,7 @@ def outcomes(store: ReceiverStore) -> list[tuple[str, str]]:
     return [(e["item"], e["outcome"]) for e in store.playlog(0)]
 
 
-def test_priority_order_and_gapless_sequence(engine, tmp_path):
+def test_priority_order_and_gapless_sequence(engine, tmp_path, sound):
     running, store, clock = engine
     a, b = media(store, tmp_path, 0.5, 440), media(store, tmp_path, 0.5, 660)
     running.set_manifest({"version": 1, "receiver_id": store.receiver_id, "items": [
@@ -64,7 +64,7 @@ def test_priority_order_and_gapless_sequence(engine, tmp_path):
     assert outcomes(store) == [("priority", "played"), ("normal", "played")]
     clock.now = T0 + timedelta(seconds=30)
     assert wait_until(lambda: len(store.playlog(0)) == 3, 10)
-    written = np.fromfile(SOUND_DIR / "out.raw", dtype="<f4")
+    written = sound.played()
     lead = int(np.flatnonzero(written)[0]) - 1
     expected = np.concatenate([sf.read(store.root / "media" / sha, dtype="float32")[0] for sha in (a, b)])
     np.testing.assert_allclose(written[lead:lead + len(expected)], expected, atol=1e-6)  # no gap between files
@@ -142,7 +142,7 @@ def test_quiet_hours_broken_media_and_missed_items(engine, tmp_path):
     assert running.last_error is None
 
 
-def test_a_restart_mid_item_continues_where_the_clock_is(tmp_path):
+def test_a_restart_mid_item_continues_where_the_clock_is(tmp_path, sound):
     store = ReceiverStore(tmp_path / "rx")
     sha = media(store, tmp_path, 10.0, 500)
     store.install_manifest({"version": 3, "receiver_id": store.receiver_id,
@@ -153,7 +153,7 @@ def test_a_restart_mid_item_continues_where_the_clock_is(tmp_path):
         assert wait_until(lambda: bool(store.playlog(0)), 10)
     finally:
         running.shutdown()
-    written = np.fromfile(SOUND_DIR / "out.raw", dtype="<f4")
+    written = sound.played()
     assert np.count_nonzero(written) == pytest.approx(4 * 48000, rel=0.02)  # the last 4 of 10 seconds
 
 
@@ -175,6 +175,8 @@ def test_quota_cleanup_keeps_what_the_manifests_name(tmp_path):
     store = ReceiverStore(tmp_path / "rx", quota_bytes=3_000_000)
     named = media(store, tmp_path, 3.0, 300)  # 576 kB each
     old = [media(store, tmp_path, 3.0, 400 + 10 * n) for n in range(3)]
+    for age, sha in enumerate(old):  # old[2] arrived first, old[0] last: not the order they were written
+        os.utime(store.root / "media" / sha, (1_700_000_000 - 1000 * age,) * 2)
     store.install_manifest({"version": 1, "receiver_id": store.receiver_id, "items": [item("a", T0, [named], 3.0)]})
     path, sha = tmp_path / "new.bin", None
     data = np.random.default_rng(0).bytes(1_500_000)
@@ -182,4 +184,5 @@ def test_quota_cleanup_keeps_what_the_manifests_name(tmp_path):
     sha = hashlib.sha256(data).hexdigest()
     assert store.append(sha, 0, len(data), data) == (len(data), True)
     assert store.has_media(named) and store.has_media(sha)
-    assert sum(store.has_media(o) for o in old) < 3  # the oldest unnamed media made room
+    # 3 MB quota, 2.3 MB held: 1.5 MB fit once the two oldest unnamed files are gone, and only them
+    assert [store.has_media(o) for o in old] == [True, False, False]

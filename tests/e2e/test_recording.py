@@ -1,6 +1,6 @@
 """Recording through the real PortAudio library: `devices`, `record` and `recover` as
 processes, capturing from `testmic` (tests/conftest.py: an ALSA file plugin that plays
-SOUND_DIR/in.raw, s16le mono, as if it came from a microphone)."""
+the test's own in.raw, s16le mono, as if it came from a microphone)."""
 
 from __future__ import annotations
 
@@ -14,25 +14,16 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from studio.audio import synthetic
 from studio.audio.recorder import Recorder, StopReason, import_take, repair_segment, unfinished_takes
 from studio.storage.database import connect
 from studio.library import ClipLibrary
 from studio.paths import StudioPaths
-from tests.conftest import SOUND_DIR
-
-SR = 48000
+from tests.support.cli import SR, microphone
 
 
 def studio(data_dir, *args, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "studio", "--data-dir", str(data_dir), *args],
                           capture_output=True, text=True, timeout=120, **kw)
-
-
-def microphone(seconds: float, seed: int = 1) -> np.ndarray:
-    pcm = np.round(synthetic.speech_like(seconds, SR, seed=seed) * 20000).astype("<i2")
-    pcm.tofile(SOUND_DIR / "in.raw")
-    return pcm
 
 
 def stored_audio(data_dir, clip_id: int) -> np.ndarray:

@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 from studio.audio import synthetic
-from tests.conftest import write_audio
-from tests.e2e.test_cli import run
-
-
-def run_input(data_dir: Path, text: str, *args: str, expect: int = 0) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "studio", "--data-dir", str(data_dir), *args], input=text,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == expect, proc.stderr
-    return proc
+from tests.support.cli import run, run_input
+from tests.support.tools import write_audio
 
 
 def test_from_clips_to_an_approved_checked_schedule(tmp_path, data_dir):

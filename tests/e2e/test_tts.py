@@ -17,8 +17,8 @@ from studio.errors import Cancelled, EmptyText, SynthesisFailed, SynthesisTimeou
 from studio.tts.engines import EspeakNgEngine, Pyttsx3Engine, SpeechSettings
 from studio.tts.normalizer import Normalizer
 from studio.tts.synthesis import PAUSE_PARAGRAPH, PAUSE_SENTENCE, SpeechCache, SpeechSource, Synthesizer
-from tests.conftest import require_tool
-from tests.e2e.test_cli import run
+from tests.support.cli import run
+from tests.support.tools import require_tool
 
 LONG = ("Các hộ ở vùng nguy cơ sạt lở di dời đến nơi an toàn trước mười bảy giờ ngày hai mươi lăm "
         "tháng mười một, mang theo giấy tờ tùy thân và lương thực cho ba ngày.")
@@ -109,7 +109,7 @@ def test_a_hanging_engine_is_killed_at_its_timeout(tmp_path):
     started = time.monotonic()
     with pytest.raises(SynthesisTimeout) as caught:
         engine.synthesize(["Xin chào."], SpeechSettings("x"), tmp_path)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 60  # killed at 1 s, not left to sleep its 120 s (slack: a busy machine)
     assert caught.value.seconds == pytest.approx(1.0)
 
 
@@ -150,7 +150,7 @@ def test_cancel_stops_the_worker(espeak, tmp_path):
     started = time.monotonic()
     with pytest.raises(Cancelled):
         Pyttsx3Engine(workers=1).synthesize([LONG] * 400, SpeechSettings(""), tmp_path, cancel=cancel)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 20  # 400 long sentences take minutes; slack for a busy machine
 
 
 def test_unknown_voice(espeak, tmp_path):
@@ -224,7 +224,7 @@ def test_cli_normalize_voices_say_and_lexicon(espeak, tmp_path, data_dir):
 
 
 def test_demo_bulletins_are_read_by_the_tts_and_render_for_broadcast(espeak, tmp_path, data_dir):
-    from tests.e2e.test_cli import ebur128
+    from tests.support.cli import ebur128
 
     ids = run(data_dir, "seed-demo").stdout.split()
     assert len(ids) == 2

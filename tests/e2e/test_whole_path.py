@@ -16,11 +16,9 @@ import soundfile as sf
 from studio.storage.database import connect
 from studio.library import ClipLibrary
 from studio.paths import StudioPaths
-from tests.conftest import SOUND_DIR, require_tool
-from tests.e2e.test_receiver import Receiver
-from tests.e2e.test_recording import microphone
-from tests.e2e.test_schedule_cli import run_input
-from tests.e2e.test_cli import run
+from tests.support.cli import microphone, run, run_input
+from tests.support.receiver import Receiver
+from tests.support.tools import require_tool
 
 
 def test_record_tts_programme_approve_schedule_publish_play(tmp_path, data_dir):
@@ -51,20 +49,22 @@ def test_record_tts_programme_approve_schedule_publish_play(tmp_path, data_dir):
         for receiver in receivers:
             (entry,) = [json.loads(line) for line in (receiver.folder / "playlog.jsonl").read_text().splitlines()]
             assert entry["outcome"] == "played"
-            late = (datetime.fromisoformat(entry["started"]) - datetime.fromisoformat(entry["scheduled"]))
-            assert timedelta(0) <= late < timedelta(seconds=1)
-        # what came out of the (shared) output device is the programme's media, back to back
-        manifest = json.loads((receivers[-1].folder / "manifest.json").read_text())
+            # not early; how late a hard start is on an idle machine: python -m benchmarks.receiver
+            assert datetime.fromisoformat(entry["started"]) >= datetime.fromisoformat(entry["scheduled"])
+        # what came out of each receiver's own output device is the programme's media, back to
+        # back, from its first sample (a hard start is never cut short at its head)
         paths = StudioPaths.at(data_dir)
         store = ClipLibrary(paths, connect(paths.database)).store
-        expected = np.concatenate([sf.read(str(store.path_for(sha)), dtype="float32")[0]
-                                   for sha in manifest["items"][0]["media"]])
-        written = np.fromfile(SOUND_DIR / "out.raw", dtype="<f4")
-        lead = int(np.flatnonzero(np.abs(written) > 1e-4)[0])
-        first = int(np.flatnonzero(np.abs(expected) > 1e-4)[0])
-        got = written[lead - first: lead - first + len(expected)]
-        assert len(got) == len(expected)
-        np.testing.assert_allclose(got, expected, atol=1e-5)
+        for receiver in receivers:
+            manifest = json.loads((receiver.folder / "manifest.json").read_text())
+            expected = np.concatenate([sf.read(str(store.path_for(sha)), dtype="float32")[0]
+                                       for sha in manifest["items"][0]["media"]])
+            written = receiver.sound.played()
+            lead = int(np.flatnonzero(np.abs(written) > 1e-4)[0])
+            first = int(np.flatnonzero(np.abs(expected) > 1e-4)[0])
+            got = written[lead - first: lead - first + len(expected)]
+            assert len(got) == len(expected)
+            np.testing.assert_allclose(got, expected, atol=1e-5)
     finally:
         for receiver in receivers:
             receiver.kill()

@@ -11,6 +11,7 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from aiohttp import web
 
 from studio.accounts.store import Accounts, Role
@@ -29,8 +30,8 @@ from studio.programmes.model import Item, Spec
 from studio.programmes.workflow import Programmes
 from studio.schedule.slots import Slots
 from studio.schedule.zones import Policy, ZoneKind, Zones
-from tests.conftest import write_audio
-from tests.e2e.test_receiver import free_port
+from tests.support.receiver import free_port
+from tests.support.tools import write_audio
 
 COUNT = 100
 
@@ -71,6 +72,7 @@ class Host:
         self.loop.call_soon_threadsafe(self.loop.stop)
 
 
+@pytest.mark.timeout(600)
 def test_a_hundred_receivers_converge(library, tmp_path):
     accounts = Accounts(library.conn)
     admin = accounts.add("quantri", "matkhau-quantri", Role.ADMIN)

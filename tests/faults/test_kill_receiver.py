@@ -9,7 +9,7 @@ import json
 import random
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import soundfile as sf
@@ -17,7 +17,7 @@ import soundfile as sf
 from studio.errors import ReceiverError, ReceiverUnreachable
 from studio.fleet.client import ReceiverClient
 from studio.fleet.keys import StudioKey
-from tests.e2e.test_receiver import Receiver
+from tests.support.receiver import Receiver
 
 POINTS = 20
 
@@ -51,7 +51,7 @@ def test_kill_during_uploads_and_manifest_swaps(tmp_path):
         # 1. each of 20 uploads is killed at a random point; after the restart the receiver
         # holds a prefix of it (never a playable partial), and the upload resumes from there
         cut_short = 0
-        for point, (path, sha, size) in enumerate(files):
+        for path, sha, size in files:
             killer = threading.Timer(rng.uniform(0.0, 0.3), receiver.process.kill)
             killer.start()
             try:
@@ -74,7 +74,7 @@ def test_kill_during_uploads_and_manifest_swaps(tmp_path):
         # was sent in full, never older than the last one acknowledged
         acknowledged = 0
         version = 0
-        for point in range(POINTS):
+        for _point in range(POINTS):
             killer = threading.Timer(rng.uniform(0.0, 0.15), receiver.process.kill)
             killer.start()
             try:
@@ -94,7 +94,7 @@ def test_kill_during_uploads_and_manifest_swaps(tmp_path):
             assert acknowledged <= held_version <= version
 
         # 3. it plays the last good manifest
-        start = datetime.now(timezone.utc) + timedelta(seconds=1)
+        start = datetime.now(UTC) + timedelta(seconds=1)
         client.put_manifest({"version": version + 1, "receiver_id": client.receiver_id, "items": [
             {"id": "now", "start": start.isoformat(), "media": [sha], "duration_s": 20, "start_mode": "hard"}]})
         receiver = restart(receiver)

@@ -4,40 +4,13 @@ undo/redo, preview through PortAudio (file-backed ALSA device), cancelling a ren
 from __future__ import annotations
 
 import sqlite3
-import warnings
 
-import numpy as np
 import pytest
-import soundfile as sf
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 
 from studio.audio import synthetic
-from tests.conftest import SOUND_DIR, write_audio
-
-
-def drop(widget, paths) -> None:
-    """What Qt delivers when files are dropped (a synthetic event cannot go through the
-    platform's drag manager offscreen, so the handlers are called as Qt would)."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    with warnings.catch_warnings():  # PySide marks the only constructor deprecated
-        warnings.simplefilter("ignore", DeprecationWarning)
-        enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                                Qt.KeyboardModifier.NoModifier)
-    widget.dragEnterEvent(enter)
-    assert enter.isAccepted()
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
-    widget.dropEvent(event)
-    assert event.isAccepted()
-
-
-def import_by_drop(qtbot, window, paths):
-    with qtbot.waitSignal(window.library.import_finished, timeout=60000) as blocker:
-        drop(window.library, paths)
-    qtbot.waitUntil(lambda: window.runner.active_count() == 0, timeout=10000)
-    return blocker.args
+from tests.support.tools import write_audio
+from tests.support.ui import import_by_drop
 
 
 def stored_edit_version(data_dir, clip_id) -> int:
@@ -58,10 +31,33 @@ def test_drag_and_drop_imports_files_and_folders(qtbot, studio_window, tmp_path)
     assert len(new_ids) == 3 and failures == []
     titles = sorted(studio_window.library.model.clip_at(r).title for r in range(studio_window.library.model.rowCount()))
     assert titles == ["nhac", "tin-chieu", "tin-sang"]
-    # The newest import is selected; searching without accents finds a title with them.
-    assert studio_window.library.selected_clip().id == new_ids[-1]
-    studio_window.library.search.setText("TIN")
-    assert studio_window.library.proxy.rowCount() == 2
+    assert studio_window.library.selected_clip().id == new_ids[-1]  # the newest import is selected
+
+
+def test_search_ignores_case_and_vietnamese_accents(qtbot, studio_window, tmp_path):
+    sources = [write_audio(tmp_path / f"{n}.wav", synthetic.speech_like(2.0, seed=n), subtype="PCM_16")
+               for n in range(4)]
+    ids, _ = import_by_drop(qtbot, studio_window, sources)
+    library = studio_window.services.library()
+    titles = ["Thông báo tiêm chủng", "Đường điện thôn 3 cắt", "Bản tin chiều", "Lịch họp dân"]
+    for clip_id, title in zip(ids, titles):
+        library.rename(clip_id, title)
+    panel = studio_window.library
+    with qtbot.waitSignal(panel.clips_loaded, timeout=10000):
+        panel.refresh()
+
+    def found(text: str) -> list[str]:
+        panel.search.setText(text)
+        return sorted(panel.proxy.data(panel.proxy.index(r, 0)) for r in range(panel.proxy.rowCount()))
+
+    assert found("thong bao") == ["Thông báo tiêm chủng"]  # no tone marks, no circumflex
+    assert found("TIEM CHUNG") == ["Thông báo tiêm chủng"]
+    assert found("duong dien") == ["Đường điện thôn 3 cắt"]  # Đ and đ are a d
+    assert found("d") == ["Lịch họp dân", "Đường điện thôn 3 cắt"]
+    assert found("ban tin") == ["Bản tin chiều"]
+    assert found("họp dân") == ["Lịch họp dân"]  # typed with its accents, as well
+    assert found("hop dan thon") == []
+    assert len(found("")) == 4
 
 
 def test_a_corrupt_file_shows_a_vietnamese_error_with_copyable_details(qtbot, studio_window, tmp_path):
@@ -116,11 +112,11 @@ def test_edit_with_undo_and_redo_reaches_the_library(qtbot, studio_window, opene
     assert "-16" in editor.result_label.text() and "✔" in editor.result_label.text()
 
 
-def test_preview_plays_the_selection_through_portaudio(qtbot, studio_window, opened_clip):
+def test_preview_plays_the_selection_through_portaudio(qtbot, studio_window, opened_clip, sound):
     # The file-backed ALSA device is not paced like a sound card: a few seconds play in
     # milliseconds, so the test follows the signals rather than watching the cursor move
     # (tests/e2e/test_playback.py samples the position of a longer playback).
-    out = SOUND_DIR / "out.raw"  # the ALSA file plugin starts it afresh for each stream
+    out = sound.speaker  # the ALSA file plugin starts it afresh for each stream
     editor = studio_window.editor
     editor.waveform.set_selection_seconds(5.0, 8.0)
     with qtbot.waitSignal(studio_window.preview.started, timeout=10000):

@@ -14,7 +14,7 @@ from studio.audio import synthetic
 from studio.programmes.model import State
 from studio.schedule.slots import Priority, Slots, StartMode
 from studio.schedule.zones import parse_window
-from tests.conftest import write_audio
+from tests.support.tools import write_audio
 from ui.slot_dialog import SlotRequest
 
 MONDAY = date(2026, 11, 30)

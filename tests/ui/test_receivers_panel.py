@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from studio.schedule.zones import Policy, ZoneKind, Zones
-from tests.e2e.test_receiver import Receiver
+from tests.support.receiver import Receiver
 
 
 def idle(qtbot, window):
@@ -40,6 +40,8 @@ def test_pair_publish_deliver_and_outbox(qtbot, studio_window, tmp_path):
         idle(qtbot, window)
         panel.refresh()
         qtbot.waitUntil(lambda: bool(panel.views) and panel.views[0].volume == 40, timeout=15000)
+        # what the receiver itself keeps (and plays at), read from its own folder, not its reply
+        assert json.loads((receiver.folder / "volume.json").read_text()) == {"volume": 40}
 
         receiver.kill()
         panel.publish()

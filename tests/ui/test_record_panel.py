@@ -9,13 +9,12 @@ import soundfile as sf
 from studio.audio import synthetic
 from studio.audio.recorder import Recorder
 from studio.paths import StudioPaths
-from tests.conftest import SOUND_DIR
-from tests.ui.conftest import open_window
+from tests.support.ui import open_window
 
 
-def test_record_stop_and_the_take_opens_in_the_editor(qtbot, studio_window):
+def test_record_stop_and_the_take_opens_in_the_editor(qtbot, studio_window, sound):
     pcm = np.round(synthetic.speech_like(5.0, seed=7) * 20000).astype("<i2")
-    pcm.tofile(SOUND_DIR / "in.raw")
+    sound.feed_microphone(pcm)
     window = studio_window
     panel = window.recorder_panel
     window.show_area("record")
@@ -40,9 +39,9 @@ def test_record_stop_and_the_take_opens_in_the_editor(qtbot, studio_window):
     assert len(window.editor.waveform.markers) == 1 == len(library.get(clip_id).markers)
 
 
-def test_an_abandoned_take_is_recovered_when_the_window_starts(qtbot, data_dir):
+def test_an_abandoned_take_is_recovered_when_the_window_starts(qtbot, data_dir, sound):
     pcm = np.round(synthetic.speech_like(2.0, seed=8) * 20000).astype("<i2")
-    pcm.tofile(SOUND_DIR / "in.raw")
+    sound.feed_microphone(pcm)
     paths = StudioPaths.at(data_dir).ensure()
     recorder = Recorder(paths.recordings_dir)
     recorder.start("testmic", 48000, 1)

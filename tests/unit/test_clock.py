@@ -85,12 +85,14 @@ def test_stamps_read_as_vietnam_time():
         local_text("yesterday")
 
 
-_HOST_TIME = re.compile(r"date\.today\(\)|datetime\.now\(\)|datetime\.today\(\)|\.astimezone\(\)|"
-                        r"time\.localtime\(|datetime\.utcnow\(|fromtimestamp\([^,)]*\)")
+_HOST_TIME = re.compile(r"date\.today\(\)|datetime\.now\((tz=)?(None)?\)|datetime\.today\(\)|"
+                        r"\.astimezone\((None)?\)|time\.localtime\(|time\.ctime\(|datetime\.utcnow\(|"
+                        r"fromtimestamp\([^,)]*\)|QDateTime\.currentDateTime\(\)|logging\.Formatter\(")
 
 
 def test_no_module_reads_the_hosts_own_zone():
-    """Everything in studio/ and ui/ asks the Clock; the host's zone is never read."""
+    """Everything in studio/ and ui/ asks the Clock; the host's zone is never read (log
+    lines too: logging's own Formatter stamps them in the host's zone)."""
     offenders = []
     for folder in ("studio", "ui"):
         for path in (ROOT / folder).rglob("*.py"):
@@ -103,6 +105,19 @@ def test_no_module_reads_the_hosts_own_zone():
     assert offenders == []
 
 
+def test_log_lines_are_stamped_in_vietnam_time(host_zone):
+    import logging
+
+    from studio.clock import VietnamLogFormatter
+
+    host_zone("Etc/GMT+12")
+    record = logging.LogRecord("studio", logging.INFO, __file__, 1, "published", None, None)
+    record.created = datetime(2026, 12, 1, 17, 30, 5, 250000, tzinfo=timezone.utc).timestamp()
+    record.msecs = 250
+    assert VietnamLogFormatter("%(asctime)s %(message)s").format(record) == "2026-12-02 00:30:05,250 published"
+    assert VietnamLogFormatter("%(asctime)s", "%H:%M:%S").format(record) == "00:30:05"
+
+
 # -- publish at the edges of the Vietnamese day ------------------------------------------
 
 def _approved_programme_with_receiver(library, tmp_path):
@@ -113,7 +128,7 @@ def _approved_programme_with_receiver(library, tmp_path):
     from studio.programmes.model import Item, Spec
     from studio.programmes.workflow import Programmes
     from studio.schedule.zones import Policy, ZoneKind, Zones
-    from tests.conftest import write_audio
+    from tests.support.tools import write_audio
 
     accounts = Accounts(library.conn)
     admin = accounts.add("quantri", "matkhau-quantri", Role.ADMIN)

@@ -5,8 +5,8 @@ import soundfile as sf
 from studio.audio import synthetic
 from studio.audio.encode import decode_mono, encode
 from studio.audio.loudness import integrated_loudness
-from studio.audio.true_peak import to_db, true_peak
 from studio.audio.settings import OutputFormat
+from studio.audio.true_peak import to_db, true_peak
 from studio.errors import Cancelled, UnsupportedOutput
 
 
@@ -70,9 +70,10 @@ def test_opus_seam_is_in_the_quietest_place_near_the_middle():
 
 
 def test_two_encoder_opus_joins_without_a_mark(tmp_path, monkeypatch):
-    from studio.audio import encode as enc
-    from tests.conftest import require_tool
     import subprocess
+
+    from studio.audio import encode as enc
+    from tests.support.tools import require_tool
 
     x = synthetic.speech_like(150.0, seed=8) * np.float32(1.2)
     seam = enc.opus_seam(x)

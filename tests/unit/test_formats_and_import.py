@@ -9,11 +9,16 @@ import soundfile as sf
 from studio.audio import synthetic
 from studio.audio.loudness import integrated_loudness
 from studio.errors import (
-    AudioTooLarge, CorruptAudio, EmptyAudio, MislabeledAudio, TruncatedAudio, UnsupportedAudio,
+    AudioTooLarge,
+    CorruptAudio,
+    EmptyAudio,
+    MislabeledAudio,
+    TruncatedAudio,
+    UnsupportedAudio,
 )
 from studio.library import ClipLibrary, ImportLimits
 from studio.storage.media_store import sha256_file
-from tests.conftest import write_audio
+from tests.support.tools import write_audio
 
 FORMATS = [
     ("a.wav", {"subtype": "PCM_16"}, 44100, 2),

@@ -1,6 +1,6 @@
 """iCalendar export: what a phone calendar needs, folded and escaped as RFC 5545 says."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from dateutil.rrule import rrulestr
 
@@ -20,7 +20,7 @@ def test_slots_become_events_with_their_recurrence():
     ]
     titles = {7: "Bản tin sáng; tin vắn, thời tiết", 8: "Cảnh báo lũ"}
     text = export(slots, titles, {7: 754.0, 8: 60.0}, {1: "Thôn 1", 2: "Làng Kon Klor"},
-                  datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc))
+                  datetime(2026, 11, 26, 12, 0, tzinfo=UTC))
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
     assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
     lines = unfold(text)

@@ -41,7 +41,7 @@ def test_an_out_of_range_target_is_refused_on_save(tmp_path):
 
 
 def test_the_chosen_data_folder_is_used_on_the_next_start(tmp_path):
-    # tests/conftest.py gives the session its own HOME, so this is not the user's config.
+    # tests/support/sound.py gives each test process its own HOME: this is not the user's config.
     choose_data_dir(tmp_path / "elsewhere")
     assert read_chosen_data_dir() == tmp_path / "elsewhere"
     assert StudioPaths.default().data_dir == (tmp_path / "elsewhere").resolve()

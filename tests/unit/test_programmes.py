@@ -18,7 +18,7 @@ from studio.errors import AccessDenied, ApprovalError, InvalidProgramme, Invalid
 from studio.programmes.render import render_all, render_programme
 from studio.programmes.model import Item, Spec, State, parse_items
 from studio.programmes.workflow import Programmes
-from tests.conftest import write_audio
+from tests.support.tools import write_audio
 
 SETTINGS = RenderSettings()
 FIELDS = SETTINGS.cache_fields()
@@ -180,3 +180,15 @@ def test_a_failed_step_leaves_the_database_as_it_was(studio):
         programmes.submit(programme.id, editor, broken_render, FIELDS)
     assert programmes.get(programme.id).state is State.DRAFT
     assert [e.action for e in programmes.history(programme.id)] == ["create"]
+
+
+def test_estimate_adds_items_pauses_and_jingles_per_language():
+    from studio.programmes.model import INTRO_GAP, Item, Spec, estimate_durations, jingle_info, jingles
+
+    chime = jingles()[0]
+    spec = Spec((Item(clip=1, variants=(("bahnar", 2),), gap_after=0.5), Item(clip=3, gap_after=9.0)), intro=chime)
+    seconds = estimate_durations(spec, {1: 10.0, 2: 14.0, 3: 5.0})
+    intro = jingle_info(chime)[1] + INTRO_GAP
+    assert seconds["vi"] == pytest.approx(intro + 10.0 + 0.5 + 5.0)  # no pause after the last item
+    assert seconds["bahnar"] == pytest.approx(intro + 14.0 + 0.5 + 5.0)
+    assert estimate_durations(spec, {})["vi"] == pytest.approx(intro + 0.5)  # unknown clips count 0 s

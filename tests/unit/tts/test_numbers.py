@@ -2,8 +2,18 @@
 
 import pytest
 
-from studio.tts.numbers import (STYLES, Region, cardinal, day_of_month, decimal, digits, month, ordinal,
-                                roman_value, to_roman)
+from studio.tts.numbers import (
+    STYLES,
+    Region,
+    cardinal,
+    day_of_month,
+    decimal,
+    digits,
+    month,
+    ordinal,
+    roman_value,
+    to_roman,
+)
 
 SOUTH = STYLES[Region.SOUTH]
 

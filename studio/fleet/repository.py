@@ -1,0 +1,164 @@
+"""Every SQL statement about receivers, deliveries (the outbox), publishes and play logs.
+
+The fleet's logic (`fleet.py`, `delivery.py`, `publish.py`), the CLI and the window read
+and change these tables only through `FleetRepository`, so the schema of the fleet is in
+one place. Rows come back as `sqlite3.Row` (receivers, deliveries) or as values
+(`OutboxRow`). Times are stored as UTC ISO text from the clock given.
+
+Threading: one repository per connection, i.e. per thread. Multi-statement changes run in
+one `BEGIN IMMEDIATE` transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from studio.clock import Clock
+
+ERROR_LIMIT = 500  # characters of an error message kept in the database
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    receiver: str
+    version: int
+    bytes_sent: int
+    bytes_total: int
+    attempts: int
+    next_attempt: str | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    """One receiver's manifest of a publish, ready for the outbox."""
+
+    receiver: int
+    manifest: dict
+    media: list[str]
+    bytes_total: int
+
+
+class FleetRepository:
+    def __init__(self, conn: sqlite3.Connection, clock: Clock | None = None) -> None:
+        self.conn = conn
+        self.clock = clock or Clock()
+
+    # -- receivers --------------------------------------------------------------------------
+    def add_receiver(self, receiver_id: str, name: str, address: str, zone_id: int) -> None:
+        """Pair (or pair again: the address and zone are updated)."""
+        self.conn.execute(
+            """INSERT INTO receivers (receiver_id, name, address, zone_id, paired_at) VALUES (?,?,?,?,?)
+               ON CONFLICT(receiver_id) DO UPDATE SET address = excluded.address, zone_id = excluded.zone_id""",
+            (receiver_id, name, address, zone_id, self.clock.stamp()))
+
+    def receivers(self) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM receivers ORDER BY name").fetchall()
+
+    def receiver(self, receiver: int) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM receivers WHERE id = ?", (receiver,)).fetchone()
+
+    def receivers_in_zones(self, zone_ids: Sequence[int]) -> list[sqlite3.Row]:
+        marks = ",".join("?" * len(zone_ids))
+        return self.conn.execute(f"SELECT * FROM receivers WHERE zone_id IN ({marks})", tuple(zone_ids)).fetchall()
+
+    def set_address(self, name: str, address: str) -> None:
+        self.conn.execute("UPDATE receivers SET address = ? WHERE name = ?", (address, name))
+
+    def record_status(self, receiver: int, status: dict, clear_error: bool = False) -> None:
+        """The receiver answered: when, and what it said."""
+        sql = "UPDATE receivers SET last_seen = ?, status_json = ?"
+        sql += ", last_error = NULL WHERE id = ?" if clear_error else " WHERE id = ?"
+        self.conn.execute(sql, (self.clock.stamp(), json.dumps(status), receiver))
+
+    def record_receiver_error(self, receiver: int, reason: str) -> None:
+        self.conn.execute("UPDATE receivers SET last_error = ? WHERE id = ?", (reason[:ERROR_LIMIT], receiver))
+
+    def record_playlog(self, receiver: int, entries: Iterable[dict]) -> int:
+        """Store new play-log entries (a repeated entry is ignored); returns how many came."""
+        entries = list(entries)
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            for entry in entries:
+                self.conn.execute("INSERT OR IGNORE INTO playlog (receiver, seq, entry_json) VALUES (?,?,?)",
+                                  (receiver, entry["seq"], json.dumps(entry, ensure_ascii=False)))
+            if entries:
+                self.conn.execute("UPDATE receivers SET playlog_seq = MAX(playlog_seq, ?) WHERE id = ?",
+                                  (entries[-1]["seq"], receiver))
+        return len(entries)
+
+    # -- deliveries -------------------------------------------------------------------------
+    def latest_version(self) -> int:
+        return self.conn.execute("SELECT MAX(version) FROM deliveries").fetchone()[0] or 0
+
+    def pending(self, receiver: int | None = None) -> list[sqlite3.Row]:
+        """Pending deliveries, newest version first (of one receiver, or all)."""
+        sql = "SELECT * FROM deliveries WHERE state = 'pending'"
+        args: tuple = ()
+        if receiver is not None:
+            sql += " AND receiver = ?"
+            args = (receiver,)
+        return self.conn.execute(sql + " ORDER BY version DESC", args).fetchall()
+
+    def pending_bytes(self, receiver: int) -> int:
+        return self.conn.execute("SELECT COALESCE(SUM(bytes_total - bytes_sent), 0) FROM deliveries "
+                                 "WHERE receiver = ? AND state = 'pending'", (receiver,)).fetchone()[0]
+
+    def outbox(self) -> list[OutboxRow]:
+        rows = self.conn.execute(
+            """SELECT d.*, r.name FROM deliveries d JOIN receivers r ON r.id = d.receiver
+               WHERE d.state = 'pending' ORDER BY d.id""").fetchall()
+        return [OutboxRow(r["id"], r["name"], r["version"], r["bytes_sent"], r["bytes_total"], r["attempts"],
+                          r["next_attempt"], r["last_error"]) for r in rows]
+
+    def retry_now(self, delivery: int | None = None) -> None:
+        """Make one pending delivery (or all) due at once."""
+        if delivery is None:
+            self.conn.execute("UPDATE deliveries SET next_attempt = ? WHERE state = 'pending'", (self.clock.stamp(),))
+        else:
+            self.conn.execute("UPDATE deliveries SET next_attempt = ? WHERE id = ?", (self.clock.stamp(), delivery))
+
+    def record_progress(self, delivery: int, bytes_sent: int) -> None:
+        self.conn.execute("UPDATE deliveries SET bytes_sent = ? WHERE id = ?", (bytes_sent, delivery))
+
+    def record_failure(self, delivery: int, attempts: int, reason: str, next_attempt: str, bytes_sent: int) -> None:
+        self.conn.execute("UPDATE deliveries SET attempts = ?, last_error = ?, next_attempt = ?, bytes_sent = ? "
+                          "WHERE id = ?", (attempts, reason[:ERROR_LIMIT], next_attempt, bytes_sent, delivery))
+
+    def mark_delivered(self, delivery: int, receiver: int, version: int, bytes_sent: int) -> None:
+        """Delivered: older pending deliveries of the receiver are superseded with it."""
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("UPDATE deliveries SET state = 'delivered', delivered_at = ?, bytes_sent = ?, "
+                              "last_error = NULL WHERE id = ?", (self.clock.stamp(), bytes_sent, delivery))
+            self.conn.execute("UPDATE deliveries SET state = 'superseded' "
+                              "WHERE receiver = ? AND state = 'pending' AND version < ?", (receiver, version))
+            self.conn.execute("UPDATE receivers SET delivered_version = MAX(delivered_version, ?) WHERE id = ?",
+                              (version, receiver))
+
+    # -- publishes --------------------------------------------------------------------------
+    def queue_publish(self, by: str, first_day: str, last_day: str, detail: dict,
+                      make_deliveries) -> int:
+        """Record a publish and queue its deliveries in one transaction; returns its id,
+        which is also the manifest version. `make_deliveries(publish_id)` gives the
+        `NewDelivery` list; each supersedes what was still pending for its receiver."""
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            cur = self.conn.execute(
+                "INSERT INTO publishes (created_at, created_by, first_day, last_day, detail_json) VALUES (?,?,?,?,?)",
+                (self.clock.stamp(), by, first_day, last_day, json.dumps(detail)))
+            publish_id = cur.lastrowid
+            for new in make_deliveries(publish_id):
+                self.conn.execute("UPDATE deliveries SET state = 'superseded' WHERE receiver = ? AND state = 'pending'",
+                                  (new.receiver,))
+                now = self.clock.stamp()
+                self.conn.execute(
+                    """INSERT INTO deliveries (receiver, publish_id, version, manifest_json, media_json, bytes_total,
+                           created_at, next_attempt) VALUES (?,?,?,?,?,?,?,?)""",
+                    (new.receiver, publish_id, publish_id, json.dumps(new.manifest, ensure_ascii=False),
+                     json.dumps(new.media), new.bytes_total, now, now))
+        return publish_id

@@ -1,0 +1,26 @@
+"""Audio files for tests and the system tools they need. No state; any thread."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+
+def write_audio(path: Path, samples: np.ndarray, sr: int = 48000, **kwargs) -> Path:
+    sf.write(path, samples, sr, **kwargs)
+    return path
+
+
+def require_tool(name: str) -> str:
+    """Path of a system tool; CI installs them all, so missing there is a failure."""
+    found = shutil.which(name)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed; .ci/run must install it")
+        pytest.skip(f"{name} not installed")
+    return found
