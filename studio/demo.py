@@ -105,9 +105,9 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
     import subprocess
 
     from studio.fleet.fleet import pair_receiver
-    from studio.fleet.repository import FleetRepository
-    from studio.fleet.receiver_cli import wait_until_listening
     from studio.fleet.keys import StudioKey
+    from studio.fleet.receiver_cli import wait_until_listening
+    from studio.fleet.repository import FleetRepository
     from studio.library import now_utc
 
     key = StudioKey(library.paths.keys_dir)

@@ -18,9 +18,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from studio.storage.durable import atomic_write_bytes
 from studio.fleet.protocol import public_key_text
-
+from studio.storage.durable import atomic_write_bytes
 
 
 class StudioKey:

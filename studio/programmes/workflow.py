@@ -147,7 +147,7 @@ class Programmes:
             self.conn.execute("UPDATE programmes SET deleted_at = ? WHERE id = ?", (now_utc(), programme_id))
             self.accounts.record(by.username, "delete", "programme", programme_id, {})
 
-    def submit(self, programme_id: int, by: User, render: "Callable[[Programme], dict[str, str]]",
+    def submit(self, programme_id: int, by: User, render: Callable[[Programme], dict[str, str]],
                settings_fields: dict) -> Programme:
         """Render every language version and send the programme for approval."""
         self._require(by, Role.EDITOR, "submit programmes")
@@ -166,7 +166,7 @@ class Programmes:
             self.accounts.record(by.username, "submit", "programme", programme_id, {"content": content, "audio": audio})
         return self.get(programme_id)
 
-    def approve(self, programme_id: int, approver: User, render: "Callable[[Programme], dict[str, str]]",
+    def approve(self, programme_id: int, approver: User, render: Callable[[Programme], dict[str, str]],
                 settings_fields: dict, comment: str = "") -> Programme:
         self._require(approver, Role.APPROVER, "approve programmes")
         programme = self.revalidate(programme_id, settings_fields)

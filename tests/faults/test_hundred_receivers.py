@@ -17,7 +17,6 @@ from aiohttp import web
 from studio.accounts.store import Accounts, Role
 from studio.audio import synthetic
 from studio.audio.settings import RenderSettings
-from studio.storage.database import connect
 from studio.fleet.delivery import Delivery
 from studio.fleet.fleet import pair_receiver
 from studio.fleet.keys import StudioKey
@@ -25,11 +24,12 @@ from studio.fleet.receiver_player import Engine
 from studio.fleet.receiver_server import ReceiverApp
 from studio.fleet.receiver_store import ReceiverStore
 from studio.library import ClipLibrary
-from studio.programmes.render import render_all
 from studio.programmes.model import Item, Spec
+from studio.programmes.render import render_all
 from studio.programmes.workflow import Programmes
 from studio.schedule.slots import Slots
 from studio.schedule.zones import Policy, ZoneKind, Zones
+from studio.storage.database import connect
 from tests.support.receiver import free_port
 from tests.support.tools import write_audio
 

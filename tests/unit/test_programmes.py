@@ -14,9 +14,9 @@ from studio.accounts.store import Accounts, Role
 from studio.audio import synthetic
 from studio.audio.edits import EditList
 from studio.audio.settings import RenderSettings
-from studio.errors import AccessDenied, ApprovalError, InvalidProgramme, InvalidPreference
-from studio.programmes.render import render_all, render_programme
+from studio.errors import AccessDenied, ApprovalError, InvalidPreference, InvalidProgramme
 from studio.programmes.model import Item, Spec, State, parse_items
+from studio.programmes.render import render_all, render_programme
 from studio.programmes.workflow import Programmes
 from tests.support.tools import write_audio
 
