@@ -15,7 +15,6 @@ from studio.cli.operator import operator, password
 from studio.cli.runtime import open_library
 from studio.clock import local_text
 from studio.context import StudioContext
-from studio.errors import StudioError
 
 
 def add_parsers(sub) -> None:
@@ -101,34 +100,27 @@ def _submit(args: argparse.Namespace, programmes, settings) -> int:
     return 0
 
 
-def _approver(args: argparse.Namespace, programmes):
-    from studio.accounts.store import Accounts
-
-    return Accounts(programmes.conn).authenticate(args.user, password(args, f"password of {args.user}: "))
-
-
 def _approve(args: argparse.Namespace, programmes, settings) -> int:
-    from studio.programmes.render import render_all
-
-    programme = programmes.approve(args.programme_id, _approver(args, programmes),
-                                   render_all(programmes, settings), settings.cache_fields(), args.comment)
-    print(f"{programme.id} {programme.state.value} by {programme.decided_by}")
-    return 0
+    return _decide(args, programmes, settings, approve=True)
 
 
 def _reject(args: argparse.Namespace, programmes, settings) -> int:
-    programme = programmes.reject(args.programme_id, _approver(args, programmes), args.comment)
+    return _decide(args, programmes, settings, approve=False)
+
+
+def _decide(args: argparse.Namespace, programmes, settings, approve: bool) -> int:
+    from studio.programmes.render import render_all
+
+    secret = password(args, f"password of {args.user}: ")
+    programme = programmes.decide_as(args.programme_id, args.user, secret, approve,
+                                     render_all(programmes, settings), settings.cache_fields(), args.comment)
     print(f"{programme.id} {programme.state.value} by {programme.decided_by}")
     return 0
 
 
 def _list(args: argparse.Namespace, programmes, settings) -> int:
     print(f"{'ID':>4}  {'STATE':<9} {'MIN':>5}  TITLE")
-    for programme in programmes.all():
-        programme = programmes.revalidate(programme.id, settings.cache_fields())
-        try:
-            minutes = f"{programmes.duration(programme.spec) / 60:5.1f}"
-        except StudioError:  # a clip of it was deleted: the list still shows the rest
-            minutes = "    ?"
+    for programme, seconds in programmes.overview(settings.cache_fields()):
+        minutes = f"{seconds['vi'] / 60:5.1f}" if seconds else "    ?"  # "?": a clip of it was deleted
         print(f"{programme.id:>4}  {programme.state.value:<9} {minutes}  {programme.title}")
     return 0
