@@ -34,7 +34,7 @@ def start_receivers(folder: Path, count: int, env: dict) -> list[tuple[subproces
              "127.0.0.1", "--port", str(port), "--quota-mb", "256"], env=env, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, text=True)
         started.append((process, f"http://127.0.0.1:{port}"))
-    from studio.fleet.receiver_cli import wait_until_listening
+    from crs_receiver import wait_until_listening
 
     return [(process, url, wait_until_listening(process)) for process, url in started]
 

@@ -19,11 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from studio.resources import demo_text_files
 from studio.tts.engines import Pyttsx3Engine, SpeechSettings
 from studio.tts.normalizer import Normalizer
 from studio.tts.synthesis import SpeechCache, Synthesizer
 
-NOTICES = Path(__file__).resolve().parent.parent / "resources" / "demo"
 # Notices in the styles the normaliser must read: numbers, dates, money, units, phones.
 EXTRA = """THÔNG BÁO THU THUẾ SỬ DỤNG ĐẤT PHI NÔNG NGHIỆP NĂM 2026
 
@@ -42,7 +42,7 @@ RUNS = 3
 
 def bulletin(words: int = 1000) -> str:
     paragraphs: list[str] = []
-    sources = [p.read_text(encoding="utf-8") for p in sorted(NOTICES.glob("*.txt"))] + [EXTRA]
+    sources = [p.read_text(encoding="utf-8") for p in demo_text_files()] + [EXTRA]
     pool = [para for text in sources for para in text.split("\n\n") if para.strip()]
     count, i = 0, 0
     while count < words:

@@ -1,9 +1,13 @@
-"""Build the window's translations: resources/i18n/*.ts -> .qm (Qt Linguist's lrelease).
+"""Build the window's translations: ui/resources/i18n/*.ts -> .qm, next to them.
 
-The .qm files are build output, never committed; setup-env.sh runs this. With --update,
-the .ts catalogues are first refreshed from the `tr()` calls in ui/ (lupdate, without
+The .qm files are build output, never committed: the wheel build makes them (setup.py)
+and setup-env.sh runs this for a checkout, whose editable install reads them in place.
+The compiler is installers/ts_to_qm.py (plain Python, byte-identical to Qt's lrelease
+for our catalogues), so no Qt tool is needed to build. With --update, the studio_*.ts
+catalogues are first refreshed from the `tr()` calls in ui/ (pyside6-lupdate, without
 line numbers so a moved line does not churn the catalogue); translators then finish the
-new entries in Qt Linguist (`pyside6-linguist resources/i18n/studio_vi.ts`).
+new entries in Qt Linguist (`pyside6-linguist ui/resources/i18n/studio_vi.ts`). The
+qt_*.ts catalogues (Qt's own strings) are kept by hand and never refreshed.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ts_to_qm  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-I18N = ROOT / "resources" / "i18n"
-LANGUAGES = ("vi",)
+I18N = ROOT / "ui" / "resources" / "i18n"
 
 
 def tool(name: str) -> str:
@@ -41,21 +47,23 @@ def update(ts: Path, extra: list[str] = ()) -> str:
     return result.stdout
 
 
-def release(ts: Path) -> Path:
-    qm = ts.with_suffix(".qm")
-    subprocess.run([tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(qm)], check=True)
-    return qm
+def release(ts: Path, out_dir: Path | None = None) -> Path:
+    """Compile `ts` into `out_dir` (default: next to it)."""
+    return ts_to_qm.compile_file(ts, (out_dir or ts.parent) / ts.with_suffix(".qm").name)
+
+
+def build_all(i18n: Path = I18N, out_dir: Path | None = None) -> list[Path]:
+    return [release(ts, out_dir) for ts in sorted(i18n.glob("*.ts"))]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--update", action="store_true", help="refresh the .ts files from ui/ first")
+    parser.add_argument("--update", action="store_true", help="refresh the studio_*.ts files from ui/ first")
     args = parser.parse_args()
-    for language in LANGUAGES:
-        ts = I18N / f"studio_{language}.ts"
-        if args.update:
+    if args.update:
+        for ts in sorted(I18N.glob("studio_*.ts")):
             print(update(ts).strip())
-        release(ts)
+    build_all()
     return 0
 
 

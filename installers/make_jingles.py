@@ -1,4 +1,4 @@
-"""Make the studio's own jingles: resources/jingles/*.flac (run once; the files are committed).
+"""Make the studio's own jingles: studio/resources/jingles/*.flac (run once; the files are committed).
 
 Bell-like chimes synthesised from a few inharmonic partials with exponential decay, the
 way a carillon or a school bell sounds, in the pentatonic notes familiar from Vietnamese
@@ -13,7 +13,7 @@ import numpy as np
 import soundfile as sf
 
 SR = 48000
-OUT = Path(__file__).resolve().parent.parent / "resources" / "jingles"
+OUT = Path(__file__).resolve().parent.parent / "studio" / "resources" / "jingles"
 PARTIALS = ((1.0, 1.0, 1.0), (2.0, 0.5, 1.6), (2.76, 0.25, 2.2), (5.4, 0.12, 3.0))  # ratio, level, decay
 
 

@@ -1,4 +1,4 @@
-"""Demo content for a fresh install: the sample bulletins in resources/demo/, read aloud
+"""Demo content for a fresh install: the sample bulletins in studio/resources/demo/, read aloud
 by the studio's own text-to-speech (normaliser + the default engine) and imported as
 clips that keep their text, so the studio opens with something to listen to, edit,
 render and re-synthesise. Used by `radio-studio seed-demo` (which the run-studio scripts
@@ -8,8 +8,8 @@ call with a local demo data folder); does nothing if the library already has cli
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
+from studio import resources
 from studio.clock import Clock
 from studio.errors import EngineUnavailable
 from studio.launch import module_command
@@ -18,7 +18,6 @@ from studio.tts.engines import SpeechSettings, TtsEngine, create_engine
 
 log = logging.getLogger(__name__)
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "resources" / "demo"
 
 
 def seed_demo(library: ClipLibrary, engine: TtsEngine | None = None) -> list[int]:
@@ -37,7 +36,7 @@ def seed_demo(library: ClipLibrary, engine: TtsEngine | None = None) -> list[int
         return []
     synthesizer = Synthesizer(engine, SpeechCache(library.paths.speech_cache_dir), Normalizer(load_lexicon(library.conn)))
     ids = []
-    for text_file in sorted(DEMO_DIR.glob("*.txt")):
+    for text_file in resources.demo_text_files():
         text = text_file.read_text(encoding="utf-8")
         lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
         title = lines[0].capitalize()
@@ -105,9 +104,9 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
     import subprocess
 
     from studio.fleet.fleet import pair_receiver
-    from studio.fleet.keys import StudioKey
-    from studio.fleet.receiver_cli import wait_until_listening
+    from crs_receiver import wait_until_listening
     from studio.fleet.repository import FleetRepository
+    from studio.fleet.keys import StudioKey
     from studio.library import now_utc
 
     key = StudioKey(library.paths.keys_dir)

@@ -27,9 +27,10 @@ from tests.support.tools import write_audio  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def sound(tmp_path: Path) -> _sound.SoundDevices:
-    """This test's `testmic`/`testspk` files (in this process and the commands it runs)."""
-    return _sound.PROCESS.activate(_sound.SoundDevices.create(tmp_path / "sound"))
+def sound(tmp_path_factory: pytest.TempPathFactory) -> _sound.SoundDevices:
+    """This test's `testmic`/`testspk` files (in this process and the commands it runs), in
+    a folder of their own: tests list what they wrote into tmp_path."""
+    return _sound.PROCESS.activate(_sound.SoundDevices.create(tmp_path_factory.mktemp("sound")))
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import gc
 import logging
 import os
 import sys
-from pathlib import Path
 
 from studio.clock import Clock
 from studio.context import StudioContext
@@ -24,24 +23,36 @@ from studio.preferences import UiLanguage, load_preferences
 
 log = logging.getLogger(__name__)
 
-I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
-
-
 def install_translator(app, language: UiLanguage) -> object | None:
-    """Load the .qm catalogue for `language` (English is the source language: none)."""
-    from PySide6.QtCore import QLocale, QTranslator
+    """Load the catalogues for `language` (English is the source language: none).
+
+    Qt's own strings (standard buttons, file and colour dialogs) come from Qt's
+    `qtbase_<lang>.qm` when the Qt build ships one (PySide6's wheels have none for
+    Vietnamese), with our `qt_<lang>.qm` over it; the window's strings from
+    `studio_<lang>.qm`. Returns the studio translator, or None when its catalogue is missing."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    from ui.resources import catalogue, real_path
 
     if language is UiLanguage.ENGLISH:
         QLocale.setDefault(QLocale(QLocale.Language.English))
         return None
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
-    translator = QTranslator(app)
-    catalogue = I18N_DIR / f"studio_{language.value}.qm"
-    if not translator.load(str(catalogue)):
-        log.warning("translation %s missing (run installers/build_translations.py); showing English", catalogue)
-        return None
-    app.installTranslator(translator)
-    return translator
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qtbase = QTranslator(app)
+    if qtbase.load(f"qtbase_{language.value}", qt_dir):
+        app.installTranslator(qtbase)
+    loaded = None
+    for name in ("qt", "studio"):
+        resource = catalogue(language.value, name)
+        translator = QTranslator(app)
+        if not resource.is_file() or not translator.load(str(real_path(resource))):
+            log.warning("translation %s missing (run installers/build_translations.py); showing English",
+                        resource)
+            continue
+        app.installTranslator(translator)
+        loaded = translator if name == "studio" else loaded
+    return loaded
 
 
 def build_window(paths: StudioPaths, language: UiLanguage | None = None, clock: Clock | None = None):

@@ -27,11 +27,15 @@ if [ ! -x "$ROOT/.venv/bin/python" ]; then
   "$PY" -m venv "$ROOT/.venv"
 fi
 stamp="$ROOT/.venv/.installed-$EXTRAS"
-if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ] || [ "$ROOT/protocol/pyproject.toml" -nt "$stamp" ] \
+    || [ "$ROOT/receiver/pyproject.toml" -nt "$stamp" ]; then
   "$ROOT/.venv/bin/python" -m pip install -q --upgrade pip >/dev/null
-  "$ROOT/.venv/bin/python" -m pip install -q -e "$ROOT[$EXTRAS]"
+  # One command, so pip resolves the studio's dependency on crs-protocol and crs-receiver
+  # to these editable checkouts, not to PyPI.
+  "$ROOT/.venv/bin/python" -m pip install -q -e "$ROOT/protocol" -e "$ROOT/receiver" -e "$ROOT[$EXTRAS]"
   touch "$stamp"
 fi
 
-# Translations: .qm catalogues are built from resources/i18n/*.ts, never committed.
+# Translations: .qm catalogues are built from ui/resources/i18n/*.ts next to them (the
+# editable install reads them there), never committed. A wheel build makes its own (setup.py).
 "$ROOT/.venv/bin/python" "$ROOT/installers/build_translations.py"

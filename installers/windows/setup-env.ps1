@@ -5,6 +5,7 @@ $ErrorActionPreference = "Stop"
 $Root = Resolve-Path "$PSScriptRoot\..\.."
 if (-not (Test-Path "$Root\.venv\Scripts\python.exe")) { py -3 -m venv "$Root\.venv" }
 & "$Root\.venv\Scripts\python.exe" -m pip install -q --upgrade pip
-& "$Root\.venv\Scripts\python.exe" -m pip install -q -e "$Root[test]"
-# Translations: .qm catalogues are built from resources\i18n\*.ts, never committed.
+# One command, so the studio's crs-protocol and crs-receiver come from these checkouts.
+& "$Root\.venv\Scripts\python.exe" -m pip install -q -e "$Root\protocol" -e "$Root\receiver" -e "$Root[test]"
+# Translations: .qm catalogues are built from ui\resources\i18n\*.ts next to them, never committed.
 & "$Root\.venv\Scripts\python.exe" "$Root\installers\build_translations.py"

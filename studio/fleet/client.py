@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
+from crs_protocol import sign_headers
 
 from studio.errors import ReceiverError, ReceiverUnreachable
 from studio.fleet.keys import StudioKey
-from studio.fleet.protocol import sign_headers
 
 CHUNK = 1 << 20
 TIMEOUT = (5.0, 30.0)  # connect, read
@@ -36,7 +36,7 @@ class ReceiverClient:
         all_headers = dict(headers or {})
         if signed:
             all_headers.update(sign_headers(self.key.private, method, path, body, self.key.next_counter(),
-                                            self.receiver_id, datetime.now(timezone.utc)))
+                                            self.receiver_id, datetime.now(UTC)))
         try:
             response = self.session.request(method, self.address + path, data=body, headers=all_headers,
                                             timeout=self.timeout)

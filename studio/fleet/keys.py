@@ -15,10 +15,10 @@ import threading
 import time
 from pathlib import Path
 
+from crs_protocol import make_counter, public_key_text
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from studio.fleet.protocol import public_key_text
 from studio.storage.durable import atomic_write_bytes
 
 
@@ -47,7 +47,7 @@ class StudioKey:
 
     def next_counter(self) -> int:
         with self._lock:
-            micros = max(time.time_ns() // 1000, self._last_us + 1)
+            counter, micros = make_counter(self._last_us, time.time_ns() // 1000, self._tag)
             atomic_write_bytes(self._counter_file, str(micros).encode())
             self._last_us = micros
-            return (micros << 10) | self._tag
+            return counter

@@ -73,8 +73,9 @@ def wire_sequence(programmes: Programmes, programme, language: str, settings: Re
     A programme with a music bed or crossfades is mixed, so it travels as one file."""
     import numpy as np
 
-    from studio.programmes.model import INTRO_GAP, JINGLE_DIR
+    from studio.programmes.model import INTRO_GAP
     from studio.rendering import Renderer
+    from studio.resources import jingle_path
 
     spec = programme.spec
     if spec.bed is not None or any(item.crossfade > 0 for item in spec.items):
@@ -91,7 +92,7 @@ def wire_sequence(programmes: Programmes, programme, language: str, settings: Re
     def jingle(name: str) -> tuple[str, float]:
         import soundfile as sf
 
-        path = JINGLE_DIR / f"{name}.flac"
+        path = jingle_path(name)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         return _cached_opus(library, f"jingle:{digest}:{WIRE_BITRATE}",
                             lambda: sf.read(str(path), dtype="float32"))

@@ -16,13 +16,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from functools import cache
-from pathlib import Path
 
 import soundfile as sf
 
+from studio import resources
 from studio.errors import InvalidProgramme
-
-JINGLE_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "jingles"
 
 
 class State(Enum):
@@ -33,14 +31,15 @@ class State(Enum):
 
 
 def jingles() -> list[str]:
-    return sorted(p.stem for p in JINGLE_DIR.glob("*.flac"))
+    return resources.jingle_names()
 
 
 @cache
 def jingle_info(name: str) -> tuple[str, float]:
-    path = JINGLE_DIR / f"{name}.flac"
-    if not path.is_file():
-        raise InvalidProgramme(f"no jingle named {name!r} (have: {', '.join(jingles())})")
+    try:
+        path = resources.jingle_path(name)
+    except FileNotFoundError:
+        raise InvalidProgramme(f"no jingle named {name!r} (have: {', '.join(jingles())})") from None
     return hashlib.sha256(path.read_bytes()).hexdigest(), sf.info(str(path)).duration
 
 

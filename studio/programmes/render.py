@@ -20,9 +20,10 @@ import soundfile as sf
 from studio.audio.settings import OutputFormat, RenderSettings
 from studio.errors import Cancelled
 from studio.library import ClipLibrary
-from studio.programmes.model import INTRO_GAP, JINGLE_DIR, Item, Programme, Spec
+from studio.programmes.model import INTRO_GAP, Item, Programme, Spec
 from studio.programmes.workflow import Programmes
 from studio.rendering import Renderer
+from studio.resources import jingle_path
 from studio.storage.render_cache import Measured, RenderCache, RenderResult
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def render_programme(
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         if item.jingle is not None:
-            return _read(JINGLE_DIR / f"{item.jingle}.flac", rate)
+            return _read(jingle_path(item.jingle), rate)
         return _read(renderer.render_clip(item.clip_for(language), OutputFormat.WAV, settings).media_path, rate)
 
     def make(staging) -> Measured:
@@ -119,9 +120,9 @@ def render_programme(
         body = assemble(pieces, rate)
         gap = np.zeros(int(INTRO_GAP * rate), dtype=np.float32)
         if spec.intro:
-            body = np.concatenate((_read(JINGLE_DIR / f"{spec.intro}.flac", rate), gap, body))
+            body = np.concatenate((_read(jingle_path(spec.intro), rate), gap, body))
         if spec.outro:
-            body = np.concatenate((body, gap, _read(JINGLE_DIR / f"{spec.outro}.flac", rate)))
+            body = np.concatenate((body, gap, _read(jingle_path(spec.outro), rate)))
         if spec.bed is not None:
             body = duck(body, audio_of(spec.bed), rate, spec.bed_level_db, spec.duck_db)
         mastered = render_to_file(body, settings, staging, OutputFormat.WAV, None, None, cancel)

@@ -1,6 +1,6 @@
 """The words the normaliser reads from a table: abbreviations, units, pronunciations.
 
-Built-in tables live in `resources/tts/*.tsv` (WRITTEN<TAB>SPOKEN); the user's own
+Built-in tables live in `studio/resources/tts/*.tsv` (package data) (WRITTEN<TAB>SPOKEN); the user's own
 entries (a user dictionary of abbreviations and a pronunciation lexicon for place and
 ethnic names) are merged over them. A `Lexicon` is an immutable value with a `version`
 (a hash of every entry) that the synthesis cache keys on, so changing a pronunciation
@@ -14,12 +14,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-TABLE_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "tts"
+from studio import resources
 
 
-def read_table(path: Path) -> dict[str, str]:
+def read_table(path: Path | Traversable) -> dict[str, str]:
     """A WRITTEN<TAB>SPOKEN file; '#' starts a comment line."""
     table: dict[str, str] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -35,9 +36,9 @@ def read_table(path: Path) -> dict[str, str]:
 @cache
 def builtin_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     return (
-        read_table(TABLE_DIR / "abbreviations.tsv"),
-        read_table(TABLE_DIR / "units.tsv"),
-        read_table(TABLE_DIR / "lexicon.tsv"),
+        read_table(resources.tts_table("abbreviations")),
+        read_table(resources.tts_table("units")),
+        read_table(resources.tts_table("lexicon")),
     )
 
 

@@ -20,7 +20,7 @@ import soundfile as sf
 from studio.errors import ReceiverError
 from studio.fleet.client import ReceiverClient
 from studio.fleet.keys import StudioKey
-from studio.fleet.protocol import sign_headers
+from crs_protocol import sign_headers
 from tests.support.receiver import Receiver
 
 

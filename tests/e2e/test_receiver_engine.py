@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from studio.fleet.receiver_player import Engine, wait_until
-from studio.fleet.receiver_store import ReceiverStore
+from crs_receiver.player import Engine, wait_until
+from crs_receiver.store import ReceiverStore
 
 T0 = datetime(2026, 12, 1, 5, 45, tzinfo=timezone(timedelta(hours=7)))
 
@@ -73,7 +73,7 @@ def test_priority_order_and_gapless_sequence(engine, tmp_path, sound):
 def test_hard_start_cuts_soft_waits_and_play_now_interrupts(tmp_path):
     """The decisions, with a long item standing in as what is playing (the file-backed
     device is not paced like a sound card: a real 20-minute item would be over at once)."""
-    from studio.fleet.receiver_player import Playing
+    from crs_receiver.player import Playing
 
     store = ReceiverStore(tmp_path / "rx")
     clock = Clock(T0 + timedelta(seconds=1))

@@ -20,9 +20,9 @@ from studio.audio.settings import RenderSettings
 from studio.fleet.delivery import Delivery
 from studio.fleet.fleet import pair_receiver
 from studio.fleet.keys import StudioKey
-from studio.fleet.receiver_player import Engine
-from studio.fleet.receiver_server import ReceiverApp
-from studio.fleet.receiver_store import ReceiverStore
+from crs_receiver.player import Engine
+from crs_receiver.server import ReceiverApp
+from crs_receiver.store import ReceiverStore
 from studio.library import ClipLibrary
 from studio.programmes.model import Item, Spec
 from studio.programmes.render import render_all

@@ -11,6 +11,7 @@ import numpy as np
 from PySide6.QtGui import QImage
 
 from studio.audio import synthetic
+from studio.resources import demo_text_files
 from tests.support.tools import write_audio
 from tests.support.ui import import_by_drop
 
@@ -59,8 +60,7 @@ def test_screenshots_of_every_area(qtbot, studio_window, tmp_path):
 
     window.show_area("tts")
     compose = window.compose_panel
-    compose.set_text((Path(__file__).resolve().parents[2] / "resources" / "demo" / "01-tiem-chung.txt")
-                     .read_text(encoding="utf-8") + "\nLiên hệ BQLDA qua website ★.")
+    compose.set_text(demo_text_files()[0].read_text(encoding="utf-8") + "\nLiên hệ BQLDA qua website ★.")
     qtbot.wait(50)
     save(window, "compose")
     assert compose.flags_list.count() == 2  # BQLDA and ★ (website is in the lexicon)

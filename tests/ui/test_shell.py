@@ -121,7 +121,8 @@ def test_every_icon_used_exists_and_draws(qtbot):
 
     from PySide6.QtGui import QImage
 
-    from ui.icons import ICON_DIR, icon
+    from ui.icons import icon
+    from ui.resources import icon_names, icons_licence
 
     ui_dir = Path(__file__).resolve().parents[2] / "ui"
     used = set()
@@ -131,12 +132,12 @@ def test_every_icon_used_exists_and_draws(qtbot):
     from ui.main_window import AREA_ICONS
 
     used |= set(AREA_ICONS.values())
-    assert used <= {p.stem for p in ICON_DIR.glob("*.svg")}
+    assert used <= icon_names()
     for name in sorted(used):
         image = icon(name).pixmap(24, 24).toImage().convertToFormat(QImage.Format.Format_ARGB32)
         drawn = sum(1 for y in range(24) for x in range(24) if image.pixelColor(x, y).alpha() > 0)
         assert drawn > 10, f"{name}.svg draws nothing"
-    assert (ICON_DIR / "LICENSE.md").exists()
+    assert icons_licence().is_file()
 
 
 def test_sound_device_troubles_get_their_own_vietnamese_message(qtbot, studio_window):

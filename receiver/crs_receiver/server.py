@@ -1,8 +1,9 @@
 """The reference receiver's HTTP side (aiohttp): protocol v1 (docs/protocol.md).
 
-Every request but pairing must be signed by the paired studio's key with a fresh counter;
-refusals are JSON `{"error": code, "message": ...}` with the documented status, logged,
-and never touch playback. Limits: bodies (a manifest 2 MB, an upload chunk 16 MB),
+Every request but pairing must be signed by the paired studio's key with a fresh counter:
+one decorator, `signed`, checks that before a handler runs and hands it the body. Refusals
+are JSON `{"error": code, "message": ...}` with the documented status, logged, and never
+touch playback. Limits: bodies (a manifest 2 MB, an upload chunk 16 MB),
 header lines, JSON depth; idle connections are closed by aiohttp's timeouts.
 
 Threads: the asyncio loop serves requests; disk work for uploads runs in the default
@@ -12,20 +13,30 @@ executor; the playback engine has its own threads.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import secrets
 import time
-from datetime import datetime, timezone
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiohttp import web
+from crs_protocol import (
+    MAX_MANIFEST_BYTES,
+    ErrorCode,
+    ManifestProblem,
+    SignatureProblem,
+    check_manifest,
+    manifest_media,
+    status_of,
+    verify,
+)
 
-from studio import __version__
-from studio.fleet.protocol import (H_KEY, MAX_MANIFEST_BYTES, ManifestProblem, SignatureProblem, check_manifest,
-                                   manifest_media, verify)
-from studio.fleet.receiver_player import Engine
-from studio.fleet.receiver_store import ReceiverStore, StoreError
+from crs_receiver import __version__
+from crs_receiver.player import Engine
+from crs_receiver.store import ReceiverStore, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +47,10 @@ PAIR_ATTEMPTS = 5
 PAIR_LOCKOUT_S = 60
 
 
-def problem(status: int, code: str, message: str) -> web.Response:
-    return web.json_response({"error": code, "message": message}, status=status)
+def problem(code: ErrorCode, message: str, status: int | None = None, **extra) -> web.Response:
+    """A refusal: `{"error": code, "message": message, ...extra}` with the code's usual status."""
+    return web.json_response({"error": code, "message": message, **extra},
+                             status=status if status is not None else status_of(code))
 
 
 def _depth(value, limit: int) -> int:
@@ -86,6 +99,47 @@ async def read_body(request: web.Request, limit: int) -> bytes | None:
         parts.append(chunk)
 
 
+SignedHandler = Callable[["ReceiverApp", web.Request, bytes], Awaitable[web.Response]]
+
+
+def signed(limit: int = 0) -> Callable[[SignedHandler], Callable[[ReceiverApp, web.Request],
+                                                                  Awaitable[web.Response]]]:
+    """The handler runs only for a request signed by the paired studio with a fresh counter,
+    and gets its body (at most `limit` bytes) as a third argument. In order: a media name in
+    the path is checked (before any body is read), the body is read up to `limit` (413
+    past it), the receiver must be paired (403), the signature must verify (401), the key
+    must be the paired one (401), the counter fresh (409; saved before the handler runs).
+    The studio's clock is only noted, to report the offset."""
+    def decorate(handler: SignedHandler):
+        @functools.wraps(handler)
+        async def checked(self: ReceiverApp, request: web.Request) -> web.Response:
+            sha = request.match_info.get("sha")
+            if sha is not None:
+                self.store.media_path(sha)  # StoreError bad-name, answered by the middleware
+            declared = request.content_length
+            body = None if declared is not None and declared > limit else await read_body(request, limit)
+            if body is None:
+                return problem(ErrorCode.TOO_LARGE, f"bodies here are at most {limit} bytes")
+            trusted = self.store.trusted_key()
+            if trusted is None:
+                return problem(ErrorCode.NOT_PAIRED, "this receiver is not paired with a studio")
+            try:
+                request_signed = verify(request.headers, request.method, request.path_qs, body,
+                                        self.store.receiver_id)
+            except SignatureProblem as exc:
+                return problem(exc.code, str(exc))
+            if request_signed.key != trusted:
+                return problem(ErrorCode.UNKNOWN_KEY, "this receiver trusts another studio")
+            if not self.store.accept_counter(request_signed.key, request_signed.counter):
+                return problem(ErrorCode.REPLAY, "this request (counter) was already seen")
+            studio_time = request_signed.studio_time
+            if studio_time is not None and studio_time.tzinfo is not None:
+                self.clock_offset_s = round((datetime.now(UTC) - studio_time).total_seconds(), 3)
+            return await handler(self, request, body)
+        return checked
+    return decorate
+
+
 class Pairing:
     """The short code an unpaired receiver shows; wrong guesses are limited."""
 
@@ -103,20 +157,20 @@ class Pairing:
         log.warning("PAIRING CODE: %s (valid %d minutes)", self.code, PAIR_CODE_TTL_S // 60)
         print(f"pairing code: {self.code}", flush=True)
 
-    def check(self, code: str) -> str | None:
+    def check(self, code: str) -> ErrorCode | None:
         """None if right, else the refusal code."""
         now = time.monotonic()
         if now < self.locked_until:
-            return "pairing-locked"
+            return ErrorCode.PAIRING_LOCKED
         if now > self.expires:
             self.renew()
-            return "code-expired"
+            return ErrorCode.CODE_EXPIRED
         if not secrets.compare_digest(code, self.code):
             self.attempts += 1
             if self.attempts >= PAIR_ATTEMPTS:
                 self.locked_until = now + PAIR_LOCKOUT_S
                 self.renew()
-            return "wrong-code"
+            return ErrorCode.WRONG_CODE
         return None
 
 
@@ -145,37 +199,14 @@ class ReceiverApp:
         except web.HTTPException as exc:
             if exc.status >= 400:
                 log.warning("refused %s %s: %s", request.method, request.path, exc.status)
-                return problem(exc.status, "http", exc.reason)
+                return problem(ErrorCode.HTTP, exc.reason, exc.status)
             raise
         except StoreError as exc:
             log.warning("refused %s %s: %s %s", request.method, request.path, exc.code, exc)
-            return problem(exc.status, exc.code, str(exc))
+            return problem(exc.code, str(exc), exc.status)
         if response.status >= 400:
             log.warning("refused %s %s from %s: %s", request.method, request.path, request.remote, response.text)
         return response
-
-    # -- authentication ---------------------------------------------------------------------------
-    async def _signed(self, request: web.Request, limit: int) -> tuple[bytes, web.Response | None]:
-        length = request.content_length
-        if length is not None and length > limit:
-            return b"", problem(413, "too-large", f"bodies here are at most {limit} bytes")
-        body = await read_body(request, limit)
-        if body is None:
-            return b"", problem(413, "too-large", f"bodies here are at most {limit} bytes")
-        trusted = self.store.trusted_key()
-        if trusted is None:
-            return body, problem(403, "not-paired", "this receiver is not paired with a studio")
-        try:
-            signed = verify(request.headers, request.method, request.path_qs, body, self.store.receiver_id)
-        except SignatureProblem as exc:
-            return body, problem(401, exc.code, str(exc))
-        if signed.key != trusted:
-            return body, problem(401, "unknown-key", "this receiver trusts another studio")
-        if not self.store.accept_counter(signed.key, signed.counter):
-            return body, problem(409, "replay", "this request (counter) was already seen")
-        if signed.studio_time is not None and signed.studio_time.tzinfo is not None:
-            self.clock_offset_s = round((datetime.now(timezone.utc) - signed.studio_time).total_seconds(), 3)
-        return body, None
 
     # -- handlers ---------------------------------------------------------------------------------
     async def pair_info(self, request: web.Request) -> web.Response:
@@ -185,47 +216,43 @@ class ReceiverApp:
 
     async def pair(self, request: web.Request) -> web.Response:
         if self.store.trusted_key() is not None:
-            return problem(409, "already-paired", "re-pairing needs local action on the receiver (reset-pairing)")
+            return problem(ErrorCode.ALREADY_PAIRED, "re-pairing needs local action on the receiver (reset-pairing)")
         body = await read_body(request, 4096)
         if body is None:
-            return problem(413, "too-large", "pairing bodies are small")
+            return problem(ErrorCode.TOO_LARGE, "pairing bodies are small")
         try:
             data = parse_json(body)
             code, name = str(data["code"]), str(data.get("studio", ""))[:100]
             signed = verify(request.headers, request.method, request.path_qs, body, self.store.receiver_id)
         except SignatureProblem as exc:
-            return problem(401, exc.code, str(exc))
+            return problem(exc.code, str(exc))
         except (ValueError, KeyError, TypeError):
-            return problem(400, "malformed", "expected {\"code\": ..., \"studio\": ...}")
+            return problem(ErrorCode.MALFORMED, "expected {\"code\": ..., \"studio\": ...}")
         refusal = self.pairing.check(code)
         if refusal is not None:
-            return problem(429 if refusal == "pairing-locked" else 403, refusal, "pairing refused")
+            return problem(refusal, "pairing refused")
         self.store.pair(signed.key, name)
         self.store.accept_counter(signed.key, signed.counter)
         self.pairing = None
         log.warning("paired with studio %r", name)
         return web.json_response({"receiver_id": self.store.receiver_id, "name": self.store.name, "paired": True})
 
-    async def status(self, request: web.Request) -> web.Response:
-        _, refused = await self._signed(request, 0)
-        if refused is not None:
-            return refused
+    @signed()
+    async def status(self, request: web.Request, body: bytes) -> web.Response:
         manifest = self.store.manifest() or {}
         loop = asyncio.get_running_loop()
         used, free = await loop.run_in_executor(None, lambda: (self.store.used_bytes(), self.store.free_bytes()))
         return web.json_response({
             "receiver_id": self.store.receiver_id, "name": self.store.name, "protocol": "v1", "version": __version__,
-            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "clock_offset_s": self.clock_offset_s, "manifest_version": manifest.get("version"),
             "used_bytes": used, "free_bytes": free, "quota_bytes": self.store.quota, "volume": self.engine.volume(),
             "now_playing": self.engine.status(), "last_error": self.engine.last_error,
             "playlog_seq": self.store._seq,
         })
 
-    async def media_head(self, request: web.Request) -> web.Response:
-        _, refused = await self._signed(request, 0)
-        if refused is not None:
-            return refused
+    @signed()
+    async def media_head(self, request: web.Request, body: bytes) -> web.Response:
         held, length, complete = self.store.upload_state(request.match_info["sha"])
         headers = {"Tus-Resumable": "1.0.0", "Upload-Offset": str(held), "X-CRS-Complete": "1" if complete else "0",
                    "Cache-Control": "no-store"}
@@ -233,67 +260,57 @@ class ReceiverApp:
             headers["Upload-Length"] = str(length)
         return web.Response(status=200, headers=headers)
 
-    async def media_patch(self, request: web.Request) -> web.Response:
+    @signed(MAX_CHUNK)
+    async def media_patch(self, request: web.Request, body: bytes) -> web.Response:
         sha = request.match_info["sha"]
-        self.store.media_path(sha)  # the name is checked before anything is read
-        body, refused = await self._signed(request, MAX_CHUNK)
-        if refused is not None:
-            return refused
         if request.headers.get("Content-Type") != "application/offset+octet-stream":
-            return problem(415, "content-type", "PATCH bodies are application/offset+octet-stream")
+            return problem(ErrorCode.CONTENT_TYPE, "PATCH bodies are application/offset+octet-stream")
         try:
             offset = int(request.headers["Upload-Offset"])
             declared = int(request.headers["Upload-Length"]) if "Upload-Length" in request.headers else None
             if offset < 0 or (declared is not None and declared <= 0):
                 raise ValueError
         except (KeyError, ValueError):
-            return problem(400, "bad-offset", "Upload-Offset (and Upload-Length) must be non-negative integers")
+            return problem(ErrorCode.BAD_OFFSET, "Upload-Offset (and Upload-Length) must be non-negative integers")
         loop = asyncio.get_running_loop()
         new_offset, complete = await loop.run_in_executor(None, self.store.append, sha, offset, declared, body)
         return web.Response(status=204, headers={"Tus-Resumable": "1.0.0", "Upload-Offset": str(new_offset),
                                                  "X-CRS-Complete": "1" if complete else "0"})
 
-    async def put_manifest(self, request: web.Request) -> web.Response:
-        body, refused = await self._signed(request, MAX_MANIFEST_BYTES)
-        if refused is not None:
-            return refused
+    @signed(MAX_MANIFEST_BYTES)
+    async def put_manifest(self, request: web.Request, body: bytes) -> web.Response:
         try:
             manifest = check_manifest(parse_json(body))
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            return problem(400, "malformed", f"not valid JSON: {exc}")
+            return problem(ErrorCode.MALFORMED, f"not valid JSON: {exc}")
         except ManifestProblem as exc:
-            return problem(422, "invalid-manifest", str(exc))
+            return problem(ErrorCode.INVALID_MANIFEST, str(exc))
         if manifest["receiver_id"] != self.store.receiver_id:
-            return problem(422, "wrong-receiver", "this manifest is for another receiver")
+            return problem(ErrorCode.WRONG_RECEIVER, "this manifest is for another receiver", 422)
         current = self.store.manifest()
         if current is not None and manifest["version"] <= current["version"]:
-            return problem(409, "stale-manifest", f"version {manifest['version']} is not newer than "
+            return problem(ErrorCode.STALE_MANIFEST, f"version {manifest['version']} is not newer than "
                                                   f"{current['version']}")
         missing = sorted(sha for sha in manifest_media(manifest) if not self.store.has_media(sha))
         if missing:
-            return web.json_response({"error": "missing-media", "message": "upload these first", "missing": missing},
-                                     status=424)
+            return problem(ErrorCode.MISSING_MEDIA, "upload these first", missing=missing)
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self.store.install_manifest, manifest)
         self.engine.set_manifest(manifest)
         log.info("manifest version %d installed (%d items)", manifest["version"], len(manifest["items"]))
         return web.json_response({"manifest_version": manifest["version"]})
 
-    async def playlog(self, request: web.Request) -> web.Response:
-        _, refused = await self._signed(request, 0)
-        if refused is not None:
-            return refused
+    @signed()
+    async def playlog(self, request: web.Request, body: bytes) -> web.Response:
         try:
             after = int(request.query.get("after", "0"))
         except ValueError:
-            return problem(400, "bad-after", "after must be an integer")
+            return problem(ErrorCode.BAD_AFTER, "after must be an integer")
         entries = await asyncio.get_running_loop().run_in_executor(None, self.store.playlog, after)
         return web.json_response({"entries": entries})
 
-    async def play_now(self, request: web.Request) -> web.Response:
-        body, refused = await self._signed(request, 65536)
-        if refused is not None:
-            return refused
+    @signed(65536)
+    async def play_now(self, request: web.Request, body: bytes) -> web.Response:
         try:
             data = parse_json(body)
             media = [str(m) for m in data["media"]]
@@ -303,32 +320,27 @@ class ReceiverApp:
             for sha in media:
                 self.store.media_path(sha)
         except (ValueError, KeyError, TypeError):
-            return problem(400, "malformed", "expected {\"media\": [sha256...], \"volume\": 0-100}")
+            return problem(ErrorCode.MALFORMED, "expected {\"media\": [sha256...], \"volume\": 0-100}")
         missing = [sha for sha in media if not self.store.has_media(sha)]
         if missing:
-            return web.json_response({"error": "missing-media", "message": "upload these first", "missing": missing},
-                                     status=424)
+            return problem(ErrorCode.MISSING_MEDIA, "upload these first", missing=missing)
         item_id = f"now-{int(time.time() * 1000)}-{secrets.token_hex(3)}"
         self.engine.play_now(media, volume, item_id)
         return web.json_response({"item": item_id})
 
-    async def stop(self, request: web.Request) -> web.Response:
-        _, refused = await self._signed(request, 1024)
-        if refused is not None:
-            return refused
+    @signed(1024)
+    async def stop(self, request: web.Request, body: bytes) -> web.Response:
         self.engine.stop_playing()
         return web.json_response({"stopped": True})
 
-    async def volume(self, request: web.Request) -> web.Response:
-        body, refused = await self._signed(request, 1024)
-        if refused is not None:
-            return refused
+    @signed(1024)
+    async def volume(self, request: web.Request, body: bytes) -> web.Response:
         try:
             volume = parse_json(body)["volume"]
             if not (isinstance(volume, int) and 0 <= volume <= 100):
                 raise ValueError
         except (ValueError, KeyError, TypeError):
-            return problem(400, "malformed", "expected {\"volume\": 0-100}")
+            return problem(ErrorCode.MALFORMED, "expected {\"volume\": 0-100}")
         self.store.set_volume(volume)
         return web.json_response({"volume": volume})
 

@@ -6,7 +6,8 @@ key), `replay.json` (counters seen), `media/<sha256>` (complete, verified files 
 `partial/<sha256>.part` + `.len` (uploads in progress; never played), `manifest.json` and
 `manifest.prev.json`, `playlog.jsonl` (append-only, one fsynced line per entry),
 `volume.json`. Every file but the play log is replaced by temp + fsync + rename.
-Thread-safe: one lock around all state.
+Counters are judged by `crs_protocol.accept_counter` alone: the receiver's clock plays no
+part in which requests are fresh. Thread-safe: one lock around all state.
 """
 
 from __future__ import annotations
@@ -18,21 +19,24 @@ import secrets
 import shutil
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from studio.storage.durable import atomic_write_bytes, fsync_dir
-from studio.fleet.protocol import REPLAY_WINDOW, SHA256, manifest_media
+from crs_protocol import SHA256, CounterState, ErrorCode, accept_counter, manifest_media, status_of
+
+from crs_receiver.durable import atomic_write_bytes, fsync_dir
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class StoreError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    """A refusal the server answers as `{"error": code}` with the code's usual status."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
         super().__init__(message)
-        self.status, self.code = status, code
+        self.status, self.code = status_of(code), code
 
 
 class ReceiverStore:
@@ -47,7 +51,8 @@ class ReceiverStore:
             identity = {"id": uuid.uuid4().hex[:16], "name": f"receiver-{secrets.token_hex(2)}"}
             self._write("receiver.json", identity)
         self.receiver_id, self.name = identity["id"], identity["name"]
-        self._replay = self._read("replay.json") or {}
+        replay = self._read("replay.json")
+        self._replay = replay if isinstance(replay, dict) else {}
         self._clean_partials()
         self._seq = self._last_seq()
 
@@ -85,21 +90,17 @@ class ReceiverStore:
         """True once per counter: higher than any seen, or late but inside the window and
         not seen. Saved before the request is acted on."""
         with self.lock:
-            state = self._replay.get(key, {"high": 0, "seen": []})
-            high, seen = state["high"], set(state["seen"])
-            if counter <= high - REPLAY_WINDOW or counter in seen:
+            state = accept_counter(CounterState.from_json(self._replay.get(key)), counter)
+            if state is None:
                 return False
-            seen.add(counter)
-            high = max(high, counter)
-            state = {"high": high, "seen": sorted(c for c in seen if c > high - REPLAY_WINDOW)}
-            self._replay[key] = state
+            self._replay[key] = state.to_json()
             self._write("replay.json", self._replay)
             return True
 
     # -- media ------------------------------------------------------------------------------------
     def media_path(self, sha: str) -> Path:
         if not SHA256.match(sha):
-            raise StoreError(400, "bad-name", "media names are 64 lowercase hex digits")
+            raise StoreError(ErrorCode.BAD_NAME, "media names are 64 lowercase hex digits")
         return self.root / "media" / sha
 
     def has_media(self, sha: str) -> bool:
@@ -136,21 +137,21 @@ class ReceiverStore:
         with self.lock:
             held, known, complete = self.upload_state(sha)
             if complete:
-                raise StoreError(409, "complete", "this media is already held in full")
+                raise StoreError(ErrorCode.COMPLETE, "this media is already held in full")
             if offset != held:
-                raise StoreError(409, "offset-mismatch", f"the receiver holds {held} bytes, not {offset}")
+                raise StoreError(ErrorCode.OFFSET_MISMATCH, f"the receiver holds {held} bytes, not {offset}")
             length = known if known is not None else declared
             if length is None:
-                raise StoreError(400, "no-length", "the first PATCH must give Upload-Length")
+                raise StoreError(ErrorCode.NO_LENGTH, "the first PATCH must give Upload-Length")
             if declared is not None and known is not None and declared != known:
-                raise StoreError(409, "length-mismatch", f"Upload-Length was {known}")
+                raise StoreError(ErrorCode.LENGTH_MISMATCH, f"Upload-Length was {known}")
             if offset + len(data) > length:
-                raise StoreError(413, "too-long", "more bytes than Upload-Length declared")
+                raise StoreError(ErrorCode.TOO_LONG, "more bytes than Upload-Length declared")
             if known is None:
                 if length > self.free_bytes() + 0:
                     self.cleanup(needed=length)
                     if length > self.free_bytes():
-                        raise StoreError(413, "quota", f"{length} bytes do not fit in the disk quota")
+                        raise StoreError(ErrorCode.QUOTA, f"{length} bytes do not fit in the disk quota")
                 part, length_file = self._partial(sha)
                 atomic_write_bytes(length_file, str(length).encode())
             part, _ = self._partial(sha)
@@ -172,7 +173,7 @@ class ReceiverStore:
         if digest.hexdigest() != sha:
             part.unlink(missing_ok=True)
             length_file.unlink(missing_ok=True)
-            raise StoreError(422, "hash-mismatch", "the uploaded bytes do not have this sha256; upload again")
+            raise StoreError(ErrorCode.HASH_MISMATCH, "the uploaded bytes do not have this sha256; upload again")
         os.replace(part, self.media_path(sha))
         fsync_dir(self.root / "media")
         length_file.unlink(missing_ok=True)

@@ -29,11 +29,13 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
+from crs_protocol import RANK
 
-from studio.fleet.receiver_store import ReceiverStore
+from crs_receiver.resample import resampler
+from crs_receiver.store import ReceiverStore
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,6 @@ SOFT_LATE_S = 30 * 60
 RESUME_AFTER_S = 2.0
 PREFILL_BLOCKS = 500  # 10 s decoded ahead (or the whole item) before the device starts pulling
 QUEUE_BLOCKS = 1500  # 30 s at most in memory (5.8 MB)
-RANK = {"emergency": 0, "priority": 1, "normal": 2}
 
 
 @dataclass
@@ -65,7 +66,7 @@ class Playing:
 
 class Engine:
     def __init__(self, store: ReceiverStore, output_device: str | int | None = None,
-                 clock=lambda: datetime.now(timezone.utc)) -> None:
+                 clock=lambda: datetime.now(UTC)) -> None:
         self.store = store
         self.device = output_device
         self.clock = clock
@@ -285,17 +286,13 @@ class Engine:
                 continue
             try:
                 with sf.SoundFile(str(path)) as handle:
-                    resampler = None
-                    if handle.samplerate != RATE:
-                        import soxr
-
-                        resampler = soxr.ResampleStream(handle.samplerate, RATE, 1, dtype="float32")
+                    converter = resampler(handle.samplerate, RATE) if handle.samplerate != RATE else None
                     while not playing.stop.is_set():
                         data = handle.read(BLOCK * 25, dtype="float32", always_2d=True)
                         last = len(data) < BLOCK * 25
                         samples = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
-                        if resampler is not None:
-                            samples = resampler.resample_chunk(np.ascontiguousarray(samples), last=last)
+                        if converter is not None:
+                            samples = converter.resample_chunk(np.ascontiguousarray(samples), last=last)
                         if skip:
                             drop = min(skip, len(samples))
                             samples, skip = samples[drop:], skip - drop

@@ -1,0 +1,53 @@
+"""The studio ↔ receiver protocol, version 1 (docs/protocol.md), shared by both sides.
+
+- `signing`: Ed25519 request signatures over method, path, body hash, counter, time and
+  receiver id;
+- `counters`: the per-key counters that make requests fresh without anyone's clock;
+- `manifest`: the manifest schema and the priorities;
+- `errors`: the error codes a receiver answers with, and their HTTP statuses.
+
+Pure functions and immutable data only: safe from any thread. Depends on `cryptography`
+alone, so a receiver installs it without anything of the studio.
+"""
+
+from crs_protocol.counters import REPLAY_WINDOW, CounterState, accept_counter, make_counter
+from crs_protocol.errors import CODES, ErrorCode, status_of
+from crs_protocol.manifest import (
+    MAX_ITEMS,
+    MAX_MANIFEST_BYTES,
+    PRIORITIES,
+    RANK,
+    SHA256,
+    START_MODES,
+    ManifestProblem,
+    check_manifest,
+    manifest_media,
+)
+from crs_protocol.signing import (
+    H_COUNTER,
+    H_KEY,
+    H_RECEIVER,
+    H_SIGNATURE,
+    H_TIME,
+    HEADERS,
+    VERSION,
+    SignatureProblem,
+    Signed,
+    b64,
+    canonical,
+    key_id,
+    public_key_text,
+    sign_headers,
+    unb64,
+    verify,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CODES", "H_COUNTER", "H_KEY", "H_RECEIVER", "H_SIGNATURE", "H_TIME", "HEADERS", "MAX_ITEMS",
+    "MAX_MANIFEST_BYTES", "PRIORITIES", "RANK", "REPLAY_WINDOW", "SHA256", "START_MODES", "VERSION", "CounterState",
+    "ErrorCode", "ManifestProblem", "SignatureProblem", "Signed", "accept_counter", "b64", "canonical",
+    "check_manifest", "key_id", "make_counter", "manifest_media", "public_key_text", "sign_headers", "status_of",
+    "unb64", "verify",
+]

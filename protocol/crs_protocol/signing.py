@@ -1,0 +1,107 @@
+"""Ed25519 request signatures of protocol v1 (docs/protocol.md, section 3).
+
+Every request but `GET /v1/pair` carries the studio's public key, a per-key counter
+(`counters`), the studio's wall-clock time (only to report the receiver's clock offset),
+the receiver id it is meant for, and a signature over the method, the path with its query,
+the body's SHA-256, the counter, the time and the receiver id. `verify` checks the
+signature only; whether the key is the paired one and the counter fresh is the receiver's
+business. Pure functions: safe from any thread.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from crs_protocol.counters import MAX_COUNTER
+from crs_protocol.errors import ErrorCode
+
+VERSION = "v1"
+H_KEY = "X-CRS-Key"
+H_COUNTER = "X-CRS-Counter"
+H_TIME = "X-CRS-Time"
+H_SIGNATURE = "X-CRS-Signature"
+H_RECEIVER = "X-CRS-Receiver"
+HEADERS = (H_KEY, H_COUNTER, H_TIME, H_RECEIVER, H_SIGNATURE)
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def public_key_text(key: Ed25519PublicKey) -> str:
+    """The key as it travels in `X-CRS-Key`: 32 raw bytes, base64url without padding."""
+    return b64(key.public_bytes(Encoding.Raw, PublicFormat.Raw))
+
+
+def key_id(public_text: str) -> str:
+    """A short name for a key, for logs and screens."""
+    return hashlib.sha256(public_text.encode()).hexdigest()[:16]
+
+
+def canonical(method: str, path: str, body_sha256: str, counter: int, time_text: str, receiver_id: str) -> bytes:
+    """What is signed: one field per line, after a fixed prefix."""
+    return "\n".join(("CRS1", method.upper(), path, body_sha256, str(counter), time_text, receiver_id)).encode()
+
+
+def sign_headers(private: Ed25519PrivateKey, method: str, path: str, body: bytes, counter: int, receiver_id: str,
+                 now: datetime) -> dict[str, str]:
+    """The five headers that sign this request (`path` with its query, exactly as sent)."""
+    time_text = now.isoformat(timespec="milliseconds")
+    message = canonical(method, path, hashlib.sha256(body).hexdigest(), counter, time_text, receiver_id)
+    return {H_KEY: public_key_text(private.public_key()), H_COUNTER: str(counter), H_TIME: time_text,
+            H_RECEIVER: receiver_id, H_SIGNATURE: b64(private.sign(message))}
+
+
+class SignatureProblem(Exception):
+    """Why a request's signature was refused; `code` is the protocol's error code."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A request whose signature verified: who signed it, its counter, the studio's time."""
+
+    key: str
+    counter: int
+    studio_time: datetime | None
+
+
+def verify(headers: Mapping[str, str], method: str, path: str, body: bytes, receiver_id: str) -> Signed:
+    """Check a request's signature (not yet its key or counter: the receiver does that);
+    raises SignatureProblem (`unsigned`, `wrong-receiver`, `bad-signature`)."""
+    try:
+        key, counter_text = headers[H_KEY], headers[H_COUNTER]
+        time_text, signature = headers[H_TIME], headers[H_SIGNATURE]
+    except KeyError:
+        raise SignatureProblem(ErrorCode.UNSIGNED, "the request carries no signature") from None
+    if headers.get(H_RECEIVER, "") != receiver_id:
+        raise SignatureProblem(ErrorCode.WRONG_RECEIVER, "the request was signed for another receiver")
+    try:
+        counter = int(counter_text)
+        if not 0 < counter < MAX_COUNTER:
+            raise ValueError
+        public = Ed25519PublicKey.from_public_bytes(unb64(key))
+        public.verify(unb64(signature), canonical(method, path, hashlib.sha256(body).hexdigest(), counter,
+                                                   time_text, receiver_id))
+    except (ValueError, TypeError, InvalidSignature):
+        raise SignatureProblem(ErrorCode.BAD_SIGNATURE, "the signature does not match the request") from None
+    try:
+        studio_time = datetime.fromisoformat(time_text)
+    except ValueError:
+        studio_time = None
+    return Signed(key, counter, studio_time)

@@ -1,0 +1,83 @@
+"""The `crs-receiver` command: `serve` (the default) and the local `reset-pairing` action.
+
+    crs-receiver [serve] --data-dir D [--host H] [--port P] [--output-device X] [--quota-mb N]
+    crs-receiver reset-pairing --data-dir D
+
+`serve` runs the receiver until SIGINT/SIGTERM (systemd: receiver/systemd/crs-receiver.service);
+`reset-pairing` forgets the paired studio so that the receiver can be paired again, which
+needs someone at the device. `add_serve_arguments` and `run_serve` let the studio offer the
+same `serve` as `radio-studio receiver serve`. Main thread only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+COMMANDS = ("serve", "reset-pairing")
+
+
+def add_serve_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", dest="receiver_dir", type=Path, required=True, help="the receiver's own folder")
+    p.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--output-device", default=None, help="PortAudio output device name or index")
+    p.add_argument("--quota-mb", type=int, default=2048, help="disk space for media (default 2048 MB)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crs-receiver", description="Commune Radio Studio reference receiver "
+                                     "(protocol v1). With no command: serve.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    add_serve_arguments(sub.add_parser("serve", help="serve protocol v1 and play the schedule (the default)"))
+    p = sub.add_parser("reset-pairing", help="forget the paired studio (local action; restart the receiver after)")
+    p.add_argument("--data-dir", dest="receiver_dir", type=Path, required=True)
+    return parser
+
+
+def _logging(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    handler = logging.handlers.RotatingFileHandler(folder / "receiver.log", maxBytes=2 << 20, backupCount=3,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.addHandler(logging.StreamHandler(sys.stderr))
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve with the arguments `add_serve_arguments` defined, until SIGINT/SIGTERM."""
+    from crs_receiver.server import serve
+
+    _logging(args.receiver_dir / "logs")
+    device = args.output_device
+    if device is not None and device.isdigit():
+        device = int(device)
+    serve(args.receiver_dir, args.host, args.port, device, args.quota_mb << 20)
+    return 0
+
+
+def reset_pairing(data_dir: Path) -> int:
+    from crs_receiver.store import ReceiverStore
+
+    ReceiverStore(data_dir).reset_pairing()
+    print("pairing reset: the receiver shows a new code when it starts", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        argv.insert(0, "serve")  # `crs-receiver --data-dir D` is `crs-receiver serve --data-dir D`
+    args = _parser().parse_args(argv)
+    if args.command == "reset-pairing":
+        return reset_pairing(args.receiver_dir)
+    return run_serve(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
