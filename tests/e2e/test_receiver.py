@@ -16,11 +16,11 @@ import numpy as np
 import pytest
 import requests
 import soundfile as sf
+from crs_protocol import sign_headers
 
 from studio.errors import ReceiverError
 from studio.fleet.client import ReceiverClient
 from studio.fleet.keys import StudioKey
-from crs_protocol import sign_headers
 from tests.support.receiver import Receiver
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-
 from crs_receiver.player import Engine, wait_until
 from crs_receiver.store import ReceiverStore
 

@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import web
+from crs_receiver.player import Engine
+from crs_receiver.server import ReceiverApp
+from crs_receiver.store import ReceiverStore
 
 from studio.accounts.store import Accounts, Role
 from studio.audio import synthetic
@@ -20,9 +23,6 @@ from studio.audio.settings import RenderSettings
 from studio.fleet.delivery import Delivery
 from studio.fleet.fleet import pair_receiver
 from studio.fleet.keys import StudioKey
-from crs_receiver.player import Engine
-from crs_receiver.server import ReceiverApp
-from crs_receiver.store import ReceiverStore
 from studio.library import ClipLibrary
 from studio.programmes.model import Item, Spec
 from studio.programmes.render import render_all
