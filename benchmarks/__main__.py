@@ -24,10 +24,10 @@ from benchmarks.reference import ebur128, ffmpeg_two_pass
 from studio.audio import synthetic
 from studio.audio.peaks import build_peaks
 from studio.audio.settings import OutputFormat
-from studio.storage.database import connect
 from studio.library import ClipLibrary
 from studio.paths import StudioPaths
 from studio.rendering import Renderer
+from studio.storage.database import connect
 
 SR = 48000
 

@@ -41,8 +41,8 @@ def start_receivers(folder: Path, count: int, env: dict) -> list[tuple[subproces
 
 def converge(library, key, version: int, count: int, timeout: float = 1800) -> float:
     from studio.fleet.delivery import Delivery
-    from studio.storage.database import connect
     from studio.library import ClipLibrary
+    from studio.storage.database import connect
 
     paths = library.paths
     engine = Delivery(lambda: ClipLibrary(paths, connect(paths.database)), key, poll_s=0.2)
@@ -66,9 +66,9 @@ def publish_click(paths) -> float:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from studio.context import StudioContext
     from studio.preferences import Preferences
     from ui.receivers_panel import ReceiversPanel
-    from studio.context import StudioContext
     from ui.services import Services
     from ui.task_runner import TaskRunner
 
@@ -96,17 +96,17 @@ def main() -> int:
     from studio.audio import synthetic
     from studio.audio.edits import EditList
     from studio.audio.settings import RenderSettings
-    from studio.storage.database import connect
     from studio.fleet.fleet import pair_receiver
     from studio.fleet.keys import StudioKey
     from studio.fleet.publish import publish
     from studio.library import ClipLibrary
     from studio.paths import StudioPaths
-    from studio.programmes.render import render_all
     from studio.programmes.model import Item, Spec
+    from studio.programmes.render import render_all
     from studio.programmes.workflow import Programmes
     from studio.schedule.slots import Slots
     from studio.schedule.zones import Policy, ZoneKind, Zones
+    from studio.storage.database import connect
 
     with tempfile.TemporaryDirectory(prefix="crs-bench-publish-") as folder:
         work = Path(folder)

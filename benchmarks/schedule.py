@@ -20,7 +20,6 @@ from dateutil.rrule import rrulestr
 
 from studio.accounts.store import Accounts, Role
 from studio.audio import synthetic
-from studio.storage.database import connect
 from studio.library import ClipLibrary
 from studio.paths import StudioPaths
 from studio.programmes.model import Item, Spec
@@ -29,6 +28,7 @@ from studio.schedule.planner import ProgrammeFacts, plan
 from studio.schedule.service import load_plan
 from studio.schedule.slots import Priority, Slot, Slots, StartMode
 from studio.schedule.zones import Policy, Zone, ZoneKind, Zones, parse_window
+from studio.storage.database import connect
 
 FIRST, LAST = date(2027, 1, 1), date(2027, 12, 31)
 TIMES = ((5, 30), (11, 15), (17, 0), (19, 45))  # the fourth is outside the windows: warnings to make

@@ -103,10 +103,11 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
     them on first start, and point the receivers table at them. Returns the processes."""
     import subprocess
 
-    from studio.fleet.fleet import pair_receiver
     from crs_receiver import wait_until_listening
-    from studio.fleet.repository import FleetRepository
+
+    from studio.fleet.fleet import pair_receiver
     from studio.fleet.keys import StudioKey
+    from studio.fleet.repository import FleetRepository
     from studio.library import now_utc
 
     key = StudioKey(library.paths.keys_dir)

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from studio.audio.edits import EditList
 from studio.clock import Clock
 from studio.errors import ClipNotFound, NothingToUndo
-from studio.storage.media_store import MediaStore
 from studio.paths import StudioPaths
+from studio.storage.media_store import MediaStore
 
 if TYPE_CHECKING:
     from studio.audio.peaks import PeakPyramid
@@ -63,7 +63,7 @@ class Clip:
         return self.frames / self.sample_rate
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> "Clip":
+    def from_row(cls, row: sqlite3.Row) -> Clip:
         values = {key: row[key] for key in row.keys() if key != "markers_json"}
         if "markers_json" in row.keys():
             values["markers"] = tuple(float(m) for m in json.loads(row["markers_json"]))
@@ -139,7 +139,7 @@ class ClipLibrary:
     def peaks_path(self, sha256: str) -> Path:
         return self.paths.peaks_dir / f"{sha256}.peaks"
 
-    def peaks(self, clip_id: int) -> "PeakPyramid":
+    def peaks(self, clip_id: int) -> PeakPyramid:
         from studio.audio.peaks import PeakPyramid, build_peaks
 
         clip = self.get(clip_id)

@@ -19,7 +19,7 @@ class StudioPaths:
     log_dir: Path
 
     @classmethod
-    def default(cls) -> "StudioPaths":
+    def default(cls) -> StudioPaths:
         """The platform's data folder, or the one the user chose in the settings (kept in
         a small pointer file in the config folder, since the settings live in the data
         folder)."""
@@ -34,7 +34,7 @@ class StudioPaths:
         )
 
     @classmethod
-    def at(cls, data_dir: str | Path) -> "StudioPaths":
+    def at(cls, data_dir: str | Path) -> StudioPaths:
         root = Path(data_dir).expanduser().resolve()
         return cls(data_dir=root, log_dir=root / "logs")
 
@@ -66,7 +66,7 @@ class StudioPaths:
     def speech_cache_dir(self) -> Path:
         return self.data_dir / "cache" / "speech"
 
-    def ensure(self) -> "StudioPaths":
+    def ensure(self) -> StudioPaths:
         for d in (self.data_dir, self.log_dir, self.media_dir, self.peaks_dir):
             d.mkdir(parents=True, exist_ok=True)
         return self

@@ -16,8 +16,8 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studio.storage.durable import atomic_write_bytes
 from studio.errors import InvalidPreference
+from studio.storage.durable import atomic_write_bytes
 
 if TYPE_CHECKING:
     from studio.audio.settings import RenderSettings
@@ -40,7 +40,7 @@ class Preferences:
     target_lufs: float = -16.0
     speech_high_pass: bool = True
 
-    def validated(self) -> "Preferences":
+    def validated(self) -> Preferences:
         low, high = TARGET_LUFS_RANGE
         if not (math.isfinite(self.target_lufs) and low <= self.target_lufs <= high):
             raise InvalidPreference("target_lufs", str(self.target_lufs))
@@ -52,7 +52,7 @@ class Preferences:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "Preferences":
+    def from_json(cls, data: dict) -> Preferences:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         prefs = cls()
@@ -101,7 +101,7 @@ def save_preferences(path: Path, prefs: Preferences) -> None:
     atomic_write_bytes(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
 
 
-def render_settings(prefs: Preferences) -> "RenderSettings":
+def render_settings(prefs: Preferences) -> RenderSettings:
     """The broadcast render settings these preferences ask for."""
     from studio.audio.settings import RenderSettings
 

@@ -40,9 +40,9 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def library(data_dir: Path):
-    from studio.storage.database import connect
     from studio.library import ClipLibrary
     from studio.paths import StudioPaths
+    from studio.storage.database import connect
 
     paths = StudioPaths.at(data_dir).ensure()
     conn = connect(paths.database)

@@ -6,7 +6,6 @@ reads the database. Sorting uses raw values (SORT_ROLE), not the displayed text.
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
 from studio.clock import local_text

@@ -19,8 +19,16 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
-    QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollBar,
-    QToolButton, QVBoxLayout, QWidget,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from studio.audio.edits import EditList
@@ -45,7 +53,7 @@ SCROLL_STEPS = 10000
 class EditCommand(QUndoCommand):
     """One change of the edit list; redo/undo hand the list to the editor to show and save."""
 
-    def __init__(self, editor: "EditorPanel", text: str, before: EditList, after: EditList) -> None:
+    def __init__(self, editor: EditorPanel, text: str, before: EditList, after: EditList) -> None:
         super().__init__(text)
         self.editor, self.before, self.after = editor, before, after
         self._first = True

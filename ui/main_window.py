@@ -13,23 +13,33 @@ import time
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QDockWidget, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QProgressBar,
-    QPushButton, QSplitter, QStackedWidget, QWidget,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
 )
 
 from studio.paths import choose_data_dir
-from ui.editor_panel import EditorPanel
 from ui.compose_panel import ComposePanel
-from ui.programmes_panel import ProgrammesPanel
-from ui.receivers_panel import OutboxPanel, ReceiversPanel
-from ui.schedule_panel import SchedulePanel
+from ui.editor_panel import EditorPanel
 from ui.error_messages import ErrorDialogs
 from ui.icons import icon
 from ui.library_panel import LibraryPanel
 from ui.log_panel import LogBridge, LogPanel
 from ui.placeholder_panel import PlaceholderPanel
-from ui.record_panel import RecordPanel
 from ui.preview import Preview
+from ui.programmes_panel import ProgrammesPanel
+from ui.receivers_panel import OutboxPanel, ReceiversPanel
+from ui.record_panel import RecordPanel
+from ui.schedule_panel import SchedulePanel
 from ui.services import Services
 from ui.settings_dialog import SettingsDialog
 from ui.task_runner import TaskRunner

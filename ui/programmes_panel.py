@@ -17,8 +17,19 @@ import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
-    QListWidget, QListWidgetItem, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
 )
 
 from studio.audio.settings import RenderSettings
@@ -161,15 +172,7 @@ class ProgrammesPanel(QWidget):
             programmes = self.services.programmes()
             library = programmes.library
             clips = {c.id: (c.title, library.edits(c.id).validate(c.duration_s, c.id)) for c in library.clips()}
-            rows = []
-            for programme in programmes.all():
-                programme = programmes.revalidate(programme.id, fields)
-                try:
-                    seconds = programmes.durations(programme.spec)
-                except Exception:  # a clip was deleted: still listed, flagged by the state
-                    seconds = {}
-                rows.append((programme, seconds))
-            return clips, rows
+            return clips, programmes.overview(fields)
 
         def done(value) -> None:
             self.clip_titles, rows = value
@@ -379,18 +382,14 @@ class ProgrammesPanel(QWidget):
         self._login = dialog
 
     def _decide(self, approve: bool, username: str, password: str, comment: str) -> None:
-        from studio.accounts.store import Accounts
         from studio.programmes.render import render_all
 
         programme_id, settings = self.current.id, self.settings
 
         def work(progress, cancel):
             programmes = self.services.programmes()
-            approver = Accounts(programmes.conn).authenticate(username, password)
-            if approve:
-                return programmes.approve(programme_id, approver, render_all(programmes, settings, cancel),
-                                          settings.cache_fields(), comment).id
-            return programmes.reject(programme_id, approver, comment).id
+            return programmes.decide_as(programme_id, username, password, approve,
+                                        render_all(programmes, settings, cancel), settings.cache_fields(), comment).id
 
         self.runner.run(self.tr("Recording the decision"), work, self._after_change, self.errors.show)
 

@@ -13,11 +13,18 @@ import logging
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
 )
-from PySide6.QtCore import Qt
 
 from studio.schedule.planner import Plan, PlanWarning, WarningKind
 from ui.error_messages import ErrorDialogs
@@ -302,9 +309,9 @@ class SchedulePanel(QWidget):
 
     def export_ics(self, path: Path) -> None:
         def work(progress, cancel):
-            from studio.storage.durable import atomic_write_bytes
             from studio.schedule.ical import export
             from studio.schedule.slots import Slots
+            from studio.storage.durable import atomic_write_bytes
 
             programmes = self.services.programmes()
             durations = {}

@@ -44,7 +44,7 @@ class EditList:
         )
 
     @classmethod
-    def from_json(cls, text: str) -> "EditList":
+    def from_json(cls, text: str) -> EditList:
         data = json.loads(text)
         return cls(
             trim_in=float(data.get("trim_in", 0.0)),
@@ -55,7 +55,7 @@ class EditList:
             fade_out=float(data.get("fade_out", 0.0)),
         )
 
-    def with_cut(self, start: float, end: float) -> "EditList":
+    def with_cut(self, start: float, end: float) -> EditList:
         return replace(self, cuts=self.cuts + ((start, end),))
 
     def is_identity(self) -> bool:
@@ -102,7 +102,7 @@ class EditList:
         return result
 
 
-def _ramp(n: int) -> "np.ndarray":
+def _ramp(n: int) -> np.ndarray:
     """Raised-cosine ramp 0 -> 1 over n samples."""
     import numpy as np
 
@@ -111,7 +111,7 @@ def _ramp(n: int) -> "np.ndarray":
     return (0.5 - 0.5 * np.cos(np.pi * (np.arange(n) + 0.5) / n)).astype(np.float32)
 
 
-def apply(samples: "np.ndarray", sample_rate: int, edits: EditList, clip_id: int | None = None) -> "np.ndarray":
+def apply(samples: np.ndarray, sample_rate: int, edits: EditList, clip_id: int | None = None) -> np.ndarray:
     """Return the edited audio (frames x channels or mono); `samples` is not modified."""
     import numpy as np  # the edit list itself is plain data; only applying it needs numpy
 

@@ -24,9 +24,9 @@ import av
 import numpy as np
 import soundfile as sf
 
-from studio.storage.durable import atomic_writer
 from studio.audio.settings import OutputFormat
 from studio.errors import Cancelled
+from studio.storage.durable import atomic_writer
 
 CHUNK_FRAMES = 48000 * 10
 

@@ -49,7 +49,7 @@ class PeakBuilder:
             self._maxs.append(hi[: n * self.bucket].reshape(n, self.bucket).max(axis=1))
         self._pending_min, self._pending_max = lo[n * self.bucket :], hi[n * self.bucket :]
 
-    def finish(self) -> "PeakPyramid":
+    def finish(self) -> PeakPyramid:
         mins, maxs = list(self._mins), list(self._maxs)
         if len(self._pending_min):
             mins.append(self._pending_min.min(keepdims=True))
@@ -68,7 +68,7 @@ class PeakBuilder:
         return PeakPyramid(self.bucket, self.frames, tuple(levels))
 
 
-def build_peaks(path: Path, block_frames: int = 1 << 20) -> "PeakPyramid":
+def build_peaks(path: Path, block_frames: int = 1 << 20) -> PeakPyramid:
     """The pyramid of an audio file, reading 16-bit PCM as integers."""
     import soundfile as sf
 
@@ -138,7 +138,7 @@ class PeakPyramid:
                 out.write(np.ascontiguousarray(level, dtype="<i2").tobytes())
 
     @classmethod
-    def load(cls, path: Path) -> "PeakPyramid":
+    def load(cls, path: Path) -> PeakPyramid:
         with open(path, "rb") as handle:
             if handle.read(8) != MAGIC:
                 raise ValueError(f"{path}: not a peak file")

@@ -25,15 +25,15 @@ import struct
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 
 import numpy as np
 
 from studio.clock import local_text
-from studio.storage.durable import FileLock
 from studio.errors import AudioDeviceError, DeviceProblem, StorageError
+from studio.storage.durable import FileLock
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ class Recorder:
         import sounddevice as sd
 
         self.root.mkdir(parents=True, exist_ok=True)
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         take = self.root / started.strftime("take-%Y%m%d-%H%M%S-%f")
         take.mkdir()
         self._lock = FileLock(take / "lock")

@@ -23,7 +23,7 @@ class OutputFormat(enum.Enum):
         return self is not OutputFormat.WAV
 
     @classmethod
-    def for_path(cls, path: Path) -> "OutputFormat":
+    def for_path(cls, path: Path) -> OutputFormat:
         suffix = Path(path).suffix.lower()
         mapping = {".opus": cls.OPUS, ".ogg": cls.OPUS, ".mp3": cls.MP3, ".wav": cls.WAV}
         if suffix not in mapping:

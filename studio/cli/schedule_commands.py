@@ -22,7 +22,7 @@ from studio.errors import InvalidSchedule, StudioError
 
 def add_parsers(sub) -> None:
     zones = sub.add_parser("zones", help="zones (thôn, tổ dân phố, khu vực): list, or add one")
-    zones.set_defaults(func=_with_library(_zones))
+    zones.set_defaults(func=_with_library(_zones_list))
     zones_sub = zones.add_subparsers(dest="zones_action", metavar="ACTION", parser_class=Parser)
     p = zones_sub.add_parser("add", help="add a zone with its broadcast policy")
     p.add_argument("name")
@@ -35,9 +35,10 @@ def add_parsers(sub) -> None:
     p.add_argument("--max-days", type=int, help="days a week at most")
     p.add_argument("--no-weekends", action="store_true", help="no broadcasts on Saturday and Sunday")
     p.add_argument("--max-volume", type=int, default=100, help="percent (default 100)")
+    p.set_defaults(func=_with_library(_zones_add))
 
     schedule = sub.add_parser("schedule", help="the broadcast schedule: list, add, move, remove, plan, ics")
-    schedule.set_defaults(func=_with_library(_schedule))
+    schedule.set_defaults(func=_with_library(_slots_list))
     sched_sub = schedule.add_subparsers(dest="schedule_action", metavar="ACTION", parser_class=Parser)
     p = sched_sub.add_parser("add", help="schedule a programme for zones; prints the slot id")
     p.add_argument("programme_id", type=int)
@@ -50,17 +51,22 @@ def add_parsers(sub) -> None:
     p.add_argument("--hard", action="store_true", help="start at the second, cutting what plays")
     p.add_argument("--length", type=float, metavar="MIN", help="minutes reserved for it")
     p.add_argument("--order", type=int, default=0, help="order among equals in a session")
+    p.set_defaults(func=_with_library(_slot_add))
     p = sched_sub.add_parser("move", help="move a slot (and its recurrence) to a new start")
     p.add_argument("slot_id", type=int)
     p.add_argument("--at", required=True)
+    p.set_defaults(func=_with_library(_slot_move))
     p = sched_sub.add_parser("remove", help="remove a slot")
     p.add_argument("slot_id", type=int)
+    p.set_defaults(func=_with_library(_slot_remove))
     p = sched_sub.add_parser("plan", help="occurrences and every warning for a date range")
     p.add_argument("--from", dest="first", required=True, metavar="DATE")
     p.add_argument("--to", dest="last", required=True, metavar="DATE")
     p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_with_library(_plan))
     p = sched_sub.add_parser("ics", help="export the schedule as iCalendar for phones")
     p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(func=_with_library(_ics))
 
 
 def _with_library(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioContext], int]:
@@ -74,17 +80,20 @@ def _day(text: str) -> date:
         raise InvalidSchedule("date", f"{text!r} is not YYYY-MM-DD") from None
 
 
-def _zones(args: argparse.Namespace, library, ctx: StudioContext) -> int:
+def _zones_add(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.schedule.zones import Policy, ZoneKind, Zones, parse_window
 
-    zones = Zones(library.conn)
-    if args.zones_action == "add":
-        policy = Policy(tuple(parse_window(w) for w in args.window), args.max_sessions, args.max_minutes,
-                        not args.no_weekends, args.max_days, args.max_volume)
-        print(zones.add(args.name, operator(), ZoneKind(args.kind), args.language, policy).id)
-        return 0
+    policy = Policy(tuple(parse_window(w) for w in args.window), args.max_sessions, args.max_minutes,
+                    not args.no_weekends, args.max_days, args.max_volume)
+    print(Zones(library.conn).add(args.name, operator(), ZoneKind(args.kind), args.language, policy).id)
+    return 0
+
+
+def _zones_list(args: argparse.Namespace, library, ctx: StudioContext) -> int:
+    from studio.schedule.zones import Zones
+
     print(f"{'ID':>4}  {'KIND':<17} {'LANG':<7} {'SESSIONS':>8} {'MINUTES':>7} {'WEEKENDS':<8} WINDOWS / NAME")
-    for zone in zones.all():
+    for zone in Zones(library.conn).all():
         p = zone.policy
         windows = " ".join(w.to_text() for w in p.windows) or "any time"
         print(f"{zone.id:>4}  {zone.kind.value:<17} {zone.language:<7} {p.max_sessions_per_day or '-':>8} "
@@ -120,37 +129,43 @@ def describe_warning(warning, zone_names: dict[int, str]) -> str:
     return f"{when} {where} slot {slots}: {text}".replace("  ", " ").strip()
 
 
-def _schedule(args: argparse.Namespace, library, ctx: StudioContext) -> int:
-    from studio.programmes.workflow import Programmes
+def _slot_add(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.schedule.slots import Priority, Slots, StartMode, parse_local
     from studio.schedule.zones import Zones
 
-    conn = library.conn
-    slots = Slots(conn)
-    zones = Zones(conn)
-    action = args.schedule_action
-    if action == "add":
-        zone_ids = [zones.get(name).id for name in args.zone]
-        exdates = tuple(parse_local(d if "T" in d else d + "T00:00") for d in args.exdates)
-        slot = slots.add(args.programme_id, zone_ids, parse_local(args.at), operator(), args.rrule, exdates,
-                         Priority(args.priority), StartMode.HARD if args.hard else StartMode.SOFT, args.length,
-                         args.order)
-        print(slot.id)
-        return 0
-    if action == "move":
-        slots.move(args.slot_id, parse_local(args.at), operator())
-        return 0
-    if action == "remove":
-        slots.remove(args.slot_id, operator())
-        return 0
-    if action == "plan":
-        return _plan(args, library, zones)
-    if action == "ics":
-        return _ics(args, library, slots, zones, ctx)
-    names = {z.id: z.name for z in zones.all()}
+    zones = Zones(library.conn)
+    zone_ids = [zones.get(name).id for name in args.zone]
+    exdates = tuple(parse_local(d if "T" in d else d + "T00:00") for d in args.exdates)
+    slot = Slots(library.conn).add(args.programme_id, zone_ids, parse_local(args.at), operator(), args.rrule,
+                                   exdates, Priority(args.priority), StartMode.HARD if args.hard else StartMode.SOFT,
+                                   args.length, args.order)
+    print(slot.id)
+    return 0
+
+
+def _slot_move(args: argparse.Namespace, library, ctx: StudioContext) -> int:
+    from studio.schedule.slots import Slots, parse_local
+
+    Slots(library.conn).move(args.slot_id, parse_local(args.at), operator())
+    return 0
+
+
+def _slot_remove(args: argparse.Namespace, library, ctx: StudioContext) -> int:
+    from studio.schedule.slots import Slots
+
+    Slots(library.conn).remove(args.slot_id, operator())
+    return 0
+
+
+def _slots_list(args: argparse.Namespace, library, ctx: StudioContext) -> int:
+    from studio.programmes.workflow import Programmes
+    from studio.schedule.slots import Slots
+    from studio.schedule.zones import Zones
+
+    names = {z.id: z.name for z in Zones(library.conn).all()}
     titles = {p.id: p.title for p in Programmes(library).all()}
     print(f"{'ID':>4}  {'START':<16}  {'PRIORITY':<9} {'MODE':<4}  {'RULE':<28}  PROGRAMME -> ZONES")
-    for slot in slots.all():
+    for slot in Slots(library.conn).all():
         zone_list = ", ".join(names.get(z, f"#{z}") for z in slot.zone_ids)
         print(f"{slot.id:>4}  {slot.start.isoformat(sep=' ', timespec='minutes'):<16}  {slot.priority.value:<9} "
               f"{slot.start_mode.value:<4}  {(slot.rrule or 'once')[:28]:<28}  "
@@ -158,15 +173,16 @@ def _schedule(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     return 0
 
 
-def _plan(args, library, zones) -> int:
+def _plan(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.schedule.planner import aware
     from studio.schedule.service import load_plan
+    from studio.schedule.zones import Zones
 
     first, last = _day(args.first), _day(args.last)
     if last < first:
         raise InvalidSchedule("--to", "comes before --from")
     result = load_plan(library, first, last)
-    names = {z.id: z.name for z in zones.all()}
+    names = {z.id: z.name for z in Zones(library.conn).all()}
     if args.json:
         json.dump({
             "from": first.isoformat(), "to": last.isoformat(),
@@ -191,9 +207,11 @@ def _plan(args, library, zones) -> int:
     return 0
 
 
-def _ics(args: argparse.Namespace, library, slots, zones, ctx: StudioContext) -> int:
+def _ics(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.programmes.workflow import Programmes
     from studio.schedule.ical import export
+    from studio.schedule.slots import Slots
+    from studio.schedule.zones import Zones
     from studio.storage.durable import atomic_write_bytes
 
     programmes = Programmes(library)
@@ -204,6 +222,7 @@ def _ics(args: argparse.Namespace, library, slots, zones, ctx: StudioContext) ->
             durations[programme.id] = programmes.duration(programme.spec)
         except StudioError:  # a deleted clip: the calendar still gets the slot
             durations[programme.id] = 60.0
-    text = export(slots.all(), titles, durations, {z.id: z.name for z in zones.all()}, ctx.clock.now())
+    zones = {z.id: z.name for z in Zones(library.conn).all()}
+    text = export(Slots(library.conn).all(), titles, durations, zones, ctx.clock.now())
     atomic_write_bytes(args.out, text.encode("utf-8"))
     return 0

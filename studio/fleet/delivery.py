@@ -22,7 +22,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from studio.errors import ReceiverError, ReceiverUnreachable
 from studio.fleet.client import ReceiverClient
@@ -82,7 +82,7 @@ def deliver_once(library: ClipLibrary, key: StudioKey, receiver_row, chunk: int 
     except (ReceiverUnreachable, ReceiverError, OSError) as exc:
         attempts = delivery["attempts"] + 1
         wait = backoff(attempts)
-        retry = (datetime.now(timezone.utc) + timedelta(seconds=wait)).isoformat(timespec="milliseconds")
+        retry = (datetime.now(UTC) + timedelta(seconds=wait)).isoformat(timespec="milliseconds")
         reason = exc.describe() if hasattr(exc, "describe") else str(exc)
         repository.record_failure(delivery["id"], attempts, reason, retry, sent_before + sent)
         repository.record_receiver_error(receiver_row["id"], reason)
@@ -178,7 +178,7 @@ class Delivery:
             next_attempt = pending(library.conn, receiver)
             if next_attempt and next_attempt[0]["next_attempt"]:
                 due = datetime.fromisoformat(next_attempt[0]["next_attempt"])
-                delay = max(0.05, (due - datetime.now(timezone.utc)).total_seconds())
+                delay = max(0.05, (due - datetime.now(UTC)).total_seconds())
             self._stop.wait(min(delay, self.poll_s * 5))
 
 

@@ -63,7 +63,7 @@ class Item:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Item":
+    def from_dict(cls, data: dict) -> Item:
         variants = tuple(sorted((str(k), int(v)) for k, v in (data.get("variants") or {}).items()))
         return cls(data.get("clip"), data.get("jingle"), variants, float(data.get("gap_after", 0.6)),
                    float(data.get("crossfade", 0.0)))
@@ -85,7 +85,7 @@ class Spec:
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "Spec":
+    def from_json(cls, text: str) -> Spec:
         data = json.loads(text)
         return cls(tuple(Item.from_dict(i) for i in data["items"]), data.get("intro"), data.get("outro"),
                    Item.from_dict(data["bed"]) if data.get("bed") else None,

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable
 
 from studio.accounts.store import Accounts, Role, User
-from studio.errors import AccessDenied, ApprovalError, ClipNotFound, InvalidProgramme, NotFound
+from studio.errors import AccessDenied, ApprovalError, ClipNotFound, InvalidProgramme, NotFound, StudioError
 from studio.library import ClipLibrary, now_utc
 from studio.programmes.model import INTRO_GAP, Item, Programme, Spec, State, jingle_info
 
@@ -147,7 +147,7 @@ class Programmes:
             self.conn.execute("UPDATE programmes SET deleted_at = ? WHERE id = ?", (now_utc(), programme_id))
             self.accounts.record(by.username, "delete", "programme", programme_id, {})
 
-    def submit(self, programme_id: int, by: User, render: "Callable[[Programme], dict[str, str]]",
+    def submit(self, programme_id: int, by: User, render: Callable[[Programme], dict[str, str]],
                settings_fields: dict) -> Programme:
         """Render every language version and send the programme for approval."""
         self._require(by, Role.EDITOR, "submit programmes")
@@ -166,7 +166,15 @@ class Programmes:
             self.accounts.record(by.username, "submit", "programme", programme_id, {"content": content, "audio": audio})
         return self.get(programme_id)
 
-    def approve(self, programme_id: int, approver: User, render: "Callable[[Programme], dict[str, str]]",
+    def decide_as(self, programme_id: int, username: str, password: str, approve: bool,
+                  render: Callable[[Programme], dict[str, str]], settings_fields: dict, comment: str = "") -> Programme:
+        """An approver's decision, checked against their own account (name and password)."""
+        approver = self.accounts.authenticate(username, password)
+        if approve:
+            return self.approve(programme_id, approver, render, settings_fields, comment)
+        return self.reject(programme_id, approver, comment)
+
+    def approve(self, programme_id: int, approver: User, render: Callable[[Programme], dict[str, str]],
                 settings_fields: dict, comment: str = "") -> Programme:
         self._require(approver, Role.APPROVER, "approve programmes")
         programme = self.revalidate(programme_id, settings_fields)
@@ -186,6 +194,19 @@ class Programmes:
         if programme.state is not State.SUBMITTED:
             raise ApprovalError(programme_id, programme.state.value, "only a submitted programme can be rejected")
         return self._decide(programme_id, approver, State.REJECTED, comment)
+
+    def overview(self, settings_fields: dict) -> list[tuple[Programme, dict[str, float]]]:
+        """Every programme (revalidated) with its length per language; `{}` when a clip of
+        it is no longer in the library (it is still listed: its state says what to do)."""
+        rows = []
+        for programme in self.all():
+            programme = self.revalidate(programme.id, settings_fields)
+            try:
+                seconds = self.durations(programme.spec)
+            except StudioError:
+                seconds = {}
+            rows.append((programme, seconds))
+        return rows
 
     def revalidate(self, programme_id: int, settings_fields: dict) -> Programme:
         """A submitted or approved programme whose content changed since (a clip's edit,

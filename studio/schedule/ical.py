@@ -8,7 +8,7 @@ the location. Lines are folded at 75 octets and text is escaped as the RFC says.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from dateutil.rrule import rrulestr
 
@@ -44,7 +44,7 @@ def _local(moment: datetime) -> str:
 
 def export(slots: Iterable[Slot], titles: dict[int, str], durations: dict[int, float],
            zone_names: dict[int, str], now: datetime | None = None) -> str:
-    stamp = (now or Clock().utc_now()).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or Clock().utc_now()).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
         "X-WR-CALNAME:Lịch phát thanh xã", f"X-WR-TIMEZONE:{TIMEZONE}",

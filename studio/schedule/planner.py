@@ -16,10 +16,10 @@ import gc
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import Enum
+from operator import itemgetter
 from typing import NamedTuple
 
 from dateutil.rrule import rrulestr

@@ -22,7 +22,6 @@ from studio.errors import AccessDenied, InvalidSchedule, NotFound
 from studio.library import now_utc
 
 
-
 class Priority(Enum):
     NORMAL = "normal"
     PRIORITY = "priority"

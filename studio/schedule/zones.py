@@ -77,13 +77,13 @@ class Policy:
         }, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "Policy":
+    def from_json(cls, text: str) -> Policy:
         data = json.loads(text)
         windows = tuple(Window(frozenset(w["days"]), int(w["start"]), int(w["end"])) for w in data.get("windows", []))
         return cls(windows, data.get("max_sessions_per_day"), data.get("max_minutes_per_session"),
                    bool(data.get("weekends", True)), data.get("max_days_per_week"), int(data.get("max_volume", 100)))
 
-    def check(self) -> "Policy":
+    def check(self) -> Policy:
         if self.max_sessions_per_day is not None and self.max_sessions_per_day < 1:
             raise InvalidSchedule("max sessions", "must be at least 1")
         if self.max_minutes_per_session is not None and self.max_minutes_per_session <= 0:

@@ -97,14 +97,14 @@ class FileLock:
         except OSError:
             return False
 
-    def acquire(self) -> "FileLock":
+    def acquire(self) -> FileLock:
         self._lock(wait=True)
         return self
 
     def release(self) -> None:
         os.close(self.fd)  # closing releases the lock on both systems
 
-    def __enter__(self) -> "FileLock":
+    def __enter__(self) -> FileLock:
         return self.acquire()
 
     def __exit__(self, *exc) -> None:

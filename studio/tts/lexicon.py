@@ -84,11 +84,11 @@ class Lexicon:
         object.__setattr__(self, "version", digest.hexdigest()[:16])
 
     @classmethod
-    def builtin(cls) -> "Lexicon":
+    def builtin(cls) -> Lexicon:
         abbreviations, units, pronunciations = builtin_tables()
         return cls(dict(abbreviations), dict(units), dict(pronunciations))
 
-    def with_user(self, abbreviations: Mapping[str, str], pronunciations: Mapping[str, str]) -> "Lexicon":
+    def with_user(self, abbreviations: Mapping[str, str], pronunciations: Mapping[str, str]) -> Lexicon:
         """This lexicon with the user's entries added (a user entry replaces a built-in one)."""
         folded_user = {k.casefold() for k in pronunciations}
         kept = {k: v for k, v in self.pronunciations.items() if k.casefold() not in folded_user}

@@ -114,10 +114,10 @@ class Normalizer:
 
     # -- handlers: each appends words for one match ---------------------------------------
     @staticmethod
-    def _emit(state: "_State", words: str) -> None:
+    def _emit(state: _State, words: str) -> None:
         state.out.append(words)
 
-    def _flag(self, state: "_State", m: re.Match, kind: FlagKind, words: str) -> None:
+    def _flag(self, state: _State, m: re.Match, kind: FlagKind, words: str) -> None:
         start = state.position()
         self._emit(state, words)
         state.flags.append(Flag(kind, m.group(), m.start(), m.end(), start, start + len(words)))

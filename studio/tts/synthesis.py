@@ -85,7 +85,7 @@ class SpeechSource:
         return json.dumps(asdict(self), ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> "SpeechSource":
+    def from_json(cls, text: str) -> SpeechSource:
         return cls(**json.loads(text))
 
 

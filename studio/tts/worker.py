@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import ctypes
 import json
-import queue
 import os
+import queue
 import sys
 import wave
 from pathlib import Path

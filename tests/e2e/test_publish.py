@@ -20,8 +20,8 @@ from studio.fleet.delivery import deliver_until_idle, pending, pull_playlog
 from studio.fleet.keys import StudioKey
 from studio.fleet.publish import publish
 from studio.library import now_utc
-from studio.programmes.render import render_all
 from studio.programmes.model import Item, Spec
+from studio.programmes.render import render_all
 from studio.programmes.workflow import Programmes
 from studio.schedule.slots import Slots, StartMode
 from studio.schedule.zones import Policy, ZoneKind, Zones
@@ -145,10 +145,10 @@ def test_a_changed_item_is_all_that_travels_again(library, tmp_path, fleet):
 
 
 def test_the_engine_brings_play_logs_back_by_itself(library, tmp_path, fleet, monkeypatch):
-    from studio.storage.database import connect
     from studio.fleet import delivery as delivery_module
     from studio.fleet.delivery import Delivery
     from studio.library import ClipLibrary
+    from studio.storage.database import connect
 
     key = StudioKey(library.paths.keys_dir)
     receiver = fleet[0]

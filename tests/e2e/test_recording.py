@@ -15,9 +15,9 @@ import pytest
 import soundfile as sf
 
 from studio.audio.recorder import Recorder, StopReason, import_take, repair_segment, unfinished_takes
-from studio.storage.database import connect
 from studio.library import ClipLibrary
 from studio.paths import StudioPaths
+from studio.storage.database import connect
 from tests.support.cli import SR, microphone
 
 

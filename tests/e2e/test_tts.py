@@ -193,9 +193,9 @@ def test_cli_normalize_voices_say_and_lexicon(espeak, tmp_path, data_dir):
     listing = run(data_dir, "clips").stdout
     assert "Thông báo" in listing
 
-    from studio.storage.database import connect
     from studio.library import ClipLibrary
     from studio.paths import StudioPaths
+    from studio.storage.database import connect
 
     paths = StudioPaths.at(data_dir)
     clip = ClipLibrary(paths, connect(paths.database)).get(int(clip_id))

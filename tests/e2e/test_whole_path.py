@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import soundfile as sf
 
-from studio.storage.database import connect
 from studio.library import ClipLibrary
 from studio.paths import StudioPaths
+from studio.storage.database import connect
 from tests.support.cli import microphone, run, run_input
 from tests.support.receiver import Receiver
 from tests.support.tools import require_tool

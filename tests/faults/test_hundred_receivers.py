@@ -13,23 +13,23 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import web
+from crs_receiver.player import Engine
+from crs_receiver.server import ReceiverApp
+from crs_receiver.store import ReceiverStore
 
 from studio.accounts.store import Accounts, Role
 from studio.audio import synthetic
 from studio.audio.settings import RenderSettings
-from studio.storage.database import connect
 from studio.fleet.delivery import Delivery
 from studio.fleet.fleet import pair_receiver
 from studio.fleet.keys import StudioKey
-from crs_receiver.player import Engine
-from crs_receiver.server import ReceiverApp
-from crs_receiver.store import ReceiverStore
 from studio.library import ClipLibrary
-from studio.programmes.render import render_all
 from studio.programmes.model import Item, Spec
+from studio.programmes.render import render_all
 from studio.programmes.workflow import Programmes
 from studio.schedule.slots import Slots
 from studio.schedule.zones import Policy, ZoneKind, Zones
+from studio.storage.database import connect
 from tests.support.receiver import free_port
 from tests.support.tools import write_audio
 

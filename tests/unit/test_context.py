@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from studio.clock import ManualClock
 from studio.context import StudioContext
@@ -33,7 +33,7 @@ def test_libraries_get_their_own_connection_and_share_the_store(tmp_path):
 
 
 def test_the_clock_given_is_the_clock_used(tmp_path):
-    clock = ManualClock(datetime(2026, 12, 1, 17, 30, tzinfo=timezone.utc))  # 00:30 on the 2nd in Vietnam
+    clock = ManualClock(datetime(2026, 12, 1, 17, 30, tzinfo=UTC))  # 00:30 on the 2nd in Vietnam
     context = StudioContext.create(StudioPaths.at(tmp_path / "data"), clock)
     assert context.clock is clock
     assert context.clock.today().isoformat() == "2026-12-02"

@@ -3,7 +3,7 @@ versions, the outbox and play logs, times from the clock given."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from studio.clock import ManualClock
 from studio.fleet.repository import FleetRepository, NewDelivery
@@ -13,7 +13,7 @@ from studio.storage.database import connect
 def _repository(tmp_path) -> FleetRepository:
     conn = connect(tmp_path / "studio.db")
     conn.execute("INSERT INTO zones (name, kind, policy_json, created_at) VALUES ('Thôn 1', 'village', '{}', 'x')")
-    clock = ManualClock(datetime(2026, 12, 1, 17, 0, tzinfo=timezone.utc))
+    clock = ManualClock(datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
     repository = FleetRepository(conn, clock)
     repository.add_receiver("rx-a", "Loa A", "http://127.0.0.1:1", 1)
     repository.add_receiver("rx-b", "Loa B", "http://127.0.0.1:2", 1)

@@ -4,10 +4,10 @@ import sqlite3
 
 import pytest
 
-from studio.storage import database
 from studio.audio.edits import EditList
-from studio.storage.durable import atomic_write_bytes
 from studio.errors import ClipNotFound, DatabaseTooNew, InvalidEdit, NothingToUndo, StorageError
+from studio.storage import database
+from studio.storage.durable import atomic_write_bytes
 
 
 def test_edit_history_undo_redo_and_branching(library, speech_wav):

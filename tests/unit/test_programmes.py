@@ -14,9 +14,9 @@ from studio.accounts.store import Accounts, Role
 from studio.audio import synthetic
 from studio.audio.edits import EditList
 from studio.audio.settings import RenderSettings
-from studio.errors import AccessDenied, ApprovalError, InvalidProgramme, InvalidPreference
-from studio.programmes.render import render_all, render_programme
+from studio.errors import AccessDenied, ApprovalError, InvalidPreference, InvalidProgramme
 from studio.programmes.model import Item, Spec, State, parse_items
+from studio.programmes.render import render_all, render_programme
 from studio.programmes.workflow import Programmes
 from tests.support.tools import write_audio
 
@@ -192,3 +192,27 @@ def test_estimate_adds_items_pauses_and_jingles_per_language():
     assert seconds["vi"] == pytest.approx(intro + 10.0 + 0.5 + 5.0)  # no pause after the last item
     assert seconds["bahnar"] == pytest.approx(intro + 14.0 + 0.5 + 5.0)
     assert estimate_durations(spec, {})["vi"] == pytest.approx(intro + 0.5)  # unknown clips count 0 s
+
+
+def test_a_decision_is_checked_against_the_approvers_own_password(studio):
+    programmes, accounts, editor, approver, clips = studio
+    render = render_all(programmes, SETTINGS)
+    programme = programmes.create("Tin chiều", Spec((Item(clip=clips[0]),)), editor)
+    programmes.submit(programme.id, editor, render, FIELDS)
+    with pytest.raises(AccessDenied):
+        programmes.decide_as(programme.id, "chutich", "sai-mat-khau", True, render, FIELDS)
+    with pytest.raises(AccessDenied):  # a right password of an editor is still not an approver
+        programmes.decide_as(programme.id, "bientap", "matkhau-bientap", True, render, FIELDS)
+    assert programmes.get(programme.id).state is State.SUBMITTED
+    decided = programmes.decide_as(programme.id, "chutich", "matkhau-chutich", False, render, FIELDS, "Ngắn lại")
+    assert decided.state is State.REJECTED and decided.decided_by == "chutich"
+
+
+def test_the_overview_lists_a_programme_whose_clip_is_gone(studio):
+    programmes, accounts, editor, approver, clips = studio
+    kept = programmes.create("Đủ", Spec((Item(clip=clips[1]),)), editor)
+    broken = programmes.create("Thiếu", Spec((Item(clip=clips[2]),)), editor)
+    programmes.library.conn.execute("DELETE FROM clip_edits WHERE clip_id = ?", (clips[2],))
+    programmes.library.conn.execute("DELETE FROM clips WHERE id = ?", (clips[2],))
+    rows = {programme.id: seconds for programme, seconds in programmes.overview(FIELDS)}
+    assert rows[kept.id]["vi"] == pytest.approx(3.0, abs=0.01) and rows[broken.id] == {}
