@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -26,7 +26,7 @@ class Clock:
     zone = VIETNAM
 
     def utc_now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def now(self) -> datetime:
         """Aware, in Asia/Ho_Chi_Minh."""
@@ -54,7 +54,7 @@ class ManualClock(Clock):
 
     def utc_now(self) -> datetime:
         with self._lock:
-            return self._at.astimezone(timezone.utc)
+            return self._at.astimezone(UTC)
 
     def set(self, at: datetime) -> None:
         with self._lock:
@@ -86,7 +86,7 @@ def to_local(moment: datetime) -> datetime:
 def parse_stamp(text: str) -> datetime:
     """An aware instant from stored ISO text (a naive one is taken as UTC, as stored)."""
     moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def local_text(stamp: str | datetime | None, fmt: str = "%d/%m/%Y %H:%M", missing: str = "—") -> str:

@@ -8,7 +8,7 @@ import json
 import os
 import re
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -39,10 +39,10 @@ def host_zone():
 def test_today_is_vietnams_date_whatever_the_host_zone(host_zone, zone):
     host_zone(zone)
     clock = Clock()
-    utc = datetime.now(timezone.utc)
+    utc = datetime.now(UTC)
     expected = (utc + timedelta(hours=7)).date()  # Vietnam has kept UTC+7 without DST since 1975
     if clock.today() != expected:  # the date turned between the two readings
-        utc = datetime.now(timezone.utc)
+        utc = datetime.now(UTC)
         expected = (utc + timedelta(hours=7)).date()
     assert clock.today() == expected
     assert clock.now().utcoffset() == timedelta(hours=7)
@@ -60,11 +60,11 @@ def test_the_host_zone_really_changes_in_these_tests(host_zone):
 def test_manual_clock_is_set_and_moved_and_refuses_naive_times():
     clock = ManualClock(datetime(2026, 12, 1, 23, 30, tzinfo=VIETNAM))
     assert clock.today() == date(2026, 12, 1)
-    assert clock.utc_now() == datetime(2026, 12, 1, 16, 30, tzinfo=timezone.utc)
+    assert clock.utc_now() == datetime(2026, 12, 1, 16, 30, tzinfo=UTC)
     clock.advance(3600)
     assert clock.today() == date(2026, 12, 2) and clock.local_now() == datetime(2026, 12, 2, 0, 30)
     assert clock.stamp() == "2026-12-01T17:30:00.000+00:00"
-    clock.set(datetime(2027, 1, 1, 0, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2027, 1, 1, 0, 0, tzinfo=UTC))
     assert clock.local_now() == datetime(2027, 1, 1, 7, 0)
     with pytest.raises(ValueError, match="no time zone"):
         clock.set(datetime(2027, 1, 1))
@@ -77,10 +77,10 @@ def test_stamps_read_as_vietnam_time():
     assert local_text("2026-12-01T17:05:09", "%H:%M:%S") == "00:05:09"  # stored naive stamps are UTC
     assert local_text(None) == "—" and local_text("", missing="") == ""
     assert local_text(datetime(2026, 12, 1, 23, 59, tzinfo=VIETNAM), "%d/%m %H:%M") == "01/12 23:59"
-    assert parse_stamp("2026-12-01T00:00:00").tzinfo is timezone.utc
-    assert to_local(datetime(2026, 12, 1, 18, 0, tzinfo=timezone.utc)) == datetime(2026, 12, 2, 1, 0)
+    assert parse_stamp("2026-12-01T00:00:00").tzinfo is UTC
+    assert to_local(datetime(2026, 12, 1, 18, 0, tzinfo=UTC)) == datetime(2026, 12, 2, 1, 0)
     assert aware(datetime(2026, 12, 2, 1, 0)).utcoffset() == timedelta(hours=7)
-    assert aware(datetime(2026, 12, 1, 18, 0, tzinfo=timezone.utc)) == datetime(2026, 12, 2, 1, 0, tzinfo=VIETNAM)
+    assert aware(datetime(2026, 12, 1, 18, 0, tzinfo=UTC)) == datetime(2026, 12, 2, 1, 0, tzinfo=VIETNAM)
     with pytest.raises(ValueError):
         local_text("yesterday")
 
@@ -112,7 +112,7 @@ def test_log_lines_are_stamped_in_vietnam_time(host_zone):
 
     host_zone("Etc/GMT+12")
     record = logging.LogRecord("studio", logging.INFO, __file__, 1, "published", None, None)
-    record.created = datetime(2026, 12, 1, 17, 30, 5, 250000, tzinfo=timezone.utc).timestamp()
+    record.created = datetime(2026, 12, 1, 17, 30, 5, 250000, tzinfo=UTC).timestamp()
     record.msecs = 250
     assert VietnamLogFormatter("%(asctime)s %(message)s").format(record) == "2026-12-02 00:30:05,250 published"
     assert VietnamLogFormatter("%(asctime)s", "%H:%M:%S").format(record) == "00:30:05"
@@ -124,8 +124,8 @@ def _approved_programme_with_receiver(library, tmp_path):
     from studio.accounts.store import Accounts, Role
     from studio.audio import synthetic
     from studio.audio.settings import RenderSettings
-    from studio.programmes.render import render_all
     from studio.programmes.model import Item, Spec
+    from studio.programmes.render import render_all
     from studio.programmes.workflow import Programmes
     from studio.schedule.zones import Policy, ZoneKind, Zones
     from tests.support.tools import write_audio
