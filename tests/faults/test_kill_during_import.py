@@ -32,7 +32,8 @@ def _check_consistent(data_dir):
 
 
 def clips_stored(data_dir) -> int:
-    """How far the import has got: -1 before the database exists, then the clips stored."""
+    """How far the import has got: -1 until the database and its clips table exist, then
+    the clips stored."""
     db = data_dir / "studio.db"
     if not db.exists():
         return -1
@@ -40,7 +41,7 @@ def clips_stored(data_dir) -> int:
         with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2)) as conn:
             return conn.execute("SELECT COUNT(*) FROM clips").fetchone()[0]
     except sqlite3.Error:
-        return 0  # the schema is still being made
+        return -1  # the schema is still being made: point 0 is not reached yet
 
 
 # (clips stored, then seconds more): the kill lands at a point of the work, not of the wall
