@@ -52,7 +52,7 @@ class StudioContext:
         """A `ClipLibrary` on a new connection, for the calling thread."""
         from studio.library import ClipLibrary
 
-        return ClipLibrary(self.paths, self.connect(), store=self.media)
+        return ClipLibrary(self.paths, self.connect(), store=self.media, clock=self.clock)
 
     @property
     def key(self) -> StudioKey:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 from studio import resources
-from studio.clock import Clock
 from studio.errors import EngineUnavailable
 from studio.launch import module_command
 from studio.library import ClipLibrary
@@ -86,7 +85,7 @@ def seed_schedule(library: ClipLibrary, clip_ids: list[int]) -> None:
 
     # waiting for the leader's approval: the newcomer approves it as chutich and publishes
     programmes.submit(programme.id, editor, render_all(programmes), RenderSettings().cache_fields())
-    today = Clock().today()
+    today = library.clock.today()
     slots = Slots(library.conn, accounts)
     for hour, minute in ((5, 45), (17, 15)):
         slots.add(programme.id, [village.id, hamlet.id], datetime.combine(today, time(hour, minute)), editor,
@@ -129,6 +128,6 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
             except Exception as exc:  # a zone the user deleted: the receiver still runs, unpaired
                 log.warning("demo receiver %s not paired: %s", name, exc)
         else:
-            FleetRepository(library.conn).set_address(name, url)
+            FleetRepository(library.conn, library.clock).set_address(name, url)
         log.info("demo receiver %s on %s (%s)", name, url, now_utc())
     return processes

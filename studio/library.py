@@ -83,10 +83,11 @@ def now_utc() -> str:
 class ClipLibrary:
     def __init__(
         self, paths: StudioPaths, conn: sqlite3.Connection, limits: ImportLimits = ImportLimits(),
-        store: MediaStore | None = None,
+        store: MediaStore | None = None, clock: Clock | None = None,
     ) -> None:
         self.paths = paths
         self.conn = conn
+        self.clock = clock or Clock()  # the studio's one clock, from StudioContext
         self.store = store or MediaStore(paths.media_dir)
         self.limits = limits
 
@@ -125,7 +126,7 @@ class ClipLibrary:
                 (
                     title or path.stem, sha, path.name, result.container.value, result.subtype,
                     result.sample_rate, result.channels, result.frames, result.loudness_lufs,
-                    _finite(result.sample_peak_dbfs), _finite(result.true_peak_dbtp), language, now_utc(),
+                    _finite(result.sample_peak_dbfs), _finite(result.true_peak_dbtp), language, self.clock.stamp(),
                     speech_json,
                 ),
             )
@@ -181,7 +182,7 @@ class ClipLibrary:
     def delete(self, clip_id: int) -> None:
         """Move to the trash; the original and its history stay until the trash is emptied."""
         self.get(clip_id)
-        self.conn.execute("UPDATE clips SET deleted_at = ? WHERE id = ?", (now_utc(), clip_id))
+        self.conn.execute("UPDATE clips SET deleted_at = ? WHERE id = ?", (self.clock.stamp(), clip_id))
 
     def restore(self, clip_id: int) -> Clip:
         self.get(clip_id, include_deleted=True)
@@ -211,7 +212,7 @@ class ClipLibrary:
             )
             self.conn.execute(
                 "INSERT INTO clip_edits (clip_id, version, edits_json, created_at) VALUES (?,?,?,?)",
-                (clip_id, version, edits.to_json(), now_utc()),
+                (clip_id, version, edits.to_json(), self.clock.stamp()),
             )
             self.conn.execute("UPDATE clips SET edit_version = ? WHERE id = ?", (version, clip_id))
         return version

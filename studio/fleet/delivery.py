@@ -22,13 +22,13 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from studio.errors import ReceiverError, ReceiverUnreachable
 from studio.fleet.client import ReceiverClient
 from studio.fleet.keys import StudioKey
 from studio.fleet.repository import FleetRepository
-from studio.library import ClipLibrary, now_utc
+from studio.library import ClipLibrary
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +50,12 @@ def deliver_once(library: ClipLibrary, key: StudioKey, receiver_row, chunk: int 
                  timeout=(5.0, 30.0), progress: Callable[[int, int], None] | None = None,
                  force: bool = False) -> bool:
     """Try this receiver's newest pending delivery once; True if it is now delivered."""
-    repository = FleetRepository(library.conn)
+    repository = FleetRepository(library.conn, library.clock)
     rows = repository.pending(receiver_row["id"])
     if not rows:
         return True
     delivery = rows[0]
-    if not force and delivery["next_attempt"] and delivery["next_attempt"] > now_utc():
+    if not force and delivery["next_attempt"] and delivery["next_attempt"] > library.clock.stamp():
         return False
     client = ReceiverClient(receiver_row["address"], key, receiver_row["receiver_id"], timeout=timeout)
     sent_before = delivery["bytes_sent"]
@@ -82,7 +82,7 @@ def deliver_once(library: ClipLibrary, key: StudioKey, receiver_row, chunk: int 
     except (ReceiverUnreachable, ReceiverError, OSError) as exc:
         attempts = delivery["attempts"] + 1
         wait = backoff(attempts)
-        retry = (datetime.now(UTC) + timedelta(seconds=wait)).isoformat(timespec="milliseconds")
+        retry = (library.clock.utc_now() + timedelta(seconds=wait)).isoformat(timespec="milliseconds")
         reason = exc.describe() if hasattr(exc, "describe") else str(exc)
         repository.record_failure(delivery["id"], attempts, reason, retry, sent_before + sent)
         repository.record_receiver_error(receiver_row["id"], reason)
@@ -100,7 +100,7 @@ def pull_playlog(library: ClipLibrary, key: StudioKey, receiver_row, timeout=(5.
     """Bring the receiver's new play-log entries into the studio database."""
     client = ReceiverClient(receiver_row["address"], key, receiver_row["receiver_id"], timeout=timeout)
     entries = client.playlog(after=receiver_row["playlog_seq"])
-    return FleetRepository(library.conn).record_playlog(receiver_row["id"], entries)
+    return FleetRepository(library.conn, library.clock).record_playlog(receiver_row["id"], entries)
 
 
 class Delivery:
@@ -140,7 +140,7 @@ class Delivery:
         while not self._stop.is_set():
             if time.monotonic() - last_pull > PLAYLOG_EVERY_S:
                 last_pull = time.monotonic()
-                for row in FleetRepository(library.conn).receivers():
+                for row in FleetRepository(library.conn, library.clock).receivers():
                     threading.Thread(target=self._pull, args=(row["id"],), daemon=True,
                                      name=f"playlog-{row['id']}").start()
             ids = {row["receiver"] for row in pending(library.conn)}
@@ -159,7 +159,7 @@ class Delivery:
         """Bring one receiver's new play-log entries in (short timeouts; offline is normal)."""
         try:
             library = self.open_library()
-            row = FleetRepository(library.conn).receiver(receiver)
+            row = FleetRepository(library.conn, library.clock).receiver(receiver)
             if row is not None:
                 pull_playlog(library, self.key, row, (2.0, 10.0))
         except (ReceiverUnreachable, ReceiverError, OSError):
@@ -168,7 +168,7 @@ class Delivery:
     def _work(self, receiver: int) -> None:
         library = self.open_library()
         while not self._stop.is_set():
-            row = FleetRepository(library.conn).receiver(receiver)
+            row = FleetRepository(library.conn, library.clock).receiver(receiver)
             rows = pending(library.conn, receiver)
             if row is None or not rows:
                 return
@@ -178,7 +178,7 @@ class Delivery:
             next_attempt = pending(library.conn, receiver)
             if next_attempt and next_attempt[0]["next_attempt"]:
                 due = datetime.fromisoformat(next_attempt[0]["next_attempt"])
-                delay = max(0.05, (due - datetime.now(UTC)).total_seconds())
+                delay = max(0.05, (due - library.clock.utc_now()).total_seconds())
             self._stop.wait(min(delay, self.poll_s * 5))
 
 
@@ -192,7 +192,7 @@ def deliver_until_idle(library: ClipLibrary, key: StudioKey, timeout_s: float, c
         if not rows:
             return 0
         for receiver in sorted({r["receiver"] for r in rows}):
-            row = FleetRepository(library.conn).receiver(receiver)
+            row = FleetRepository(library.conn, library.clock).receiver(receiver)
             deliver_once(library, key, row, chunk, net_timeout)
         if pending(library.conn):
             time.sleep(0.2)

@@ -12,7 +12,7 @@ from studio.fleet.client import ReceiverClient
 from studio.fleet.delivery import pull_playlog
 from studio.fleet.keys import StudioKey
 from studio.fleet.repository import FleetRepository, OutboxRow
-from studio.library import ClipLibrary, now_utc
+from studio.library import ClipLibrary
 
 STATUS_TIMEOUT = (2.0, 5.0)
 
@@ -43,7 +43,7 @@ def pair_receiver(library: ClipLibrary, key: StudioKey, url: str, code: str, zon
     zone = Zones(library.conn).get(zone_name)
     client = ReceiverClient(url, key)
     paired = client.pair(code.strip(), "Commune Radio Studio")
-    FleetRepository(library.conn).add_receiver(paired["receiver_id"], name or paired["name"], url.rstrip("/"),
+    FleetRepository(library.conn, library.clock).add_receiver(paired["receiver_id"], name or paired["name"], url.rstrip("/"),
                                                zone.id)
     return paired["receiver_id"]
 
@@ -56,7 +56,7 @@ def receiver_views(library: ClipLibrary, key: StudioKey, pull_logs: bool = True)
     """Ask every receiver for its status (short timeouts) and bring play logs in."""
     from studio.schedule.zones import Zones
 
-    repository = FleetRepository(library.conn)
+    repository = FleetRepository(library.conn, library.clock)
     zones = {z.id: z.name for z in Zones(library.conn).all()}
     latest = repository.latest_version()
     views = []
@@ -69,7 +69,7 @@ def receiver_views(library: ClipLibrary, key: StudioKey, pull_logs: bool = True)
                 pull_playlog(library, key, row, STATUS_TIMEOUT)
             playing = status.get("now_playing")
             views.append(ReceiverView(row["id"], row["receiver_id"], row["name"], zones.get(row["zone_id"], ""),
-                                      row["address"], True, now_utc(), status.get("manifest_version") or 0, latest,
+                                      row["address"], True, library.clock.stamp(), status.get("manifest_version") or 0, latest,
                                       pending, status.get("clock_offset_s"), status.get("free_bytes"),
                                       status.get("volume"), playing["item"] if playing else None,
                                       status.get("last_error") or row["last_error"]))
@@ -81,12 +81,12 @@ def receiver_views(library: ClipLibrary, key: StudioKey, pull_logs: bool = True)
 
 
 def outbox(library: ClipLibrary) -> list[OutboxRow]:
-    return FleetRepository(library.conn).outbox()
+    return FleetRepository(library.conn, library.clock).outbox()
 
 
 def send_now(library: ClipLibrary, delivery_id: int | None = None) -> None:
     """Retry at once (one delivery, or all)."""
-    FleetRepository(library.conn).retry_now(delivery_id)
+    FleetRepository(library.conn, library.clock).retry_now(delivery_id)
 
 
 def emergency(library: ClipLibrary, key: StudioKey, clip_id: int, zone_names: list[str],
@@ -100,7 +100,7 @@ def emergency(library: ClipLibrary, key: StudioKey, clip_id: int, zone_names: li
     result = Renderer(library).render_clip(clip_id, OutputFormat.OPUS, RenderSettings())
     zones = Zones(library.conn)
     zone_ids = [zones.get(name).id for name in zone_names]
-    rows = FleetRepository(library.conn).receivers_in_zones(zone_ids)
+    rows = FleetRepository(library.conn, library.clock).receivers_in_zones(zone_ids)
     outcomes = []
     for row in rows:
         client = client_for(key, row, timeout=(5.0, 30.0))
@@ -116,7 +116,7 @@ def emergency(library: ClipLibrary, key: StudioKey, clip_id: int, zone_names: li
 
 
 def command(library: ClipLibrary, key: StudioKey, receiver: int, action: str, volume: int | None = None) -> None:
-    row = FleetRepository(library.conn).receiver(receiver)
+    row = FleetRepository(library.conn, library.clock).receiver(receiver)
     client = client_for(key, row, timeout=(5.0, 10.0))
     if action == "stop":
         client.stop()

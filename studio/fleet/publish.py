@@ -118,13 +118,13 @@ def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | Non
             cancel: threading.Event | None = None, clock: Clock | None = None) -> PublishResult:
     from studio.schedule.zones import Zones
 
-    first = first_day or (clock or Clock()).today()
+    first = first_day or (clock or library.clock).today()
     last = first + timedelta(days=days - 1)
     plan = load_plan(library, first, last, settings)
     programmes = Programmes(library)
     zones = {z.id: z for z in Zones(library.conn).all()}
     approved = {p.id: programmes.is_approved(p, settings.cache_fields()) for p in programmes.all()}
-    repository = FleetRepository(library.conn)
+    repository = FleetRepository(library.conn, library.clock)
     receivers = repository.receivers()
     by_zone: dict[int, list] = defaultdict(list)
     for row in receivers:
