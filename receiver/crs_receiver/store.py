@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import secrets
 import shutil
@@ -25,6 +26,8 @@ from pathlib import Path
 from crs_protocol import SHA256, CounterState, ErrorCode, accept_counter, manifest_media, status_of
 
 from crs_receiver.durable import atomic_write_bytes, fsync_dir
+
+log = logging.getLogger(__name__)
 
 
 def now_utc() -> datetime:
@@ -180,10 +183,27 @@ class ReceiverStore:
         return True
 
     def _clean_partials(self) -> None:
-        """A partial upload's length file lost to a crash: the part cannot be trusted."""
+        """After a crash: a part whose length file is lost cannot be trusted; a part that
+        reached its declared length (the power went between its last fsync and the rename)
+        is verified and made playable now, since no PATCH will ever come for it."""
         for part in (self.root / "partial").glob("*.part"):
-            if not part.with_suffix(".len").exists():
+            length_file = part.with_suffix(".len")
+            if not length_file.exists():
                 part.unlink(missing_ok=True)
+                continue
+            try:
+                declared = int(length_file.read_text())
+            except ValueError:
+                declared = -1
+            size = part.stat().st_size
+            if size > declared or declared < 0:
+                part.unlink(missing_ok=True)
+                length_file.unlink(missing_ok=True)
+            elif size == declared:
+                try:
+                    self._finish(part.stem)
+                except StoreError:
+                    log.warning("a complete upload of %s found at start did not match its hash; dropped", part.stem)
         for tmp in self.root.rglob(".*.tmp*"):
             tmp.unlink(missing_ok=True)
 
