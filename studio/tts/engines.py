@@ -36,7 +36,6 @@ from studio.launch import module_command
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-_PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @dataclass(frozen=True)
@@ -94,10 +93,10 @@ class _Worker:
     Windows pipes, so a thread reads)."""
 
     def __init__(self, command: Sequence[str], request: dict) -> None:
-        env = dict(os.environ)  # the worker imports studio.tts.worker from this checkout
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), env.get("PYTHONPATH", "")]))
+        # The worker finds studio.tts.worker where the parent found studio: installed (a wheel,
+        # an editable checkout) or frozen (module_command), never through a path of our own.
         self.process = subprocess.Popen(
-            list(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+            list(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         self.lines: queue.Queue = queue.Queue()
         self.stderr_tail = b""
