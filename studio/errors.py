@@ -337,3 +337,14 @@ class ReceiverError(StudioError):
 
     def describe(self) -> str:
         return f"receiver {self.receiver_id} refused: {self.status} {self.code} {self.message}".rstrip()
+
+
+@dataclass
+class UnreadableKey(StudioError):
+    """The studio's signing key file is damaged or is not an unencrypted Ed25519 PKCS#8 key."""
+
+    path: Path
+    reason: str
+
+    def describe(self) -> str:
+        return f"the studio key {self.path} cannot be read: {self.reason}"

@@ -91,7 +91,7 @@ def build_window(paths: StudioPaths, language: UiLanguage | None = None, clock: 
     window.recorder_panel.refresh_devices()
     from PySide6.QtCore import QTimer
 
-    # After the first paint, and off the UI thread: its imports (requests, cryptography) and
+    # After the first paint, and off the UI thread: its imports (requests, PyNaCl) and
     # key loading would otherwise stall the window for a tenth of a second.
     QTimer.singleShot(1500, window, lambda: window.runner.run(
         window.tr("Starting the delivery engine"), lambda progress, cancel: services.start_delivery(),

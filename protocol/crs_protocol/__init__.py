@@ -6,8 +6,8 @@
 - `manifest`: the manifest schema and the priorities;
 - `errors`: the error codes a receiver answers with, and their HTTP statuses.
 
-Pure functions and immutable data only: safe from any thread. Depends on `cryptography`
-alone, so a receiver installs it without anything of the studio.
+Pure functions and immutable data only: safe from any thread. Depends on PyNaCl
+(libsodium) alone, so a receiver installs it without anything of the studio.
 """
 
 from crs_protocol.counters import REPLAY_WINDOW, CounterState, accept_counter, make_counter

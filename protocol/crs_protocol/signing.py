@@ -6,6 +6,10 @@ the receiver id it is meant for, and a signature over the method, the path with 
 the body's SHA-256, the counter, the time and the receiver id. `verify` checks the
 signature only; whether the key is the paired one and the counter fresh is the receiver's
 business. Pure functions: safe from any thread.
+
+Ed25519 comes from libsodium (PyNaCl): a receiver keeps 1 MB of it resident where
+cryptography's bindings keep 8 MB, and the signatures are the same bytes (RFC 8032 is
+deterministic), so studios and receivers built with either interoperate.
 """
 
 from __future__ import annotations
@@ -16,9 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from nacl.exceptions import CryptoError
+from nacl.signing import SigningKey, VerifyKey
 
 from crs_protocol.counters import MAX_COUNTER
 from crs_protocol.errors import ErrorCode
@@ -40,9 +43,9 @@ def unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def public_key_text(key: Ed25519PublicKey) -> str:
+def public_key_text(key: VerifyKey) -> str:
     """The key as it travels in `X-CRS-Key`: 32 raw bytes, base64url without padding."""
-    return b64(key.public_bytes(Encoding.Raw, PublicFormat.Raw))
+    return b64(bytes(key))
 
 
 def key_id(public_text: str) -> str:
@@ -55,13 +58,13 @@ def canonical(method: str, path: str, body_sha256: str, counter: int, time_text:
     return "\n".join(("CRS1", method.upper(), path, body_sha256, str(counter), time_text, receiver_id)).encode()
 
 
-def sign_headers(private: Ed25519PrivateKey, method: str, path: str, body: bytes, counter: int, receiver_id: str,
+def sign_headers(private: SigningKey, method: str, path: str, body: bytes, counter: int, receiver_id: str,
                  now: datetime) -> dict[str, str]:
     """The five headers that sign this request (`path` with its query, exactly as sent)."""
     time_text = now.isoformat(timespec="milliseconds")
     message = canonical(method, path, hashlib.sha256(body).hexdigest(), counter, time_text, receiver_id)
-    return {H_KEY: public_key_text(private.public_key()), H_COUNTER: str(counter), H_TIME: time_text,
-            H_RECEIVER: receiver_id, H_SIGNATURE: b64(private.sign(message))}
+    return {H_KEY: public_key_text(private.verify_key), H_COUNTER: str(counter), H_TIME: time_text,
+            H_RECEIVER: receiver_id, H_SIGNATURE: b64(private.sign(message).signature)}
 
 
 class SignatureProblem(Exception):
@@ -95,10 +98,10 @@ def verify(headers: Mapping[str, str], method: str, path: str, body: bytes, rece
         counter = int(counter_text)
         if not 0 < counter < MAX_COUNTER:
             raise ValueError
-        public = Ed25519PublicKey.from_public_bytes(unb64(key))
-        public.verify(unb64(signature), canonical(method, path, hashlib.sha256(body).hexdigest(), counter,
-                                                   time_text, receiver_id))
-    except (ValueError, TypeError, InvalidSignature):
+        public = VerifyKey(unb64(key))
+        public.verify(canonical(method, path, hashlib.sha256(body).hexdigest(), counter, time_text, receiver_id),
+                      unb64(signature))
+    except (ValueError, TypeError, CryptoError):  # a bad signature is a CryptoError
         raise SignatureProblem(ErrorCode.BAD_SIGNATURE, "the signature does not match the request") from None
     try:
         studio_time = datetime.fromisoformat(time_text)

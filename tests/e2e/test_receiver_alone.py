@@ -3,7 +3,7 @@ the checkout, none of the studio's heavy dependencies with them, started, and pa
 from the studio.
 
 Needs the network to PyPI, for pip only (the receiver's dependencies: aiohttp,
-cryptography, numpy, soundfile, sounddevice; pip's own cache makes it quick when warm).
+pynacl, numpy, soundfile, sounddevice; pip's own cache makes it quick when warm).
 Nothing else leaves loopback: the receiver listens on 127.0.0.1, the studio's real
 pairing client (studio.fleet.client) talks to it from this interpreter.
 """
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.pypi
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = {"pyside6", "pyside6-essentials", "pyside6-addons", "shiboken6", "av", "scipy", "pyttsx3", "requests",
-         "commune-radio-studio"}
+         "commune-radio-studio", "cryptography"}
 PIP_TIMEOUT_S = 600
 
 
@@ -97,7 +97,7 @@ def test_the_receiver_wheels_install_alone_start_and_pair(receiver_venv, tmp_pat
     python = receiver_venv / "bin" / "python"
     installed = {p["name"].lower() for p in json.loads(run([python, "-m", "pip", "list", "--format=json"], env,
                                                             tmp_path, "pip list"))}
-    assert {"crs-protocol", "crs-receiver", "aiohttp", "cryptography", "numpy", "soundfile",
+    assert {"crs-protocol", "crs-receiver", "aiohttp", "pynacl", "numpy", "soundfile",
             "sounddevice"} <= installed
     assert not installed & HEAVY, sorted(installed & HEAVY)
     # the venv's own copy runs, not this checkout's

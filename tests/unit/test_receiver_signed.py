@@ -14,7 +14,7 @@ from crs_protocol import public_key_text, sign_headers
 from crs_receiver.player import Engine
 from crs_receiver.server import MAX_CHUNK, ReceiverApp
 from crs_receiver.store import ReceiverStore
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from nacl.signing import SigningKey
 
 SHA = "b" * 64
 ROUTES = [("GET", "/v1/status", b""), ("HEAD", f"/v1/media/{SHA}", b""), ("PATCH", f"/v1/media/{SHA}", b"x"),
@@ -25,7 +25,7 @@ ROUTES = [("GET", "/v1/status", b""), ("HEAD", f"/v1/media/{SHA}", b""), ("PATCH
 
 class Studio:
     def __init__(self) -> None:
-        self.key = Ed25519PrivateKey.generate()
+        self.key = SigningKey.generate()
         self.counter = 1000
 
     def sign(self, method: str, path: str, body: bytes, receiver_id: str, counter: int | None = None) -> dict:
@@ -68,7 +68,7 @@ def test_each_refusal_comes_before_the_handler(tmp_path):
     studio, stranger = Studio(), Studio()
 
     async def scenario(store, client):
-        store.pair(public_key_text(studio.key.public_key()), "studio")
+        store.pair(public_key_text(studio.key.verify_key), "studio")
         rid = store.receiver_id
         for method, path, body in ROUTES:
             head = method == "HEAD"
@@ -100,7 +100,7 @@ def test_the_studio_clock_is_only_reported(tmp_path, studio_time):
     studio = Studio()
 
     async def scenario(store, client):
-        store.pair(public_key_text(studio.key.public_key()), "studio")
+        store.pair(public_key_text(studio.key.verify_key), "studio")
         when = datetime.fromisoformat(studio_time)
         headers = sign_headers(studio.key, "GET", "/v1/status", b"", 5, store.receiver_id, when)
         status, data = await answer(client, "GET", "/v1/status", b"", headers)
