@@ -71,7 +71,7 @@ class Engine:
         self.manifest = store.manifest()
         self.current: Playing | None = None
         self.pending_now: dict | None = None
-        self.handled: set[str] = {e["item"] for e in store.playlog(0) if e.get("item")}
+        self.handled: set[str] = store.logged_items()
         self.last_error: str | None = None
         self._lock = threading.Lock()
         self._wake = threading.Event()

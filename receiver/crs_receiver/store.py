@@ -5,9 +5,12 @@ Layout under the data folder: `receiver.json` (id, name), `trust.json` (the pair
 key), `replay.json` (counters seen), `media/<sha256>` (complete, verified files only),
 `partial/<sha256>.part` + `.len` (uploads in progress; never played), `manifest.json` and
 `manifest.prev.json`, `playlog.jsonl` (append-only, one fsynced line per entry),
-`volume.json`. Every file but the play log is replaced by temp + fsync + rename.
-Counters are judged by `crs_protocol.accept_counter` alone: the receiver's clock plays no
-part in which requests are fresh. Thread-safe: one lock around all state.
+`volume.json`. The small state files are read once at start and kept in memory, each
+with a second copy and a shape check (`state.py`): an I/O error is never taken for damage,
+and trust is never dropped without local action. Counters are judged by
+`crs_protocol.accept_counter` alone: the receiver's clock plays no part in which requests
+are fresh, except when every copy of the counter file is damaged (see `_counters_lost`).
+Thread-safe: one lock around all state.
 """
 
 from __future__ import annotations
@@ -19,13 +22,24 @@ import os
 import secrets
 import shutil
 import threading
+import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crs_protocol import SHA256, CounterState, ErrorCode, accept_counter, manifest_media, status_of
+from crs_protocol import (
+    REPLAY_WINDOW,
+    SHA256,
+    TAG_BITS,
+    CounterState,
+    ErrorCode,
+    accept_counter,
+    manifest_media,
+    status_of,
+)
 
 from crs_receiver.durable import atomic_write_bytes, fsync_dir
+from crs_receiver.state import StateFiles, is_identity, is_manifest, is_replay, is_trust, is_volume
 
 log = logging.getLogger(__name__)
 
@@ -49,45 +63,53 @@ class ReceiverStore:
         self.lock = threading.RLock()
         for sub in ("media", "partial"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
-        identity = self._read("receiver.json")
+        self.state = StateFiles(self.root)
+        identity = self.state.read("receiver.json", is_identity)
         if identity is None:
             identity = {"id": uuid.uuid4().hex[:16], "name": f"receiver-{secrets.token_hex(2)}"}
-            self._write("receiver.json", identity)
+            self.state.write("receiver.json", identity)
         self.receiver_id, self.name = identity["id"], identity["name"]
-        replay = self._read("replay.json")
-        self._replay = replay if isinstance(replay, dict) else {}
+        self._trust = self.state.read("trust.json", is_trust)
+        replay = self.state.read("replay.json", is_replay)
+        if replay is None and (self.root / "replay.json.damaged").exists() and self._trust:
+            replay = self._counters_lost(self._trust["key"])
+        self._replay = replay or {}
+        volume = self.state.read("volume.json", is_volume)
+        self._volume = volume["volume"] if volume else None
+        self._manifest = self.state.read("manifest.json", is_manifest) or self.state.read("manifest.prev.json",
+                                                                                          is_manifest)
         self._clean_partials()
         self._seq = self._last_seq()
 
-    # -- small JSON files -------------------------------------------------------------------------
-    def _read(self, name: str):
-        try:
-            return json.loads((self.root / name).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (ValueError, OSError):  # a damaged file never stops the receiver: set it aside
-            damaged = self.root / name
-            damaged.replace(damaged.with_name(name + ".damaged"))
-            return None
-
-    def _write(self, name: str, value) -> None:
-        atomic_write_bytes(self.root / name, json.dumps(value, ensure_ascii=False).encode())
+    def _counters_lost(self, key: str) -> dict:
+        """Every copy of the counter file is damaged: which requests were seen is unknown.
+        Accepting any counter would re-open every request ever captured, so only counters
+        made after (the receiver's clock − the replay window) pass; the studio's next
+        requests do (its counters follow its clock). Logged: the one place the receiver's
+        clock decides freshness."""
+        floor = max(0, ((time.time_ns() // 1000) << TAG_BITS) - REPLAY_WINDOW)
+        log.error("the counter file is lost: refusing counters made before %s UTC",
+                  datetime.fromtimestamp((floor >> TAG_BITS) / 1e6, UTC).isoformat(timespec="seconds"))
+        replay = {key: CounterState(high=floor + REPLAY_WINDOW).to_json()}
+        self.state.write("replay.json", replay)
+        return replay
 
     # -- pairing and replay ----------------------------------------------------------------------
     def trusted_key(self) -> str | None:
-        trust = self._read("trust.json")
-        return trust["key"] if trust else None
+        return self._trust["key"] if self._trust else None
 
     def pair(self, key: str, studio_name: str) -> None:
         with self.lock:
-            self._write("trust.json", {"key": key, "studio": studio_name, "paired_at": now_utc().isoformat()})
+            trust = {"key": key, "studio": studio_name, "paired_at": now_utc().isoformat()}
+            self.state.write("trust.json", trust)
+            self._trust = trust
 
     def reset_pairing(self) -> None:
-        """Local action on the device: forget the studio (and its counters)."""
+        """Local action on the device: forget the studio. Its counters are kept: the same
+        studio paired again cannot have a request captured before replayed."""
         with self.lock:
-            for name in ("trust.json", "replay.json"):
-                (self.root / name).unlink(missing_ok=True)
-            self._replay = {}
+            self.state.remove("trust.json")
+            self._trust = None
 
     def accept_counter(self, key: str, counter: int) -> bool:
         """True once per counter: higher than any seen, or late but inside the window and
@@ -97,7 +119,7 @@ class ReceiverStore:
             if state is None:
                 return False
             self._replay[key] = state.to_json()
-            self._write("replay.json", self._replay)
+            self.state.write("replay.json", self._replay)
             return True
 
     # -- media ------------------------------------------------------------------------------------
@@ -120,7 +142,13 @@ class ReceiverStore:
             size = path.stat().st_size
             return size, size, True
         part, length = self._partial(sha)
-        declared = int(length.read_text()) if length.exists() else None
+        try:
+            declared = int(length.read_text()) if length.exists() else None
+        except ValueError:  # a damaged length file: the upload starts again
+            log.warning("upload %s: its length file is damaged; the upload starts again", sha[:12])
+            part.unlink(missing_ok=True)
+            length.unlink(missing_ok=True)
+            declared = None
         return (part.stat().st_size if part.exists() else 0), declared, False
 
     def used_bytes(self) -> int:
@@ -211,11 +239,10 @@ class ReceiverStore:
         """Delete media no manifest (current or previous) names, oldest first, until
         `needed` bytes fit (or all such media is gone). Returns bytes freed."""
         with self.lock:
-            keep = set()
-            for name in ("manifest.json", "manifest.prev.json"):
-                manifest = self._read(name)
-                if manifest:
-                    keep |= manifest_media(manifest)
+            keep = manifest_media(self._manifest) if self._manifest else set()
+            previous = self.state.read("manifest.prev.json", is_manifest)
+            if previous:
+                keep |= manifest_media(previous)
             freed = 0
             candidates = sorted((p for p in (self.root / "media").iterdir() if p.name not in keep),
                                 key=lambda p: p.stat().st_mtime)
@@ -228,15 +255,15 @@ class ReceiverStore:
 
     # -- manifests --------------------------------------------------------------------------------
     def manifest(self) -> dict | None:
-        return self._read("manifest.json")
+        return self._manifest
 
     def install_manifest(self, manifest: dict) -> None:
         """Atomic swap; the previous manifest is kept. Caller checked version and media."""
         with self.lock:
-            current = self._read("manifest.json")
-            if current is not None:
-                self._write("manifest.prev.json", current)
-            self._write("manifest.json", manifest)
+            if self._manifest is not None:
+                self.state.write("manifest.prev.json", self._manifest)
+            self.state.write("manifest.json", manifest)
+            self._manifest = manifest
 
     # -- play log ---------------------------------------------------------------------------------
     def _last_seq(self) -> int:
@@ -264,6 +291,22 @@ class ReceiverStore:
                 os.fsync(handle.fileno())
             return entry
 
+    def logged_items(self) -> set[str]:
+        """Every item id the play log holds (played, missed, failed): never played again
+        after a restart, however long the log (a page of `playlog` stops at 1,000)."""
+        items: set[str] = set()
+        path = self.root / "playlog.jsonl"
+        if path.exists():
+            with open(path, "rb") as handle:
+                for line in handle:
+                    try:
+                        item = json.loads(line).get("item")
+                    except (ValueError, AttributeError):
+                        continue
+                    if isinstance(item, str):
+                        items.add(item)
+        return items
+
     def playlog(self, after: int, limit: int = 1000) -> list[dict]:
         path = self.root / "playlog.jsonl"
         entries = []
@@ -283,11 +326,12 @@ class ReceiverStore:
 
     # -- volume -----------------------------------------------------------------------------------
     def volume(self) -> int | None:
-        saved = self._read("volume.json")
-        return saved["volume"] if saved else None
+        return self._volume
 
     def set_volume(self, volume: int) -> None:
-        self._write("volume.json", {"volume": volume})
+        with self.lock:
+            self.state.write("volume.json", {"volume": volume})
+            self._volume = volume
 
 
 def _ends_with_newline(path: Path) -> bool:
