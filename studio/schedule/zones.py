@@ -34,6 +34,21 @@ class Window:
     def to_text(self) -> str:
         return f"{self.start_min // 60:02d}:{self.start_min % 60:02d}-{self.end_min // 60:02d}:{self.end_min % 60:02d}"
 
+    def to_rule(self) -> str:
+        """The text `parse_window` reads back: `2-6@05:30-06:30`, or the hours alone for
+        every day."""
+        if self.days == ALL_DAYS:
+            return self.to_text()
+        numbers = sorted((day + 1) % 7 + 1 for day in self.days)  # Monday -> 2 ... Sunday -> 1
+        runs: list[list[int]] = []
+        for n in numbers:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        days = ",".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ",".join(map(str, r)) for r in runs)
+        return f"{days}@{self.to_text()}"
+
 
 ALL_DAYS = frozenset(range(7))
 _WINDOW = re.compile(r"^(?:(?P<days>[1-7](?:[,-][1-7])*)@)?(?P<h1>\d{1,2}):(?P<m1>\d{2})-(?P<h2>\d{1,2}):(?P<m2>\d{2})$")
