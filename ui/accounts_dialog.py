@@ -118,6 +118,8 @@ class AccountsDialog(QDialog):
                 self.table.setItem(row, column, QTableWidgetItem(text))
             if user.username == current:
                 self.table.selectRow(row)
+        if self.selected() is None and users:
+            self.table.selectRow(0)
         self._selection_changed()
 
     def selected(self) -> User | None:

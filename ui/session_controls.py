@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPushButton, QWidget
 
 from studio.accounts.store import Role, User
 from ui.login_dialog import LoginDialog
@@ -36,6 +36,8 @@ class SignInDialog(LoginDialog):
     def __init__(self, parent=None) -> None:
         super().__init__(self.tr("Sign in"), self.tr(
             "Sign in with your account: what you do is recorded under your name."), parent=parent)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Sign in"))
+        self.setMinimumWidth(380)
 
     def accept(self) -> None:
         username, password, _ = self.values()

@@ -27,6 +27,10 @@ SNAP_MIN = 5
 HOUR_PX = 60  # one pixel a minute: a 15-minute bulletin is tall enough for its label
 
 
+def _key(occurrence: Occurrence) -> tuple:
+    return occurrence.slot_id, occurrence.zone_id, occurrence.start
+
+
 def zone_colour(zone_id: int) -> QColor:
     return QColor.fromHsv((zone_id * 67) % 360, 90, 235)
 
@@ -48,7 +52,7 @@ class WeekCalendar(QWidget):
         self.first_hour, self.last_hour = 0, 24
         self.occurrences: list[Occurrence] = []
         self.conflicts: set[tuple[int, date]] = set()  # (slot id, day) with a blocking warning
-        self.lanes: dict[int, int] = {}  # zone id -> lane
+        self.lanes: dict[tuple, tuple[int, int]] = {}  # occurrence key -> (lane, lanes side by side)
         self.day_names: list[str] = []
         self.titles: dict[int, str] = {}
         self.selected: Occurrence | None = None
@@ -63,18 +67,47 @@ class WeekCalendar(QWidget):
         self.conflicts = conflicts
         self.titles = titles
         self.day_names = day_names
-        zones = sorted({o.zone_id for o in occurrences})
-        self.lanes = {z: i for i, z in enumerate(zones)}
-        key = lambda o: (o.slot_id, o.zone_id, o.start)  # noqa: E731
-        if self.selected is not None and key(self.selected) not in {key(o) for o in occurrences}:
+        self.lanes = self._lay_out(occurrences)
+        if self.selected is not None and _key(self.selected) not in self.lanes:
             self.selected = None
         self.update()
+
+    def _lay_out(self, occurrences: list[Occurrence]) -> dict[tuple, tuple[int, int]]:
+        """Blocks that overlap on screen share their day's column side by side; a block
+        alone gets the whole width (so its label is readable)."""
+        shortest = (QFontMetricsF(self.font()).height() + 2) / self._per_minute()
+        placed: dict[tuple, tuple[int, int]] = {}
+        by_day: dict[date, list[Occurrence]] = {}
+        for occurrence in occurrences:
+            by_day.setdefault(occurrence.start.date(), []).append(occurrence)
+        for day_occurrences in by_day.values():
+            day_occurrences.sort(key=lambda o: (o.start, o.zone_id, o.slot_id))
+            cluster: list[tuple[tuple, int]] = []
+            lane_ends: list[datetime] = []
+            cluster_end: datetime | None = None
+            for occurrence in day_occurrences + [None]:
+                start = occurrence.start if occurrence is not None else None
+                if cluster and (start is None or start >= cluster_end):
+                    for key, lane in cluster:
+                        placed[key] = (lane, len(lane_ends))
+                    cluster, lane_ends = [], []
+                if occurrence is None:
+                    break
+                end = max(occurrence.end, occurrence.start + timedelta(minutes=shortest))
+                lane = next((i for i, e in enumerate(lane_ends) if e <= start), len(lane_ends))
+                if lane == len(lane_ends):
+                    lane_ends.append(end)
+                else:
+                    lane_ends[lane] = end
+                cluster_end = end if not cluster else max(cluster_end, end)
+                cluster.append((_key(occurrence), lane))
+        return placed
 
     def first_busy_y(self) -> int:
         """Where the scroll area starts: an hour before the week's first broadcast (05:00 when
         the week is empty)."""
         hour = min([o.start.hour for o in self.occurrences] or [6]) - 1
-        return int(max(0, hour) * HOUR_PX)
+        return int(max(0, hour * HOUR_PX - 12))  # the hour's own label shows under the day names
 
     # -- geometry -----------------------------------------------------------------------------
     def _column(self) -> float:
@@ -90,13 +123,13 @@ class WeekCalendar(QWidget):
     def rect_of(self, occurrence: Occurrence) -> QRectF:
         day = (occurrence.start.date() - self.week_start).days
         column = self._column()
-        lanes = max(1, len(self.lanes))
+        lane, lanes = self.lanes.get(_key(occurrence), (0, 1))
         lane_width = (column - 4) / lanes
         minutes = occurrence.start.hour * 60 + occurrence.start.minute
         line = QFontMetricsF(self.font()).height()
         length = (occurrence.end - occurrence.start).total_seconds() / 60 * self._per_minute()
         length = min(max(line + 2, length), (24 * 60 - minutes) * self._per_minute())
-        x = GUTTER + day * column + 2 + self.lanes.get(occurrence.zone_id, 0) * lane_width
+        x = GUTTER + day * column + 2 + lane * lane_width
         return QRectF(x, HEADER + minutes * self._per_minute(), max(3.0, lane_width - 1), max(4.0, length))
 
     def occurrence_at(self, point: QPointF) -> Occurrence | None:
@@ -176,13 +209,16 @@ class WeekCalendar(QWidget):
             painter.setPen(QColor("#b71c1c") if conflict else QColor("#102027"))
             metrics = QFontMetricsF(painter.font())
             area = rect.adjusted(3, 1, -2, -1)
-            time_text = ("⚠ " if conflict else "") + occurrence.start.strftime("%H:%M")
+            mark = "⚠ " if conflict else ""
+            time_text = occurrence.start.strftime("%H:%M")
             title = self.titles.get(occurrence.programme_id, "")
             if area.height() >= 2 * metrics.height():
-                text = metrics.elidedText(time_text, Qt.TextElideMode.ElideRight, area.width()) + "\n" + \
+                text = metrics.elidedText(mark + time_text, Qt.TextElideMode.ElideRight, area.width()) + "\n" + \
                     metrics.elidedText(title, Qt.TextElideMode.ElideRight, area.width())
-            else:
-                text = metrics.elidedText(f"{time_text} {title}", Qt.TextElideMode.ElideRight, area.width())
+            elif area.width() >= metrics.horizontalAdvance(f"{mark}{time_text} {title[:6]}"):
+                text = metrics.elidedText(f"{mark}{time_text} {title}", Qt.TextElideMode.ElideRight, area.width())
+            else:  # narrow: the title says more than the time, which the hour lines show
+                text = metrics.elidedText(mark + title, Qt.TextElideMode.ElideRight, area.width())
             painter.drawText(area, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)
 
     # -- selecting, editing, deleting ---------------------------------------------------------
