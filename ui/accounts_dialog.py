@@ -8,6 +8,7 @@ UI thread; reads and changes go through the task runner (scrypt hashing takes a 
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,6 +33,8 @@ from ui.session_controls import role_name
 
 
 class AccountsDialog(QDialog):
+    account_changed = Signal(object)  # the User as it is now
+
     def __init__(self, services, runner, admin: User, parent=None) -> None:
         super().__init__(parent)
         self.services, self.runner, self.admin = services, runner, admin
@@ -141,8 +144,12 @@ class AccountsDialog(QDialog):
 
     def _change(self, title: str, work, username: str) -> None:
         self.hint.clear()
-        self.runner.run(title, lambda p, c: work(self.accounts()), lambda _user: self.refresh(username),
-                        self.errors.show, cancellable=False)
+
+        def done(user: User) -> None:
+            self.account_changed.emit(user)
+            self.refresh(username)
+
+        self.runner.run(title, lambda p, c: work(self.accounts()), done, self.errors.show, cancellable=False)
 
     def change_role(self, role: Role) -> None:
         user = self.selected()

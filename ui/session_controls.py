@@ -131,8 +131,23 @@ class SessionControls(QObject):
                                                 10000)
             return None
         self.accounts_dialog = AccountsDialog(self.services, self.runner, user, self.window)
+        self.accounts_dialog.account_changed.connect(self._account_changed)
         self.accounts_dialog.open()
         return self.accounts_dialog
+
+    def _account_changed(self, user: User) -> None:
+        """The admin changed their own account: the window acts with its new role at once."""
+        current = self.user()
+        if current is None or user.username != current.username:
+            return
+        if user.disabled:
+            self.sign_out()
+            return
+        self.services.user = user
+        self._show()
+        self.user_changed.emit(user)
+        if not user.can() and self.accounts_dialog is not None:
+            self.accounts_dialog.close()
 
     def _show(self) -> None:
         user = self.user()

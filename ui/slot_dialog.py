@@ -136,7 +136,7 @@ class SlotDialog(QDialog):
     def load(self, slot: Slot) -> None:
         """Show an existing slot: its rule back as the repeat choice it came from when it
         is one of them, else as a custom rule."""
-        self.programme.setCurrentIndex(max(0, self.programme.findData(slot.programme_id)))
+        self.programme.setCurrentIndex(self.programme.findData(slot.programme_id))
         for i in range(self.zones.count()):
             item = self.zones.item(i)
             chosen = item.data(Qt.ItemDataRole.UserRole) in slot.zone_ids
@@ -200,7 +200,9 @@ class SlotDialog(QDialog):
 
     def _accept(self) -> None:
         request = self.request()
-        if request.programme_id is None:
+        if request.programme_id is None and self.programme.count():
+            self.hint.setText(self.tr("Choose the programme."))  # the slot's own one no longer exists
+        elif request.programme_id is None:
             self.hint.setText(self.tr("Create a programme first."))
         elif not request.zone_ids:
             self.hint.setText(self.tr("Tick at least one zone."))

@@ -108,3 +108,14 @@ def test_only_an_admin_manages_accounts_and_the_changes_hold(qtbot, studio_windo
     idle(qtbot, window)
     assert not accounts.get("quantri").disabled and dialog.errors.visible()
     assert all(e.username == "quantri" for e in accounts.history() if e.action in ("set-role", "disable-user"))
+
+    # With a second admin, the signed-in admin may step down: the window acts as an editor at once.
+    dialog.select("chutich")
+    dialog.role.setCurrentIndex(dialog.role.findData(Role.ADMIN))
+    dialog.role_button.click()
+    idle(qtbot, window)
+    dialog.select("quantri")
+    dialog.change_role(Role.EDITOR)
+    idle(qtbot, window)
+    assert window.services.user.role is Role.EDITOR and not window.session.accounts_action.isEnabled()
+    assert not dialog.isVisible() and "biên tập" in window.session.label.text()

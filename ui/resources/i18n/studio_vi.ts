@@ -1945,6 +1945,10 @@
         <translation>Thay đổi áp dụng cho mọi buổi phát của chuỗi lặp này.</translation>
     </message>
     <message>
+        <source>Choose the programme.</source>
+        <translation>Hãy chọn chương trình.</translation>
+    </message>
+    <message>
         <source>Create a programme first.</source>
         <translation>Hãy tạo chương trình trước.</translation>
     </message>
