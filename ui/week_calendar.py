@@ -217,8 +217,8 @@ class WeekCalendar(QWidget):
                     metrics.elidedText(title, Qt.TextElideMode.ElideRight, area.width())
             elif area.width() >= metrics.horizontalAdvance(f"{mark}{time_text} {title[:6]}"):
                 text = metrics.elidedText(f"{mark}{time_text} {title}", Qt.TextElideMode.ElideRight, area.width())
-            else:  # narrow: the title says more than the time, which the hour lines show
-                text = metrics.elidedText(mark + title, Qt.TextElideMode.ElideRight, area.width())
+            else:  # narrow: the title says more than the time (the hour lines show it) or ⚠ (the hatching does)
+                text = metrics.elidedText(title, Qt.TextElideMode.ElideRight, area.width())
             painter.drawText(area, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)
 
     # -- selecting, editing, deleting ---------------------------------------------------------
