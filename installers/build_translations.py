@@ -1,5 +1,9 @@
 """Build the window's translations: ui/resources/i18n/*.ts -> .qm, next to them.
 
+It also copies the user guide docs/huong-dan-su-dung.md (the one source) to
+ui/resources/guide/, where the window's Help reads it as package data; like the .qm it is
+build output, never committed.
+
 The .qm files are build output, never committed: the wheel build makes them (setup.py)
 and setup-env.sh runs this for a checkout, whose editable install reads them in place.
 The compiler is installers/ts_to_qm.py (plain Python, byte-identical to Qt's lrelease
@@ -23,6 +27,7 @@ import ts_to_qm  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "ui" / "resources" / "i18n"
+GUIDE = ROOT / "docs" / "huong-dan-su-dung.md"
 
 
 def tool(name: str) -> str:
@@ -56,6 +61,13 @@ def build_all(i18n: Path = I18N, out_dir: Path | None = None) -> list[Path]:
     return [release(ts, out_dir) for ts in sorted(i18n.glob("*.ts"))]
 
 
+def copy_guide(out_dir: Path = ROOT / "ui" / "resources" / "guide") -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / GUIDE.name
+    target.write_bytes(GUIDE.read_bytes())
+    return target
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--update", action="store_true", help="refresh the studio_*.ts files from ui/ first")
@@ -64,6 +76,7 @@ def main() -> int:
         for ts in sorted(I18N.glob("studio_*.ts")):
             print(update(ts).strip())
     build_all()
+    copy_guide()
     return 0
 
 

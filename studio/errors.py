@@ -270,6 +270,16 @@ class AccessDenied(StudioError):
 
 
 @dataclass
+class LastAdmin(StudioError):
+    """A change that would leave no enabled admin account (nobody could manage accounts)."""
+
+    username: str
+
+    def describe(self) -> str:
+        return f"{self.username} is the last enabled admin"
+
+
+@dataclass
 class NotFound(StudioError):
     """A programme, zone or slot that does not exist (kind says which)."""
 
@@ -312,6 +322,18 @@ class InvalidSchedule(StudioError):
 
     def describe(self) -> str:
         return f"{self.field}: {self.reason}"
+
+
+@dataclass
+class ZoneInUse(StudioError):
+    """A zone that broadcasts or receivers still use cannot be deleted."""
+
+    zone_id: int
+    slots: int
+    receivers: int
+
+    def describe(self) -> str:
+        return f"zone {self.zone_id} is used by {self.slots} broadcasts and {self.receivers} receivers"
 
 
 @dataclass

@@ -39,6 +39,7 @@ class Preferences:
     output_device: str = ""  # PortAudio device name; "" = the system default
     target_lufs: float = -16.0
     speech_high_pass: bool = True
+    first_run_guide_seen: bool = False  # the window's "first steps" guide was dismissed
 
     def validated(self) -> Preferences:
         low, high = TARGET_LUFS_RANGE
@@ -65,6 +66,8 @@ class Preferences:
                 prefs = replace(prefs, target_lufs=float(values["target_lufs"]))
             if "speech_high_pass" in values:
                 prefs = replace(prefs, speech_high_pass=bool(values["speech_high_pass"]))
+            if "first_run_guide_seen" in values:
+                prefs = replace(prefs, first_run_guide_seen=bool(values["first_run_guide_seen"]))
         except (TypeError, ValueError) as exc:
             raise InvalidPreference("settings", str(exc)) from exc
         return prefs.validated()

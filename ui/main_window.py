@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +33,8 @@ from studio.paths import choose_data_dir
 from ui.compose_panel import ComposePanel
 from ui.editor_panel import EditorPanel
 from ui.error_messages import ErrorDialogs
+from ui.first_run_guide import FirstRunGuide
+from ui.guide_dialog import GuideDialog
 from ui.icons import icon
 from ui.library_panel import LibraryPanel
 from ui.log_panel import LogBridge, LogPanel
@@ -41,6 +45,7 @@ from ui.receivers_panel import OutboxPanel, ReceiversPanel
 from ui.record_panel import RecordPanel
 from ui.schedule_panel import SchedulePanel
 from ui.services import Services
+from ui.session_controls import SessionControls
 from ui.settings_dialog import SettingsDialog
 from ui.task_runner import TaskRunner
 
@@ -165,11 +170,19 @@ class MainWindow(QMainWindow):
         central = QWidget()
         row = QHBoxLayout(central)
         row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        work = QVBoxLayout()
+        self.first_run_guide = self._first_run_guide()
+        if self.first_run_guide is not None:
+            work.addWidget(self.first_run_guide)
+        work.addWidget(self.stack, 1)
+        row.addLayout(work, 1)
         self.setCentralWidget(central)
 
         self.task_status = TaskStatus(self.runner)
         self.statusBar().addPermanentWidget(self.task_status)
+        self.session = SessionControls(services, self.runner, self.errors, self)
+        for widget in self.session.widgets():
+            self.statusBar().addPermanentWidget(widget)
         self.statusBar().showMessage(self.tr("Data folder: %1").replace("%1", str(services.paths.data_dir)))
 
         self.log_dock = QDockWidget(self.tr("Log"), self)
@@ -188,17 +201,41 @@ class MainWindow(QMainWindow):
         settings_action.triggered.connect(self.open_settings)
         quit_action = QAction(self.tr("Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        for action in (import_action, settings_action, quit_action):
+        for action in (import_action, settings_action):
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (self.session.sign_in_action, self.session.sign_out_action, self.session.accounts_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         log_action = self.log_dock.toggleViewAction()
         log_action.setText(self.tr("Log"))
         log_action.setIcon(icon("log"))
         view_menu.addAction(log_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        guide_action = QAction(self.tr("User guide"), self, shortcut=QKeySequence.StandardKey.HelpContents)
+        guide_action.triggered.connect(self.open_guide)
+        help_menu.addAction(guide_action)
         about = QAction(self.tr("About"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _first_run_guide(self) -> FirstRunGuide | None:
+        """The first steps, until the officer dismisses them once for this data folder."""
+        if self.services.preferences.first_run_guide_seen:
+            return None
+        guide = FirstRunGuide()
+        guide.area_requested.connect(self.show_area)
+        guide.guide_requested.connect(self.open_guide)
+        guide.dismissed.connect(lambda: self.services.save_preferences(
+            replace(self.services.preferences, first_run_guide_seen=True)))
+        return guide
+
+    def open_guide(self) -> GuideDialog:
+        self.guide = GuideDialog(self)
+        self.guide.show()
+        return self.guide
 
     def _open_new_take(self, clip_id: int) -> None:
         self.library.refresh(select=clip_id)

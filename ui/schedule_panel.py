@@ -31,8 +31,10 @@ from ui.error_messages import ErrorDialogs
 from ui.icons import icon
 from ui.services import Services
 from ui.slot_dialog import SlotDialog
+from ui.slot_editing import SlotEditing
 from ui.task_runner import TaskRunner
-from ui.week_calendar import WeekCalendar
+from ui.week_calendar import WeekCalendar, scrolling
+from ui.zone_legend import ZoneLegend
 from ui.zones_dialog import ZonesDialog
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,9 @@ class SchedulePanel(QWidget):
         self.pdf_button = QPushButton(self.tr("Weekly plan (PDF)…"))
         self.ics_button = QPushButton(self.tr("Calendar for phones (.ics)…"))
         self.calendar = WeekCalendar(services.clock)
+        self.calendar_area = scrolling(self.calendar)
+        self.legend = ZoneLegend()
+        self._scrolled_to: date | None = None
         self.warnings = QListWidget()
         self.summary = QLabel()
 
@@ -119,11 +124,12 @@ class SchedulePanel(QWidget):
         bottom_layout.addWidget(self.summary)
         bottom_layout.addWidget(self.warnings)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.calendar)
+        splitter.addWidget(self.calendar_area)
         splitter.addWidget(bottom)
         splitter.setSizes([560, 160])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.legend)
         layout.addWidget(splitter, 1)
 
         self.previous_button.clicked.connect(lambda: self.show_week(self.week_start - timedelta(days=7)))
@@ -135,6 +141,7 @@ class SchedulePanel(QWidget):
         self.pdf_button.clicked.connect(self.choose_pdf)
         self.ics_button.clicked.connect(self.choose_ics)
         self.calendar.slot_moved.connect(self.move_slot)
+        self.editing = SlotEditing(self)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
@@ -196,6 +203,10 @@ class SchedulePanel(QWidget):
                 conflicts.add((occurrence.slot_id, occurrence.start.date()))
         day_names = [f"{tr(_DAYS[d])} {(self.week_start + timedelta(days=d)).strftime('%d/%m')}" for d in range(7)]
         self.calendar.set_week(self.week_start, occurrences, conflicts, self.titles, day_names)
+        self.legend.set_zones([(z.id, z.name) for z in self.zones if chosen is None or z.id == chosen])
+        if self._scrolled_to != self.week_start:  # a new week starts at its first broadcast; an edit keeps the view
+            self._scrolled_to = self.week_start
+            self.calendar_area.verticalScrollBar().setValue(self.calendar.first_busy_y())
         self.week_label.setText(self.tr("Week of %1").replace("%1", self.week_start.strftime("%d/%m/%Y")))
         names = self.zone_names()
         self.warnings.clear()
@@ -241,19 +252,50 @@ class SchedulePanel(QWidget):
 
     def open_zones_dialog(self) -> ZonesDialog:
         dialog = ZonesDialog(self.zones, self)
-        dialog.accepted.connect(lambda: self.add_zone(*dialog.values()))
+        dialog.save_requested.connect(self.save_zone)
+        dialog.delete_requested.connect(self.delete_zone)
+        self.plan_ready.connect(dialog.set_zones_from_panel)
+        dialog.finished.connect(lambda _r: self.plan_ready.disconnect(dialog.set_zones_from_panel))
         dialog.open()
+        self.zones_dialog = dialog
         return dialog
 
     def add_zone(self, name, kind, language, policy) -> None:
+        self.save_zone(None, name, kind, language, policy)
+
+    def save_zone(self, zone_id, name, kind, language, policy) -> None:
         operator = self.services.operator()
 
         def work(progress, cancel):
             from studio.schedule.zones import Zones
 
-            return Zones(self.services.library().conn).add(name, operator, kind, language, policy).id
+            zones = Zones(self.services.library().conn)
+            if zone_id is None:
+                return zones.add(name, operator, kind, language, policy).id
+            return zones.update(zone_id, operator, name, kind, language, policy).id
 
-        self.runner.run(self.tr("Adding the zone"), work, lambda _id: self.refresh(), self.errors.show)
+        def done(saved_id: int) -> None:
+            dialog = getattr(self, "zones_dialog", None)
+            if dialog is not None:
+                dialog.editing = saved_id
+            self.refresh()
+
+        self.runner.run(self.tr("Saving the zone"), work, done, self._zone_errors())
+
+    def delete_zone(self, zone_id: int) -> None:
+        operator = self.services.operator()
+
+        def work(progress, cancel):
+            from studio.schedule.zones import Zones
+
+            Zones(self.services.library().conn).remove(zone_id, operator)
+
+        self.runner.run(self.tr("Deleting the zone"), work, lambda _r: self.refresh(), self._zone_errors())
+
+    def _zone_errors(self):
+        """Errors over the zones dialog while it is open (it is modal: one under it could not be closed)."""
+        dialog = getattr(self, "zones_dialog", None)
+        return dialog.errors.show if dialog is not None and dialog.isVisible() else self.errors.show
 
     # -- exports --------------------------------------------------------------------------------
     def choose_pdf(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from studio.accounts.store import Role, User
 from studio.clock import Clock
 from studio.context import StudioContext
 from studio.library import ClipLibrary
@@ -24,6 +25,7 @@ from studio.rendering import Renderer
 class Services:
     context: StudioContext
     preferences: Preferences
+    user: User | None = None  # the account signed in from the window (ui/session_controls.py)
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @property
@@ -74,13 +76,14 @@ class Services:
         if delivery is not None:
             delivery.wake()
 
-    def operator(self):
-        """Who the window acts as for editor work: the computer's login name, as an editor.
-        Approval always asks for an approver's own name and password."""
+    def operator(self) -> User:
+        """Who the window acts as: the signed-in account, or before anyone signs in the
+        computer's login name as an editor. Approval always asks for an approver's own name
+        and password."""
         import getpass
 
-        from studio.accounts.store import Role, User
-
+        if self.user is not None:
+            return self.user
         return User(0, f"ui:{getpass.getuser()}", "studio window", Role.EDITOR, False)
 
     def programmes(self):

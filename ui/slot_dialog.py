@@ -4,6 +4,7 @@ the caller saves the values through the task runner."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.schedule.slots import Priority, StartMode
+from studio.schedule.slots import Priority, Slot, StartMode
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -46,9 +47,9 @@ class SlotRequest:
 
 class SlotDialog(QDialog):
     def __init__(self, programmes: list[tuple[int, str]], zones: list[tuple[int, str]], start: datetime,
-                 parent=None) -> None:
+                 parent=None, slot: Slot | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Add to the schedule"))
+        self.setWindowTitle(self.tr("Add to the schedule") if slot is None else self.tr("Edit the broadcast"))
         self.programme = QComboBox()
         for programme_id, title in programmes:
             self.programme.addItem(title, programme_id)
@@ -115,7 +116,7 @@ class SlotDialog(QDialog):
         form.addRow(self.tr("Time reserved:"), self.length)
         form.addRow(self.tr("Order in the session:"), self.order)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Add"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Add") if slot is None else self.tr("Save"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
@@ -124,7 +125,48 @@ class SlotDialog(QDialog):
         layout.addWidget(self.hint)
         layout.addWidget(buttons)
         self.repeat.currentIndexChanged.connect(self._repeat_changed)
+        if slot is not None:
+            self.load(slot)
+            if slot.rrule:
+                note = QLabel(self.tr("The changes apply to every broadcast of this series."))
+                note.setWordWrap(True)
+                layout.insertWidget(0, note)
         self._repeat_changed()
+
+    def load(self, slot: Slot) -> None:
+        """Show an existing slot: its rule back as the repeat choice it came from when it
+        is one of them, else as a custom rule."""
+        self.programme.setCurrentIndex(self.programme.findData(slot.programme_id))
+        for i in range(self.zones.count()):
+            item = self.zones.item(i)
+            chosen = item.data(Qt.ItemDataRole.UserRole) in slot.zone_ids
+            item.setCheckState(Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
+        start = slot.start
+        self.start.setDateTime(QDateTime(QDate(start.year, start.month, start.day), QTime(start.hour, start.minute)))
+        self.priority.setCurrentIndex(self.priority.findData(slot.priority))
+        self.hard.setChecked(slot.start_mode is StartMode.HARD)
+        self.length.setValue(slot.length_min or 0)
+        self.order.setValue(slot.sequence)
+        mode, days, until = "custom", [], None
+        parts = dict(part.split("=", 1) for part in (slot.rrule or "").split(";") if "=" in part)
+        if slot.rrule is None:
+            mode = "once"
+        elif set(parts) <= {"FREQ", "BYDAY", "UNTIL"} and re.fullmatch(r"(\d{8}T235959)?", parts.get("UNTIL", "")):
+            until = parts.get("UNTIL")
+            days = parts.get("BYDAY", "").split(",") if "BYDAY" in parts else []
+            if parts["FREQ"] == "DAILY" and not days:
+                mode = "daily"
+            elif parts["FREQ"] == "WEEKLY" and days == list(DAY_CODES[:5]):
+                mode = "weekdays"
+            elif parts["FREQ"] == "WEEKLY" and days and set(days) <= set(DAY_CODES):
+                mode = "weekly"
+        self.repeat.setCurrentIndex(self.repeat.findData(mode))
+        for code, box in zip(DAY_CODES, self.days):
+            box.setChecked(mode == "weekly" and code in days)
+        self.until_enabled.setChecked(until is not None)
+        if until:
+            self.until.setDate(QDate(int(until[:4]), int(until[4:6]), int(until[6:8])))
+        self.custom.setText(slot.rrule if mode == "custom" else "")
 
     def _repeat_changed(self) -> None:
         mode = self.repeat.currentData()
@@ -158,7 +200,9 @@ class SlotDialog(QDialog):
 
     def _accept(self) -> None:
         request = self.request()
-        if request.programme_id is None:
+        if request.programme_id is None and self.programme.count():
+            self.hint.setText(self.tr("Choose the programme."))  # the slot's own one no longer exists
+        elif request.programme_id is None:
             self.hint.setText(self.tr("Create a programme first."))
         elif not request.zone_ids:
             self.hint.setText(self.tr("Tick at least one zone."))

@@ -18,7 +18,7 @@ import sqlite3
 from dataclasses import dataclass
 from enum import Enum
 
-from studio.errors import AccessDenied, InvalidPreference, UnknownUser
+from studio.errors import AccessDenied, InvalidPreference, LastAdmin, UnknownUser
 from studio.library import now_utc
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 1 << 15, 8, 1
@@ -125,6 +125,42 @@ class Accounts:
             self.record(username, "login-failed", "user", None, {})
             raise AccessDenied(username, "wrong user name or password")
         return _user(row)
+
+    def set_role(self, username: str, role: Role, by: User) -> User:
+        return self._change(username, by, "set-role", {"role": role.value}, role=role)
+
+    def set_password(self, username: str, password: str, by: User) -> User:
+        """An admin sets a new password (the officer forgot theirs)."""
+        if len(password) < MIN_PASSWORD:
+            raise InvalidPreference("password", f"shorter than {MIN_PASSWORD} characters")
+        return self._change(username, by, "reset-password", {}, password_hash=hash_password(password))
+
+    def set_disabled(self, username: str, disabled: bool, by: User) -> User:
+        """A disabled account can no longer sign in; its name stays in the audit log."""
+        return self._change(username, by, "disable-user" if disabled else "enable-user", {}, disabled=disabled)
+
+    def _change(self, username: str, by: User, action: str, detail: dict, role: Role | None = None,
+                password_hash: str | None = None, disabled: bool | None = None) -> User:
+        if not by.can():
+            raise AccessDenied(by.username, "only an admin can change accounts")
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            user = self.get(username)
+            if role is not None or disabled is not None:
+                loses_admin = user.role is Role.ADMIN and not user.disabled and (
+                    (role is not None and role is not Role.ADMIN) or bool(disabled))
+                admins = self.conn.execute(
+                    "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0").fetchone()[0]
+                if loses_admin and admins <= 1:
+                    raise LastAdmin(username)
+            if role is not None:
+                self.conn.execute("UPDATE users SET role = ? WHERE id = ?", (role.value, user.id))
+            if password_hash is not None:
+                self.conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user.id))
+            if disabled is not None:
+                self.conn.execute("UPDATE users SET disabled = ? WHERE id = ?", (int(disabled), user.id))
+            self.record(by.username, action, "user", user.id, {"username": username, **detail})
+        return self.get(username)
 
     def record(self, username: str, action: str, object_kind: str, object_id: int | None, detail: dict) -> None:
         self.conn.execute(

@@ -95,7 +95,7 @@ def _zones_list(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     print(f"{'ID':>4}  {'KIND':<17} {'LANG':<7} {'SESSIONS':>8} {'MINUTES':>7} {'WEEKENDS':<8} WINDOWS / NAME")
     for zone in Zones(library.conn).all():
         p = zone.policy
-        windows = " ".join(w.to_text() for w in p.windows) or "any time"
+        windows = " ".join(w.to_rule() for w in p.windows) or "any time"
         print(f"{zone.id:>4}  {zone.kind.value:<17} {zone.language:<7} {p.max_sessions_per_day or '-':>8} "
               f"{p.max_minutes_per_session or '-':>7} {'yes' if p.weekends else 'no':<8} {windows} / {zone.name}")
     return 0

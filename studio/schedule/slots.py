@@ -73,6 +73,11 @@ def check_rrule(rule: str, start: datetime) -> str:
     return rule
 
 
+def _summary(slot: Slot) -> dict:
+    return {"programme": slot.programme_id, "zones": list(slot.zone_ids), "start": slot.start.isoformat(),
+            "rrule": slot.rrule, "priority": slot.priority.value}
+
+
 def _slot(row: sqlite3.Row, zone_ids: tuple[int, ...]) -> Slot:
     return Slot(row["id"], row["programme_id"], zone_ids, datetime.fromisoformat(row["start_local"]), row["rrule"],
                 tuple(datetime.fromisoformat(x) for x in json.loads(row["exdates_json"])),
@@ -139,6 +144,52 @@ class Slots:
             self.conn.execute("UPDATE slots SET start_local = ? WHERE id = ?", (start.isoformat(timespec="seconds"), slot_id))
             self.accounts.record(by.username, "move-slot", "slot", slot_id,
                                  {"from": slot.start.isoformat(), "to": start.isoformat()})
+        return self.get(slot_id)
+
+    def update(self, slot_id: int, by: User, programme_id: int, zone_ids: list[int], start: datetime,
+               rrule: str | None, priority: Priority, start_mode: StartMode, length_min: float | None,
+               sequence: int) -> Slot:
+        """Everything about a slot at once (what the calendar's edit dialog saves); the
+        audit entry keeps what it was and what it became."""
+        if not by.can(Role.EDITOR):
+            raise AccessDenied(by.username, "cannot schedule")
+        if not zone_ids:
+            raise InvalidSchedule("zones", "a slot needs at least one zone")
+        if length_min is not None and length_min <= 0:
+            raise InvalidSchedule("length", "must be more than 0 minutes")
+        rule = check_rrule(rrule, start) if rrule else None
+        before = self.get(slot_id)
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            if self.conn.execute("SELECT 1 FROM programmes WHERE id = ? AND deleted_at IS NULL",
+                                 (programme_id,)).fetchone() is None:
+                raise NotFound("programme", str(programme_id))
+            self.conn.execute(
+                """UPDATE slots SET programme_id = ?, start_local = ?, rrule = ?, priority = ?, start_mode = ?,
+                       length_min = ?, sequence = ? WHERE id = ?""",
+                (programme_id, start.isoformat(timespec="seconds"), rule, priority.value, start_mode.value,
+                 length_min, sequence, slot_id))
+            self.conn.execute("DELETE FROM slot_zones WHERE slot_id = ?", (slot_id,))
+            for zone_id in sorted(set(zone_ids)):
+                self.conn.execute("INSERT INTO slot_zones (slot_id, zone_id) VALUES (?,?)", (slot_id, zone_id))
+            self.accounts.record(by.username, "update-slot", "slot", slot_id, {
+                "from": _summary(before),
+                "to": {"programme": programme_id, "zones": sorted(set(zone_ids)), "start": start.isoformat(),
+                       "rrule": rule, "priority": priority.value}})
+        return self.get(slot_id)
+
+    def skip(self, slot_id: int, occurrence: datetime, by: User) -> Slot:
+        """Leave out one occurrence of a repeating slot (an exception date); the rest stays."""
+        if not by.can(Role.EDITOR):
+            raise AccessDenied(by.username, "cannot schedule")
+        slot = self.get(slot_id)
+        exdates = sorted(set(slot.exdates) | {occurrence.replace(microsecond=0)})
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("UPDATE slots SET exdates_json = ? WHERE id = ?",
+                              (json.dumps([d.isoformat(timespec="seconds") for d in exdates]), slot_id))
+            self.accounts.record(by.username, "skip-occurrence", "slot", slot_id,
+                                 {"occurrence": occurrence.isoformat(timespec="seconds")})
         return self.get(slot_id)
 
     def set_sequence(self, slot_id: int, sequence: int, by: User) -> Slot:

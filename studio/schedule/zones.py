@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from studio.accounts.store import Accounts, Role, User
-from studio.errors import AccessDenied, InvalidSchedule, NotFound
+from studio.errors import AccessDenied, InvalidSchedule, NotFound, ZoneInUse
 from studio.library import now_utc
 
 
@@ -33,6 +33,21 @@ class Window:
 
     def to_text(self) -> str:
         return f"{self.start_min // 60:02d}:{self.start_min % 60:02d}-{self.end_min // 60:02d}:{self.end_min % 60:02d}"
+
+    def to_rule(self) -> str:
+        """The text `parse_window` reads back: `2-6@05:30-06:30`, or the hours alone for
+        every day."""
+        if self.days == ALL_DAYS:
+            return self.to_text()
+        numbers = sorted((day + 1) % 7 + 1 for day in self.days)  # Monday -> 2 ... Sunday -> 1
+        runs: list[list[int]] = []
+        for n in numbers:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        days = ",".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ",".join(map(str, r)) for r in runs)
+        return f"{days}@{self.to_text()}"
 
 
 ALL_DAYS = frozenset(range(7))
@@ -151,3 +166,42 @@ class Zones:
             self.conn.execute("UPDATE zones SET policy_json = ? WHERE id = ?", (policy.to_json(), zone_id))
             self.accounts.record(by.username, "set-policy", "zone", zone_id, json.loads(policy.to_json()))
         return self.get(zone_id)
+
+    def update(self, zone_id: int, by: User, name: str, kind: ZoneKind, language: str, policy: Policy) -> Zone:
+        """Rename a zone, change its kind, language or rules (the zones dialog's Save)."""
+        if not by.can(Role.EDITOR):
+            raise AccessDenied(by.username, "cannot change zones")
+        if not name.strip():
+            raise InvalidSchedule("zone name", "is empty")
+        policy.check()
+        before = self.get(zone_id)
+        try:
+            with self.conn:
+                self.conn.execute("BEGIN IMMEDIATE")
+                self.conn.execute("UPDATE zones SET name = ?, kind = ?, language = ?, policy_json = ? WHERE id = ?",
+                                  (name.strip(), kind.value, language, policy.to_json(), zone_id))
+                self.accounts.record(by.username, "update-zone", "zone", zone_id, {
+                    "from": {"name": before.name, "kind": before.kind.value, "language": before.language},
+                    "to": {"name": name.strip(), "kind": kind.value, "language": language},
+                    "policy": json.loads(policy.to_json())})
+        except sqlite3.IntegrityError:
+            raise InvalidSchedule("zone name", f"{name.strip()!r} already exists") from None
+        return self.get(zone_id)
+
+    def remove(self, zone_id: int, by: User) -> None:
+        """Delete a zone no broadcast and no receiver uses (ZoneInUse names how many do)."""
+        if not by.can(Role.EDITOR):
+            raise AccessDenied(by.username, "cannot change zones")
+        zone = self.get(zone_id)
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            slots = self.conn.execute(
+                """SELECT COUNT(*) FROM slot_zones JOIN slots ON slots.id = slot_zones.slot_id
+                   WHERE zone_id = ? AND slots.deleted_at IS NULL""", (zone_id,)).fetchone()[0]
+            receivers = self.conn.execute("SELECT COUNT(*) FROM receivers WHERE zone_id = ?",
+                                          (zone_id,)).fetchone()[0]
+            if slots or receivers:
+                raise ZoneInUse(zone_id, slots, receivers)
+            self.conn.execute("DELETE FROM slot_zones WHERE zone_id = ?", (zone_id,))  # of deleted slots only
+            self.conn.execute("DELETE FROM zones WHERE id = ?", (zone_id,))
+            self.accounts.record(by.username, "remove-zone", "zone", zone_id, {"name": zone.name})

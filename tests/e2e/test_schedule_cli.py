@@ -22,7 +22,7 @@ def test_from_clips_to_an_approved_checked_schedule(tmp_path, data_dir):
         "--max-sessions", "2", "--max-minutes", "15", "--no-weekends")
     run(data_dir, "zones", "add", "Làng Kon Klor", "--language", "bahnar", "--kind", "village")
     listing = run(data_dir, "zones").stdout
-    assert "05:30-06:30 17:00-18:00 / Thôn 1" in listing and "bahnar" in listing
+    assert "2-6@05:30-06:30 17:00-18:00 / Thôn 1" in listing and "bahnar" in listing  # the days, as typed
     assert "not HH:MM" in run(data_dir, "zones", "add", "Thôn 2", "--window", "sáng sớm", expect=1).stderr
     assert "already exists" in run(data_dir, "zones", "add", "Thôn 1", expect=1).stderr
 

@@ -112,7 +112,7 @@ def test_the_wheel_carries_every_resource_and_the_compiled_catalogues(installed)
                  "studio/resources/tts/units.tsv", "studio/resources/tts/lexicon.tsv",
                  "studio/resources/demo/01-tiem-chung.txt", "ui/resources/icons/play.svg",
                  "ui/resources/icons/LICENSE.md", "ui/resources/i18n/studio_vi.qm",
-                 "ui/resources/i18n/qt_vi.qm"):
+                 "ui/resources/i18n/qt_vi.qm", "ui/resources/guide/huong-dan-su-dung.md"):
         assert name in names, f"{name} missing from {wheel.name}"
 
 

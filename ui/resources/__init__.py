@@ -7,6 +7,10 @@
   compiled catalogues Qt loads: build output, never committed, made from the .ts during
   the wheel build (setup.py) and by installers/build_translations.py for a checkout.
 
+- `guide/huong-dan-su-dung.md`: the Vietnamese user guide shown by Help, a build output
+  copied from docs/huong-dan-su-dung.md (the one source) by setup.py's build_py and by
+  installers/build_translations.py for a checkout; never committed.
+
 Found with `importlib.resources` (studio.resources.real_path turns one into a file Qt
 can open), never with a path from `__file__`. No Qt import here. Read-only; any thread.
 """
@@ -18,7 +22,9 @@ from importlib.resources.abc import Traversable
 
 from studio.resources import real_path
 
-__all__ = ["catalogue", "icon_file", "icon_names", "icons_licence", "real_path", "translation_sources"]
+__all__ = ["catalogue", "icon_file", "icon_names", "icons_licence", "real_path", "translation_sources", "user_guide"]
+
+GUIDE = "huong-dan-su-dung.md"
 
 
 def icon_names() -> set[str]:
@@ -48,3 +54,9 @@ def translation_sources() -> list[Traversable]:
     """The .ts catalogues, in file-name order."""
     folder = files(__name__) / "i18n"
     return sorted((entry for entry in folder.iterdir() if entry.name.endswith(".ts")), key=lambda e: e.name)
+
+
+def user_guide() -> Traversable:
+    """The Vietnamese user guide (Markdown; may not exist in an unbuilt checkout: check
+    is_file())."""
+    return files(__name__) / "guide" / GUIDE

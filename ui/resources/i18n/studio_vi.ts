@@ -2,6 +2,140 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi">
 <context>
+    <name>Accounts</name>
+    <message>
+        <source>editor</source>
+        <translation>biên tập</translation>
+    </message>
+    <message>
+        <source>approver</source>
+        <translation>phê duyệt</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>quản trị</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsDialog</name>
+    <message>
+        <source>Accounts</source>
+        <translation>Tài khoản</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Tên đăng nhập</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Họ tên</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Vai trò</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Change role</source>
+        <translation>Đổi vai trò</translation>
+    </message>
+    <message>
+        <source>New password…</source>
+        <translation>Đặt mật khẩu mới…</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>Khoá</translation>
+    </message>
+    <message>
+        <source>Selected account:</source>
+        <translation>Tài khoản đang chọn:</translation>
+    </message>
+    <message>
+        <source>at least %1 characters</source>
+        <translation>ít nhất %1 ký tự</translation>
+    </message>
+    <message>
+        <source>Add the account</source>
+        <translation>Thêm tài khoản</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>Tên đăng nhập:</translation>
+    </message>
+    <message>
+        <source>Full name:</source>
+        <translation>Họ tên:</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>Vai trò:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Mật khẩu:</translation>
+    </message>
+    <message>
+        <source>New account</source>
+        <translation>Tài khoản mới</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Reading the accounts</source>
+        <translation>Đang đọc danh sách tài khoản</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>đã khoá</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>đang dùng</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>Mở khoá</translation>
+    </message>
+    <message>
+        <source>Changing the role</source>
+        <translation>Đang đổi vai trò</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Mật khẩu mới</translation>
+    </message>
+    <message>
+        <source>New password for %1:</source>
+        <translation>Mật khẩu mới cho %1:</translation>
+    </message>
+    <message>
+        <source>The password needs at least %1 characters.</source>
+        <translation>Mật khẩu cần ít nhất %1 ký tự.</translation>
+    </message>
+    <message>
+        <source>Setting the password</source>
+        <translation>Đang đặt mật khẩu</translation>
+    </message>
+    <message>
+        <source>Changing the account</source>
+        <translation>Đang thay đổi tài khoản</translation>
+    </message>
+    <message>
+        <source>Type a user name without spaces.</source>
+        <translation>Nhập tên đăng nhập không có dấu cách.</translation>
+    </message>
+    <message>
+        <source>Adding the account</source>
+        <translation>Đang thêm tài khoản</translation>
+    </message>
+</context>
+<context>
     <name>ClipTableModel</name>
     <message>
         <source>Title</source>
@@ -480,6 +614,22 @@
         <translation>Hãy kiểm tra tên và mật khẩu; phê duyệt cần tài khoản người phê duyệt.</translation>
     </message>
     <message>
+        <source>This is the last administrator account: it must stay an enabled admin.</source>
+        <translation>Đây là tài khoản quản trị cuối cùng: nó phải giữ vai trò quản trị và không bị khoá.</translation>
+    </message>
+    <message>
+        <source>Make another account an admin first.</source>
+        <translation>Hãy cho một tài khoản khác vai trò quản trị trước.</translation>
+    </message>
+    <message>
+        <source>Broadcasts or receivers still use this zone, so it cannot be deleted.</source>
+        <translation>Vùng này vẫn còn buổi phát hoặc thiết bị thu, nên không xoá được.</translation>
+    </message>
+    <message>
+        <source>Delete its broadcasts and move its receivers to another zone first.</source>
+        <translation>Hãy xoá các buổi phát của vùng và chuyển thiết bị thu sang vùng khác trước.</translation>
+    </message>
+    <message>
         <source>There is no account with this name.</source>
         <translation>Không có tài khoản nào tên như vậy.</translation>
     </message>
@@ -594,6 +744,56 @@
     <message>
         <source>default device</source>
         <translation>thiết bị mặc định</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunGuide</name>
+    <message>
+        <source>&lt;a href='record'&gt;Record&lt;/a&gt; a bulletin or &lt;a href='tts'&gt;write one&lt;/a&gt; to be read aloud</source>
+        <translation>&lt;a href='record'&gt;Thu âm&lt;/a&gt; bản tin hoặc &lt;a href='tts'&gt;soạn bản tin&lt;/a&gt; để máy đọc</translation>
+    </message>
+    <message>
+        <source>put it in a &lt;a href='programmes'&gt;programme&lt;/a&gt; and send it for approval</source>
+        <translation>ghép vào &lt;a href='programmes'&gt;chương trình&lt;/a&gt; và gửi phê duyệt</translation>
+    </message>
+    <message>
+        <source>the commune leader approves it with their own account</source>
+        <translation>lãnh đạo xã phê duyệt bằng tài khoản của mình</translation>
+    </message>
+    <message>
+        <source>&lt;a href='schedule'&gt;schedule&lt;/a&gt; it for the villages</source>
+        <translation>&lt;a href='schedule'&gt;xếp lịch phát&lt;/a&gt; cho các thôn</translation>
+    </message>
+    <message>
+        <source>&lt;a href='receivers'&gt;publish&lt;/a&gt; to the loudspeakers</source>
+        <translation>&lt;a href='receivers'&gt;phát hành&lt;/a&gt; tới các loa</translation>
+    </message>
+    <message>
+        <source>First steps</source>
+        <translation>Bước đầu</translation>
+    </message>
+    <message>
+        <source>User guide</source>
+        <translation>Hướng dẫn sử dụng</translation>
+    </message>
+    <message>
+        <source>Got it</source>
+        <translation>Đã hiểu</translation>
+    </message>
+</context>
+<context>
+    <name>GuideDialog</name>
+    <message>
+        <source>User guide</source>
+        <translation>Hướng dẫn sử dụng</translation>
+    </message>
+    <message>
+        <source>The user guide is missing from this installation.</source>
+        <translation>Bản cài đặt này thiếu tài liệu hướng dẫn sử dụng.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
     </message>
 </context>
 <context>
@@ -826,6 +1026,10 @@
     <message>
         <source>&amp;Help</source>
         <translation>Trợ &amp;giúp</translation>
+    </message>
+    <message>
+        <source>User guide</source>
+        <translation>Hướng dẫn sử dụng</translation>
     </message>
     <message>
         <source>About</source>
@@ -1437,10 +1641,6 @@
         <translation>Đang dời buổi phát</translation>
     </message>
     <message>
-        <source>Adding the zone</source>
-        <translation>Đang thêm vùng</translation>
-    </message>
-    <message>
         <source>Save the weekly plan</source>
         <translation>Lưu lịch tuần</translation>
     </message>
@@ -1473,6 +1673,14 @@
         <translation>Ưu tiên</translation>
     </message>
     <message>
+        <source>Saving the zone</source>
+        <translation>Đang lưu vùng phát</translation>
+    </message>
+    <message>
+        <source>Deleting the zone</source>
+        <translation>Đang xoá vùng phát</translation>
+    </message>
+    <message>
         <source>Emergency</source>
         <translation>Khẩn cấp</translation>
     </message>
@@ -1491,6 +1699,41 @@
     <message>
         <source>Writing the calendar</source>
         <translation>Đang ghi tệp lịch</translation>
+    </message>
+</context>
+<context>
+    <name>SessionControls</name>
+    <message>
+        <source>Sign in…</source>
+        <translation>Đăng nhập…</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Đăng xuất</translation>
+    </message>
+    <message>
+        <source>Accounts…</source>
+        <translation>Quản lý tài khoản…</translation>
+    </message>
+    <message>
+        <source>Signing in</source>
+        <translation>Đang đăng nhập</translation>
+    </message>
+    <message>
+        <source>Only an administrator can manage accounts: sign in as one.</source>
+        <translation>Chỉ quản trị viên mới quản lý được tài khoản: hãy đăng nhập bằng tài khoản quản trị.</translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation>Chưa đăng nhập</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Đăng nhập</translation>
+    </message>
+    <message>
+        <source>Signed in: %1 (%2)</source>
+        <translation>Đã đăng nhập: %1 (%2)</translation>
     </message>
 </context>
 <context>
@@ -1545,10 +1788,33 @@
     </message>
 </context>
 <context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in</source>
+        <translation>Đăng nhập</translation>
+    </message>
+    <message>
+        <source>Sign in with your account: what you do is recorded under your name.</source>
+        <translation>Đăng nhập bằng tài khoản của bạn: mọi việc bạn làm được ghi dưới tên bạn.</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Đang kiểm tra…</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password, or the account is disabled.</source>
+        <translation>Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đã bị khoá.</translation>
+    </message>
+</context>
+<context>
     <name>SlotDialog</name>
     <message>
         <source>Add to the schedule</source>
         <translation>Thêm lịch phát</translation>
+    </message>
+    <message>
+        <source>Edit the broadcast</source>
+        <translation>Sửa buổi phát</translation>
     </message>
     <message>
         <source>Once</source>
@@ -1667,8 +1933,20 @@
         <translation>Thêm</translation>
     </message>
     <message>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>Huỷ</translation>
+    </message>
+    <message>
+        <source>The changes apply to every broadcast of this series.</source>
+        <translation>Thay đổi áp dụng cho mọi buổi phát của chuỗi lặp này.</translation>
+    </message>
+    <message>
+        <source>Choose the programme.</source>
+        <translation>Hãy chọn chương trình.</translation>
     </message>
     <message>
         <source>Create a programme first.</source>
@@ -1684,6 +1962,53 @@
     </message>
 </context>
 <context>
+    <name>SlotEditing</name>
+    <message>
+        <source>Opening the broadcast</source>
+        <translation>Đang mở buổi phát</translation>
+    </message>
+    <message>
+        <source>Saving the broadcast</source>
+        <translation>Đang lưu buổi phát</translation>
+    </message>
+    <message>
+        <source>Delete the broadcast</source>
+        <translation>Xoá buổi phát</translation>
+    </message>
+    <message>
+        <source>Delete “%1” at %2?</source>
+        <translation>Xoá “%1” lúc %2?</translation>
+    </message>
+    <message>
+        <source>It repeats: delete only this day's broadcast, or the whole series?</source>
+        <translation>Buổi phát này lặp lại: chỉ xoá buổi của ngày này, hay xoá cả chuỗi?</translation>
+    </message>
+    <message>
+        <source>Only this one</source>
+        <translation>Chỉ buổi này</translation>
+    </message>
+    <message>
+        <source>The whole series</source>
+        <translation>Cả chuỗi</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Xoá</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
+        <source>Leaving out the broadcast</source>
+        <translation>Đang bỏ buổi phát</translation>
+    </message>
+    <message>
+        <source>Deleting the broadcast</source>
+        <translation>Đang xoá buổi phát</translation>
+    </message>
+</context>
+<context>
     <name>TaskStatus</name>
     <message>
         <source>Cancel</source>
@@ -1695,10 +2020,94 @@
     </message>
 </context>
 <context>
+    <name>TimeWindowsEditor</name>
+    <message>
+        <source>Any time of day (no hours set).</source>
+        <translation>Giờ nào trong ngày cũng được (chưa đặt khung giờ).</translation>
+    </message>
+    <message>
+        <source>Add hours</source>
+        <translation>Thêm khung giờ</translation>
+    </message>
+</context>
+<context>
     <name>WaveformView</name>
     <message>
         <source>Open a clip from the library to edit it.</source>
         <translation>Mở một bản ghi từ thư viện để chỉnh sửa.</translation>
+    </message>
+</context>
+<context>
+    <name>WeekCalendar</name>
+    <message>
+        <source>Edit…</source>
+        <translation>Sửa…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Xoá…</translation>
+    </message>
+</context>
+<context>
+    <name>WindowRow</name>
+    <message>
+        <source>Mon</source>
+        <translation>T2</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>T3</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>T4</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>T5</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>T6</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>T7</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>CN</translation>
+    </message>
+    <message>
+        <source>23:59 means until midnight</source>
+        <translation>23:59 nghĩa là đến hết ngày (24:00)</translation>
+    </message>
+    <message>
+        <source>Remove these hours</source>
+        <translation>Bỏ khung giờ này</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>từ</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>đến</translation>
+    </message>
+</context>
+<context>
+    <name>ZoneLegend</name>
+    <message>
+        <source>priority</source>
+        <translation>ưu tiên</translation>
+    </message>
+    <message>
+        <source>emergency</source>
+        <translation>khẩn cấp</translation>
+    </message>
+    <message>
+        <source>to fix</source>
+        <translation>cần sửa</translation>
     </message>
 </context>
 <context>
@@ -1726,6 +2135,14 @@
     <message>
         <source>no limit</source>
         <translation>không giới hạn</translation>
+    </message>
+    <message>
+        <source>New zone</source>
+        <translation>Vùng mới</translation>
+    </message>
+    <message>
+        <source>Delete zone…</source>
+        <translation>Xoá vùng…</translation>
     </message>
     <message>
         <source>Broadcasts allowed on Saturday and Sunday</source>
@@ -1764,6 +2181,34 @@
         <translation>Âm lượng tối đa:</translation>
     </message>
     <message>
+        <source>Zone “%1”</source>
+        <translation>Vùng “%1”</translation>
+    </message>
+    <message>
+        <source>Save changes</source>
+        <translation>Lưu thay đổi</translation>
+    </message>
+    <message>
+        <source>Each line of hours needs at least one day ticked and an end after its start.</source>
+        <translation>Mỗi khung giờ cần ít nhất một ngày được đánh dấu và giờ kết thúc sau giờ bắt đầu.</translation>
+    </message>
+    <message>
+        <source>Delete the zone</source>
+        <translation>Xoá vùng phát</translation>
+    </message>
+    <message>
+        <source>Delete the zone “%1”?</source>
+        <translation>Xoá vùng “%1”?</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Xoá</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
         <source>Add zone</source>
         <translation>Thêm vùng</translation>
     </message>
@@ -1776,16 +2221,8 @@
         <translation>Vùng phát:</translation>
     </message>
     <message>
-        <source>New zone:</source>
-        <translation>Vùng mới:</translation>
-    </message>
-    <message>
         <source>Give the zone a name.</source>
         <translation>Hãy đặt tên cho vùng.</translation>
-    </message>
-    <message>
-        <source>Write the hours as 05:30-06:30, separated by commas.</source>
-        <translation>Hãy ghi khung giờ dạng 05:30-06:30, cách nhau bằng dấu phẩy.</translation>
     </message>
 </context>
 <context>
