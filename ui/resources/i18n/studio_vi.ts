@@ -1090,6 +1090,120 @@
     </message>
 </context>
 <context>
+    <name>PublishDialog</name>
+    <message>
+        <source>Publish</source>
+        <translation>Phát hành</translation>
+    </message>
+    <message>
+        <source>What this publish changes on the loudspeakers (from now to %1):</source>
+        <translation>Lần phát hành này thay đổi gì trên các loa (từ bây giờ đến %1):</translation>
+    </message>
+    <message>
+        <source>Loudspeaker</source>
+        <translation>Loa</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>Khu vực</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Thêm</translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation>Gỡ bỏ</translation>
+    </message>
+    <message>
+        <source>Kept</source>
+        <translation>Giữ nguyên</translation>
+    </message>
+    <message>
+        <source>This publish stops scheduled broadcasts. The loudspeakers will no longer play them. Approve the programmes again first, or confirm below.</source>
+        <translation>Lần phát hành này gỡ bỏ các buổi phát đã lên lịch: loa sẽ không phát chúng nữa. Hãy phê duyệt lại các chương trình trước, hoặc xác nhận bên dưới.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
+        <source>Remove them and publish</source>
+        <translation>Vẫn phát hành và gỡ các buổi này</translation>
+    </message>
+    <message>
+        <source>%1%2 (%3 min)</source>
+        <translation>%1%2 (%3 phút)</translation>
+    </message>
+    <message>
+        <source>not approved again after %1 was edited</source>
+        <translation>chưa được phê duyệt lại sau khi sửa %1</translation>
+    </message>
+    <message>
+        <source>%1 was moved to the trash</source>
+        <translation>%1 đã bị chuyển vào thùng rác</translation>
+    </message>
+    <message>
+        <source>not approved again after the programme was changed</source>
+        <translation>chưa được phê duyệt lại sau khi sửa chương trình</translation>
+    </message>
+    <message>
+        <source>not approved again after its content changed</source>
+        <translation>chưa được phê duyệt lại sau khi nội dung thay đổi</translation>
+    </message>
+    <message>
+        <source>submitted, not yet approved</source>
+        <translation>đã gửi duyệt, chưa được phê duyệt</translation>
+    </message>
+    <message>
+        <source>rejected by the approver</source>
+        <translation>bị người duyệt từ chối</translation>
+    </message>
+    <message>
+        <source>never approved</source>
+        <translation>chưa bao giờ được phê duyệt</translation>
+    </message>
+    <message>
+        <source>taken off the schedule</source>
+        <translation>đã bị gỡ khỏi lịch phát</translation>
+    </message>
+    <message>
+        <source>the programme was deleted</source>
+        <translation>chương trình đã bị xóa</translation>
+    </message>
+    <message>
+        <source>the loudspeaker moved to another zone</source>
+        <translation>loa đã chuyển sang khu vực khác</translation>
+    </message>
+    <message>
+        <source>after the last day of this publish</source>
+        <translation>sau ngày cuối của lần phát hành này</translation>
+    </message>
+    <message>
+        <source>a removed broadcast</source>
+        <translation>một buổi phát đã bị gỡ</translation>
+    </message>
+    <message>
+        <source>%1 — %2: %3 times, %4 min, from %5 — %6</source>
+        <translation>%1 — %2: %3 lần, %4 phút, từ %5 — %6</translation>
+    </message>
+    <message>
+        <source>%1 will have nothing to broadcast in the next 24 hours (it had %2 broadcasts, %3 min).</source>
+        <translation>%1 sẽ không có gì để phát trong 24 giờ tới (trước đó có %2 buổi, %3 phút).</translation>
+    </message>
+</context>
+<context>
+    <name>PublishFlow</name>
+    <message>
+        <source>Preparing the publish</source>
+        <translation>Đang chuẩn bị phát hành</translation>
+    </message>
+    <message>
+        <source>Publishing</source>
+        <translation>Đang phát hành</translation>
+    </message>
+</context>
+<context>
     <name>ReceiversPanel</name>
     <message>
         <source>Publish</source>
@@ -1174,10 +1288,6 @@
     <message>
         <source>%1 of %2 receivers online.</source>
         <translation>%1/%2 thiết bị thu đang trực tuyến.</translation>
-    </message>
-    <message>
-        <source>Publishing</source>
-        <translation>Đang phát hành</translation>
     </message>
     <message>
         <source>Pairing</source>
