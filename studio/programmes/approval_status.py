@@ -99,11 +99,21 @@ def why_not_approved(programmes: Programmes, programme: Programme, settings_fiel
     return gap(Why.CONTENT_CHANGED)
 
 
-def needing_approval_again(programmes: Programmes, clip_id: int) -> list[Programme]:
-    """Programmes that use `clip_id` (in any language) and are approved or submitted:
-    a change to that clip, or moving it to the trash, sends them back to draft."""
-    return [p for p in programmes.all()
-            if p.state in (State.APPROVED, State.SUBMITTED) and clip_id in p.spec.clip_ids()]
+def needing_approval_again(programmes: Programmes, clip_id: int, settings_fields: dict) -> list[Programme]:
+    """Programmes that use `clip_id` (in any language) and are approved or submitted with
+    audio that still matches: a change to that clip, or moving it to the trash, sends them
+    back to draft and off the air until approved again. One that already lost its match is
+    not listed (it needs approval again whatever happens to the clip)."""
+    found = []
+    for programme in programmes.all():
+        if programme.state not in (State.APPROVED, State.SUBMITTED) or clip_id not in programme.spec.clip_ids():
+            continue
+        try:
+            if programmes.content_hash(programme.spec, settings_fields) == programme.content_sha256:
+                found.append(programme)
+        except (ClipNotFound, InvalidProgramme):
+            continue
+    return found
 
 
 def gaps(programmes: Programmes, settings_fields: dict) -> dict[int, ApprovalGap]:

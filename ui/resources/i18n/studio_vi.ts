@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi">
 <context>
+    <name>ClipChangeGuard</name>
+    <message>
+        <source>Checking the programmes that use the clip</source>
+        <translation>Đang kiểm tra các chương trình dùng bản ghi này</translation>
+    </message>
+    <message>
+        <source>This clip is used by approved programmes. Moving it to the trash takes them off the air until they are approved again:
+%1
+
+Move it to the trash anyway?</source>
+        <translation>Bản ghi này đang được dùng trong các chương trình đã phê duyệt. Chuyển nó vào thùng rác thì các chương trình này sẽ ngừng phát cho đến khi được phê duyệt lại:
+%1
+
+Vẫn chuyển vào thùng rác?</translation>
+    </message>
+    <message>
+        <source>Move to trash</source>
+        <translation>Chuyển vào thùng rác</translation>
+    </message>
+    <message>
+        <source>This clip is used by approved programmes. Changing it sends them back to draft: they are not broadcast until they are approved again:
+%1
+
+Change it anyway?</source>
+        <translation>Bản ghi này đang được dùng trong các chương trình đã phê duyệt. Sửa nó thì các chương trình này trở về bản nháp và không được phát cho đến khi được phê duyệt lại:
+%1
+
+Vẫn sửa?</translation>
+    </message>
+    <message>
+        <source>Change it</source>
+        <translation>Vẫn sửa</translation>
+    </message>
+    <message>
+        <source>Programmes will need approval again</source>
+        <translation>Các chương trình sẽ cần phê duyệt lại</translation>
+    </message>
+</context>
+<context>
     <name>ClipTableModel</name>
     <message>
         <source>Title</source>
