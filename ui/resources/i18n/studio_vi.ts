@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi">
 <context>
+    <name>ApprovalDialog</name>
+    <message>
+        <source>Vietnamese</source>
+        <translation>Tiếng Việt</translation>
+    </message>
+    <message>
+        <source>Listen before deciding:</source>
+        <translation>Nghe trước khi quyết định:</translation>
+    </message>
+    <message>
+        <source>▶ %1</source>
+        <translation>▶ %1</translation>
+    </message>
+    <message>
+        <source>Preparing the audio…</source>
+        <translation>Đang chuẩn bị âm thanh…</translation>
+    </message>
+    <message>
+        <source>Playing: this is the audio that will be approved.</source>
+        <translation>Đang phát: đây chính là âm thanh sẽ được phê duyệt.</translation>
+    </message>
+</context>
+<context>
     <name>ClipChangeGuard</name>
     <message>
         <source>Checking the programmes that use the clip</source>
@@ -967,6 +990,10 @@ Vẫn sửa?</translation>
     <message>
         <source>Preparing the preview</source>
         <translation>Đang chuẩn bị nghe thử</translation>
+    </message>
+    <message>
+        <source>Rendering the programme to listen</source>
+        <translation>Đang dựng âm thanh chương trình để nghe</translation>
     </message>
 </context>
 <context>
