@@ -40,6 +40,12 @@ class ApprovalDialog(LoginDialog):
         self.preview.started.connect(self._started)
         self.finished.connect(lambda _result: self.stop())
 
+    @classmethod
+    def for_panel(cls, panel, title: str, prompt: str, approve: bool) -> ApprovalDialog:
+        """For the programme `panel` has open: a comment, required when rejecting."""
+        return cls(panel.services, panel.runner, panel.current, panel.settings, title, prompt, ask_comment=True,
+                   comment_required=not approve, parent=panel)
+
     def toggle(self, language: str) -> None:
         if self.playing_language == language:
             self.stop()

@@ -376,8 +376,7 @@ class ProgrammesPanel(QWidget):
         title = self.tr("Approve the programme") if approve else self.tr("Reject the programme")
         prompt = (self.tr("The commune leader approves “%1” with their own account.") if approve else
                   self.tr("Reject “%1” and say what to change.")).replace("%1", self.current.title)
-        dialog = ApprovalDialog(self.services, self.runner, self.current, self.settings, title, prompt, ask_comment=True,
-                                comment_required=not approve, parent=self)  # listen to each language first
+        dialog = ApprovalDialog.for_panel(self, title, prompt, approve)  # listens to each language first
         dialog.accepted.connect(lambda: self._decide(approve, *dialog.values()))
         dialog.open()
         self._login = dialog
