@@ -158,8 +158,8 @@ class PublishFlow(QObject):
         by = self.services.operator().username
 
         def work(progress, cancel):
-            from studio.fleet.publish import queue_compiled
+            from studio.fleet.publish_preview import queue_previewed
 
-            return queue_compiled(self.services.library(), by, preview.compiled)
+            return queue_previewed(self.services.library(), by, preview)
 
         self.runner.run(self.tr("Publishing"), work, self.on_published, self.on_error)

@@ -74,8 +74,7 @@ def _receivers_list(args: argparse.Namespace, library, ctx: StudioContext) -> in
 
 def _publish(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.cli.publish_summary import print_summary
-    from studio.fleet.publish import queue_compiled
-    from studio.fleet.publish_preview import preview_publish
+    from studio.fleet.publish_preview import preview_publish, queue_previewed
 
     preview = preview_publish(library, args.days, clock=ctx.clock)
     print_summary(preview)
@@ -83,7 +82,7 @@ def _publish(args: argparse.Namespace, library, ctx: StudioContext) -> int:
         print("radio-studio: nothing queued: this publish would remove scheduled broadcasts (above). Approve the "
               "programmes again, or pass --yes to publish anyway.", file=sys.stderr)
         return 1
-    result = queue_compiled(library, operator_name(), preview.compiled)
+    result = queue_previewed(library, operator_name(), preview)
     print(f"publish {result.publish_id}: {result.receivers} receivers, {result.items} items, "
           f"{result.media} programme versions; {result.skipped_unapproved} occurrences not approved (not sent)")
     return 0

@@ -8,7 +8,8 @@ reason: its programme is no longer approved (and why: the clip edited or trashed
 programme edited, …, from `programmes/approval_status.py`), it was taken off the
 schedule, its receiver moved to another zone, or it lies beyond the days published.
 A zone that held something for the coming 24 hours and would hold nothing is named too.
-`needs_confirmation` is what the CLI and the window ask about before they queue.
+`needs_confirmation` is what the CLI and the window ask about before they queue;
+`queue_previewed` queues what was shown and records a confirmed removal in the audit log.
 
 Values only (enums, numbers, names the officer gave); the UI words them. Blocking
 (it renders what is new); worker thread, one library connection.
@@ -24,9 +25,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
+from studio.accounts.store import Accounts
 from studio.audio.settings import RenderSettings
 from studio.clock import VIETNAM, Clock
-from studio.fleet.publish import CompiledPublish, compile_publish, item_id
+from studio.fleet.publish import CompiledPublish, PublishResult, compile_publish, item_id, queue_compiled
 from studio.fleet.repository import FleetRepository
 from studio.library import ClipLibrary
 from studio.programmes.approval_status import ApprovalGap, ClipRef, Why, gaps
@@ -215,3 +217,16 @@ def preview_publish(library: ClipLibrary, days: int = 14, first_day: date | None
     clock = clock or library.clock
     compiled = compile_publish(library, days, first_day, settings, progress, cancel, clock)
     return compare(library, compiled, clock.now(), settings)
+
+
+def queue_previewed(library: ClipLibrary, by: str, preview: PublishPreview) -> PublishResult:
+    """Queue exactly what `preview` compiled. When it removes broadcasts or silences a zone,
+    the audit log records who confirmed it and what it removed."""
+    result = queue_compiled(library, by, preview.compiled)
+    if preview.needs_confirmation:
+        removed = [{"zone": g.zone_id, "programme": g.programme_id, "reason": g.reason.value,
+                    "why": g.why.value if g.why else None, "clips": [c.id for c in g.clips],
+                    "occurrences": g.occurrences, "minutes": g.minutes} for g in preview.removed]
+        Accounts(library.conn).record(by, "publish-removing", "publish", result.publish_id,
+                                      {"removed": removed, "silent_zones": [z.zone_id for z in preview.silent_zones]})
+    return result

@@ -7,6 +7,7 @@ kept, minutes) are checked against the manifests the receivers really hold."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -80,6 +81,10 @@ def test_cli_refuses_a_publish_that_removes_broadcasts_and_says_why(tmp_path, da
     forced = run(data_dir, "publish", "--days", "3", "--yes")
     assert "2 receivers, 0 items" in forced.stdout
     assert "2 pending" in run(data_dir, "outbox").stdout
+    with sqlite3.connect(data_dir / "studio.db") as conn:  # who confirmed the removal, and what it removed
+        (detail,) = [json.loads(r[0]) for r in conn.execute(
+            "SELECT detail_json FROM audit_log WHERE action = 'publish-removing'")]
+    assert [(r["why"], r["occurrences"]) for r in detail["removed"]] == [("clip edited", 2)]
 
 
 def test_preview_counts_against_what_the_receivers_hold(library, tmp_path, fleet):

@@ -87,5 +87,8 @@ def test_publish_confirmation_names_what_is_removed_and_why(qtbot, studio_window
         qtbot.waitUntil(lambda: json.loads((receiver.folder / "manifest.json").read_text())["version"]
                         > held["version"], timeout=30000)
         assert json.loads((receiver.folder / "manifest.json").read_text())["items"] == []
+        (entry,) = [e for e in accounts.history() if e.action == "publish-removing"]  # who confirmed what
+        assert entry.username == window.services.operator().username
+        assert entry.detail["removed"][0]["why"] == "clip edited"
     finally:
         receiver.kill()
