@@ -46,6 +46,17 @@ class ClipChangeGuard(QObject):
     def forget(self, clip_id: int) -> None:
         self.known.pop(clip_id, None)
 
+    def guarded(self, clip_of: Callable[[], int | None], action: Callable[[], None]) -> Callable[[], None]:
+        """`action` (undo, redo) behind the question, for the clip `clip_of()` names then."""
+        def run() -> None:
+            clip_id = clip_of()
+            if clip_id is None:
+                action()
+            else:
+                self.confirm(clip_id, action)
+
+        return run
+
     def confirm(self, clip_id: int, proceed: Callable[[], None], cancelled: Callable[[], None] | None = None) -> None:
         titles = self.known.get(clip_id)
         if titles is not None:

@@ -88,6 +88,8 @@ class EditorPanel(QWidget):
         self.errors = ErrorDialogs(self)
         self.last_result = None
         self.guard = ClipChangeGuard(services, runner, self)  # warns before approved programmes lose approval
+        undo, redo = (self.guard.guarded(lambda: self.clip and self.clip.id, f) for f in (self.undo_stack.undo,
+                                                                                         self.undo_stack.redo))
 
         self.title_label = QLabel(self.tr("No clip open"))
         self.title_label.setStyleSheet("font-size: 15px; font-weight: bold;")
@@ -114,14 +116,14 @@ class EditorPanel(QWidget):
         self.trim_in_button = button(self.tr("Set start here"), self.set_trim_in, "trim-in", "I")
         self.trim_out_button = button(self.tr("Set end here"), self.set_trim_out, "trim-out", "O")
         self.cut_button = button(self.tr("Cut selection"), self.cut_selection, "cut", "Delete")
-        self.undo_button = button(self.tr("Undo"), self.undo_stack.undo, "undo")
-        self.redo_button = button(self.tr("Redo"), self.undo_stack.redo, "redo")
+        self.undo_button = button(self.tr("Undo"), undo, "undo")
+        self.redo_button = button(self.tr("Redo"), redo, "redo")
         self.zoom_in_button = button(self.tr("Zoom in"), lambda: self.waveform.zoom(2.0), "zoom-in")
         self.zoom_out_button = button(self.tr("Zoom out"), lambda: self.waveform.zoom(0.5), "zoom-out")
         self.zoom_fit_button = button(self.tr("Whole clip"), self.waveform.zoom_to_fit, "zoom-fit")
         self.export_button = button(self.tr("Export…"), self.export, "export")
-        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_stack.undo)
-        QShortcut(QKeySequence.StandardKey.Redo, self, self.undo_stack.redo)
+        QShortcut(QKeySequence.StandardKey.Undo, self, undo)
+        QShortcut(QKeySequence.StandardKey.Redo, self, redo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
 

@@ -65,10 +65,18 @@ def test_changing_or_trashing_a_clip_of_an_approved_programme_warns_first(qtbot,
     editor.fade_out.setValue(1.0)  # the programmes already need approval again: no second question
     assert editor.guard.dialog is None and editor.edits.fade_out == 1.0
 
-    # the trash: the programmes are approved again first, then the clip is moved to the trash
-    for programme in programmes.all():
-        programmes.submit(programme.id, admin, render_all(programmes), settings)
-        programmes.approve(programme.id, approver, render_all(programmes), settings)
+    # undoing both brings back the approved audio; redoing would lose it again, so it asks
+    editor.undo_button.click()
+    editor.undo_button.click()
+    qtbot.waitUntil(lambda: stored(data_dir, used)[0] == 0, timeout=10000)
+    qtbot.waitUntil(lambda: len(editor.guard.known.get(used) or []) == 2, timeout=10000)
+    editor.redo_button.click()
+    assert editor.guard.dialog is not None and "Bản tin sáng" in editor.guard.dialog.text()
+    editor.guard.dialog.reject()
+    assert editor.edits.fade_in == 0.0
+    idle(qtbot, window)
+
+    # the trash (the programmes are approved with matching audio again)
     window.library.select_clip(used)
     window.library.delete_button.click()
     qtbot.waitUntil(lambda: window.library.trash_guard.dialog is not None, timeout=10000)
