@@ -68,7 +68,8 @@ def test_cli_refuses_a_publish_that_removes_broadcasts_and_says_why(tmp_path, da
     assert "2 receivers, 4 items" in first.stdout and "+2 (" in first.stdout
     run(data_dir, "deliver", "--until-idle", "--timeout", "60")
 
-    run(data_dir, "edit", clip, "--fade-in", "0.5")  # returns the programme to draft (correct)
+    edited = run(data_dir, "edit", clip, "--fade-in", "0.5")  # returns the programme to draft (correct), and says so
+    assert 'need approval again before they are broadcast: "Bản tin sáng"' in edited.stderr
     assert "draft" in run(data_dir, "programmes").stdout
     refused = run(data_dir, "publish", "--days", "3", expect=1)
     assert "Bản tin sáng" in refused.stdout and "Thông báo tiêm chủng" in refused.stdout
