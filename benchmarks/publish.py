@@ -121,7 +121,8 @@ def converge(library, key, version: int, count: int, timeout: float = 1800) -> f
 
 def publish_click(paths) -> float:
     """The Phát hành button in the real window's panel: ms until the click handler returns
-    (compiling then runs in the background; we wait for it so nothing is left running)."""
+    (the preview then compiles in the background and opens the summary, which is left
+    unconfirmed; we wait for it so nothing is left running)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 

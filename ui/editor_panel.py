@@ -36,6 +36,7 @@ from studio.audio.peaks import PeakPyramid
 from studio.audio.settings import OutputFormat
 from studio.library import Clip
 from studio.preferences import render_settings
+from ui.clip_change_guard import ClipChangeGuard
 from ui.clip_table_model import format_duration
 from ui.error_messages import ErrorDialogs
 from ui.icons import icon
@@ -86,6 +87,9 @@ class EditorPanel(QWidget):
         self._render_task: Task | None = None
         self.errors = ErrorDialogs(self)
         self.last_result = None
+        self.guard = ClipChangeGuard(services, runner, self)  # warns before approved programmes lose approval
+        undo, redo = (self.guard.guarded(lambda: self.clip and self.clip.id, f) for f in (self.undo_stack.undo,
+                                                                                         self.undo_stack.redo))
 
         self.title_label = QLabel(self.tr("No clip open"))
         self.title_label.setStyleSheet("font-size: 15px; font-weight: bold;")
@@ -112,14 +116,14 @@ class EditorPanel(QWidget):
         self.trim_in_button = button(self.tr("Set start here"), self.set_trim_in, "trim-in", "I")
         self.trim_out_button = button(self.tr("Set end here"), self.set_trim_out, "trim-out", "O")
         self.cut_button = button(self.tr("Cut selection"), self.cut_selection, "cut", "Delete")
-        self.undo_button = button(self.tr("Undo"), self.undo_stack.undo, "undo")
-        self.redo_button = button(self.tr("Redo"), self.undo_stack.redo, "redo")
+        self.undo_button = button(self.tr("Undo"), undo, "undo")
+        self.redo_button = button(self.tr("Redo"), redo, "redo")
         self.zoom_in_button = button(self.tr("Zoom in"), lambda: self.waveform.zoom(2.0), "zoom-in")
         self.zoom_out_button = button(self.tr("Zoom out"), lambda: self.waveform.zoom(0.5), "zoom-out")
         self.zoom_fit_button = button(self.tr("Whole clip"), self.waveform.zoom_to_fit, "zoom-fit")
         self.export_button = button(self.tr("Export…"), self.export, "export")
-        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_stack.undo)
-        QShortcut(QKeySequence.StandardKey.Redo, self, self.undo_stack.redo)
+        QShortcut(QKeySequence.StandardKey.Undo, self, undo)
+        QShortcut(QKeySequence.StandardKey.Redo, self, redo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
 
@@ -178,10 +182,11 @@ class EditorPanel(QWidget):
     def open_clip(self, clip_id: int) -> None:
         def load(progress, cancel):
             library = self.services.library()
-            return library.get(clip_id), library.edits(clip_id), load_pyramid(self.services, clip_id)
+            return (library.get(clip_id), library.edits(clip_id), load_pyramid(self.services, clip_id),
+                    self.guard.titles(clip_id))
 
         def loaded(result) -> None:
-            clip, edits, pyramid = result
+            clip, edits, pyramid, self.guard.known[clip_id] = result
             self.preview.stop()
             self.clip, self.edits = clip, edits
             self.undo_stack.clear()
@@ -204,7 +209,13 @@ class EditorPanel(QWidget):
         except Exception as exc:  # InvalidEdit: say why, change nothing
             self.errors.show(exc, "")
             return
-        self.undo_stack.push(EditCommand(self, text, self.edits, after))
+        clip_id = self.clip.id
+
+        def now() -> None:
+            if self.clip is not None and self.clip.id == clip_id:
+                self.undo_stack.push(EditCommand(self, text, self.edits, after))
+
+        self.guard.confirm(clip_id, now, lambda: self._show_levels(self.edits))
 
     def apply_edits(self, edits: EditList, how: str) -> None:
         """Show `edits` now and store them (called by EditCommand)."""
@@ -218,7 +229,8 @@ class EditorPanel(QWidget):
             "undo": lambda p, c: library().undo(clip_id),
             "redo": lambda p, c: library().redo(clip_id),
         }[how]
-        self.writer.run(self.tr("Saving the edit"), job, None, self.errors.show, cancellable=False)
+        self.writer.run(self.tr("Saving the edit"), job, lambda _v: self.guard.remember(clip_id), self.errors.show,
+                        cancellable=False)
         self._schedule_measure()
 
     def _selection_or_cursor(self) -> tuple[float, float | None]:

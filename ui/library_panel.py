@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from studio.audio.formats import EXTENSIONS
 from studio.library import Clip
+from ui.clip_change_guard import ClipChangeGuard
 from ui.clip_table_model import CLIP_ROLE, ClipFilterModel, ClipTableModel, format_duration
 from ui.error_messages import ErrorDialogs
 from ui.icons import icon
@@ -64,6 +65,7 @@ class LibraryPanel(QWidget):
         self.proxy = ClipFilterModel(self)
         self.proxy.setSourceModel(self.model)
         self.errors = ErrorDialogs(self)
+        self.trash_guard = ClipChangeGuard(services, runner, self, trash=True)
 
         self.search = QLineEdit(placeholderText=self.tr("Search by title or file name…"))
         self.search.setClearButtonEnabled(True)
@@ -219,12 +221,18 @@ class LibraryPanel(QWidget):
             return
         if self.trash_toggle.isChecked():
             job = lambda p, c: self.services.library().restore(clip.id)  # noqa: E731
-        else:
-            if self._playing_clip is not None and self._playing_clip.id == clip.id:
-                self.stop()
-            job = lambda p, c: self.services.library().delete(clip.id)  # noqa: E731
+        else:  # approved programmes using it would lose their approval: ask first
+            self.trash_guard.forget(clip.id)
+            self.trash_guard.confirm(clip.id, lambda: self._trash(clip))
+            return
         self.runner.run(self.tr("Updating the library"), job, lambda _r: self.refresh(), self.errors.show,
                         cancellable=False)
+
+    def _trash(self, clip: Clip) -> None:
+        if self._playing_clip is not None and self._playing_clip.id == clip.id:
+            self.stop()
+        self.runner.run(self.tr("Updating the library"), lambda p, c: self.services.library().delete(clip.id),
+                        lambda _r: self.refresh(), self.errors.show, cancellable=False)
 
     def _on_trash_toggled(self, on: bool) -> None:
         self.delete_button.setText(self.tr("Restore") if on else self.tr("Move to trash"))

@@ -1,5 +1,6 @@
-"""Preview playback for the library and the editor: decodes the wanted range of a clip's
-original in a background task, then plays it through `studio.audio.playback.Player`.
+"""Preview playback for the library, the editor and the approval dialog: decodes the
+wanted range of a clip's original (or a whole programme render, `play_rendered`) in a
+background task, then plays it through `studio.audio.playback.Player`.
 
 Threads: UI thread; decoding runs in the task runner. `position_s` is read by the
 panels' 30 Hz timers (the player's position is a plain counter written by PortAudio).
@@ -8,7 +9,9 @@ At most PREVIEW_LIMIT_S is loaded at once, so a 2-hour recording starts at once.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -31,6 +34,7 @@ class Preview(QObject):
         self._offset_s = 0.0
         self._rate = 48000
         self._generation = 0
+        self._task = None  # a render started by play_rendered, cancelled by stop
 
     @property
     def playing(self) -> bool:
@@ -85,7 +89,48 @@ class Preview(QObject):
         self._offset_s = start_s
         self.runner.run(self.tr("Preparing the preview"), load, loaded, failed, cancellable=False)
 
+    def play_rendered(self, make: Callable[[threading.Event], Path],
+                      on_error: Callable[[BaseException, str], None] | None = None) -> None:
+        """Play the whole file that `make(cancel)` produces in the background (a programme's
+        render: the exact audio an approver decides on). Stop or a new play cancels it."""
+        self.stop()
+        self._generation += 1
+        generation = self._generation
+
+        def load(progress, cancel):
+            import soundfile as sf
+
+            samples, rate = sf.read(str(make(cancel)), dtype="float32", always_2d=True)
+            return samples, rate
+
+        def loaded(result) -> None:
+            if generation != self._generation:
+                return
+            samples, rate = result
+            self.loading = False
+            self._offset_s, self._rate = 0.0, rate
+            try:
+                self.player.play(samples, rate)
+            except Exception as exc:
+                if on_error:
+                    on_error(exc, "")
+                return
+            self.started.emit()
+
+        def failed(exc, details) -> None:
+            self.loading = False
+            if on_error:
+                on_error(exc, details)
+
+        self.loading = True
+        self._offset_s = 0.0
+        self._task = self.runner.run(self.tr("Rendering the programme to listen"), load, loaded, failed,
+                                     lambda: setattr(self, "loading", False))
+
     def stop(self) -> None:
+        if self._task is not None:
+            self.runner.cancel(self._task.id)
+            self._task = None
         self._generation += 1
         self.loading = False
         self.player.stop()

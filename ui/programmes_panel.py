@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
 from studio.audio.settings import RenderSettings
 from studio.clock import local_text
 from studio.programmes.model import Item, Programme, Spec, State, jingles
+from ui.approval_dialog import ApprovalDialog
 from ui.clip_table_model import format_duration
 from ui.error_messages import ErrorDialogs
 from ui.icons import icon
-from ui.login_dialog import LoginDialog
 from ui.programme_items import ProgrammeItemsList
 from ui.services import Services
 from ui.task_runner import TaskRunner
@@ -376,7 +376,7 @@ class ProgrammesPanel(QWidget):
         title = self.tr("Approve the programme") if approve else self.tr("Reject the programme")
         prompt = (self.tr("The commune leader approves “%1” with their own account.") if approve else
                   self.tr("Reject “%1” and say what to change.")).replace("%1", self.current.title)
-        dialog = LoginDialog(title, prompt, ask_comment=True, comment_required=not approve, parent=self)
+        dialog = ApprovalDialog.for_panel(self, title, prompt, approve)  # listens to each language first
         dialog.accepted.connect(lambda: self._decide(approve, *dialog.values()))
         dialog.open()
         self._login = dialog

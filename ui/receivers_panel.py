@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from studio.clock import local_text
 from ui.error_messages import ErrorDialogs
 from ui.icons import icon
+from ui.publish_dialog import PublishFlow
 from ui.services import Services
 from ui.task_runner import TaskRunner
 
@@ -182,20 +183,14 @@ class ReceiversPanel(QWidget):
 
     # -- actions ----------------------------------------------------------------------------------
     def publish(self) -> None:
-        """Returns at once: compiling and sending continue in the background."""
-        by = self.services.operator().username
-
-        def work(progress, cancel):
-            from studio.fleet.publish import publish
-
-            return publish(self.services.library(), by, 14, progress=progress, cancel=cancel)
-
+        """Shows what would change first (ui/publish_dialog.py); queues only what the officer confirmed."""
         def done(result) -> None:
             self.services.wake_delivery()
             self.published.emit(result.publish_id)
             self.refresh()
 
-        self.runner.run(self.tr("Publishing"), work, done, self.errors.show)
+        self.publish_flow = PublishFlow(self.services, self.runner, self.errors.show, self, done)
+        self.publish_flow.start()
 
     def open_pair_dialog(self) -> PairDialog:
         from studio.schedule.zones import Zones

@@ -28,8 +28,10 @@ def add_parsers(sub) -> None:
     p.add_argument("--zone", required=True, metavar="NAME")
     p.add_argument("--name")
     p.set_defaults(func=_fleet(_receivers_add))
-    p = sub.add_parser("publish", help="compile what is approved and scheduled into the outbox")
+    p = sub.add_parser("publish", help="compile what is approved and scheduled into the outbox; shows what changes "
+                                       "first and queues nothing that removes broadcasts unless --yes")
     p.add_argument("--days", type=int, default=14)
+    p.add_argument("--yes", action="store_true", help="publish even when scheduled broadcasts would be removed")
     p.set_defaults(func=_fleet(_publish))
     sub.add_parser("outbox", help="deliveries waiting, with progress, attempts and errors").set_defaults(
         func=_fleet(_outbox))
@@ -71,9 +73,16 @@ def _receivers_list(args: argparse.Namespace, library, ctx: StudioContext) -> in
 
 
 def _publish(args: argparse.Namespace, library, ctx: StudioContext) -> int:
-    from studio.fleet.publish import publish
+    from studio.cli.publish_summary import print_summary
+    from studio.fleet.publish_preview import preview_publish, queue_previewed
 
-    result = publish(library, operator_name(), args.days, clock=ctx.clock)
+    preview = preview_publish(library, args.days, clock=ctx.clock)
+    print_summary(preview)
+    if preview.needs_confirmation and not args.yes:
+        print("radio-studio: nothing queued: this publish would remove scheduled broadcasts (above). Approve the "
+              "programmes again, or pass --yes to publish anyway.", file=sys.stderr)
+        return 1
+    result = queue_previewed(library, operator_name(), preview)
     print(f"publish {result.publish_id}: {result.receivers} receivers, {result.items} items, "
           f"{result.media} programme versions; {result.skipped_unapproved} occurrences not approved (not sent)")
     return 0

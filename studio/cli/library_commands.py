@@ -102,6 +102,7 @@ def cmd_edit(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.audio.edits import EditList
 
     library = open_library(ctx)
+    losing = _approved_users(library, args.clip_id)
     if args.undo:
         edits = library.undo(args.clip_id)
     elif args.redo:
@@ -122,6 +123,7 @@ def cmd_edit(args: argparse.Namespace, ctx: StudioContext) -> int:
     clip = library.get(args.clip_id)
     result = edits.validate(clip.duration_s, clip.id)
     print(f"clip {clip.id} edit version {clip.edit_version}: {edits.to_json()} ({fmt_duration(result)})")
+    _note_lost_approvals(library, args.clip_id, losing)
     return 0
 
 
@@ -146,8 +148,29 @@ def cmd_rename(args: argparse.Namespace, ctx: StudioContext) -> int:
 
 
 def cmd_delete(args: argparse.Namespace, ctx: StudioContext) -> int:
-    open_library(ctx).delete(args.clip_id)
+    library = open_library(ctx)
+    losing = _approved_users(library, args.clip_id)
+    library.delete(args.clip_id)
+    _note_lost_approvals(library, args.clip_id, losing)
     return 0
+
+
+def _approved_users(library, clip_id: int) -> list:
+    """The approved (or submitted) programmes using the clip whose audio still matches."""
+    from studio.audio.settings import RenderSettings
+    from studio.programmes.approval_status import needing_approval_again
+    from studio.programmes.workflow import Programmes
+
+    return needing_approval_again(Programmes(library), clip_id, RenderSettings().cache_fields())
+
+
+def _note_lost_approvals(library, clip_id: int, before: list) -> None:
+    """Say which programmes the change sent back to draft (they are not broadcast until approved again)."""
+    still = {p.id for p in _approved_users(library, clip_id)}
+    lost = [p.title for p in before if p.id not in still]
+    if lost:
+        print("radio-studio: note: these programmes now need approval again before they are broadcast: "
+              + ", ".join(f'"{t}"' for t in lost), file=sys.stderr)
 
 
 def cmd_restore(args: argparse.Namespace, ctx: StudioContext) -> int:

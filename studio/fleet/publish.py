@@ -7,6 +7,10 @@ change costs nothing on the next publish, and the receivers already hold its med
 Zones map to receivers; each receiver's manifest takes the language version of its zone.
 A newer publish supersedes an older delivery still waiting for the same receiver.
 Manifest versions are publish ids: they only ever grow. Blocking; worker thread.
+
+Two steps: `compile_publish` renders and builds every receiver's items without touching the
+outbox (what `publish_preview.py` compares with what each receiver holds), and
+`queue_compiled` queues exactly what was compiled; `publish` does both.
 """
 
 from __future__ import annotations
@@ -32,6 +36,25 @@ from studio.storage.render_cache import Measured, RenderCache
 log = logging.getLogger(__name__)
 
 WIRE_BITRATE = 32000
+
+
+@dataclass(frozen=True)
+class CompiledPublish:
+    """What a publish would send: every receiver's manifest items, nothing queued yet.
+    Plain values (no connection): safe to hand from a worker thread to another."""
+
+    first_day: date
+    last_day: date
+    receivers: tuple[dict, ...]  # the receivers' rows: id, receiver_id, name, zone_id, delivered_version
+    items: dict[int, list[dict]]  # receiver row id -> manifest items, by start
+    occurrences: tuple  # every planned occurrence, approved or not (planner.Occurrence)
+    media: int  # programme versions rendered
+    skipped_unapproved: int  # occurrences left out because their programme is not approved
+
+
+def item_id(occurrence) -> str:
+    """A broadcast's id in the manifests: the same occurrence keeps it from publish to publish."""
+    return f"s{occurrence.slot_id}-z{occurrence.zone_id}-{occurrence.start.strftime('%Y%m%dT%H%M%S')}"
 
 
 @dataclass(frozen=True)
@@ -113,9 +136,11 @@ def wire_sequence(programmes: Programmes, programme, language: str, settings: Re
     return [sha for sha, _ in parts], sum(seconds for _, seconds in parts)
 
 
-def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | None = None,
-            settings: RenderSettings = RenderSettings(), progress: Callable[[int, int], None] | None = None,
-            cancel: threading.Event | None = None, clock: Clock | None = None) -> PublishResult:
+def compile_publish(library: ClipLibrary, days: int = 14, first_day: date | None = None,
+                    settings: RenderSettings = RenderSettings(), progress: Callable[[int, int], None] | None = None,
+                    cancel: threading.Event | None = None, clock: Clock | None = None) -> CompiledPublish:
+    """Render what is approved and scheduled from `first_day` (today) for `days` days and
+    build each receiver's manifest items; nothing is written to the outbox."""
     from studio.schedule.zones import Zones
 
     first = first_day or (clock or library.clock).today()
@@ -124,8 +149,8 @@ def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | Non
     programmes = Programmes(library)
     zones = {z.id: z for z in Zones(library.conn).all()}
     approved = {p.id: programmes.is_approved(p, settings.cache_fields()) for p in programmes.all()}
-    repository = FleetRepository(library.conn, library.clock)
-    receivers = repository.receivers()
+    receivers = tuple({k: row[k] for k in ("id", "receiver_id", "name", "zone_id", "delivered_version")}
+                      for row in FleetRepository(library.conn, library.clock).receivers())
     by_zone: dict[int, list] = defaultdict(list)
     for row in receivers:
         by_zone[row["zone_id"]].append(row)
@@ -150,16 +175,24 @@ def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | Non
         zone = zones.get(occurrence.zone_id)
         for receiver in by_zone.get(occurrence.zone_id, []):
             items[receiver["id"]].append({
-                "id": f"s{occurrence.slot_id}-z{occurrence.zone_id}-{occurrence.start.strftime('%Y%m%dT%H%M%S')}",
+                "id": item_id(occurrence),
                 "start": aware(occurrence.start).isoformat(), "media": list(shas), "duration_s": round(seconds, 3),
                 "priority": occurrence.priority.value, "start_mode": occurrence.start_mode.value,
                 "volume": zone.policy.max_volume if zone else 100,
             })
+    ordered = {receiver: sorted(found, key=lambda i: i["start"]) for receiver, found in items.items()}
+    return CompiledPublish(first, last, receivers, ordered, tuple(plan.occurrences), len(media), skipped)
+
+
+def queue_compiled(library: ClipLibrary, by: str, compiled: CompiledPublish) -> PublishResult:
+    """Queue exactly `compiled` in the outbox: one manifest per receiver it was built for."""
+    repository = FleetRepository(library.conn, library.clock)
+    items = compiled.items
 
     def deliveries(publish_id: int) -> list[NewDelivery]:
         queued = []
-        for receiver in receivers:
-            receiver_items = sorted(items.get(receiver["id"], []), key=lambda i: i["start"])
+        for receiver in compiled.receivers:
+            receiver_items = items.get(receiver["id"], [])
             manifest = {"version": publish_id, "receiver_id": receiver["receiver_id"], "timezone": "Asia/Ho_Chi_Minh",
                         "volume": 100, "items": receiver_items}
             shas = sorted({sha for item in receiver_items for sha in item["media"]})
@@ -167,11 +200,21 @@ def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | Non
             queued.append(NewDelivery(receiver["id"], manifest, shas, total))
         return queued
 
+    count = sum(len(v) for v in items.values())
     publish_id = repository.queue_publish(
-        by, first.isoformat(), last.isoformat(),
-        {"items": sum(len(v) for v in items.values()), "skipped_unapproved": skipped}, deliveries)
+        by, compiled.first_day.isoformat(), compiled.last_day.isoformat(),
+        {"items": count, "skipped_unapproved": compiled.skipped_unapproved}, deliveries)
     log.info("publish %d: %d receivers, %d programme versions, %d occurrences not approved", publish_id,
-             len(receivers), len(media), skipped)
+             len(compiled.receivers), compiled.media, compiled.skipped_unapproved)
+    return PublishResult(publish_id, len(compiled.receivers), count, compiled.media, compiled.skipped_unapproved)
+
+
+def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | None = None,
+            settings: RenderSettings = RenderSettings(), progress: Callable[[int, int], None] | None = None,
+            cancel: threading.Event | None = None, clock: Clock | None = None) -> PublishResult:
+    """Compile and queue at once, without looking at what it removes (see publish_preview)."""
+    compiled = compile_publish(library, days, first_day, settings, progress, cancel, clock)
+    result = queue_compiled(library, by, compiled)
     if progress:
-        progress(len(needed) + 1, len(needed) + 1)
-    return PublishResult(publish_id, len(receivers), sum(len(v) for v in items.values()), len(media), skipped)
+        progress(1, 1)
+    return result

@@ -95,6 +95,12 @@ class FleetRepository:
     def latest_version(self) -> int:
         return self.conn.execute("SELECT MAX(version) FROM deliveries").fetchone()[0] or 0
 
+    def held_manifest(self, receiver: int) -> dict | None:
+        """The manifest the receiver holds: its newest delivered one (None before the first)."""
+        row = self.conn.execute("SELECT manifest_json FROM deliveries WHERE receiver = ? AND state = 'delivered' "
+                                "ORDER BY version DESC LIMIT 1", (receiver,)).fetchone()
+        return json.loads(row["manifest_json"]) if row else None
+
     def pending(self, receiver: int | None = None) -> list[sqlite3.Row]:
         """Pending deliveries, newest version first (of one receiver, or all)."""
         sql = "SELECT * FROM deliveries WHERE state = 'pending'"

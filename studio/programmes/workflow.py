@@ -79,16 +79,23 @@ class Programmes:
         """What the audio is made of: every clip's original and edit list, every jingle,
         the spec and the render settings. The same hash means the same rendered audio."""
         parts: dict = {"spec": json.loads(spec.to_json()), "settings": settings_fields, "version": RENDER_VERSION,
-                       "clips": {}, "jingles": {}}
-        for clip_id in sorted(spec.clip_ids()):
-            clip = self.library.get(clip_id)
-            parts["clips"][str(clip_id)] = [clip.source_sha256, json.loads(self.library.edits(clip_id).to_json())]
+                       "clips": self.clip_fingerprints(spec), "jingles": {}}
         names = {i.jingle for i in spec.items if i.jingle} | {spec.intro, spec.outro} - {None}
         if spec.bed is not None and spec.bed.jingle:
             names.add(spec.bed.jingle)
         for name in sorted(names):
             parts["jingles"][name] = jingle_info(name)[0]
         return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+    def clip_fingerprints(self, spec: Spec) -> dict[str, list]:
+        """Per clip (id as text): its original's hash and its edit list. Kept with each
+        submission, so a later change can be traced to the clip that changed."""
+        return {str(clip_id): self.clip_fingerprints_of(clip_id) for clip_id in sorted(spec.clip_ids())}
+
+    def clip_fingerprints_of(self, clip_id: int) -> list:
+        """[original's sha256, edit list] of one clip; `ClipNotFound` when it is in the trash."""
+        clip = self.library.get(clip_id)
+        return [clip.source_sha256, json.loads(self.library.edits(clip_id).to_json())]
 
     # -- writing -----------------------------------------------------------------------------
     def check_spec(self, spec: Spec) -> None:
@@ -163,7 +170,8 @@ class Programmes:
                 """UPDATE programmes SET state = 'submitted', content_sha256 = ?, audio_json = ?, decided_by = NULL,
                        decided_at = NULL, comment = NULL, updated_at = ? WHERE id = ?""",
                 (content, json.dumps(audio, sort_keys=True), now_utc(), programme_id))
-            self.accounts.record(by.username, "submit", "programme", programme_id, {"content": content, "audio": audio})
+            self.accounts.record(by.username, "submit", "programme", programme_id,
+                                 {"content": content, "audio": audio, "clips": self.clip_fingerprints(programme.spec)})
         return self.get(programme_id)
 
     def decide_as(self, programme_id: int, username: str, password: str, approve: bool,

@@ -14,6 +14,13 @@ def idle(qtbot, window):
     qtbot.waitUntil(lambda: window.runner.active_count() == 0, timeout=30000)
 
 
+def confirm_publish(qtbot, panel) -> None:
+    """Phát hành shows its summary first (ui/publish_dialog.py); the officer confirms it."""
+    panel.publish()
+    qtbot.waitUntil(lambda: panel.publish_flow.dialog is not None, timeout=30000)
+    panel.publish_flow.dialog.accept()
+
+
 def test_pair_publish_deliver_and_outbox(qtbot, studio_window, tmp_path):
     window = studio_window
     receiver = Receiver(tmp_path / "rx").start()
@@ -28,7 +35,7 @@ def test_pair_publish_deliver_and_outbox(qtbot, studio_window, tmp_path):
         assert panel.table.item(0, 0).text() == "Loa nhà văn hóa"
 
         qtbot.waitUntil(lambda: window.services.__dict__.get("delivery") is not None, timeout=10000)
-        panel.publish()
+        confirm_publish(qtbot, panel)
         qtbot.waitUntil(lambda: (receiver.folder / "manifest.json").exists(), timeout=30000)
         assert json.loads((receiver.folder / "manifest.json").read_text())["version"] == 1
         panel.refresh()
@@ -44,7 +51,7 @@ def test_pair_publish_deliver_and_outbox(qtbot, studio_window, tmp_path):
         assert json.loads((receiver.folder / "volume.json").read_text()) == {"volume": 40}
 
         receiver.kill()
-        panel.publish()
+        confirm_publish(qtbot, panel)
         idle(qtbot, window)
         window.show_area("outbox")
         outbox = window.outbox_panel

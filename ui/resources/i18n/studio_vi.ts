@@ -1133,6 +1133,10 @@
         <source>Preparing the preview</source>
         <translation>Đang chuẩn bị nghe thử</translation>
     </message>
+    <message>
+        <source>Rendering the programme to listen</source>
+        <translation>Đang dựng âm thanh chương trình để nghe</translation>
+    </message>
 </context>
 <context>
     <name>ProgrammesPanel</name>
@@ -1378,10 +1382,6 @@
     <message>
         <source>%1 of %2 receivers online.</source>
         <translation>%1/%2 thiết bị thu đang trực tuyến.</translation>
-    </message>
-    <message>
-        <source>Publishing</source>
-        <translation>Đang phát hành</translation>
     </message>
     <message>
         <source>Pairing</source>
@@ -2230,6 +2230,182 @@
     <message>
         <source>Starting the delivery engine</source>
         <translation>Đang khởi động bộ gửi</translation>
+    </message>
+</context>
+<context>
+    <name>ApprovalDialog</name>
+    <message>
+        <source>Vietnamese</source>
+        <translation>Tiếng Việt</translation>
+    </message>
+    <message>
+        <source>Listen before deciding:</source>
+        <translation>Nghe trước khi quyết định:</translation>
+    </message>
+    <message>
+        <source>▶ %1</source>
+        <translation>▶ %1</translation>
+    </message>
+    <message>
+        <source>Preparing the audio…</source>
+        <translation>Đang chuẩn bị âm thanh…</translation>
+    </message>
+    <message>
+        <source>Playing: this is the audio that will be approved.</source>
+        <translation>Đang phát: đây chính là âm thanh sẽ được phê duyệt.</translation>
+    </message>
+</context>
+<context>
+    <name>ClipChangeGuard</name>
+    <message>
+        <source>Checking the programmes that use the clip</source>
+        <translation>Đang kiểm tra các chương trình dùng bản ghi này</translation>
+    </message>
+    <message>
+        <source>This clip is used by approved programmes. Moving it to the trash takes them off the air until they are approved again:
+%1
+
+Move it to the trash anyway?</source>
+        <translation>Bản ghi này đang được dùng trong các chương trình đã phê duyệt. Chuyển nó vào thùng rác thì các chương trình này sẽ ngừng phát cho đến khi được phê duyệt lại:
+%1
+
+Vẫn chuyển vào thùng rác?</translation>
+    </message>
+    <message>
+        <source>Move to trash</source>
+        <translation>Chuyển vào thùng rác</translation>
+    </message>
+    <message>
+        <source>This clip is used by approved programmes. Changing it sends them back to draft: they are not broadcast until they are approved again:
+%1
+
+Change it anyway?</source>
+        <translation>Bản ghi này đang được dùng trong các chương trình đã phê duyệt. Sửa nó thì các chương trình này trở về bản nháp và không được phát cho đến khi được phê duyệt lại:
+%1
+
+Vẫn sửa?</translation>
+    </message>
+    <message>
+        <source>Change it</source>
+        <translation>Vẫn sửa</translation>
+    </message>
+    <message>
+        <source>Programmes will need approval again</source>
+        <translation>Các chương trình sẽ cần phê duyệt lại</translation>
+    </message>
+</context>
+<context>
+    <name>PublishDialog</name>
+    <message>
+        <source>Publish</source>
+        <translation>Phát hành</translation>
+    </message>
+    <message>
+        <source>What this publish changes on the loudspeakers (from now to %1):</source>
+        <translation>Lần phát hành này thay đổi gì trên các loa (từ bây giờ đến %1):</translation>
+    </message>
+    <message>
+        <source>Loudspeaker</source>
+        <translation>Loa</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>Khu vực</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Thêm</translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation>Gỡ bỏ</translation>
+    </message>
+    <message>
+        <source>Kept</source>
+        <translation>Giữ nguyên</translation>
+    </message>
+    <message>
+        <source>This publish stops scheduled broadcasts. The loudspeakers will no longer play them. Approve the programmes again first, or confirm below.</source>
+        <translation>Lần phát hành này gỡ bỏ các buổi phát đã lên lịch: loa sẽ không phát chúng nữa. Hãy phê duyệt lại các chương trình trước, hoặc xác nhận bên dưới.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
+        <source>Remove them and publish</source>
+        <translation>Vẫn phát hành và gỡ các buổi này</translation>
+    </message>
+    <message>
+        <source>%1%2 (%3 min)</source>
+        <translation>%1%2 (%3 phút)</translation>
+    </message>
+    <message>
+        <source>not approved again after %1 was edited</source>
+        <translation>chưa được phê duyệt lại sau khi sửa %1</translation>
+    </message>
+    <message>
+        <source>%1 was moved to the trash</source>
+        <translation>%1 đã bị chuyển vào thùng rác</translation>
+    </message>
+    <message>
+        <source>not approved again after the programme was changed</source>
+        <translation>chưa được phê duyệt lại sau khi sửa chương trình</translation>
+    </message>
+    <message>
+        <source>not approved again after its content changed</source>
+        <translation>chưa được phê duyệt lại sau khi nội dung thay đổi</translation>
+    </message>
+    <message>
+        <source>submitted, not yet approved</source>
+        <translation>đã gửi duyệt, chưa được phê duyệt</translation>
+    </message>
+    <message>
+        <source>rejected by the approver</source>
+        <translation>bị người duyệt từ chối</translation>
+    </message>
+    <message>
+        <source>never approved</source>
+        <translation>chưa bao giờ được phê duyệt</translation>
+    </message>
+    <message>
+        <source>taken off the schedule</source>
+        <translation>đã bị gỡ khỏi lịch phát</translation>
+    </message>
+    <message>
+        <source>the programme was deleted</source>
+        <translation>chương trình đã bị xóa</translation>
+    </message>
+    <message>
+        <source>the loudspeaker moved to another zone</source>
+        <translation>loa đã chuyển sang khu vực khác</translation>
+    </message>
+    <message>
+        <source>after the last day of this publish</source>
+        <translation>sau ngày cuối của lần phát hành này</translation>
+    </message>
+    <message>
+        <source>a removed broadcast</source>
+        <translation>một buổi phát đã bị gỡ</translation>
+    </message>
+    <message>
+        <source>%1 — %2: %3 times, %4 min, from %5 — %6</source>
+        <translation>%1 — %2: %3 lần, %4 phút, từ %5 — %6</translation>
+    </message>
+    <message>
+        <source>%1 will have nothing to broadcast in the next 24 hours (it had %2 broadcasts, %3 min).</source>
+        <translation>%1 sẽ không có gì để phát trong 24 giờ tới (trước đó có %2 buổi, %3 phút).</translation>
+    </message>
+</context>
+<context>
+    <name>PublishFlow</name>
+    <message>
+        <source>Preparing the publish</source>
+        <translation>Đang chuẩn bị phát hành</translation>
+    </message>
+    <message>
+        <source>Publishing</source>
+        <translation>Đang phát hành</translation>
     </message>
 </context>
 </TS>
