@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
-from crs_protocol import RANK
+from crs_protocol import RANK, FaultCode
 
 from crs_receiver.store import ReceiverStore
 
@@ -54,6 +54,7 @@ class Playing:
     scheduled: str | None
     started: datetime
     offset_s: float = 0.0
+    title: str | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     outcome: str = "played"
@@ -73,6 +74,7 @@ class Engine:
         self.pending_now: dict | None = None
         self.handled: set[str] = {e["item"] for e in store.playlog(0) if e.get("item")}
         self.last_error: str | None = None
+        self.last_error_code: FaultCode | None = None  # what kind of fault `last_error` is
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -112,17 +114,30 @@ class Engine:
             current.stop.set()
 
     def volume(self) -> int:
+        """The operator's volume: the one set with PUT /v1/volume, else the manifest's default."""
         saved = self.store.volume()
         if saved is not None:
             return saved
         return int((self.manifest or {}).get("volume", 100))
 
+    def ceiling(self, item: dict | None = None) -> int:
+        """The zone's maximum: the manifest's `max_volume`. A manifest from before it existed
+        carried the zone's maximum as each item's `volume`: that is a ceiling too."""
+        cap = int((self.manifest or {}).get("max_volume", 100))
+        if item is not None and item.get("volume") is not None:
+            cap = min(cap, int(item["volume"]))
+        return cap
+
+    def item_volume(self, item: dict | None = None) -> int:
+        """What a scheduled item plays at: the operator's volume, capped by the zone's maximum."""
+        return min(self.volume(), self.ceiling(item))
+
     def status(self) -> dict | None:
         current = self.current
         if current is None:
             return None
-        return {"item": current.item_id, "priority": current.priority, "started": current.started.isoformat(),
-                "media": current.media}
+        return {"item": current.item_id, "title": current.title, "priority": current.priority,
+                "started": current.started.isoformat(), "media": current.media, "volume": current.volume}
 
     # -- scheduling -------------------------------------------------------------------------------
     def _in_quiet_hours(self, moment: datetime, manifest: dict) -> bool:
@@ -168,6 +183,7 @@ class Engine:
                 self._tick()
             except Exception as exc:  # the engine never dies: log, remember, go on
                 self.last_error = f"{type(exc).__name__}: {exc}"
+                self.last_error_code = FaultCode.SCHEDULER
                 log.exception("scheduler tick failed")
             self._wake.wait(0.1)
             self._wake.clear()
@@ -183,14 +199,15 @@ class Engine:
             if current is not None:
                 current.stop.set()
                 current.done.wait(2)
-            self._begin(urgent, None, 0.0)
+            explicit = urgent.get("volume")
+            self._begin(urgent, None, 0.0, self.item_volume() if explicit is None else int(explicit))
             return
         candidates = self.due(now)
         if not candidates:
             return
         if current is None:
             item, offset = candidates[0]
-            self._begin(item, item["start"], offset)
+            self._begin(item, item["start"], offset, self.item_volume(item))
             return
         if current.priority == "emergency":
             return  # nothing cuts an emergency; the schedule resumes after it
@@ -199,14 +216,14 @@ class Engine:
                 current.outcome = "interrupted"
                 current.stop.set()
                 current.done.wait(2)
-                self._begin(item, item["start"], offset)
+                self._begin(item, item["start"], offset, self.item_volume(item))
                 return
 
-    def _begin(self, item: dict, scheduled: str | None, offset_s: float) -> None:
+    def _begin(self, item: dict, scheduled: str | None, offset_s: float, volume: int) -> None:
         self.handled.add(item["id"])
-        volume = item.get("volume")
-        playing = Playing(item["id"], list(item["media"]), item.get("priority", "normal"),
-                          self.volume() if volume is None else int(volume), scheduled, self.clock(), offset_s)
+        title = item.get("title")
+        playing = Playing(item["id"], list(item["media"]), item.get("priority", "normal"), volume, scheduled,
+                          self.clock(), offset_s, title if isinstance(title, str) else None)
         self.current = playing
         threading.Thread(target=self._play, args=(playing,), name="receiver-play", daemon=True).start()
 
@@ -257,11 +274,14 @@ class Engine:
                                      device=self.device, callback=callback, finished_callback=playing.done.set)
         except Exception as exc:
             self.last_error = f"output device: {exc}"
+            self.last_error_code = FaultCode.OUTPUT_DEVICE
             playing.outcome = "failed"
             playing.stop.set()
             playing.done.set()
             self._finish(playing)
             return
+        if self.last_error_code == FaultCode.OUTPUT_DEVICE:  # the device works again
+            self.last_error, self.last_error_code = None, None
         with stream:
             while not playing.done.wait(0.05):
                 if playing.stop.is_set():

@@ -247,7 +247,8 @@ class ReceiverApp:
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "clock_offset_s": self.clock_offset_s, "manifest_version": manifest.get("version"),
             "used_bytes": used, "free_bytes": free, "quota_bytes": self.store.quota, "volume": self.engine.volume(),
-            "now_playing": self.engine.status(), "last_error": self.engine.last_error,
+            "max_volume": self.engine.ceiling(), "now_playing": self.engine.status(),
+            "last_error": self.engine.last_error, "last_error_code": self.engine.last_error_code,
             "playlog_seq": self.store._seq,
         })
 

@@ -140,6 +140,7 @@ def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | Non
             progress(done + 1, len(needed) + 1)
 
     items: dict[int, list[dict]] = defaultdict(list)
+    titles: dict[int, str] = {}
     skipped = 0
     for occurrence in plan.occurrences:
         key = (occurrence.programme_id, occurrence.language)
@@ -147,21 +148,26 @@ def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | Non
             skipped += 1
             continue
         shas, seconds = media[key]
-        zone = zones.get(occurrence.zone_id)
+        title = titles.get(occurrence.programme_id)
+        if title is None:
+            title = titles[occurrence.programme_id] = programmes.get(occurrence.programme_id).title
         for receiver in by_zone.get(occurrence.zone_id, []):
             items[receiver["id"]].append({
                 "id": f"s{occurrence.slot_id}-z{occurrence.zone_id}-{occurrence.start.strftime('%Y%m%dT%H%M%S')}",
                 "start": aware(occurrence.start).isoformat(), "media": list(shas), "duration_s": round(seconds, 3),
-                "priority": occurrence.priority.value, "start_mode": occurrence.start_mode.value,
-                "volume": zone.policy.max_volume if zone else 100,
+                "priority": occurrence.priority.value, "start_mode": occurrence.start_mode.value, "title": title,
             })
 
     def deliveries(publish_id: int) -> list[NewDelivery]:
         queued = []
         for receiver in receivers:
             receiver_items = sorted(items.get(receiver["id"], []), key=lambda i: i["start"])
+            zone = zones.get(receiver["zone_id"])
+            # No per-item volume: the receiver plays at its operator's volume, capped by the
+            # zone's maximum (docs/protocol.md, "Volume").
             manifest = {"version": publish_id, "receiver_id": receiver["receiver_id"], "timezone": "Asia/Ho_Chi_Minh",
-                        "volume": 100, "items": receiver_items}
+                        "volume": 100, "max_volume": zone.policy.max_volume if zone else 100,
+                        "items": receiver_items}
             shas = sorted({sha for item in receiver_items for sha in item["media"]})
             total = sum(library.store.path_for(sha).stat().st_size for sha in shas)
             queued.append(NewDelivery(receiver["id"], manifest, shas, total))
