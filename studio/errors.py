@@ -337,3 +337,16 @@ class ReceiverError(StudioError):
 
     def describe(self) -> str:
         return f"receiver {self.receiver_id} refused: {self.status} {self.code} {self.message}".rstrip()
+
+
+@dataclass
+class ReceiverFault(StudioError):
+    """A receiver answers but reports a fault of its own: `code` is the protocol's fault
+    code (crs_protocol.FaultCode: "output-device", "scheduler"), `detail` its own text."""
+
+    receiver_id: str
+    code: str
+    detail: str
+
+    def describe(self) -> str:
+        return f"receiver {self.receiver_id} reports {self.code}: {self.detail}"

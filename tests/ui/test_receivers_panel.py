@@ -36,7 +36,7 @@ def test_pair_publish_deliver_and_outbox(qtbot, studio_window, tmp_path):
         assert panel.table.item(0, 3).text() == "1 / 1"
 
         panel.table.selectRow(0)
-        panel._command("volume", 40)
+        panel.set_volume(40)
         idle(qtbot, window)
         panel.refresh()
         qtbot.waitUntil(lambda: bool(panel.views) and panel.views[0].volume == 40, timeout=15000)
