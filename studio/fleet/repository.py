@@ -94,9 +94,6 @@ class FleetRepository:
                               "last_error = ? WHERE id = ?",
                               (now, json.dumps(problem, ensure_ascii=False), detail, receiver))
 
-    def record_receiver_error(self, receiver: int, reason: str) -> None:
-        self.conn.execute("UPDATE receivers SET last_error = ? WHERE id = ?", (reason[:ERROR_LIMIT], receiver))
-
     def fleet_records(self) -> list[sqlite3.Row]:
         """Every receiver with what its deliveries say, in one read (one snapshot): the
         latest version queued for it, how many deliveries and bytes are still pending."""
