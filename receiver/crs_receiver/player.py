@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from crs_protocol import RANK, FaultCode
 
 from crs_receiver.store import ReceiverStore
+from crs_receiver.volume import scheduled_volume
 
 log = logging.getLogger(__name__)
 
@@ -120,18 +121,6 @@ class Engine:
             return saved
         return int((self.manifest or {}).get("volume", 100))
 
-    def ceiling(self, item: dict | None = None) -> int:
-        """The zone's maximum: the manifest's `max_volume`. A manifest from before it existed
-        carried the zone's maximum as each item's `volume`: that is a ceiling too."""
-        cap = int((self.manifest or {}).get("max_volume", 100))
-        if item is not None and item.get("volume") is not None:
-            cap = min(cap, int(item["volume"]))
-        return cap
-
-    def item_volume(self, item: dict | None = None) -> int:
-        """What a scheduled item plays at: the operator's volume, capped by the zone's maximum."""
-        return min(self.volume(), self.ceiling(item))
-
     def status(self) -> dict | None:
         current = self.current
         if current is None:
@@ -200,14 +189,15 @@ class Engine:
                 current.stop.set()
                 current.done.wait(2)
             explicit = urgent.get("volume")
-            self._begin(urgent, None, 0.0, self.item_volume() if explicit is None else int(explicit))
+            volume = scheduled_volume(self.volume(), self.manifest) if explicit is None else int(explicit)
+            self._begin(urgent, None, 0.0, volume)
             return
         candidates = self.due(now)
         if not candidates:
             return
         if current is None:
             item, offset = candidates[0]
-            self._begin(item, item["start"], offset, self.item_volume(item))
+            self._begin(item, item["start"], offset, scheduled_volume(self.volume(), self.manifest, item))
             return
         if current.priority == "emergency":
             return  # nothing cuts an emergency; the schedule resumes after it
@@ -216,7 +206,7 @@ class Engine:
                 current.outcome = "interrupted"
                 current.stop.set()
                 current.done.wait(2)
-                self._begin(item, item["start"], offset, self.item_volume(item))
+                self._begin(item, item["start"], offset, scheduled_volume(self.volume(), self.manifest, item))
                 return
 
     def _begin(self, item: dict, scheduled: str | None, offset_s: float, volume: int) -> None:
