@@ -140,8 +140,9 @@ class Delivery:
         self._stop.set()
         self._wake.set()
         threads = list(self._workers.values()) + list(self._watchers.values())
+        deadline = time.monotonic() + join_timeout  # one wait for all: watchers of offline receivers block
         for worker in threads + ([self._supervisor] if self._supervisor else []):
-            worker.join(timeout=join_timeout)
+            worker.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def _supervise(self) -> None:
         library = self.open_library()
