@@ -192,6 +192,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE receivers ADD COLUMN checked_at TEXT;
     ALTER TABLE receivers ADD COLUMN offline_since TEXT;
     ALTER TABLE receivers ADD COLUMN problem_json TEXT;
+    CREATE INDEX deliveries_receiver ON deliveries(receiver, version);
     """,
 )
 
