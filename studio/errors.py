@@ -370,3 +370,16 @@ class UnreadableKey(StudioError):
 
     def describe(self) -> str:
         return f"the studio key {self.path} cannot be read: {self.reason}"
+
+
+@dataclass
+class ReceiverFault(StudioError):
+    """A receiver answers but reports a fault of its own: `code` is the protocol's fault
+    code (crs_protocol.FaultCode: "output-device", "scheduler"), `detail` its own text."""
+
+    receiver_id: str
+    code: str
+    detail: str
+
+    def describe(self) -> str:
+        return f"receiver {self.receiver_id} reports {self.code}: {self.detail}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crs_protocol import ErrorCode, FaultCode
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -120,6 +121,9 @@ _MESSAGES: list[tuple[type, str, str]] = [
      QT_TRANSLATE_NOOP("ErrorMessages", "The receiver refused the request."),
      QT_TRANSLATE_NOOP("ErrorMessages",
                        "Check the pairing code, or whether it was paired with another studio. Copy the details for support.")),
+    (e.ReceiverFault,
+     QT_TRANSLATE_NOOP("ErrorMessages", "The receiver reports a fault of its own."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "It keeps playing what it can. Copy the details for technical support.")),
     (e.NoSpeechSource,
      QT_TRANSLATE_NOOP("ErrorMessages", "This clip was recorded or imported, not made from text."),
      QT_TRANSLATE_NOOP("ErrorMessages", "Only bulletins made in Write a bulletin can be read again.")),
@@ -149,8 +153,33 @@ _DEVICE_MESSAGES = {
 }
 
 
+# A receiver's own faults, by the protocol's code (crs_protocol.FaultCode), never its text.
+_FAULT_MESSAGES = {
+    FaultCode.OUTPUT_DEVICE: (
+        QT_TRANSLATE_NOOP("ErrorMessages", "The receiver cannot open its sound output (amplifier or sound card)."),
+        QT_TRANSLATE_NOOP("ErrorMessages",
+                          "Check the cable to the amplifier and that the sound card is plugged in, then restart it.")),
+    FaultCode.SCHEDULER: (
+        QT_TRANSLATE_NOOP("ErrorMessages", "The receiver's player hit an unexpected error and carried on."),
+        QT_TRANSLATE_NOOP("ErrorMessages", "If broadcasts are missed, restart the receiver and copy the details "
+                                           "for technical support.")),
+}
+# Refusals that mean the receiver no longer trusts this studio: a state, not a retry.
+_PAIRING_CODES = frozenset({ErrorCode.UNKNOWN_KEY, ErrorCode.NOT_PAIRED, ErrorCode.WRONG_RECEIVER})
+_PAIRING_MESSAGE = (
+    QT_TRANSLATE_NOOP("ErrorMessages", "The receiver no longer trusts this studio: it needs pairing again."),
+    QT_TRANSLATE_NOOP("ErrorMessages", "Reset its pairing on the receiver, then pair it again with the code it shows."))
+
+
 def describe(exc: BaseException) -> tuple[str, str]:
     """(message, suggested action) for an exception, translated."""
+    special = None
+    if isinstance(exc, e.ReceiverFault) and exc.code in _FAULT_MESSAGES:
+        special = _FAULT_MESSAGES[FaultCode(exc.code)]
+    elif isinstance(exc, e.ReceiverError) and exc.code in _PAIRING_CODES:
+        special = _PAIRING_MESSAGE
+    if special is not None:
+        return QCoreApplication.translate(_CONTEXT, special[0]), QCoreApplication.translate(_CONTEXT, special[1])
     if isinstance(exc, e.AudioDeviceError) and exc.problem in _DEVICE_MESSAGES:
         message, action = _DEVICE_MESSAGES[exc.problem]
         default = QCoreApplication.translate("ErrorMessages", "default device")

@@ -1,13 +1,16 @@
 """Thiết bị and Hàng đợi: the receivers at a glance, and the outbox.
 
-Receivers: online or offline and when last seen, the manifest each holds against the
-latest, bytes still to send, clock offset, free disk, volume, what is playing, the last
-error; actions: publish, pair a new receiver, emergency play-now for zones, stop, volume,
-re-sync. The outbox: every pending delivery with progress, attempts, next retry, the
-last error, and "send now". Both refresh every few seconds while shown.
+Receivers (ui/receivers_table.py): what the delivery engine last recorded about each one,
+read from the database every 2 s while shown; the window never asks the receivers for
+their status itself. Actions: publish, pair a new receiver, emergency play-now for zones,
+and for the selected receiver stop, volume and re-sync (studio.fleet.controls: each shows
+its result under the table and is in the audit log under the acting user) and "Details…"
+of its last problem. The outbox: every pending delivery with progress, attempts, next
+retry, the last error, and "send now".
 
-Threads: UI thread; the network goes through the task runner; the delivery engine runs
-in its own threads (started by the window) and is woken after a publish or "send now".
+Threads: UI thread; the database and the network go through the task runner; the delivery
+engine runs in its own threads (started by the window) and is woken after a publish,
+"send now" or a re-sync.
 """
 
 from __future__ import annotations
@@ -16,39 +19,34 @@ import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from studio.clock import local_text
-from ui.error_messages import ErrorDialogs
+from ui.error_messages import ErrorDialog, ErrorDialogs, describe
 from ui.icons import icon
 from ui.publish_dialog import PublishFlow
+from ui.receiver_feedback import result_text
+from ui.receivers_table import ReceiversTable
 from ui.services import Services
 from ui.task_runner import TaskRunner
 
 log = logging.getLogger(__name__)
 
-REFRESH_MS = 5000
-
-
-def _mb(value: int | None) -> str:
-    return "" if value is None else f"{value / 1e6:.1f} MB"
+REFRESH_MS = 2000  # a database read: what the delivery engine recorded
+RESYNC_WAIT_S = 15.0  # how long a re-sync waits for the engine's answer before saying "still sending"
 
 
 class PairDialog(QDialog):
@@ -92,24 +90,22 @@ class ReceiversPanel(QWidget):
         self.stop_button = QPushButton(self.tr("Stop"))
         self.volume_button = QPushButton(self.tr("Volume…"))
         self.resync_button = QPushButton(self.tr("Re-sync"))
-        headers = [self.tr("Receiver"), self.tr("Zone"), self.tr("State"), self.tr("Schedule held"),
-                   self.tr("To send"), self.tr("Clock"), self.tr("Free disk"), self.tr("Volume"),
-                   self.tr("Playing"), self.tr("Last error")]
-        self.table = QTableWidget(0, len(headers))
-        self.table.setHorizontalHeaderLabels(headers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.details_button = QPushButton(self.tr("Details…"))
+        self.details_button.setToolTip(self.tr("The selected receiver's last problem, with its technical details"))
+        self.table = ReceiversTable()
         self.summary = QLabel()
+        self.feedback = QLabel()  # the result of the last stop / volume / re-sync
+        self.feedback.setWordWrap(True)
+        self.problem_dialog: ErrorDialog | None = None
         bar = QHBoxLayout()
         for button in (self.publish_button, self.pair_button, self.emergency_button, self.stop_button,
-                       self.volume_button, self.resync_button):
+                       self.volume_button, self.resync_button, self.details_button):
             bar.addWidget(button)
         bar.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.feedback)
         layout.addWidget(self.summary)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -117,9 +113,10 @@ class ReceiversPanel(QWidget):
         self.publish_button.clicked.connect(self.publish)
         self.pair_button.clicked.connect(self.open_pair_dialog)
         self.emergency_button.clicked.connect(self.open_emergency)
-        self.stop_button.clicked.connect(lambda: self._command("stop"))
+        self.stop_button.clicked.connect(self.stop)
         self.volume_button.clicked.connect(self._ask_volume)
         self.resync_button.clicked.connect(self.resync)
+        self.details_button.clicked.connect(self.show_problem)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
@@ -134,14 +131,15 @@ class ReceiversPanel(QWidget):
         return self.services.context.key
 
     def refresh(self) -> None:
+        """Read what the delivery engine recorded (the database only; quick)."""
         if self._busy:
             return
         self._busy = True
 
         def work(progress, cancel):
-            from studio.fleet.fleet import receiver_views
+            from studio.fleet.status import receiver_views
 
-            return receiver_views(self.services.library(), self.key())
+            return receiver_views(self.services.library())
 
         def done(views) -> None:
             self._busy = False
@@ -151,35 +149,25 @@ class ReceiversPanel(QWidget):
             self._busy = False
             self.errors.show(exc, details)
 
-        self.runner.run(self.tr("Asking the receivers"), work, done, failed, cancellable=False)
+        self.runner.run(self.tr("Reading the receivers' state"), work, done, failed, cancellable=False)
 
     def show_views(self, views) -> None:
         self.views = views
-        self.table.setRowCount(len(views))
-        online = 0
-        for row, v in enumerate(views):
-            online += v.online
-            state = self.tr("online") if v.online else self.tr("offline since %1").replace(
-                "%1", local_text(v.last_seen))
-            held = f"{v.manifest_version} / {v.latest_version}"
-            cells = [v.name, v.zone, state, held, _mb(v.pending_bytes) if v.pending_bytes else "✔",
-                     "" if v.clock_offset_s is None else f"{v.clock_offset_s:+.1f} s", _mb(v.free_bytes),
-                     "" if v.volume is None else f"{v.volume} %", v.now_playing or "", v.last_error or ""]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column == 2:
-                    item.setForeground(Qt.GlobalColor.darkGreen if v.online else Qt.GlobalColor.red)
-                if column == 3 and v.manifest_version < v.latest_version:
-                    item.setForeground(Qt.GlobalColor.darkYellow)
-                if column == 0:
-                    item.setData(Qt.ItemDataRole.UserRole, v.id)
-                self.table.setItem(row, column, item)
+        self.table.show_views(views)
+        online = sum(v.online for v in views)
         self.summary.setText(self.tr("%1 of %2 receivers online.").replace("%1", str(online))
                              .replace("%2", str(len(views))))
 
     def selected(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole) if rows else None
+        return self.table.selected_id()
+
+    def show_problem(self) -> ErrorDialog | None:
+        """The selected receiver's last problem: the message, and its technical details."""
+        problem = self.table.problem_of_selected()
+        if problem is None:
+            return None
+        self.problem_dialog = self.errors.show(problem, "")
+        return self.problem_dialog
 
     # -- actions ----------------------------------------------------------------------------------
     def publish(self) -> None:
@@ -244,30 +232,59 @@ class ReceiversPanel(QWidget):
 
         self.runner.run(self.tr("Emergency broadcast"), work, done, self.errors.show)
 
-    def _command(self, action: str, volume: int | None = None) -> None:
+    def _control(self, title: str, work) -> None:
+        """Run one control of the selected receiver; its result (or failure) shows under the table."""
         receiver = self.selected()
         if receiver is None:
+            self.feedback.setText(self.tr("Select a receiver in the table first."))
             return
+        by = self.services.operator().username
 
-        def work(progress, cancel):
-            from studio.fleet.fleet import command
+        def done(result) -> None:
+            self.feedback.setText(result_text(result))
+            self.refresh()
 
-            command(self.services.library(), self.key(), receiver, action, volume)
+        def failed(exc, details) -> None:
+            self.feedback.setText(describe(exc)[0])
+            self.errors.show(exc, details)
+            self.refresh()
 
-        self.runner.run(self.tr("Sending the command"), work, lambda _v: self.refresh(), self.errors.show)
+        self.feedback.setText(self.tr("%1…").replace("%1", title))
+        self.runner.run(title, lambda progress, cancel: work(receiver, by, cancel), done, failed)
+
+    def stop(self) -> None:
+        from studio.fleet.controls import stop
+
+        self._control(self.tr("Stopping"), lambda receiver, by, cancel: stop(
+            self.services.library(), self.key(), receiver, by))
+
+    def set_volume(self, percent: int) -> None:
+        from studio.fleet.controls import set_volume
+
+        self._control(self.tr("Setting the volume"), lambda receiver, by, cancel: set_volume(
+            self.services.library(), self.key(), receiver, percent, by))
 
     def _ask_volume(self) -> None:
-        if self.selected() is None:
+        view = self.table.selected_view()
+        if view is None:
+            self.feedback.setText(self.tr("Select a receiver in the table first."))
             return
-        volume, ok = QInputDialog.getInt(self, self.tr("Volume"), self.tr("Volume (%):"), 80, 0, 100)
+        volume, ok = QInputDialog.getInt(self, self.tr("Volume"), self.tr("Volume (%):"),
+                                         view.volume if view.volume is not None else 80, 0, 100)
         if ok:
-            self._command("volume", volume)
+            self.set_volume(volume)
 
     def resync(self) -> None:
-        from studio.fleet.fleet import send_now
+        """Queue the latest schedule again, wake the engine, and say what became of it."""
+        from studio.fleet.controls import resync, wait_delivery
 
-        self.runner.run(self.tr("Re-sync"), lambda p, c: send_now(self.services.library()),
-                        lambda _v: self.services.wake_delivery(), self.errors.show)
+        def work(receiver, by, cancel):
+            library = self.services.library()
+            queued = resync(library, self.key(), receiver, by)
+            self.services.wake_delivery()
+            return wait_delivery(library, queued, RESYNC_WAIT_S, cancel)
+
+        self._control(self.tr("Re-sync"), work)
 
 
 class OutboxPanel(QWidget):

@@ -11,7 +11,7 @@ Pure functions and immutable data only: safe from any thread. Depends on PyNaCl
 """
 
 from crs_protocol.counters import REPLAY_WINDOW, TAG_BITS, CounterState, accept_counter, make_counter
-from crs_protocol.errors import CODES, ErrorCode, status_of
+from crs_protocol.errors import CODES, ErrorCode, FaultCode, status_of
 from crs_protocol.manifest import (
     MAX_ITEMS,
     MAX_MANIFEST_BYTES,
@@ -46,8 +46,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CODES", "H_COUNTER", "H_KEY", "H_RECEIVER", "H_SIGNATURE", "H_TIME", "HEADERS", "MAX_ITEMS",
-    "MAX_MANIFEST_BYTES", "PRIORITIES", "RANK", "REPLAY_WINDOW", "SHA256", "START_MODES", "TAG_BITS", "VERSION", "CounterState",
-    "ErrorCode", "ManifestProblem", "SignatureProblem", "Signed", "accept_counter", "b64", "canonical",
+    "MAX_MANIFEST_BYTES", "PRIORITIES", "RANK", "REPLAY_WINDOW", "SHA256", "START_MODES", "TAG_BITS", "VERSION",
+    "CounterState", "ErrorCode", "FaultCode", "ManifestProblem", "SignatureProblem", "Signed", "accept_counter", "b64",
+    "canonical",
     "check_manifest", "key_id", "make_counter", "manifest_media", "public_key_text", "sign_headers", "status_of",
     "unb64", "verify",
 ]

@@ -43,6 +43,14 @@ class ErrorCode(StrEnum):
     HASH_MISMATCH = "hash-mismatch"
 
 
+class FaultCode(StrEnum):
+    """What went wrong inside a receiver, reported in its status as `last_error_code` next to
+    `last_error` (the technical text, e.g. PortAudio's "Error querying device -1")."""
+
+    OUTPUT_DEVICE = "output-device"  # the sound output could not be opened
+    SCHEDULER = "scheduler"  # the playback engine hit an unexpected error (it goes on)
+
+
 # The status each code is answered with; the first is the usual one (`wrong-receiver` is 401
 # on a signature, 422 on a manifest for another receiver; `http` is whatever aiohttp refused).
 CODES: dict[ErrorCode, tuple[int, ...]] = {

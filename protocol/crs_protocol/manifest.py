@@ -51,6 +51,7 @@ def check_manifest(data: object) -> dict:
     need(isinstance(data.get("timezone", ""), str), "timezone must be a zone name")
     volume = data.get("volume", 100)
     need(_volume(volume), "volume must be 0-100")
+    need(_volume(data.get("max_volume", 100)), "max_volume must be 0-100")
     quiet = data.get("quiet_hours", [])
     need(isinstance(quiet, list) and all(isinstance(q, dict) and _hhmm(q.get("start")) and _hhmm(q.get("end"))
                                          for q in quiet), "quiet_hours must be [{start: HH:MM, end: HH:MM}]")
@@ -82,6 +83,7 @@ def check_manifest(data: object) -> dict:
         need(isinstance(duration, (int, float)) and not isinstance(duration, bool) and duration >= 0,
              f"item {item_id}: duration_s must be a number of seconds")
         need(_volume(item.get("volume", volume)), f"item {item_id}: volume must be 0-100")
+        need(isinstance(item.get("title", ""), str), f"item {item_id}: title must be text")
     return data
 
 

@@ -31,9 +31,10 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
-from crs_protocol import RANK
+from crs_protocol import RANK, FaultCode
 
 from crs_receiver.store import ReceiverStore
+from crs_receiver.volume import scheduled_volume
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class Playing:
     scheduled: str | None
     started: datetime
     offset_s: float = 0.0
+    title: str | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     outcome: str = "played"
@@ -73,6 +75,7 @@ class Engine:
         self.pending_now: dict | None = None
         self.handled: set[str] = store.logged_items()
         self.last_error: str | None = None
+        self.last_error_code: FaultCode | None = None  # what kind of fault `last_error` is
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -112,6 +115,7 @@ class Engine:
             current.stop.set()
 
     def volume(self) -> int:
+        """The operator's volume: the one set with PUT /v1/volume, else the manifest's default."""
         saved = self.store.volume()
         if saved is not None:
             return saved
@@ -121,8 +125,8 @@ class Engine:
         current = self.current
         if current is None:
             return None
-        return {"item": current.item_id, "priority": current.priority, "started": current.started.isoformat(),
-                "media": current.media}
+        return {"item": current.item_id, "title": current.title, "priority": current.priority,
+                "started": current.started.isoformat(), "media": current.media, "volume": current.volume}
 
     # -- scheduling -------------------------------------------------------------------------------
     def _in_quiet_hours(self, moment: datetime, manifest: dict) -> bool:
@@ -168,6 +172,7 @@ class Engine:
                 self._tick()
             except Exception as exc:  # the engine never dies: log, remember, go on
                 self.last_error = f"{type(exc).__name__}: {exc}"
+                self.last_error_code = FaultCode.SCHEDULER
                 log.exception("scheduler tick failed")
             self._wake.wait(0.1)
             self._wake.clear()
@@ -183,14 +188,16 @@ class Engine:
             if current is not None:
                 current.stop.set()
                 current.done.wait(2)
-            self._begin(urgent, None, 0.0)
+            explicit = urgent.get("volume")
+            volume = scheduled_volume(self.volume(), self.manifest) if explicit is None else int(explicit)
+            self._begin(urgent, None, 0.0, volume)
             return
         candidates = self.due(now)
         if not candidates:
             return
         if current is None:
             item, offset = candidates[0]
-            self._begin(item, item["start"], offset)
+            self._begin(item, item["start"], offset, scheduled_volume(self.volume(), self.manifest, item))
             return
         if current.priority == "emergency":
             return  # nothing cuts an emergency; the schedule resumes after it
@@ -199,14 +206,14 @@ class Engine:
                 current.outcome = "interrupted"
                 current.stop.set()
                 current.done.wait(2)
-                self._begin(item, item["start"], offset)
+                self._begin(item, item["start"], offset, scheduled_volume(self.volume(), self.manifest, item))
                 return
 
-    def _begin(self, item: dict, scheduled: str | None, offset_s: float) -> None:
+    def _begin(self, item: dict, scheduled: str | None, offset_s: float, volume: int) -> None:
         self.handled.add(item["id"])
-        volume = item.get("volume")
-        playing = Playing(item["id"], list(item["media"]), item.get("priority", "normal"),
-                          self.volume() if volume is None else int(volume), scheduled, self.clock(), offset_s)
+        title = item.get("title")
+        playing = Playing(item["id"], list(item["media"]), item.get("priority", "normal"), volume, scheduled,
+                          self.clock(), offset_s, title if isinstance(title, str) else None)
         self.current = playing
         threading.Thread(target=self._play, args=(playing,), name="receiver-play", daemon=True).start()
 
@@ -257,11 +264,14 @@ class Engine:
                                      device=self.device, callback=callback, finished_callback=playing.done.set)
         except Exception as exc:
             self.last_error = f"output device: {exc}"
+            self.last_error_code = FaultCode.OUTPUT_DEVICE
             playing.outcome = "failed"
             playing.stop.set()
             playing.done.set()
             self._finish(playing)
             return
+        if self.last_error_code == FaultCode.OUTPUT_DEVICE:  # the device works again
+            self.last_error, self.last_error_code = None, None
         with stream:
             while not playing.done.wait(0.05):
                 if playing.stop.is_set():

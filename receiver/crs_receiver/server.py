@@ -37,6 +37,7 @@ from crs_protocol import (
 from crs_receiver import __version__
 from crs_receiver.player import Engine
 from crs_receiver.store import ReceiverStore, StoreError
+from crs_receiver.volume import ceiling
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +248,8 @@ class ReceiverApp:
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "clock_offset_s": self.clock_offset_s, "manifest_version": manifest.get("version"),
             "used_bytes": used, "free_bytes": free, "quota_bytes": self.store.quota, "volume": self.engine.volume(),
-            "now_playing": self.engine.status(), "last_error": self.engine.last_error,
+            "max_volume": ceiling(self.engine.manifest), "now_playing": self.engine.status(),
+            "last_error": self.engine.last_error, "last_error_code": self.engine.last_error_code,
             "playlog_seq": self.store._seq,
         })
 

@@ -1,8 +1,13 @@
-"""CLI commands for the fleet: `receivers`, `publish`, `outbox`, `deliver`, `emergency`.
+"""CLI commands for the fleet: `receivers` (table, add, volume, stop, resync), `publish`,
+`outbox`, `deliver`, `emergency`.
 
-`publish` compiles and queues; `deliver` sends (headless; `--until-idle` stops when the
-outbox is empty). Exit codes as everywhere: 0 success, 1 a user error, 2 bad usage;
-`deliver --until-idle` exits 1 when deliveries are still pending at its timeout.
+`receivers` prints what the delivery engine recorded (studio.fleet.status, the same
+records as the window's table); receivers nobody asked for `STALE_S` (no window running)
+are asked first. `volume`, `stop` and `resync` print their result and are in the audit log
+under the operator. `publish` compiles and queues; `deliver` sends (headless;
+`--until-idle` stops when the outbox is empty). Exit codes as everywhere: 0 success, 1 a
+user error, 2 bad usage; `deliver --until-idle` and `receivers resync` exit 1 when a
+delivery is still pending.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from studio.context import StudioContext
 
 
 def add_parsers(sub) -> None:
-    receivers = sub.add_parser("receivers", help="loudspeaker receivers: status table, or add (pair) one")
+    receivers = sub.add_parser("receivers", help="loudspeaker receivers: status table; add (pair), volume, stop, resync")
     receivers.set_defaults(func=_fleet(_receivers_list))
     receivers_sub = receivers.add_subparsers(dest="receivers_action", metavar="ACTION", parser_class=Parser)
     p = receivers_sub.add_parser("add", help="pair a receiver with the code it shows")
@@ -28,6 +33,16 @@ def add_parsers(sub) -> None:
     p.add_argument("--zone", required=True, metavar="NAME")
     p.add_argument("--name")
     p.set_defaults(func=_fleet(_receivers_add))
+    p = receivers_sub.add_parser("volume", help="set a receiver's volume (its zone's maximum still caps it)")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("percent", metavar="PERCENT", type=_percent)
+    p.set_defaults(func=_fleet(_receivers_volume))
+    p = receivers_sub.add_parser("stop", help="stop what a receiver plays now (the schedule goes on)")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(func=_fleet(_receivers_stop))
+    p = receivers_sub.add_parser("resync", help="send a receiver its latest schedule again, now")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(func=_fleet(_receivers_resync))
     p = sub.add_parser("publish", help="compile what is approved and scheduled into the outbox; shows what changes "
                                        "first and queues nothing that removes broadcasts unless --yes")
     p.add_argument("--days", type=int, default=14)
@@ -57,19 +72,66 @@ def _receivers_add(args: argparse.Namespace, library, ctx: StudioContext) -> int
     return 0
 
 
-def _receivers_list(args: argparse.Namespace, library, ctx: StudioContext) -> int:
-    from studio.fleet.fleet import receiver_views
+def _percent(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError("a volume is 0-100")
+    return value
 
-    print(f"{'NAME':<18} {'ZONE':<16} {'STATE':<8} {'MANIFEST':>8}/{'LATEST':<6} {'PENDING':>9} {'CLOCK':>7} "
-          f"{'FREE MB':>8} {'VOL':>4}  NOW PLAYING / LAST ERROR")
-    for v in receiver_views(library, ctx.key):
+
+STALE_S = 30.0  # records older than this were made by nobody running (no window): ask first
+
+
+def _receivers_list(args: argparse.Namespace, library, ctx: StudioContext) -> int:
+    from studio.fleet.status import check_stale, receiver_views
+
+    check_stale(ctx.library, ctx.key, STALE_S)
+    print(f"{'NAME':<18} {'ZONE':<16} {'STATE':<13} {'SINCE':<14} {'HELD':>4}/{'LATEST':<6} {'TO SEND':>9} "
+          f"{'CLOCK':>7} {'FREE MB':>8} {'VOL':>4}  NOW PLAYING / LAST ERROR")
+    for v in receiver_views(library):
         clock = f"{v.clock_offset_s:+.1f}s" if v.clock_offset_s is not None else ""
         free = f"{v.free_bytes / 1e6:.0f}" if v.free_bytes is not None else ""
-        detail = v.now_playing or v.last_error or ""
-        print(f"{v.name[:18]:<18} {v.zone[:16]:<16} {'online' if v.online else 'offline':<8} "
-              f"{v.manifest_version:>8}/{v.latest_version:<6} {v.pending_bytes / 1e6:>7.1f}MB {clock:>7} {free:>8} "
-              f"{'' if v.volume is None else v.volume:>4}  {detail[:60]}")
+        playing = (v.now_playing.title or v.now_playing.item) if v.now_playing is not None else ""
+        since = local_text(v.offline_since, "%d/%m %H:%M:%S", "") if v.offline_since else ""
+        to_send = "ok" if v.up_to_date else f"{v.pending_bytes / 1e6:.1f}MB"
+        print(f"{v.name[:18]:<18} {v.zone[:16]:<16} {v.state.value:<13} {since:<14} "
+              f"{v.manifest_version:>4}/{v.latest_version:<6} {to_send:>9} {clock:>7} {free:>8} "
+              f"{'' if v.volume is None else v.volume:>4}  {(playing or v.last_error or '')[:80]}")
     return 0
+
+
+def _receivers_volume(args: argparse.Namespace, library, ctx: StudioContext) -> int:
+    from studio.fleet.controls import find_receiver, set_volume
+
+    result = set_volume(library, ctx.key, find_receiver(library, args.name)["id"], args.percent, operator_name())
+    capped = f" (its zone's maximum: scheduled items play at {result.plays_at} %)" \
+        if result.plays_at is not None and result.plays_at < (result.volume or 0) else ""
+    print(f"{result.receiver}: volume {result.volume} %{capped}")
+    return 0
+
+
+def _receivers_stop(args: argparse.Namespace, library, ctx: StudioContext) -> int:
+    from studio.fleet.controls import find_receiver, stop
+
+    result = stop(library, ctx.key, find_receiver(library, args.name)["id"], operator_name())
+    print(f"{result.receiver}: stopped {result.stopped}" if result.stopped else
+          f"{result.receiver}: nothing was playing")
+    return 0
+
+
+def _receivers_resync(args: argparse.Namespace, library, ctx: StudioContext) -> int:
+    from studio.fleet.controls import find_receiver, resync
+
+    result = resync(library, ctx.key, find_receiver(library, args.name)["id"], operator_name(), deliver=True)
+    if result.version is None:
+        print(f"{result.receiver}: nothing published yet")
+        return 0
+    if result.delivered:
+        print(f"{result.receiver}: holds schedule {result.version}")
+        return 0
+    print(f"radio-studio: {result.receiver}: schedule {result.version} not delivered yet: {result.pending_error}; "
+          "it stays in the outbox", file=sys.stderr)
+    return 1
 
 
 def _publish(args: argparse.Namespace, library, ctx: StudioContext) -> int:

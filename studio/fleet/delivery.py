@@ -9,9 +9,14 @@ makes the delivery moot (an older manifest can never overwrite a newer one: the 
 refuses it). All state is in SQLite, so a studio restarted at any instant carries on.
 Idempotent end to end: uploads resume, media is named by its hash, versions only grow.
 
+The engine is also the one place that asks receivers how they are: a status watcher per
+receiver asks every `STATUS_EVERY_S` and records the answer (or since when it does not
+answer) in the database, and brings its play log in every minute; the window and the CLI
+only read those records (studio.fleet.status).
+
 Threads: `deliver_once` runs one receiver's delivery on the calling thread; `Delivery`
-runs a worker thread per receiver, each with its own database connection, and every
-minute a short-lived thread per receiver that brings its play log into the studio.
+runs a worker thread per receiver with something to send and a status watcher thread per
+receiver, each with its own database connection.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from studio.errors import ReceiverError, ReceiverUnreachable
 from studio.fleet.client import ReceiverClient
 from studio.fleet.keys import StudioKey
 from studio.fleet.repository import FleetRepository
+from studio.fleet.status import STATUS_TIMEOUT, check_status, problem_of
 from studio.library import ClipLibrary
 
 log = logging.getLogger(__name__)
@@ -35,6 +41,7 @@ log = logging.getLogger(__name__)
 BACKOFF_BASE_S = 2.0
 BACKOFF_CAP_S = 300.0
 PLAYLOG_EVERY_S = 60.0  # play logs are brought into the studio database this often
+STATUS_EVERY_S = 5.0  # each receiver's status is asked and recorded this often
 
 
 def backoff(attempts: int, rng: random.Random = random.Random()) -> float:
@@ -85,7 +92,7 @@ def deliver_once(library: ClipLibrary, key: StudioKey, receiver_row, chunk: int 
         retry = (library.clock.utc_now() + timedelta(seconds=wait)).isoformat(timespec="milliseconds")
         reason = exc.describe() if hasattr(exc, "describe") else str(exc)
         repository.record_failure(delivery["id"], attempts, reason, retry, sent_before + sent)
-        repository.record_receiver_error(receiver_row["id"], reason)
+        repository.record_problem(receiver_row["id"], problem_of(exc), offline=not isinstance(exc, ReceiverError))
         log.info("delivery %d to %s failed (attempt %d, retry in %.0f s): %s", delivery["id"],
                  receiver_row["name"], attempts, wait, reason)
         return False
@@ -116,6 +123,7 @@ class Delivery:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._workers: dict[int, threading.Thread] = {}
+        self._watchers: dict[int, threading.Thread] = {}
         self._lock = threading.Lock()
         self._supervisor: threading.Thread | None = None
 
@@ -131,18 +139,22 @@ class Delivery:
         """Stop after the current network call; the outbox keeps the rest for next time."""
         self._stop.set()
         self._wake.set()
-        for worker in list(self._workers.values()) + ([self._supervisor] if self._supervisor else []):
-            worker.join(timeout=join_timeout)
+        threads = list(self._workers.values()) + list(self._watchers.values())
+        deadline = time.monotonic() + join_timeout  # one wait for all: watchers of offline receivers block
+        for worker in threads + ([self._supervisor] if self._supervisor else []):
+            worker.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def _supervise(self) -> None:
         library = self.open_library()
-        last_pull = 0.0
         while not self._stop.is_set():
-            if time.monotonic() - last_pull > PLAYLOG_EVERY_S:
-                last_pull = time.monotonic()
+            with self._lock:
                 for row in FleetRepository(library.conn, library.clock).receivers():
-                    threading.Thread(target=self._pull, args=(row["id"],), daemon=True,
-                                     name=f"playlog-{row['id']}").start()
+                    watcher = self._watchers.get(row["id"])
+                    if watcher is None or not watcher.is_alive():
+                        watcher = threading.Thread(target=self._watch, args=(row["id"],), daemon=True,
+                                                   name=f"status-{row['id']}")
+                        self._watchers[row["id"]] = watcher
+                        watcher.start()
             ids = {row["receiver"] for row in pending(library.conn)}
             with self._lock:
                 for receiver in ids:
@@ -155,15 +167,26 @@ class Delivery:
             self._wake.wait(self.poll_s)
             self._wake.clear()
 
-    def _pull(self, receiver: int) -> None:
-        """Bring one receiver's new play-log entries in (short timeouts; offline is normal)."""
-        try:
-            library = self.open_library()
+    def _watch(self, receiver: int) -> None:
+        """One receiver's coordinator: ask its status, record it, bring its play log in.
+        Logs once when it stops answering and once when it is back."""
+        library = self.open_library()
+        last_pull, answering = 0.0, True
+        while not self._stop.is_set():
             row = FleetRepository(library.conn, library.clock).receiver(receiver)
-            if row is not None:
-                pull_playlog(library, self.key, row, (2.0, 10.0))
-        except (ReceiverUnreachable, ReceiverError, OSError):
-            pass
+            if row is None:
+                return
+            answered = check_status(library, self.key, row, STATUS_TIMEOUT)
+            if answered != answering:
+                answering = answered
+                log.info("receiver %s %s", row["name"], "answers again" if answered else "does not answer")
+            if answered and time.monotonic() - last_pull > PLAYLOG_EVERY_S:
+                try:
+                    pull_playlog(library, self.key, row, (2.0, 10.0))
+                    last_pull = time.monotonic()
+                except (ReceiverUnreachable, ReceiverError, OSError):
+                    pass
+            self._stop.wait(STATUS_EVERY_S)
 
     def _work(self, receiver: int) -> None:
         library = self.open_library()

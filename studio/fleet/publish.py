@@ -149,7 +149,8 @@ def compile_publish(library: ClipLibrary, days: int = 14, first_day: date | None
     programmes = Programmes(library)
     zones = {z.id: z for z in Zones(library.conn).all()}
     approved = {p.id: programmes.is_approved(p, settings.cache_fields()) for p in programmes.all()}
-    receivers = tuple({k: row[k] for k in ("id", "receiver_id", "name", "zone_id", "delivered_version")}
+    receivers = tuple({**{k: row[k] for k in ("id", "receiver_id", "name", "zone_id", "delivered_version")},
+                       "max_volume": zones[row["zone_id"]].policy.max_volume if row["zone_id"] in zones else 100}
                       for row in FleetRepository(library.conn, library.clock).receivers())
     by_zone: dict[int, list] = defaultdict(list)
     for row in receivers:
@@ -165,6 +166,7 @@ def compile_publish(library: ClipLibrary, days: int = 14, first_day: date | None
             progress(done + 1, len(needed) + 1)
 
     items: dict[int, list[dict]] = defaultdict(list)
+    titles: dict[int, str] = {}
     skipped = 0
     for occurrence in plan.occurrences:
         key = (occurrence.programme_id, occurrence.language)
@@ -172,13 +174,14 @@ def compile_publish(library: ClipLibrary, days: int = 14, first_day: date | None
             skipped += 1
             continue
         shas, seconds = media[key]
-        zone = zones.get(occurrence.zone_id)
+        title = titles.get(occurrence.programme_id)
+        if title is None:
+            title = titles[occurrence.programme_id] = programmes.get(occurrence.programme_id).title
         for receiver in by_zone.get(occurrence.zone_id, []):
             items[receiver["id"]].append({
                 "id": item_id(occurrence),
                 "start": aware(occurrence.start).isoformat(), "media": list(shas), "duration_s": round(seconds, 3),
-                "priority": occurrence.priority.value, "start_mode": occurrence.start_mode.value,
-                "volume": zone.policy.max_volume if zone else 100,
+                "priority": occurrence.priority.value, "start_mode": occurrence.start_mode.value, "title": title,
             })
     ordered = {receiver: sorted(found, key=lambda i: i["start"]) for receiver, found in items.items()}
     return CompiledPublish(first, last, receivers, ordered, tuple(plan.occurrences), len(media), skipped)
@@ -193,8 +196,11 @@ def queue_compiled(library: ClipLibrary, by: str, compiled: CompiledPublish) -> 
         queued = []
         for receiver in compiled.receivers:
             receiver_items = items.get(receiver["id"], [])
+            # No per-item volume: the receiver plays at its operator's volume, capped by the
+            # zone's maximum (docs/protocol.md, "Volume").
             manifest = {"version": publish_id, "receiver_id": receiver["receiver_id"], "timezone": "Asia/Ho_Chi_Minh",
-                        "volume": 100, "items": receiver_items}
+                        "volume": 100, "max_volume": receiver["max_volume"],
+                        "items": receiver_items}
             shas = sorted({sha for item in receiver_items for sha in item["media"]})
             total = sum(library.store.path_for(sha).stat().st_size for sha in shas)
             queued.append(NewDelivery(receiver["id"], manifest, shas, total))

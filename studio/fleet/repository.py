@@ -70,13 +70,71 @@ class FleetRepository:
         self.conn.execute("UPDATE receivers SET address = ? WHERE name = ?", (address, name))
 
     def record_status(self, receiver: int, status: dict, clear_error: bool = False) -> None:
-        """The receiver answered: when, and what it said."""
-        sql = "UPDATE receivers SET last_seen = ?, status_json = ?"
-        sql += ", last_error = NULL WHERE id = ?" if clear_error else " WHERE id = ?"
-        self.conn.execute(sql, (self.clock.stamp(), json.dumps(status), receiver))
+        """The receiver answered: when, and what it said. It is online again; a problem of
+        reaching it is over (a refusal stays until a delivery succeeds, or `clear_error`)."""
+        now = self.clock.stamp()
+        sql = ("UPDATE receivers SET last_seen = ?, checked_at = ?, status_json = ?, offline_since = NULL, "
+               "problem_json = CASE WHEN json_extract(problem_json, '$.kind') = 'unreachable' THEN NULL "
+               "ELSE problem_json END")
+        sql += ", last_error = NULL, problem_json = NULL WHERE id = ?" if clear_error else " WHERE id = ?"
+        self.conn.execute(sql, (now, now, json.dumps(status, ensure_ascii=False), receiver))
 
-    def record_receiver_error(self, receiver: int, reason: str) -> None:
-        self.conn.execute("UPDATE receivers SET last_error = ? WHERE id = ?", (reason[:ERROR_LIMIT], receiver))
+    def record_problem(self, receiver: int, problem: dict, offline: bool) -> None:
+        """Asking or sending failed: the problem as data (studio.fleet.status.problem_of);
+        `offline` (it did not answer) starts "offline since" unless it had started already."""
+        now = self.clock.stamp()
+        detail = str(problem.get("detail", ""))[:ERROR_LIMIT]
+        problem = {**problem, "detail": detail}
+        if offline:
+            self.conn.execute("UPDATE receivers SET checked_at = ?, offline_since = COALESCE(offline_since, ?), "
+                              "problem_json = ?, last_error = ? WHERE id = ?",
+                              (now, now, json.dumps(problem, ensure_ascii=False), detail, receiver))
+        else:
+            self.conn.execute("UPDATE receivers SET checked_at = ?, offline_since = NULL, problem_json = ?, "
+                              "last_error = ? WHERE id = ?",
+                              (now, json.dumps(problem, ensure_ascii=False), detail, receiver))
+
+    def fleet_records(self) -> list[sqlite3.Row]:
+        """Every receiver with what its deliveries say, in one read (one snapshot): the
+        latest version queued for it, how many deliveries and bytes are still pending."""
+        return self.conn.execute(
+            """SELECT r.*, z.name AS zone_name,
+                      (SELECT MAX(version) FROM deliveries d WHERE d.receiver = r.id) AS latest_version,
+                      (SELECT COUNT(*) FROM deliveries d WHERE d.receiver = r.id AND d.state = 'pending')
+                          AS pending_count,
+                      (SELECT COALESCE(SUM(bytes_total - bytes_sent), 0) FROM deliveries d
+                        WHERE d.receiver = r.id AND d.state = 'pending') AS pending_bytes
+               FROM receivers r LEFT JOIN zones z ON z.id = r.zone_id ORDER BY r.name""").fetchall()
+
+    def manifest_of(self, receiver: int, version: int) -> dict | None:
+        """The manifest of `version` that was queued for a receiver (for an item's title)."""
+        row = self.conn.execute("SELECT manifest_json FROM deliveries WHERE receiver = ? AND version = ? "
+                                "ORDER BY id DESC LIMIT 1", (receiver, version)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def requeue_latest(self, receiver: int) -> sqlite3.Row | None:
+        """Re-sync: the newest delivery of a receiver becomes pending and due now (a
+        delivered one is queued again as a copy); None if nothing was ever queued for it."""
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            latest = self.conn.execute("SELECT * FROM deliveries WHERE receiver = ? AND state != 'superseded' "
+                                       "ORDER BY version DESC, id DESC LIMIT 1", (receiver,)).fetchone()
+            if latest is None:
+                return None
+            now = self.clock.stamp()
+            if latest["state"] == "pending":
+                self.conn.execute("UPDATE deliveries SET next_attempt = ? WHERE id = ?", (now, latest["id"]))
+                delivery = latest["id"]
+            else:
+                delivery = self.conn.execute(
+                    """INSERT INTO deliveries (receiver, publish_id, version, manifest_json, media_json, bytes_total,
+                           created_at, next_attempt) VALUES (?,?,?,?,?,?,?,?)""",
+                    (receiver, latest["publish_id"], latest["version"], latest["manifest_json"], latest["media_json"],
+                     latest["bytes_total"], now, now)).lastrowid
+        return self.delivery(delivery)
+
+    def delivery(self, delivery: int) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM deliveries WHERE id = ?", (delivery,)).fetchone()
 
     def record_playlog(self, receiver: int, entries: Iterable[dict]) -> int:
         """Store new play-log entries (a repeated entry is ignored); returns how many came."""
@@ -143,8 +201,8 @@ class FleetRepository:
                               "last_error = NULL WHERE id = ?", (self.clock.stamp(), bytes_sent, delivery))
             self.conn.execute("UPDATE deliveries SET state = 'superseded' "
                               "WHERE receiver = ? AND state = 'pending' AND version < ?", (receiver, version))
-            self.conn.execute("UPDATE receivers SET delivered_version = MAX(delivered_version, ?) WHERE id = ?",
-                              (version, receiver))
+            self.conn.execute("UPDATE receivers SET delivered_version = MAX(delivered_version, ?), "
+                              "problem_json = NULL, last_error = NULL WHERE id = ?", (version, receiver))
 
     # -- publishes --------------------------------------------------------------------------
     def queue_publish(self, by: str, first_day: str, last_day: str, detail: dict,

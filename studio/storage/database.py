@@ -185,6 +185,15 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (receiver, seq)
     );
     """,
+    # 5 -> 6: what the delivery engine last found about each receiver (the receivers table
+    # reads only these): when it last checked, since when it does not answer, and the
+    # problem as data ({"kind": "unreachable" | "refused", ...}), never as UI text
+    """
+    ALTER TABLE receivers ADD COLUMN checked_at TEXT;
+    ALTER TABLE receivers ADD COLUMN offline_since TEXT;
+    ALTER TABLE receivers ADD COLUMN problem_json TEXT;
+    CREATE INDEX deliveries_receiver ON deliveries(receiver, version);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -66,3 +66,10 @@ def run_queue_wait_s() -> float:
         return int(SCHEDSTAT.read_text().split()[1]) / 1e9
     except (OSError, IndexError, ValueError):
         return 0.0
+
+
+def confirm_publish(qtbot, panel) -> None:
+    """Phát hành shows its summary first (ui/publish_dialog.py); the officer confirms it."""
+    panel.publish()
+    qtbot.waitUntil(lambda: panel.publish_flow.dialog is not None, timeout=30000)
+    panel.publish_flow.dialog.accept()

@@ -8,17 +8,11 @@ import json
 
 from studio.schedule.zones import Policy, ZoneKind, Zones
 from tests.support.receiver import Receiver
+from tests.support.ui import confirm_publish
 
 
 def idle(qtbot, window):
     qtbot.waitUntil(lambda: window.runner.active_count() == 0, timeout=30000)
-
-
-def confirm_publish(qtbot, panel) -> None:
-    """Phát hành shows its summary first (ui/publish_dialog.py); the officer confirms it."""
-    panel.publish()
-    qtbot.waitUntil(lambda: panel.publish_flow.dialog is not None, timeout=30000)
-    panel.publish_flow.dialog.accept()
 
 
 def test_pair_publish_deliver_and_outbox(qtbot, studio_window, tmp_path):
@@ -43,7 +37,7 @@ def test_pair_publish_deliver_and_outbox(qtbot, studio_window, tmp_path):
         assert panel.table.item(0, 3).text() == "1 / 1"
 
         panel.table.selectRow(0)
-        panel._command("volume", 40)
+        panel.set_volume(40)
         idle(qtbot, window)
         panel.refresh()
         qtbot.waitUntil(lambda: bool(panel.views) and panel.views[0].volume == 40, timeout=15000)

@@ -57,7 +57,8 @@ def test_each_required_field(path, says):
     (("version",), "3", "version"), (("version",), 0, "version"), (("version",), True, "version"),
     (("version",), 2.0, "version"), (("receiver_id",), 7, "receiver_id"), (("receiver_id",), "", "receiver_id"),
     (("timezone",), 7, "timezone"), (("volume",), 101, "volume"), (("volume",), "80", "volume"),
-    (("volume",), True, "volume"), (("quiet_hours",), {"start": "22:00"}, "quiet_hours"),
+    (("volume",), True, "volume"), (("max_volume",), 101, "max_volume"), (("max_volume",), "60", "max_volume"),
+    (("quiet_hours",), {"start": "22:00"}, "quiet_hours"),
     (("quiet_hours", 0, "end"), "24:00", "quiet_hours"), (("quiet_hours", 0, "start"), "7:00", "quiet_hours"),
     (("items",), {"occ-1": {}}, "items"), (("items", 0), "occ-1", "not an object"),
     (("items", 0, "id"), 1, "unique id"), (("items", 0, "id"), "x" * 201, "unique id"),
@@ -68,6 +69,7 @@ def test_each_required_field(path, says):
     (("items", 0, "media"), ["A" * 64], "media"), (("items", 0, "media"), [SHA_A[:63]], "media"),
     (("items", 0, "start_mode"), "now", "start_mode"), (("items", 0, "duration_s"), -1, "duration_s"),
     (("items", 0, "duration_s"), "754", "duration_s"), (("items", 0, "volume"), -5, "volume"),
+    (("items", 0, "title"), 7, "title"),
 ])
 def test_bad_types_and_values(path, value, says):
     message = fault(changed(path, value))

@@ -745,6 +745,38 @@
         <source>default device</source>
         <translation>thiết bị mặc định</translation>
     </message>
+    <message>
+        <source>The receiver reports a fault of its own.</source>
+        <translation>Thiết bị thu báo một lỗi của chính nó.</translation>
+    </message>
+    <message>
+        <source>It keeps playing what it can. Copy the details for technical support.</source>
+        <translation>Thiết bị vẫn phát những gì có thể. Hãy sao chép chi tiết gửi bộ phận kỹ thuật.</translation>
+    </message>
+    <message>
+        <source>The receiver cannot open its sound output (amplifier or sound card).</source>
+        <translation>Thiết bị thu không mở được đầu ra âm thanh (bộ khuếch đại hoặc card âm thanh).</translation>
+    </message>
+    <message>
+        <source>Check the cable to the amplifier and that the sound card is plugged in, then restart it.</source>
+        <translation>Kiểm tra dây nối tới bộ khuếch đại và card âm thanh đã cắm chưa, rồi khởi động lại thiết bị.</translation>
+    </message>
+    <message>
+        <source>The receiver's player hit an unexpected error and carried on.</source>
+        <translation>Bộ phát của thiết bị thu gặp lỗi bất ngờ và vẫn tiếp tục chạy.</translation>
+    </message>
+    <message>
+        <source>If broadcasts are missed, restart the receiver and copy the details for technical support.</source>
+        <translation>Nếu bị lỡ buổi phát, hãy khởi động lại thiết bị thu và sao chép chi tiết gửi bộ phận kỹ thuật.</translation>
+    </message>
+    <message>
+        <source>The receiver no longer trusts this studio: it needs pairing again.</source>
+        <translation>Thiết bị thu không còn tin cậy studio này: cần ghép lại.</translation>
+    </message>
+    <message>
+        <source>Reset its pairing on the receiver, then pair it again with the code it shows.</source>
+        <translation>Đặt lại ghép nối trên thiết bị thu, rồi ghép lại bằng mã thiết bị hiển thị.</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunGuide</name>
@@ -1328,56 +1360,8 @@
         <translation>Đồng bộ lại</translation>
     </message>
     <message>
-        <source>Receiver</source>
-        <translation>Thiết bị</translation>
-    </message>
-    <message>
-        <source>Zone</source>
-        <translation>Vùng</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>Trạng thái</translation>
-    </message>
-    <message>
-        <source>Schedule held</source>
-        <translation>Lịch đang giữ</translation>
-    </message>
-    <message>
-        <source>To send</source>
-        <translation>Còn phải gửi</translation>
-    </message>
-    <message>
-        <source>Clock</source>
-        <translation>Lệch giờ</translation>
-    </message>
-    <message>
-        <source>Free disk</source>
-        <translation>Đĩa trống</translation>
-    </message>
-    <message>
         <source>Volume</source>
         <translation>Âm lượng</translation>
-    </message>
-    <message>
-        <source>Playing</source>
-        <translation>Đang phát</translation>
-    </message>
-    <message>
-        <source>Last error</source>
-        <translation>Lỗi gần nhất</translation>
-    </message>
-    <message>
-        <source>Asking the receivers</source>
-        <translation>Đang hỏi các thiết bị thu</translation>
-    </message>
-    <message>
-        <source>online</source>
-        <translation>trực tuyến</translation>
-    </message>
-    <message>
-        <source>offline since %1</source>
-        <translation>mất kết nối từ %1</translation>
     </message>
     <message>
         <source>%1 of %2 receivers online.</source>
@@ -1408,12 +1392,36 @@
         <translation>Tin khẩn chưa phát được ở: %1</translation>
     </message>
     <message>
-        <source>Sending the command</source>
-        <translation>Đang gửi lệnh</translation>
-    </message>
-    <message>
         <source>Volume (%):</source>
         <translation>Âm lượng (%):</translation>
+    </message>
+    <message>
+        <source>Details…</source>
+        <translation>Chi tiết…</translation>
+    </message>
+    <message>
+        <source>The selected receiver's last problem, with its technical details</source>
+        <translation>Sự cố gần nhất của thiết bị đang chọn, kèm chi tiết kỹ thuật</translation>
+    </message>
+    <message>
+        <source>Reading the receivers' state</source>
+        <translation>Đọc trạng thái các thiết bị thu</translation>
+    </message>
+    <message>
+        <source>Select a receiver in the table first.</source>
+        <translation>Hãy chọn một thiết bị trong bảng trước.</translation>
+    </message>
+    <message>
+        <source>%1…</source>
+        <translation>%1…</translation>
+    </message>
+    <message>
+        <source>Stopping</source>
+        <translation>Đang dừng</translation>
+    </message>
+    <message>
+        <source>Setting the volume</source>
+        <translation>Đang đặt âm lượng</translation>
     </message>
 </context>
 <context>
@@ -2406,6 +2414,112 @@ Vẫn sửa?</translation>
     <message>
         <source>Publishing</source>
         <translation>Đang phát hành</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiverFeedback</name>
+    <message>
+        <source>%1: volume set to %2 %; its zone allows at most %3 %, so broadcasts play at %3 %.</source>
+        <translation>%1: đã đặt âm lượng %2 %; vùng của loa chỉ cho phép tối đa %3 %, nên các buổi phát ở mức %3 %.</translation>
+    </message>
+    <message>
+        <source>%1: volume set to %2 %.</source>
+        <translation>%1: đã đặt âm lượng %2 %.</translation>
+    </message>
+    <message>
+        <source>%1: nothing was playing.</source>
+        <translation>%1: không có gì đang phát.</translation>
+    </message>
+    <message>
+        <source>%1: stopped “%2”. The schedule goes on.</source>
+        <translation>%1: đã dừng “%2”. Lịch phát vẫn tiếp tục.</translation>
+    </message>
+    <message>
+        <source>%1: nothing has been published for it yet.</source>
+        <translation>%1: chưa có lịch phát nào được phát hành cho loa này.</translation>
+    </message>
+    <message>
+        <source>%1: holds the latest schedule (%2).</source>
+        <translation>%1: đã có lịch phát mới nhất (%2).</translation>
+    </message>
+    <message>
+        <source>%1: schedule %2 is not delivered yet; it stays in the outbox and is sent when the receiver answers.</source>
+        <translation>%1: lịch phát %2 chưa gửi được; lịch nằm trong hàng đợi và sẽ được gửi khi thiết bị trả lời.</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiversTable</name>
+    <message>
+        <source>Receiver</source>
+        <translation>Thiết bị</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>Vùng</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Schedule held</source>
+        <translation>Lịch đang giữ</translation>
+    </message>
+    <message>
+        <source>To send</source>
+        <translation>Còn phải gửi</translation>
+    </message>
+    <message>
+        <source>Clock</source>
+        <translation>Lệch giờ</translation>
+    </message>
+    <message>
+        <source>Free disk</source>
+        <translation>Đĩa trống</translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation>Âm lượng</translation>
+    </message>
+    <message>
+        <source>Playing</source>
+        <translation>Đang phát</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Lỗi gần nhất</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>trực tuyến</translation>
+    </message>
+    <message>
+        <source>offline since %1</source>
+        <translation>mất kết nối từ %1</translation>
+    </message>
+    <message>
+        <source>needs pairing again</source>
+        <translation>cần ghép lại</translation>
+    </message>
+    <message>
+        <source>not checked yet</source>
+        <translation>chưa kiểm tra</translation>
+    </message>
+    <message>
+        <source>schedule waiting</source>
+        <translation>lịch đang chờ gửi</translation>
+    </message>
+    <message>
+        <source>%1 % (zone maximum %2 %)</source>
+        <translation>%1 % (vùng tối đa %2 %)</translation>
+    </message>
+    <message>
+        <source>Emergency broadcast</source>
+        <translation>Phát khẩn cấp</translation>
+    </message>
+    <message>
+        <source>Untitled item</source>
+        <translation>Mục chưa đặt tên</translation>
     </message>
 </context>
 </TS>
