@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from studio.clock import local_text
 from ui.error_messages import ErrorDialogs
+from ui.formatting import megabytes, number, signed
 from ui.icons import icon
 from ui.services import Services
 from ui.task_runner import TaskRunner
@@ -47,7 +48,7 @@ REFRESH_MS = 5000
 
 
 def _mb(value: int | None) -> str:
-    return "" if value is None else f"{value / 1e6:.1f} MB"
+    return "" if value is None else megabytes(value)
 
 
 class PairDialog(QDialog):
@@ -162,7 +163,7 @@ class ReceiversPanel(QWidget):
                 "%1", local_text(v.last_seen))
             held = f"{v.manifest_version} / {v.latest_version}"
             cells = [v.name, v.zone, state, held, _mb(v.pending_bytes) if v.pending_bytes else "✔",
-                     "" if v.clock_offset_s is None else f"{v.clock_offset_s:+.1f} s", _mb(v.free_bytes),
+                     "" if v.clock_offset_s is None else f"{signed(v.clock_offset_s)} s", _mb(v.free_bytes),
                      "" if v.volume is None else f"{v.volume} %", v.now_playing or "", v.last_error or ""]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -314,7 +315,7 @@ class OutboxPanel(QWidget):
     def show_rows(self, rows) -> None:
         self.list.clear()
         for row in rows:
-            done = f"{row.bytes_sent / 1e6:.1f}/{row.bytes_total / 1e6:.1f} MB"
+            done = f"{number(row.bytes_sent / 1e6)}/{megabytes(row.bytes_total)}"
             text = self.tr("%1 — schedule %2 — %3 — %4 tries").replace("%1", row.receiver).replace(
                 "%2", str(row.version)).replace("%3", done).replace("%4", str(row.attempts))
             if row.last_error:

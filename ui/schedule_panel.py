@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from studio.schedule.planner import Plan, PlanWarning, WarningKind
 from ui.error_messages import ErrorDialogs
+from ui.formatting import compact
 from ui.icons import icon
 from ui.services import Services
 from ui.slot_dialog import SlotDialog
@@ -74,7 +75,7 @@ def describe(warning: PlanWarning, zone_names: dict[int, str]) -> str:
     }.get(warning.kind, [])
     text = tr(_WARNINGS[warning.kind])
     for n, value in enumerate(arguments, 1):
-        text = text.replace(f"%{n}", f"{value:g}" if isinstance(value, float) else str(value))
+        text = text.replace(f"%{n}", compact(value) if isinstance(value, float) else str(value))
     when = warning.start.strftime("%d/%m %H:%M") if warning.start else ""
     zone = zone_names.get(warning.zone_id, "") if warning.zone_id is not None else ""
     return " · ".join(part for part in (when, zone, text) if part)

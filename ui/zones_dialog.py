@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from studio.errors import InvalidSchedule
+from studio.languages import display_name
 from studio.schedule.zones import Policy, Zone, ZoneKind, parse_window
+from ui.language_choice import language_combo
 
 
 class ZonesDialog(QDialog):
@@ -32,14 +34,12 @@ class ZonesDialog(QDialog):
         for zone in zones:
             policy = zone.policy
             hours = ", ".join(w.to_text() for w in policy.windows) or self.tr("any time")
-            self.list.addItem(f"{zone.name} — {self.kind_names[zone.kind]} — {zone.language} — {hours}")
+            self.list.addItem(f"{zone.name} — {self.kind_names[zone.kind]} — {display_name(zone.language)} — {hours}")
         self.name = QLineEdit()
         self.kind = QComboBox()
         for kind, label in self.kind_names.items():
             self.kind.addItem(label, kind)
-        self.language = QComboBox()
-        self.language.setEditable(True)
-        self.language.addItems(["vi", "bahnar", "sedang", "jarai"])
+        self.language = language_combo()
         self.windows = QLineEdit()
         self.windows.setPlaceholderText("05:30-06:30, 17:00-18:00   (2-6@05:30-06:30 = thứ 2 đến thứ 6)")
         self.sessions = QSpinBox()
@@ -88,7 +88,7 @@ class ZonesDialog(QDialog):
                       self.weekends.isChecked(), self.days.value() or None, self.volume.value()).check()
 
     def values(self) -> tuple[str, ZoneKind, str, Policy]:
-        return self.name.text().strip(), self.kind.currentData(), self.language.currentText().strip() or "vi", \
+        return self.name.text().strip(), self.kind.currentData(), self.language.currentData(), \
             self.policy()
 
     def _accept(self) -> None:

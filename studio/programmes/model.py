@@ -21,6 +21,7 @@ import soundfile as sf
 
 from studio import resources
 from studio.errors import InvalidProgramme
+from studio.languages import normalise
 
 
 class State(Enum):
@@ -32,6 +33,21 @@ class State(Enum):
 
 def jingles() -> list[str]:
     return resources.jingle_names()
+
+
+# The name the officer reads for each of the studio's chimes (the file's slug is what is
+# stored in programmes and typed on the CLI). Proper names, like the languages' names.
+JINGLE_NAMES = {
+    "chuong-bao": "Chuông báo",
+    "chuong-ket-thuc": "Chuông kết thúc",
+    "chuong-khan-cap": "Chuông khẩn cấp",
+    "chuong-mo-dau": "Chuông mở đầu",
+}
+
+
+def jingle_name(slug: str) -> str:
+    """The Vietnamese name of the chime `slug` (the slug itself for a chime added later)."""
+    return JINGLE_NAMES.get(slug, slug)
 
 
 @cache
@@ -129,7 +145,7 @@ def parse_items(values: Iterable[str]) -> tuple[Item, ...]:
             continue
         first, *variants = value.split(",")
         try:
-            pairs = tuple(sorted((lang, int(clip)) for lang, clip in (v.split("=", 1) for v in variants)))
+            pairs = tuple(sorted((normalise(lang), int(clip)) for lang, clip in (v.split("=", 1) for v in variants)))
             items.append(Item(clip=int(first), variants=pairs))
         except ValueError:
             raise InvalidProgramme(f"not an item: {value!r} (CLIP_ID, CLIP_ID,LANG=CLIP_ID or jingle:NAME)") from None

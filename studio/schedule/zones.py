@@ -16,6 +16,7 @@ from enum import Enum
 
 from studio.accounts.store import Accounts, Role, User
 from studio.errors import AccessDenied, InvalidSchedule, NotFound
+from studio.languages import normalise
 from studio.library import now_utc
 
 
@@ -105,7 +106,8 @@ class Zone:
 
 
 def _zone(row: sqlite3.Row) -> Zone:
-    return Zone(row["id"], row["name"], ZoneKind(row["kind"]), row["language"], Policy.from_json(row["policy_json"]))
+    return Zone(row["id"], row["name"], ZoneKind(row["kind"]), normalise(row["language"]),
+                Policy.from_json(row["policy_json"]))
 
 
 class Zones:
@@ -135,7 +137,7 @@ class Zones:
                 self.conn.execute("BEGIN IMMEDIATE")
                 cur = self.conn.execute(
                     "INSERT INTO zones (name, kind, language, policy_json, created_at) VALUES (?,?,?,?,?)",
-                    (name.strip(), kind.value, language, policy.to_json(), now_utc()))
+                    (name.strip(), kind.value, normalise(language), policy.to_json(), now_utc()))
                 self.accounts.record(by.username, "add-zone", "zone", cur.lastrowid, {"name": name.strip()})
         except sqlite3.IntegrityError:
             raise InvalidSchedule("zone name", f"{name.strip()!r} already exists") from None
