@@ -38,6 +38,7 @@ from studio.library import Clip
 from studio.preferences import render_settings
 from ui.clip_table_model import format_duration
 from ui.error_messages import ErrorDialogs
+from ui.flow_layout import FlowLayout
 from ui.formatting import number
 from ui.icons import icon
 from ui.preview import Preview
@@ -135,7 +136,7 @@ class EditorPanel(QWidget):
         self.result_label.setTextFormat(Qt.TextFormat.RichText)
         self.result_label.setWordWrap(True)
 
-        tools = QHBoxLayout()
+        tools = FlowLayout()
         for b in (self.play_button, self.trim_in_button, self.trim_out_button, self.cut_button,
                   self.undo_button, self.redo_button):
             tools.addWidget(b)

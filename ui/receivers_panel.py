@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from studio.clock import local_text
 from ui.error_messages import ErrorDialogs
+from ui.flow_layout import FlowLayout
 from ui.formatting import megabytes, number, signed
 from ui.icons import icon
 from ui.services import Services
@@ -102,7 +103,7 @@ class ReceiversPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.summary = QLabel()
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow screen
         for button in (self.publish_button, self.pair_button, self.emergency_button, self.stop_button,
                        self.volume_button, self.resync_button):
             bar.addWidget(button)

@@ -17,7 +17,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QPushButton,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from studio.schedule.planner import Plan, PlanWarning, WarningKind
 from ui.error_messages import ErrorDialogs
+from ui.flow_layout import FlowLayout
 from ui.formatting import compact
 from ui.icons import icon
 from ui.services import Services
@@ -108,7 +108,7 @@ class SchedulePanel(QWidget):
         self.warnings = QListWidget()
         self.summary = QLabel()
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow screen instead of cutting the last buttons off
         for widget in (self.previous_button, self.this_week_button, self.next_button, self.week_label):
             bar.addWidget(widget)
         bar.addStretch(1)

@@ -32,7 +32,7 @@ class WeekCalendar(QWidget):
 
     def __init__(self, clock: Clock, parent=None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(700, 480)
+        self.setMinimumSize(560, 360)  # fits a 1024×768 screen beside the navigation
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
         self.clock = clock
