@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from studio.audio.edits import EditList
 from studio.clock import Clock
 from studio.errors import ClipNotFound, NothingToUndo
-from studio.languages import normalise
+from studio.languages import Language, normalise
 from studio.paths import StudioPaths
 from studio.storage.media_store import MediaStore
 
@@ -98,7 +98,7 @@ class ClipLibrary:
         self,
         path: Path,
         title: str | None = None,
-        language: str = "vi",
+        language: str = Language.VIETNAMESE.code,
         progress: Callable[[int, int], None] | None = None,
         cancel: threading.Event | None = None,
         speech_json: str | None = None,

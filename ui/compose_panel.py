@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.tts.engines import SpeechSettings
+from studio.tts.engines import SpeechSettings, Voice
 from studio.tts.legacy import detect
 from studio.tts.lexicon import Lexicon
 from studio.tts.normalizer import FlagKind, Normalizer, Reading
@@ -51,7 +51,7 @@ from ui.icons import icon
 from ui.services import Services
 from ui.speech_preview import SpeechPreview
 from ui.task_runner import TaskRunner
-from ui.voice_names import voice_labels
+from ui.voice_names import voice_label, voice_labels
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +225,7 @@ class ComposePanel(QWidget):
 
         source = SpeechSource.from_json(clip.speech_json)
         if self.voice.findData(source.voice) < 0:
-            self.voice.addItem(source.voice, source.voice)
+            self.voice.addItem(voice_label(Voice(source.voice, source.voice, (), "")), source.voice)
         self.voice.setCurrentIndex(self.voice.findData(source.voice))
         self.rate.setValue(source.rate)
         self.region.setCurrentIndex(max(0, self.region.findData(source.region)))

@@ -21,7 +21,7 @@ import soundfile as sf
 
 from studio import resources
 from studio.errors import InvalidProgramme
-from studio.languages import normalise
+from studio.languages import Language, normalise
 
 
 class State(Enum):
@@ -108,7 +108,7 @@ class Spec:
                    float(data.get("bed_level_db", -20.0)), float(data.get("duck_db", 12.0)))
 
     def languages(self) -> list[str]:
-        return sorted({"vi"} | {lang for item in self.items for lang, _ in item.variants})
+        return sorted({Language.VIETNAMESE.code} | {lang for item in self.items for lang, _ in item.variants})
 
     def clip_ids(self) -> set[int]:
         ids = {i.clip for i in self.items if i.clip is not None}

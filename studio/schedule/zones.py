@@ -16,7 +16,7 @@ from enum import Enum
 
 from studio.accounts.store import Accounts, Role, User
 from studio.errors import AccessDenied, InvalidSchedule, NotFound
-from studio.languages import normalise
+from studio.languages import Language, normalise
 from studio.library import now_utc
 
 
@@ -125,7 +125,7 @@ class Zones:
             raise NotFound("zone", str(name_or_id))
         return _zone(row)
 
-    def add(self, name: str, by: User, kind: ZoneKind = ZoneKind.VILLAGE, language: str = "vi",
+    def add(self, name: str, by: User, kind: ZoneKind = ZoneKind.VILLAGE, language: str = Language.VIETNAMESE.code,
             policy: Policy = Policy()) -> Zone:
         if not by.can(Role.EDITOR):
             raise AccessDenied(by.username, "cannot add zones")
