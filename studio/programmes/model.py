@@ -70,7 +70,8 @@ class Item:
     crossfade: float = 0.0  # seconds this item overlaps the previous one (0: none)
 
     def clip_for(self, language: str) -> int | None:
-        return dict(self.variants).get(language, self.clip)
+        """The clip played to `language` (an older code of a variant, "bdq", is the same language)."""
+        return {normalise(lang): clip for lang, clip in self.variants}.get(normalise(language), self.clip)
 
     def to_dict(self) -> dict:
         data = {k: v for k, v in asdict(self).items() if v not in (None, ())}
@@ -108,7 +109,7 @@ class Spec:
                    float(data.get("bed_level_db", -20.0)), float(data.get("duck_db", 12.0)))
 
     def languages(self) -> list[str]:
-        return sorted({Language.VIETNAMESE.code} | {lang for item in self.items for lang, _ in item.variants})
+        return sorted({Language.VIETNAMESE.code} | {normalise(lang) for item in self.items for lang, _ in item.variants})
 
     def clip_ids(self) -> set[int]:
         ids = {i.clip for i in self.items if i.clip is not None}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from studio.accounts.store import Accounts, Role
 from studio.languages import Language, display_name, language_of, normalise
-from studio.programmes.model import Item, parse_items
+from studio.programmes.model import Item, Spec, parse_items
 from studio.schedule.zones import ZoneKind, Zones
 
 
@@ -29,3 +29,9 @@ def test_zones_and_clips_stored_with_older_codes_read_as_todays(library, tmp_pat
     library.conn.commit()
     assert zones.get("Plei Ốp").language == "jarai"  # a row an older version wrote
     assert parse_items(["12,bdq=15"]) == (Item(clip=12, variants=(("bahnar", 15),)),)
+
+
+def test_a_programme_version_stored_with_an_older_code_plays_to_todays_zones():
+    item = Item(clip=1, variants=(("bdq", 2), ("jra", 3)))
+    assert item.clip_for("bahnar") == 2 and item.clip_for("jarai") == 3 and item.clip_for("vi") == 1
+    assert Spec((item,)).languages() == ["bahnar", "jarai", "vi"]
