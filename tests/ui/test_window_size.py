@@ -4,10 +4,14 @@ every area is inside the window (toolbars wrap instead of being cut off)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QAbstractButton, QComboBox
 
 from ui.main_window import SMALLEST_SCREEN, TASKBAR, TITLE_BAR, initial_size
+
+SCREENS = Path(__file__).resolve().parents[1] / "artifacts" / "screens"  # with the others, for a person to look at
 
 FREE = QSize(SMALLEST_SCREEN.width(), SMALLEST_SCREEN.height() - TASKBAR - TITLE_BAR)  # what the window may use
 
@@ -31,6 +35,8 @@ def test_every_area_fits_1024_by_768_with_the_status_bar_visible(qtbot, studio_w
         window.show_area(key)
         qtbot.wait(20)
         assert window.size() == FREE, (key, window.size())
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        assert window.grab().save(str(SCREENS / f"area-{key}-1024x768.png"))
         status = window.statusBar()
         assert status.isVisible() and status.geometry().bottom() < FREE.height()
         page = window.pages[key]
