@@ -3,7 +3,8 @@
 The core writes each step as a `ProgrammeAction` under the actor's audit name ("(studio)",
 "ui:NAME", "cli:NAME" or an account's name) with a `DraftReason` when the studio itself
 returned the programme to draft; this list names each of them in the window's language
-(never the stored English words). UI thread; the entries are read by the caller's task.
+(never the stored English words), and an account by its full name when it has one. UI
+thread, but for `read_history`, which the caller's task runs.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QListWidget
 
 from studio.accounts.store import ActorKind, AuditEntry, actor_of
 from studio.clock import local_text
-from studio.programmes.workflow import DraftReason, ProgrammeAction
+from studio.programmes.workflow import DraftReason, ProgrammeAction, Programmes
 
 
 class ProgrammeHistoryList(QListWidget):
@@ -30,15 +31,16 @@ class ProgrammeHistoryList(QListWidget):
             DraftReason.AUDIO_DIFFERS: self.tr("the audio made for approval differs from what was submitted"),
         }
 
-    def actor(self, username: str) -> str:
+    def actor(self, username: str, names: dict[str, str] | None = None) -> str:
+        """Who did it: an account by its full name when it has one."""
         kind, name = actor_of(username)
         if kind is ActorKind.STUDIO:
             return self.tr("Studio (automatic)")
         if kind is ActorKind.COMMAND_LINE:
             return self.tr("%1 (computer, command line)").replace("%1", name)
-        return name
+        return (names or {}).get(name) or name
 
-    def describe(self, entry: AuditEntry) -> str:
+    def describe(self, entry: AuditEntry, names: dict[str, str] | None = None) -> str:
         try:
             action = ProgrammeAction(entry.action)
         except ValueError:  # a step a newer studio writes: shown as stored
@@ -53,9 +55,16 @@ class ProgrammeHistoryList(QListWidget):
                 why = self.reason_names[DraftReason(entry.detail["reason"])]
             except ValueError:
                 why = str(entry.detail["reason"])
-        return f"{local_text(entry.at)}  {self.actor(entry.username)}: {verb}" + (f" — {why}" if why else "")
+        return f"{local_text(entry.at)}  {self.actor(entry.username, names)}: {verb}" + (f" — {why}" if why else "")
 
-    def show_entries(self, entries: list[AuditEntry]) -> None:
+    def show_entries(self, history: tuple[list[AuditEntry], dict[str, str]]) -> None:
+        entries, names = history
         self.clear()
         for entry in entries:
-            self.addItem(self.describe(entry))
+            self.addItem(self.describe(entry, names))
+
+
+def read_history(programmes: Programmes, programme_id: int) -> tuple[list[AuditEntry], dict[str, str]]:
+    """The entries and the accounts' full names (worker thread: it reads the database)."""
+    names = {user.username: user.display_name for user in programmes.accounts.users() if user.display_name}
+    return programmes.history(programme_id), names

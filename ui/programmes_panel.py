@@ -40,7 +40,7 @@ from ui.error_messages import ErrorDialogs
 from ui.icons import icon
 from ui.language_choice import code_for_name, minority_names
 from ui.login_dialog import LoginDialog
-from ui.programme_history import ProgrammeHistoryList
+from ui.programme_history import ProgrammeHistoryList, read_history
 from ui.programme_items import ProgrammeItemsList
 from ui.services import Services
 from ui.task_runner import TaskRunner
@@ -230,7 +230,7 @@ class ProgrammesPanel(QWidget):
         self._load_history(programme.id)
 
     def _load_history(self, programme_id: int) -> None:
-        self.runner.run(self.tr("Loading history"), lambda p, c: self.services.programmes().history(programme_id),
+        self.runner.run(self.tr("Loading history"), lambda p, c: read_history(self.services.programmes(), programme_id),
                         self.history.show_entries, self.errors.show, cancellable=False)
 
     # -- editing ------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def test_programme_history_names_each_step_and_who_in_vietnamese(qtbot, studio_w
     ids = clips(window, tmp_path)
     programmes = window.services.programmes()
     accounts = Accounts(programmes.conn)
-    admin = accounts.add("quantri", "matkhau-quantri", Role.ADMIN)
+    admin = accounts.add("quantri", "matkhau-quantri", Role.ADMIN, display_name="Nguyễn Văn Quản")
     programme = programmes.create("Bản tin sáng", Spec((Item(clip=ids[0]),)), window.services.operator())
     programmes.submit(programme.id, admin, lambda p: {"vi": "0" * 64}, FIELDS)
     accounts.record("cli:bao", "edit", "programme", programme.id, {"returned_to_draft": False})
@@ -49,7 +49,7 @@ def test_programme_history_names_each_step_and_who_in_vietnamese(qtbot, studio_w
     lines = [panel.history.item(i).text() for i in range(panel.history.count())]
     login = window.services.operator().username.removeprefix("ui:")
     assert lines[0].endswith(f"  {login}: tạo")
-    assert lines[1].endswith("  quantri: gửi phê duyệt")
+    assert lines[1].endswith("  Nguyễn Văn Quản: gửi phê duyệt")  # an account by its full name
     assert lines[2].endswith("  bao (máy tính, dòng lệnh): sửa")
     assert lines[3].endswith("  Studio (tự động): trở về bản nháp — một đoạn âm thanh hay tiếng chuông trong đó "
                              "đã thay đổi sau khi gửi phê duyệt")
