@@ -80,5 +80,11 @@ def display_name(code: str) -> str:
     return language.vietnamese_name if language is not None else code
 
 
+def order(code: str) -> tuple[int, str]:
+    """Sort key: the enum's order (Vietnamese first), unknown codes after, by code."""
+    language = language_of(code)
+    return (list(Language).index(language), "") if language is not None else (len(Language), code)
+
+
 def minority_languages() -> list[Language]:
     return [language for language in Language if language.minority]

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.audio.settings import RenderSettings
-from studio.languages import display_name
+from studio.languages import display_name, order
 from studio.programmes.model import Item, Programme, Spec, State, jingle_name, jingles
 from ui.clip_table_model import format_duration
 from ui.error_messages import ErrorDialogs
@@ -313,7 +313,7 @@ class ProgrammesPanel(QWidget):
         from studio.programmes.model import estimate_durations
 
         seconds = estimate_durations(spec, {clip: length for clip, (_title, length) in self.clip_titles.items()})
-        return ", ".join(f"{display_name(language)} {format_duration(total)}" for language, total in seconds.items())
+        return ", ".join(f"{display_name(code)} {format_duration(seconds[code])}" for code in sorted(seconds, key=order))
 
     def _update_buttons(self) -> None:
         programme = self.current
