@@ -159,3 +159,13 @@ def test_numbers_have_a_decimal_comma(qtbot, studio_window):
     compose.set_text(" ".join(["Thông báo"] * 30))  # 60 words at 150 a minute: 0,4 min
     qtbot.waitUntil(lambda: "0,4 phút" in compose.summary.text(), timeout=5000)
     assert "0.4" not in compose.summary.text()
+
+
+def test_no_panel_formats_a_fraction_itself():
+    """Python's "0.4" would slip back in: every number with a fraction goes through ui/formatting.py."""
+    spec = re.compile(r"\{[^{}]*:[+ ]?[\d,]*\.\d+[fg%]\}|\{[^{}]*:g\}")
+    for path in sorted((ROOT / "ui").glob("*.py")):
+        if path.name == "app.py":  # its one such line prints a timing for the start-up benchmark, not to the officer
+            continue
+        found = spec.findall(path.read_text(encoding="utf-8"))
+        assert not found, f"{path.name}: {found}"
