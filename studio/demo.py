@@ -92,7 +92,7 @@ def seed_schedule(library: ClipLibrary, clip_ids: list[int]) -> None:
                   "FREQ=DAILY")
 
 
-DEMO_RECEIVERS = (("Loa thôn 1 — nhà văn hóa", "Thôn 1"), ("Loa thôn 1 — chợ", "Thôn 1"),
+DEMO_RECEIVERS = (("Loa thôn 1 — nhà văn hoá", "Thôn 1"), ("Loa thôn 1 — chợ", "Thôn 1"),
                   ("Loa làng Kon Klor", "Làng Kon Klor"))
 DEMO_PORT = 18761
 

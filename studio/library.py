@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from studio.audio.edits import EditList
 from studio.clock import Clock
 from studio.errors import ClipNotFound, NothingToUndo
+from studio.languages import Language, normalise
 from studio.paths import StudioPaths
 from studio.storage.media_store import MediaStore
 
@@ -67,6 +68,7 @@ class Clip:
         values = {key: row[key] for key in row.keys() if key != "markers_json"}
         if "markers_json" in row.keys():
             values["markers"] = tuple(float(m) for m in json.loads(row["markers_json"]))
+        values["language"] = normalise(values.get("language"))  # older codes ("bdq") read as today's
         return cls(**values)
 
 
@@ -96,7 +98,7 @@ class ClipLibrary:
         self,
         path: Path,
         title: str | None = None,
-        language: str = "vi",
+        language: str = Language.VIETNAMESE.code,
         progress: Callable[[int, int], None] | None = None,
         cancel: threading.Event | None = None,
         speech_json: str | None = None,
@@ -126,7 +128,7 @@ class ClipLibrary:
                 (
                     title or path.stem, sha, path.name, result.container.value, result.subtype,
                     result.sample_rate, result.channels, result.frames, result.loudness_lufs,
-                    _finite(result.sample_peak_dbfs), _finite(result.true_peak_dbtp), language, self.clock.stamp(),
+                    _finite(result.sample_peak_dbfs), _finite(result.true_peak_dbtp), normalise(language), self.clock.stamp(),
                     speech_json,
                 ),
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from studio.audio.settings import RenderSettings
+from studio.languages import display_name
 from studio.programmes.model import Programme
 from ui.error_messages import ErrorDialogs
 from ui.login_dialog import LoginDialog
@@ -24,12 +25,11 @@ class ApprovalDialog(LoginDialog):
         self.preview = Preview(services, runner, self)
         self.errors = ErrorDialogs(self)
         self.playing_language: str | None = None
-        names = {"vi": self.tr("Vietnamese"), "bahnar": "Ba Na", "sedang": "Xơ Đăng", "jarai": "Gia Rai"}
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Listen before deciding:")))
         self.listen_buttons: dict[str, QPushButton] = {}
         for language in programme.spec.languages():
-            button = QPushButton(self.tr("▶ %1").replace("%1", names.get(language, language)))
+            button = QPushButton(self.tr("▶ %1").replace("%1", display_name(language)))
             button.clicked.connect(lambda _checked=False, lang=language: self.toggle(lang))
             self.listen_buttons[language] = button
             row.addWidget(button)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
 from studio.clock import local_text
+from studio.languages import display_name
 from studio.library import Clip
+from ui.formatting import number
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CLIP_ROLE = Qt.ItemDataRole.UserRole + 2
-
-LANGUAGES = {"vi": "Tiếng Việt", "bdq": "Ba Na", "sed": "Xơ Đăng", "jra": "Gia Rai"}
 
 
 def format_duration(seconds: float) -> str:
@@ -82,10 +82,10 @@ class ClipTableModel(QAbstractTableModel):
             if column == self.DURATION:
                 return format_duration(clip.duration_s)
             if column == self.LOUDNESS:
-                return self.tr("silent") if clip.loudness_lufs is None else f"{clip.loudness_lufs:.1f} LUFS"
+                return self.tr("silent") if clip.loudness_lufs is None else f"{number(clip.loudness_lufs)} LUFS"
             if column == self.DATE:
                 return _local_date(clip.created_at)
-            return LANGUAGES.get(clip.language, clip.language)
+            return display_name(clip.language)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.DURATION, self.LOUDNESS):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:

@@ -40,16 +40,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.tts.engines import SpeechSettings
+from studio.tts.engines import SpeechSettings, Voice
 from studio.tts.legacy import detect
 from studio.tts.lexicon import Lexicon
 from studio.tts.normalizer import FlagKind, Normalizer, Reading
 from studio.tts.numbers import STYLES, Region
 from ui.error_messages import ErrorDialogs
+from ui.formatting import number
 from ui.icons import icon
 from ui.services import Services
 from ui.speech_preview import SpeechPreview
 from ui.task_runner import TaskRunner
+from ui.voice_names import voice_label, voice_labels
 
 log = logging.getLogger(__name__)
 
@@ -194,8 +196,8 @@ class ComposePanel(QWidget):
             current = self.voice.currentData()
             self.voice.clear()
             self.voice.addItem(self.tr("Default Vietnamese voice"), "")
-            for voice in voices:
-                self.voice.addItem(voice.name, voice.id)
+            for voice, label in zip(voices, voice_labels(voices)):
+                self.voice.addItem(label, voice.id)
             index = self.voice.findData(current)
             self.voice.setCurrentIndex(max(0, index))
 
@@ -223,7 +225,7 @@ class ComposePanel(QWidget):
 
         source = SpeechSource.from_json(clip.speech_json)
         if self.voice.findData(source.voice) < 0:
-            self.voice.addItem(source.voice, source.voice)
+            self.voice.addItem(voice_label(Voice(source.voice, source.voice, (), "")), source.voice)
         self.voice.setCurrentIndex(self.voice.findData(source.voice))
         self.rate.setValue(source.rate)
         self.region.setCurrentIndex(max(0, self.region.findData(source.region)))
@@ -265,7 +267,7 @@ class ComposePanel(QWidget):
         words = len(reading.text.split())
         self.summary.setText(self.tr("%1 words to read, about %2 min; %3 to check.")
                              .replace("%1", str(words))
-                             .replace("%2", f"{words / max(1, self.rate.value()):.1f}")
+                             .replace("%2", number(words / max(1, self.rate.value())))
                              .replace("%3", str(len(reading.flags))))
         has_text = any(c.isalnum() for c in reading.text)
         self.listen_button.setEnabled(has_text)

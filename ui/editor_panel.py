@@ -39,6 +39,8 @@ from studio.preferences import render_settings
 from ui.clip_change_guard import ClipChangeGuard
 from ui.clip_table_model import format_duration
 from ui.error_messages import ErrorDialogs
+from ui.flow_layout import FlowLayout
+from ui.formatting import number
 from ui.icons import icon
 from ui.preview import Preview
 from ui.services import Services
@@ -138,7 +140,7 @@ class EditorPanel(QWidget):
         self.result_label.setTextFormat(Qt.TextFormat.RichText)
         self.result_label.setWordWrap(True)
 
-        tools = QHBoxLayout()
+        tools = FlowLayout()
         for b in (self.play_button, self.trim_in_button, self.trim_out_button, self.cut_button,
                   self.undo_button, self.redo_button):
             tools.addWidget(b)
@@ -339,8 +341,8 @@ class EditorPanel(QWidget):
         mark = {True: "✔", False: "✘"}
         text = self.tr("Loudness %1 LUFS (target %2) %3<br>True peak %4 dBTP (limit %5) %6<br>Length %7")
         for key, value in (
-            ("%1", f"{result.loudness_lufs:.1f}"), ("%2", f"{settings.target_lufs:.1f}"), ("%3", mark[ok_lufs]),
-            ("%4", f"{result.true_peak_dbtp:.1f}"), ("%5", f"{settings.true_peak_dbtp:.1f}"), ("%6", mark[ok_peak]),
+            ("%1", number(result.loudness_lufs)), ("%2", number(settings.target_lufs)), ("%3", mark[ok_lufs]),
+            ("%4", number(result.true_peak_dbtp)), ("%5", number(settings.true_peak_dbtp)), ("%6", mark[ok_peak]),
             ("%7", format_duration(result.duration_s)),
         ):
             text = text.replace(key, value)

@@ -31,6 +31,7 @@ from studio.library import Clip
 from ui.clip_change_guard import ClipChangeGuard
 from ui.clip_table_model import CLIP_ROLE, ClipFilterModel, ClipTableModel, format_duration
 from ui.error_messages import ErrorDialogs
+from ui.flow_layout import FlowLayout
 from ui.icons import icon
 from ui.preview import Preview
 from ui.services import Services
@@ -110,7 +111,7 @@ class LibraryPanel(QWidget):
         top.addWidget(self.import_folder_button)
         top.addWidget(self.search, 1)
         top.addWidget(self.trash_toggle)
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         for button in (self.play_button, self.edit_button, self.rename_button, self.delete_button,
                        self.reread_button):
             actions.addWidget(button)

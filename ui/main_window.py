@@ -94,6 +94,17 @@ class TaskStatus(QWidget):
         self.cancel_button.setEnabled(False)
 
 
+TITLE_BAR = 32  # pixels the window manager adds above the window (not in availableGeometry)
+SMALLEST_SCREEN = QSize(1024, 768)  # every area stays usable on it, status bar included
+TASKBAR = 40  # pixels of the screen the system keeps (Windows' taskbar)
+
+
+def initial_size(available: QSize) -> QSize:
+    """1280×800, or less on a smaller screen (a 1366×768 laptop): never taller than the
+    free area of the screen, so the status bar is on screen."""
+    return QSize(min(1280, available.width()), min(800, available.height() - TITLE_BAR))
+
+
 AREA_ICONS = {
     "library": "library", "record": "record", "tts": "tts", "programmes": "programmes", "schedule": "schedule",
     "receivers": "receivers", "outbox": "outbox", "reports": "reports",
@@ -109,7 +120,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.services = services
         self.setWindowTitle(self.tr("Commune Radio Studio"))
-        self.resize(QSize(1280, 800))
+        self.resize(initial_size(self.screen().availableGeometry().size()))
         self.runner = TaskRunner(self)
         self.preview = Preview(services, self.runner, self)
         self.library = LibraryPanel(services, self.runner, self.preview)

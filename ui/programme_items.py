@@ -12,8 +12,10 @@ from dataclasses import replace
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
-from studio.programmes.model import Item
+from studio.languages import display_name
+from studio.programmes.model import Item, jingle_name
 from ui.clip_table_model import format_duration
+from ui.formatting import compact
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 
@@ -28,14 +30,14 @@ class ProgrammeItemsList(QListWidget):
     def label(self, item: Item) -> str:
         # Shown inside the programme editor: the strings keep the ProgrammesPanel catalogue context.
         pause = QCoreApplication.translate("ProgrammesPanel", "then %1 s of silence").replace(
-            "%1", f"{item.gap_after:g}")
+            "%1", compact(item.gap_after))
         if item.jingle:
-            return f"♪ {item.jingle} — {pause}"
+            return f"♪ {jingle_name(item.jingle)} — {pause}"
         title, seconds = self.titles.get(
             item.clip, (QCoreApplication.translate("ProgrammesPanel", "clip %1").replace("%1", str(item.clip)), 0.0))
         text = f"{title} ({format_duration(seconds)})"
         for language, clip_id in item.variants:
-            text += f" · {language}: {self.titles.get(clip_id, (str(clip_id), 0))[0]}"
+            text += f" · {display_name(language)}: {self.titles.get(clip_id, (str(clip_id), 0))[0]}"
         return f"{text} — {pause}"
 
     def append_item(self, item: Item) -> None:

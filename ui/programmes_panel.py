@@ -33,12 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from studio.audio.settings import RenderSettings
-from studio.clock import local_text
-from studio.programmes.model import Item, Programme, Spec, State, jingles
+from studio.languages import display_name, order
+from studio.programmes.model import Item, Programme, Spec, State, jingle_name, jingles
 from ui.approval_dialog import ApprovalDialog
 from ui.clip_table_model import format_duration
 from ui.error_messages import ErrorDialogs
 from ui.icons import icon
+from ui.language_choice import code_for_name, minority_names
+from ui.programme_history import ProgrammeHistoryList, read_history
 from ui.programme_items import ProgrammeItemsList
 from ui.services import Services
 from ui.task_runner import TaskRunner
@@ -46,7 +48,6 @@ from ui.task_runner import TaskRunner
 log = logging.getLogger(__name__)
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
-LANGUAGES = ("bahnar", "sedang", "jarai")  # minority languages of the demo communes
 
 
 class ProgrammesPanel(QWidget):
@@ -78,7 +79,8 @@ class ProgrammesPanel(QWidget):
         self.clip_choice = QComboBox()
         self.add_clip_button = QPushButton(self.tr("Add clip"))
         self.jingle_choice = QComboBox()
-        self.jingle_choice.addItems(jingles())
+        for name in jingles():
+            self.jingle_choice.addItem(jingle_name(name), name)
         self.add_jingle_button = QPushButton(self.tr("Add jingle"))
         self.remove_button = QPushButton(icon("trash"), self.tr("Remove item"))
         self.variant_button = QPushButton(self.tr("Language version…"))
@@ -92,12 +94,11 @@ class ProgrammesPanel(QWidget):
         for combo in (self.intro, self.outro):
             combo.addItem(self.tr("(none)"), None)
             for name in jingles():
-                combo.addItem(name, name)
+                combo.addItem(jingle_name(name), name)
         self.bed.addItem(self.tr("(none)"), None)
         self.total = QLabel()
         self.state_label = QLabel()
-        self.history = QListWidget()
-        self.history.setMaximumHeight(120)
+        self.history = ProgrammeHistoryList()
         self.save_button = QPushButton(self.tr("Save"))
         self.submit_button = QPushButton(self.tr("Submit for approval"))
         self.approve_button = QPushButton(self.tr("Approve…"))
@@ -146,7 +147,7 @@ class ProgrammesPanel(QWidget):
         self.list.currentRowChanged.connect(self._open_row)
         self.new_button.clicked.connect(self.new_programme)
         self.add_clip_button.clicked.connect(self.add_selected_clip)
-        self.add_jingle_button.clicked.connect(lambda: self.add_item(Item(jingle=self.jingle_choice.currentText())))
+        self.add_jingle_button.clicked.connect(lambda: self.add_item(Item(jingle=self.jingle_choice.currentData())))
         self.remove_button.clicked.connect(self.remove_item)
         self.variant_button.clicked.connect(self.add_variant)
         self.items.currentRowChanged.connect(self._item_selected)
@@ -229,15 +230,8 @@ class ProgrammesPanel(QWidget):
         self._load_history(programme.id)
 
     def _load_history(self, programme_id: int) -> None:
-        def done(entries) -> None:
-            self.history.clear()
-            for entry in entries:
-                comment = entry.detail.get("comment") or entry.detail.get("reason") or ""
-                self.history.addItem(f"{local_text(entry.at)}  {entry.username}: {entry.action}"
-                                     + (f" — {comment}" if comment else ""))
-
-        self.runner.run(self.tr("Loading history"), lambda p, c: self.services.programmes().history(programme_id),
-                        done, self.errors.show, cancellable=False)
+        self.runner.run(self.tr("Loading history"), lambda p, c: read_history(self.services.programmes(), programme_id),
+                        self.history.show_entries, self.errors.show, cancellable=False)
 
     # -- editing ------------------------------------------------------------------------------
     def spec(self) -> Spec:
@@ -264,15 +258,15 @@ class ProgrammesPanel(QWidget):
         row = self.items.currentRow()
         if row < 0 or self.items.item_at(row).jingle:
             return
-        language, ok = QInputDialog.getItem(self, self.tr("Language version"), self.tr("Language:"), LANGUAGES, 0,
-                                            True)
-        if not ok or not language.strip():
+        name, ok = QInputDialog.getItem(self, self.tr("Language version"), self.tr("Language:"), minority_names(), 0,
+                                        False)
+        if not ok or code_for_name(name) is None:
             return
         titles = [self.clip_choice.itemText(i) for i in range(self.clip_choice.count())]
         choice, ok = QInputDialog.getItem(self, self.tr("Language version"),
-                                          self.tr("Clip read in %1:").replace("%1", language), titles, 0, False)
+                                          self.tr("Clip read in %1:").replace("%1", name), titles, 0, False)
         if ok:
-            self.set_variant(row, language.strip(), self.clip_choice.itemData(titles.index(choice)))
+            self.set_variant(row, code_for_name(name), self.clip_choice.itemData(titles.index(choice)))
 
     def set_variant(self, row: int, language: str, clip_id: int) -> None:
         self.items.set_variant(row, language, clip_id)
@@ -319,7 +313,7 @@ class ProgrammesPanel(QWidget):
         from studio.programmes.model import estimate_durations
 
         seconds = estimate_durations(spec, {clip: length for clip, (_title, length) in self.clip_titles.items()})
-        return ", ".join(f"{language} {format_duration(total)}" for language, total in seconds.items())
+        return ", ".join(f"{display_name(code)} {format_duration(seconds[code])}" for code in sorted(seconds, key=order))
 
     def _update_buttons(self) -> None:
         programme = self.current

@@ -36,6 +36,8 @@ from PySide6.QtWidgets import (
 
 from studio.clock import local_text
 from ui.error_messages import ErrorDialog, ErrorDialogs, describe
+from ui.flow_layout import FlowLayout
+from ui.formatting import megabytes, number
 from ui.icons import icon
 from ui.publish_dialog import PublishFlow
 from ui.receiver_feedback import result_text
@@ -97,7 +99,7 @@ class ReceiversPanel(QWidget):
         self.feedback = QLabel()  # the result of the last stop / volume / re-sync
         self.feedback.setWordWrap(True)
         self.problem_dialog: ErrorDialog | None = None
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow screen
         for button in (self.publish_button, self.pair_button, self.emergency_button, self.stop_button,
                        self.volume_button, self.resync_button, self.details_button):
             bar.addWidget(button)
@@ -326,7 +328,7 @@ class OutboxPanel(QWidget):
     def show_rows(self, rows) -> None:
         self.list.clear()
         for row in rows:
-            done = f"{row.bytes_sent / 1e6:.1f}/{row.bytes_total / 1e6:.1f} MB"
+            done = f"{number(row.bytes_sent / 1e6)}/{megabytes(row.bytes_total)}"
             text = self.tr("%1 — schedule %2 — %3 — %4 tries").replace("%1", row.receiver).replace(
                 "%2", str(row.version)).replace("%3", done).replace("%4", str(row.attempts))
             if row.last_error:

@@ -16,13 +16,14 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 from studio.clock import local_text
 from studio.fleet.status import ReceiverState, ReceiverView
 from ui.error_messages import describe
+from ui.formatting import megabytes, signed
 
 COLUMNS = 10
 HELD, TO_SEND, PLAYING, PROBLEM = 3, 4, 8, 9
 
 
 def _mb(value: int | None) -> str:
-    return "" if value is None else f"{value / 1e6:.1f} MB".replace(".", ",")
+    return "" if value is None else megabytes(value)
 
 
 class ReceiversTable(QTableWidget):
@@ -78,7 +79,7 @@ class ReceiversTable(QTableWidget):
         self.views = list(views)
         self.setRowCount(len(self.views))
         for row, v in enumerate(self.views):
-            clock = "" if v.clock_offset_s is None else f"{v.clock_offset_s:+.1f} s".replace(".", ",")
+            clock = "" if v.clock_offset_s is None else f"{signed(v.clock_offset_s)} s"
             cells = [v.name, v.zone, self.state_text(v), f"{v.manifest_version} / {v.latest_version}",
                      self.to_send_text(v), clock, _mb(v.free_bytes), self.volume_text(v), self.playing_text(v),
                      self.problem_text(v)]

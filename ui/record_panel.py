@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from studio.audio.recorder import Recorder, RecorderStatus, StopReason, import_take
 from ui.clip_table_model import format_duration
 from ui.error_messages import ErrorDialogs
+from ui.formatting import number
 from ui.icons import icon
 from ui.services import Services
 from ui.task_runner import TaskRunner
@@ -235,13 +236,13 @@ class RecordPanel(QWidget):
         status = recorder.status()
         self.timer_label.setText(format_duration(status.seconds))
         self.meter.set_levels(status.peak_dbfs, status.rms_dbfs, status.clipped)
-        peak = "−∞" if not math.isfinite(status.peak_dbfs) else f"{status.peak_dbfs:.1f}"
-        rms = "−∞" if not math.isfinite(status.rms_dbfs) else f"{status.rms_dbfs:.1f}"
+        peak = "−∞" if not math.isfinite(status.peak_dbfs) else number(status.peak_dbfs)
+        rms = "−∞" if not math.isfinite(status.rms_dbfs) else number(status.rms_dbfs)
         self.levels_label.setText(self.tr("Peak %1 dBFS · RMS %2 dBFS").replace("%1", peak).replace("%2", rms))
         self.dropouts_label.setText(self.tr("Dropouts: %1").replace("%1", str(status.overflows)))
         minutes_left = status.free_bytes / (self.rate.currentData() * 2 * self.channels.currentData() * 60)
         self.disk_label.setText(self.tr("Free disk: %1 GB (about %2 hours)").replace(
-            "%1", f"{status.free_bytes / 1e9:.1f}").replace("%2", f"{minutes_left / 60:.0f}"))
+            "%1", number(status.free_bytes / 1e9)).replace("%2", number(minutes_left / 60, 0)))
         if not recorder.running:  # ended by itself: disk, device, time limit
             self.stop(status.stopped or StopReason.DEVICE_LOST)
 

@@ -17,7 +17,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QPushButton,
@@ -28,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from studio.schedule.planner import Plan, PlanWarning, WarningKind
 from ui.error_messages import ErrorDialogs
+from ui.flow_layout import FlowLayout
+from ui.formatting import compact
 from ui.icons import icon
 from ui.services import Services
 from ui.slot_dialog import SlotDialog
@@ -76,7 +77,7 @@ def describe(warning: PlanWarning, zone_names: dict[int, str]) -> str:
     }.get(warning.kind, [])
     text = tr(_WARNINGS[warning.kind])
     for n, value in enumerate(arguments, 1):
-        text = text.replace(f"%{n}", f"{value:g}" if isinstance(value, float) else str(value))
+        text = text.replace(f"%{n}", compact(value) if isinstance(value, float) else str(value))
     when = warning.start.strftime("%d/%m %H:%M") if warning.start else ""
     zone = zone_names.get(warning.zone_id, "") if warning.zone_id is not None else ""
     return " · ".join(part for part in (when, zone, text) if part)
@@ -112,7 +113,7 @@ class SchedulePanel(QWidget):
         self.warnings = QListWidget()
         self.summary = QLabel()
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow screen instead of cutting the last buttons off
         for widget in (self.previous_button, self.this_week_button, self.next_button, self.week_label):
             bar.addWidget(widget)
         bar.addStretch(1)

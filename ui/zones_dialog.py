@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from studio.errors import InvalidSchedule
+from studio.languages import Language, display_name, normalise
 from studio.schedule.zones import Policy, Zone, ZoneKind
 from ui.error_messages import ErrorDialogs
+from ui.language_choice import language_combo
 from ui.time_window_editor import TimeWindowsEditor
 
 
@@ -53,9 +55,7 @@ class ZonesDialog(QDialog):
         self.kind = QComboBox()
         for kind, label in self.kind_names.items():
             self.kind.addItem(label, kind)
-        self.language = QComboBox()
-        self.language.setEditable(True)
-        self.language.addItems(["vi", "bahnar", "sedang", "jarai"])
+        self.language = language_combo()
         self.windows = TimeWindowsEditor()
         self.sessions = QSpinBox()
         self.sessions.setRange(0, 24)
@@ -128,7 +128,7 @@ class ZonesDialog(QDialog):
         for zone in self.zones:
             hours = ", ".join(w.to_rule() for w in zone.policy.windows) or self.tr("any time")
             item = QListWidgetItem(zone.name)
-            item.setToolTip(f"{self.kind_names[zone.kind]} — {zone.language} — {hours}")
+            item.setToolTip(f"{self.kind_names[zone.kind]} — {display_name(zone.language)} — {hours}")
             item.setData(Qt.ItemDataRole.UserRole, zone.id)
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -151,7 +151,7 @@ class ZonesDialog(QDialog):
         self.heading.setText("<b>" + self.tr("Zone “%1”").replace("%1", zone.name) + "</b>")
         self.name.setText(zone.name)
         self.kind.setCurrentIndex(self.kind.findData(zone.kind))
-        self.language.setCurrentText(zone.language)
+        self.language.setCurrentIndex(max(0, self.language.findData(normalise(zone.language))))
         self._load_policy(zone.policy)
         self.save_button.setText(self.tr("Save changes"))
         self.delete_button.setEnabled(True)
@@ -166,7 +166,7 @@ class ZonesDialog(QDialog):
         self.heading.setText("<b>" + self.tr("New zone") + "</b>")
         self.name.clear()
         self.kind.setCurrentIndex(0)
-        self.language.setCurrentText("vi")
+        self.language.setCurrentIndex(max(0, self.language.findData(Language.VIETNAMESE.code)))
         self._load_policy(Policy())
         self.save_button.setText(self.tr("Add zone"))
         self.delete_button.setEnabled(False)
@@ -185,7 +185,7 @@ class ZonesDialog(QDialog):
                       self.weekends.isChecked(), self.days.value() or None, self.volume.value()).check()
 
     def values(self) -> tuple[str, ZoneKind, str, Policy]:
-        return self.name.text().strip(), self.kind.currentData(), self.language.currentText().strip() or "vi", \
+        return self.name.text().strip(), self.kind.currentData(), self.language.currentData(), \
             self.policy()
 
     def _save(self) -> None:

@@ -43,6 +43,28 @@ class User:
         return not self.disabled and (self.role is Role.ADMIN or self.role in roles)
 
 
+STUDIO_ACTOR = "(studio)"  # the name of the audit entries the studio writes by itself
+
+
+class ActorKind(Enum):
+    """Who an audit entry's name stands for."""
+
+    STUDIO = "studio"  # the studio itself (a programme returned to draft)
+    WINDOW = "window"  # "ui:NAME": the computer's login NAME, in the window, before sign-in existed
+    COMMAND_LINE = "command-line"  # "cli:NAME": the computer's login NAME, on the command line
+    ACCOUNT = "account"  # a studio account's user name
+
+
+def actor_of(username: str) -> tuple[ActorKind, str]:
+    """What an audit entry's `username` stands for, and the bare name to show."""
+    if username == STUDIO_ACTOR:
+        return ActorKind.STUDIO, ""
+    for prefix, kind in (("ui:", ActorKind.WINDOW), ("cli:", ActorKind.COMMAND_LINE)):
+        if username.startswith(prefix):
+            return kind, username.removeprefix(prefix)
+    return ActorKind.ACCOUNT, username
+
+
 @dataclass(frozen=True)
 class AuditEntry:
     at: str

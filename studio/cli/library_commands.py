@@ -15,6 +15,7 @@ from studio.cli.console import fmt_duration, fmt_level, seconds
 from studio.cli.runtime import open_library
 from studio.context import StudioContext
 from studio.errors import StudioError
+from studio.languages import Language
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ def add_parsers(sub) -> None:
     p = sub.add_parser("import", help="import audio files into the library; prints the new clip ids")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--title", help="title for the clip (default: the file name)")
-    p.add_argument("--language", default="vi", help="language code of the clip (default: vi)")
+    p.add_argument("--language", default="vi", help=f"language of the clip: {', '.join(lang.code for lang in Language)} (default: vi)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("clips", help="list the clips in the library")

@@ -18,6 +18,7 @@ from studio.cli.operator import operator
 from studio.cli.runtime import open_library
 from studio.context import StudioContext
 from studio.errors import InvalidSchedule, StudioError
+from studio.languages import Language
 
 
 def add_parsers(sub) -> None:
@@ -27,7 +28,7 @@ def add_parsers(sub) -> None:
     p = zones_sub.add_parser("add", help="add a zone with its broadcast policy")
     p.add_argument("name")
     p.add_argument("--kind", choices=["village", "residential_group", "area"], default="village")
-    p.add_argument("--language", default="vi", help="vi, bahnar, sedang, jarai... (default vi)")
+    p.add_argument("--language", default="vi", help=f"{', '.join(lang.code for lang in Language)} (default vi)")
     p.add_argument("--window", action="append", default=[], metavar="[DAYS@]HH:MM-HH:MM",
                    help="an allowed time window (repeat); DAYS as in thứ 2-7, 1 = Chủ nhật: 2-6@05:30-06:30")
     p.add_argument("--max-sessions", type=int, help="sessions a day at most")

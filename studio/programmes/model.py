@@ -21,6 +21,7 @@ import soundfile as sf
 
 from studio import resources
 from studio.errors import InvalidProgramme
+from studio.languages import Language, normalise
 
 
 class State(Enum):
@@ -32,6 +33,21 @@ class State(Enum):
 
 def jingles() -> list[str]:
     return resources.jingle_names()
+
+
+# The name the officer reads for each of the studio's chimes (the file's slug is what is
+# stored in programmes and typed on the CLI). Proper names, like the languages' names.
+JINGLE_NAMES = {
+    "chuong-bao": "Chuông báo",
+    "chuong-ket-thuc": "Chuông kết thúc",
+    "chuong-khan-cap": "Chuông khẩn cấp",
+    "chuong-mo-dau": "Chuông mở đầu",
+}
+
+
+def jingle_name(slug: str) -> str:
+    """The Vietnamese name of the chime `slug` (the slug itself for a chime added later)."""
+    return JINGLE_NAMES.get(slug, slug)
 
 
 @cache
@@ -54,7 +70,8 @@ class Item:
     crossfade: float = 0.0  # seconds this item overlaps the previous one (0: none)
 
     def clip_for(self, language: str) -> int | None:
-        return dict(self.variants).get(language, self.clip)
+        """The clip played to `language` (an older code of a variant, "bdq", is the same language)."""
+        return {normalise(lang): clip for lang, clip in self.variants}.get(normalise(language), self.clip)
 
     def to_dict(self) -> dict:
         data = {k: v for k, v in asdict(self).items() if v not in (None, ())}
@@ -92,7 +109,7 @@ class Spec:
                    float(data.get("bed_level_db", -20.0)), float(data.get("duck_db", 12.0)))
 
     def languages(self) -> list[str]:
-        return sorted({"vi"} | {lang for item in self.items for lang, _ in item.variants})
+        return sorted({Language.VIETNAMESE.code} | {normalise(lang) for item in self.items for lang, _ in item.variants})
 
     def clip_ids(self) -> set[int]:
         ids = {i.clip for i in self.items if i.clip is not None}
@@ -129,7 +146,7 @@ def parse_items(values: Iterable[str]) -> tuple[Item, ...]:
             continue
         first, *variants = value.split(",")
         try:
-            pairs = tuple(sorted((lang, int(clip)) for lang, clip in (v.split("=", 1) for v in variants)))
+            pairs = tuple(sorted((normalise(lang), int(clip)) for lang, clip in (v.split("=", 1) for v in variants)))
             items.append(Item(clip=int(first), variants=pairs))
         except ValueError:
             raise InvalidProgramme(f"not an item: {value!r} (CLIP_ID, CLIP_ID,LANG=CLIP_ID or jingle:NAME)") from None

@@ -15,13 +15,33 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable
+from enum import Enum
 
-from studio.accounts.store import Accounts, Role, User
+from studio.accounts.store import STUDIO_ACTOR, Accounts, Role, User
 from studio.errors import AccessDenied, ApprovalError, ClipNotFound, InvalidProgramme, NotFound, StudioError
 from studio.library import ClipLibrary, now_utc
 from studio.programmes.model import INTRO_GAP, Item, Programme, Spec, State, jingle_info
 
 RENDER_VERSION = 1  # bump when programme assembly changes what the same spec sounds like
+
+
+class ProgrammeAction(Enum):
+    """The steps of a programme written to the audit log (the value is what is stored)."""
+
+    CREATE = "create"
+    EDIT = "edit"
+    DELETE = "delete"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    REJECT = "reject"
+    RETURNED_TO_DRAFT = "returned-to-draft"
+
+
+class DraftReason(Enum):
+    """Why the studio itself returned a programme to draft (stored as the entry's "reason")."""
+
+    CONTENT_CHANGED = "content changed after submission"
+    AUDIO_DIFFERS = "rendered audio differs from what was submitted"
 
 
 def _programme(row: sqlite3.Row) -> Programme:
@@ -127,7 +147,7 @@ class Programmes:
             cur = self.conn.execute(
                 "INSERT INTO programmes (title, spec_json, created_at, updated_at) VALUES (?,?,?,?)",
                 (title.strip(), spec.to_json(), now, now))
-            self.accounts.record(by.username, "create", "programme", cur.lastrowid, {"title": title.strip()})
+            self.accounts.record(by.username, ProgrammeAction.CREATE.value, "programme", cur.lastrowid, {"title": title.strip()})
         return self.get(cur.lastrowid)
 
     def update(self, programme_id: int, by: User, title: str | None = None, spec: Spec | None = None) -> Programme:
@@ -143,7 +163,7 @@ class Programmes:
                        audio_json = NULL, updated_at = ? WHERE id = ?""",
                 ((title or current.title).strip(), spec.to_json(), now_utc(), programme_id))
             detail = {"returned_to_draft": current.state is not State.DRAFT, "was": current.state.value}
-            self.accounts.record(by.username, "edit", "programme", programme_id, detail)
+            self.accounts.record(by.username, ProgrammeAction.EDIT.value, "programme", programme_id, detail)
         return self.get(programme_id)
 
     def delete(self, programme_id: int, by: User) -> None:
@@ -152,7 +172,7 @@ class Programmes:
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
             self.conn.execute("UPDATE programmes SET deleted_at = ? WHERE id = ?", (now_utc(), programme_id))
-            self.accounts.record(by.username, "delete", "programme", programme_id, {})
+            self.accounts.record(by.username, ProgrammeAction.DELETE.value, "programme", programme_id, {})
 
     def submit(self, programme_id: int, by: User, render: Callable[[Programme], dict[str, str]],
                settings_fields: dict) -> Programme:
@@ -170,7 +190,7 @@ class Programmes:
                 """UPDATE programmes SET state = 'submitted', content_sha256 = ?, audio_json = ?, decided_by = NULL,
                        decided_at = NULL, comment = NULL, updated_at = ? WHERE id = ?""",
                 (content, json.dumps(audio, sort_keys=True), now_utc(), programme_id))
-            self.accounts.record(by.username, "submit", "programme", programme_id,
+            self.accounts.record(by.username, ProgrammeAction.SUBMIT.value, "programme", programme_id,
                                  {"content": content, "audio": audio, "clips": self.clip_fingerprints(programme.spec)})
         return self.get(programme_id)
 
@@ -190,7 +210,7 @@ class Programmes:
             raise ApprovalError(programme_id, programme.state.value, "only a submitted programme can be approved")
         audio = render(programme)
         if audio != programme.audio:  # the exact audio that was submitted, nothing else
-            self._to_draft(programme_id, "rendered audio differs from what was submitted")
+            self._to_draft(programme_id, DraftReason.AUDIO_DIFFERS)
             raise ApprovalError(programme_id, "draft", "the audio changed after it was submitted; submit it again")
         return self._decide(programme_id, approver, State.APPROVED, comment)
 
@@ -226,7 +246,7 @@ class Programmes:
             except (ClipNotFound, InvalidProgramme):
                 current = None
             if current != programme.content_sha256:
-                self._to_draft(programme_id, "content changed after submission")
+                self._to_draft(programme_id, DraftReason.CONTENT_CHANGED)
                 return self.get(programme_id)
         return programme
 
@@ -253,14 +273,15 @@ class Programmes:
             self.conn.execute(
                 "UPDATE programmes SET state = ?, decided_by = ?, decided_at = ?, comment = ?, updated_at = ? WHERE id = ?",
                 (state.value, user.username, now_utc(), comment.strip() or None, now_utc(), programme_id))
-            self.accounts.record(user.username, "approve" if state is State.APPROVED else "reject", "programme",
-                                 programme_id, {"comment": comment.strip()})
+            action = ProgrammeAction.APPROVE if state is State.APPROVED else ProgrammeAction.REJECT
+            self.accounts.record(user.username, action.value, "programme", programme_id, {"comment": comment.strip()})
         return self.get(programme_id)
 
-    def _to_draft(self, programme_id: int, reason: str) -> None:
+    def _to_draft(self, programme_id: int, reason: DraftReason) -> None:
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
             self.conn.execute(
                 """UPDATE programmes SET state = 'draft', content_sha256 = NULL, audio_json = NULL,
                        updated_at = ? WHERE id = ?""", (now_utc(), programme_id))
-            self.accounts.record("(studio)", "returned-to-draft", "programme", programme_id, {"reason": reason})
+            self.accounts.record(STUDIO_ACTOR, ProgrammeAction.RETURNED_TO_DRAFT.value, "programme", programme_id,
+                                 {"reason": reason.value})

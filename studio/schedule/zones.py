@@ -16,6 +16,7 @@ from enum import Enum
 
 from studio.accounts.store import Accounts, Role, User
 from studio.errors import AccessDenied, InvalidSchedule, NotFound, ZoneInUse
+from studio.languages import Language, normalise
 from studio.library import now_utc
 
 
@@ -120,7 +121,8 @@ class Zone:
 
 
 def _zone(row: sqlite3.Row) -> Zone:
-    return Zone(row["id"], row["name"], ZoneKind(row["kind"]), row["language"], Policy.from_json(row["policy_json"]))
+    return Zone(row["id"], row["name"], ZoneKind(row["kind"]), normalise(row["language"]),
+                Policy.from_json(row["policy_json"]))
 
 
 class Zones:
@@ -138,7 +140,7 @@ class Zones:
             raise NotFound("zone", str(name_or_id))
         return _zone(row)
 
-    def add(self, name: str, by: User, kind: ZoneKind = ZoneKind.VILLAGE, language: str = "vi",
+    def add(self, name: str, by: User, kind: ZoneKind = ZoneKind.VILLAGE, language: str = Language.VIETNAMESE.code,
             policy: Policy = Policy()) -> Zone:
         if not by.can(Role.EDITOR):
             raise AccessDenied(by.username, "cannot add zones")
@@ -150,7 +152,7 @@ class Zones:
                 self.conn.execute("BEGIN IMMEDIATE")
                 cur = self.conn.execute(
                     "INSERT INTO zones (name, kind, language, policy_json, created_at) VALUES (?,?,?,?,?)",
-                    (name.strip(), kind.value, language, policy.to_json(), now_utc()))
+                    (name.strip(), kind.value, normalise(language), policy.to_json(), now_utc()))
                 self.accounts.record(by.username, "add-zone", "zone", cur.lastrowid, {"name": name.strip()})
         except sqlite3.IntegrityError:
             raise InvalidSchedule("zone name", f"{name.strip()!r} already exists") from None

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from studio.errors import UnreadableText
+from studio.languages import Language
 from studio.library import ClipLibrary, ImportResult
 from studio.tts.engines import SpeechSettings
 from studio.tts.synthesis import SpeechSource, Synthesizer
@@ -47,7 +48,7 @@ def make_bulletin(
     text: str,
     settings: SpeechSettings,
     title: str | None = None,
-    language: str = "vi",
+    language: str = Language.VIETNAMESE.code,
     cancel: threading.Event | None = None,
     progress: Callable[[int, int], None] | None = None,
     convert_legacy: bool = True,

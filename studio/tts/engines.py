@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Protocol
@@ -38,12 +39,31 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
 
+class VoiceAccent(Enum):
+    """The regional accent a Vietnamese voice reads with (the window names it in Vietnamese)."""
+
+    NORTHERN = "northern"
+    CENTRAL = "central"
+    SOUTHERN = "southern"
+
+
 @dataclass(frozen=True)
 class Voice:
     id: str
     name: str
     languages: tuple[str, ...]
     engine: str
+
+    @property
+    def accent(self) -> VoiceAccent | None:
+        """From the engine's own id and name (espeak-ng: `vi` is Northern, `vi-vn-x-central`,
+        `vi-vn-x-south`); None when the engine does not say (Windows' "Microsoft An")."""
+        text = f"{self.id} {self.name}".lower()
+        for accent, marks in ((VoiceAccent.CENTRAL, ("central",)), (VoiceAccent.SOUTHERN, ("south",)),
+                              (VoiceAccent.NORTHERN, ("north",))):
+            if any(mark in text for mark in marks):
+                return accent
+        return VoiceAccent.NORTHERN if self.id.lower() == "vi" else None
 
     @property
     def vietnamese(self) -> bool:

@@ -1,6 +1,6 @@
 """The user's own TTS dictionaries, kept in the studio database (table `tts_lexicon`).
 
-Two kinds: abbreviations (UBND -> ủy ban nhân dân, case-sensitive) and pronunciations
+Two kinds: abbreviations (UBND -> uỷ ban nhân dân, case-sensitive) and pronunciations
 (place and ethnic names: Đăk Hà -> Đắc Hà, case-insensitive). `load_lexicon` merges them
 over the built-in tables. Uses the caller's connection; one thread per connection.
 """

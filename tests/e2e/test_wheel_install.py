@@ -182,4 +182,4 @@ def test_installed_window_opens_in_vietnamese_with_qt_strings_too(installed):
     assert shown["code"] == 0
     assert shown["title"] == "Studio Truyền thanh xã"
     assert shown["menus"] == ["&Tệp", "&Xem", "Trợ &giúp"]
-    assert shown["buttons"] == ["Đồng ý", "Hủy"]
+    assert shown["buttons"] == ["Đồng ý", "Huỷ"]

@@ -29,7 +29,7 @@ def test_live_reading_marks_what_it_cannot_read(qtbot, studio_window):
     panel.editor.insertPlainText("Họp lúc 17h30 ngày 5/12 tại UBND xã, mời BQLDA.")  # as typed or pasted
     qtbot.waitUntil(lambda: "mười bảy giờ" in panel.reading_view.toPlainText(), timeout=3000)
     assert panel.reading_view.toPlainText() == (
-        "Họp lúc mười bảy giờ ba mươi phút ngày mùng năm tháng mười hai tại ủy ban nhân dân xã, mời bê quy lờ dê a.")
+        "Họp lúc mười bảy giờ ba mươi phút ngày mùng năm tháng mười hai tại uỷ ban nhân dân xã, mời bê quy lờ dê a.")
     assert panel.flags_list.count() == 1 and "BQLDA" in panel.flags_list.item(0).text()
     marked = panel.editor.extraSelections()
     assert len(marked) == 1 and marked[0].cursor.selectedText() == "BQLDA"

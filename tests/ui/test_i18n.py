@@ -135,7 +135,7 @@ def test_qt_standard_buttons_and_file_dialog_read_in_vietnamese(qapp, tmp_path):
         buttons = (button.Ok, button.Cancel, button.Save)
         box = QMessageBox(QMessageBox.Icon.Question, "t", "?", button.Ok | button.Cancel | button.Save)
         texts = [box.button(b).text() for b in buttons]
-        assert texts == ["Đồng ý", "Hủy", "Lưu"]
+        assert texts == ["Đồng ý", "Huỷ", "Lưu"]
         dialog = QFileDialog(None, "t", str(tmp_path))
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)

@@ -46,7 +46,7 @@ def test_build_submit_and_approve_a_programme(qtbot, studio_window, tmp_path):
     panel.create("Bản tin sáng", Spec((Item(clip=clips[0]),)))
     qtbot.waitUntil(lambda: panel.current is not None and panel.current.title == "Bản tin sáng", timeout=10000)
 
-    panel.jingle_choice.setCurrentText("chuong-bao")
+    panel.jingle_choice.setCurrentIndex(panel.jingle_choice.findData("chuong-bao"))
     panel.add_jingle_button.click()
     panel.clip_choice.setCurrentIndex(panel.clip_choice.findData(clips[1]))
     panel.add_clip_button.click()
@@ -77,7 +77,7 @@ def test_build_submit_and_approve_a_programme(qtbot, studio_window, tmp_path):
     qtbot.waitUntil(lambda: panel.current is not None and panel.current.state is State.APPROVED, timeout=60000)
     idle(qtbot, window)
     history = [panel.history.item(i).text() for i in range(panel.history.count())]
-    assert any("chutich: approve — Đồng ý" in line for line in history)
+    assert any("chutich: phê duyệt — Đồng ý" in line for line in history)
 
     # Changing it now returns it to draft, and the panel says so before saving.
     panel.items.setCurrentRow(2)

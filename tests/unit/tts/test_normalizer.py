@@ -24,7 +24,7 @@ CASES = [
     # land
     ("Diện tích 1.250 m² đất ở, 3,2 ha đất lúa.", "Diện tích một nghìn hai trăm năm mươi mét vuông đất ở, ba phẩy hai héc ta đất lúa."),
     ("Thửa đất số 105, tờ bản đồ số 24.", "Thửa đất số một trăm linh năm, tờ bản đồ số hai mươi tư."),
-    ("Hồ sơ cấp GCNQSDĐ nộp tại UBND xã.", "Hồ sơ cấp giấy chứng nhận quyền sử dụng đất nộp tại ủy ban nhân dân xã."),
+    ("Hồ sơ cấp GCNQSDĐ nộp tại UBND xã.", "Hồ sơ cấp giấy chứng nhận quyền sử dụng đất nộp tại uỷ ban nhân dân xã."),
     ("Giá bồi thường 450.000 đồng/m2.", "Giá bồi thường bốn trăm năm mươi nghìn đồng trên mét vuông."),
     # elections
     ("Bầu cử đại biểu Quốc hội khóa XVI và HĐND các cấp.", "Bầu cử đại biểu Quốc hội khóa mười sáu và hội đồng nhân dân các cấp."),

@@ -24,7 +24,7 @@
     </message>
     <message>
         <source>&amp;Sat:</source>
-        <translation>Độ &amp;bão hòa:</translation>
+        <translation>Độ &amp;bão hoà:</translation>
     </message>
     <message>
         <source>&amp;Val:</source>
@@ -60,11 +60,11 @@
     </message>
     <message>
         <source>&amp;Custom colors</source>
-        <translation>Màu &amp;tùy chỉnh</translation>
+        <translation>Màu &amp;tuỳ chỉnh</translation>
     </message>
     <message>
         <source>&amp;Add to Custom Colors</source>
-        <translation>&amp;Thêm vào màu tùy chỉnh</translation>
+        <translation>&amp;Thêm vào màu tuỳ chỉnh</translation>
     </message>
     <message>
         <source>&amp;Pick Screen Color</source>
@@ -79,7 +79,7 @@
     </message>
     <message>
         <source>&amp;Delete</source>
-        <translation>&amp;Xóa</translation>
+        <translation>&amp;Xoá</translation>
     </message>
     <message>
         <source>&amp;Look in:</source>
@@ -209,7 +209,7 @@ Bạn có muốn thay thế không?</translation>
     </message>
     <message>
         <source>Are you sure you want to delete '%1'?</source>
-        <translation>Bạn có chắc muốn xóa '%1' không?</translation>
+        <translation>Bạn có chắc muốn xoá '%1' không?</translation>
     </message>
     <message>
         <source>%1
@@ -283,7 +283,7 @@ Hãy kiểm tra lại tên thư mục.</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation>Xóa</translation>
+        <translation>Xoá</translation>
     </message>
     <message>
         <source>Select All</source>
@@ -309,7 +309,7 @@ Hãy kiểm tra lại tên thư mục.</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation>Hủy</translation>
+        <translation>Huỷ</translation>
     </message>
     <message>
         <source>&amp;Yes</source>
@@ -321,7 +321,7 @@ Hãy kiểm tra lại tên thư mục.</translation>
     </message>
     <message>
         <source>Abort</source>
-        <translation>Hủy bỏ</translation>
+        <translation>Huỷ bỏ</translation>
     </message>
     <message>
         <source>Apply</source>
@@ -388,7 +388,7 @@ Hãy kiểm tra lại tên thư mục.</translation>
     <name>QProgressDialog</name>
     <message>
         <source>Cancel</source>
-        <translation>Hủy</translation>
+        <translation>Huỷ</translation>
     </message>
 </context>
 <context>
@@ -415,7 +415,7 @@ Hãy kiểm tra lại tên thư mục.</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation>Xóa</translation>
+        <translation>Xoá</translation>
     </message>
     <message>
         <source>Select All</source>

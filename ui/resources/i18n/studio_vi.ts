@@ -2382,7 +2382,7 @@ Vẫn sửa?</translation>
     </message>
     <message>
         <source>the programme was deleted</source>
-        <translation>chương trình đã bị xóa</translation>
+        <translation>chương trình đã bị xoá</translation>
     </message>
     <message>
         <source>the loudspeaker moved to another zone</source>
@@ -2520,6 +2520,76 @@ Vẫn sửa?</translation>
     <message>
         <source>Untitled item</source>
         <translation>Mục chưa đặt tên</translation>
+    </message>
+</context>
+<context>
+    <name>ProgrammeHistoryList</name>
+    <message>
+        <source>created</source>
+        <translation>tạo</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>sửa</translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation>xoá</translation>
+    </message>
+    <message>
+        <source>submitted for approval</source>
+        <translation>gửi phê duyệt</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>phê duyệt</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>từ chối</translation>
+    </message>
+    <message>
+        <source>returned to draft</source>
+        <translation>trở về bản nháp</translation>
+    </message>
+    <message>
+        <source>a clip or chime in it changed after it was submitted</source>
+        <translation>một đoạn âm thanh hay tiếng chuông trong đó đã thay đổi sau khi gửi phê duyệt</translation>
+    </message>
+    <message>
+        <source>the audio made for approval differs from what was submitted</source>
+        <translation>âm thanh dựng lại để phê duyệt khác với bản đã gửi</translation>
+    </message>
+    <message>
+        <source>Studio (automatic)</source>
+        <translation>Studio (tự động)</translation>
+    </message>
+    <message>
+        <source>%1 (computer, command line)</source>
+        <translation>%1 (máy tính, dòng lệnh)</translation>
+    </message>
+    <message>
+        <source>edited (back to draft)</source>
+        <translation>sửa (trở về bản nháp)</translation>
+    </message>
+</context>
+<context>
+    <name>VoiceNames</name>
+    <message>
+        <source>Northern voice</source>
+        <translation>Giọng miền Bắc</translation>
+    </message>
+    <message>
+        <source>Central voice</source>
+        <translation>Giọng miền Trung</translation>
+    </message>
+    <message>
+        <source>Southern voice</source>
+        <translation>Giọng miền Nam</translation>
+    </message>
+    <message>
+        <source>Vietnamese voice: %1</source>
+        <translation>Giọng tiếng Việt: %1</translation>
     </message>
 </context>
 </TS>

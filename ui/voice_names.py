@@ -1,0 +1,30 @@
+"""Voices as the officer reads them: "Giọng miền Bắc" rather than the engine's own
+"Vietnamese (Northern)". The accent comes from the core (`Voice.accent`); a voice whose
+engine does not say keeps its own name after "Giọng tiếng Việt". Any thread that has a
+QCoreApplication (translation only), no widgets.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from studio.tts.engines import Voice, VoiceAccent
+
+
+def voice_label(voice: Voice) -> str:
+    translate = QCoreApplication.translate
+    names = {
+        VoiceAccent.NORTHERN: translate("VoiceNames", "Northern voice"),
+        VoiceAccent.CENTRAL: translate("VoiceNames", "Central voice"),
+        VoiceAccent.SOUTHERN: translate("VoiceNames", "Southern voice"),
+    }
+    if voice.accent is None:
+        return translate("VoiceNames", "Vietnamese voice: %1").replace("%1", voice.name)
+    return names[voice.accent]
+
+
+def voice_labels(voices: list[Voice]) -> list[str]:
+    """One label per voice; two voices of one accent (two engines, a male and a female
+    voice) are told apart by the engine's own name in brackets."""
+    labels = [voice_label(v) for v in voices]
+    return [f"{label} ({v.name})" if labels.count(label) > 1 else label for label, v in zip(labels, voices)]
