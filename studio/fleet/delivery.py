@@ -139,7 +139,8 @@ class Delivery:
         """Stop after the current network call; the outbox keeps the rest for next time."""
         self._stop.set()
         self._wake.set()
-        threads = list(self._workers.values()) + list(self._watchers.values())
+        with self._lock:  # threads are registered and started under it: none seen half-made
+            threads = list(self._workers.values()) + list(self._watchers.values())
         deadline = time.monotonic() + join_timeout  # one wait for all: watchers of offline receivers block
         for worker in threads + ([self._supervisor] if self._supervisor else []):
             worker.join(timeout=max(0.0, deadline - time.monotonic()))
