@@ -337,3 +337,23 @@ class ReceiverError(StudioError):
 
     def describe(self) -> str:
         return f"receiver {self.receiver_id} refused: {self.status} {self.code} {self.message}".rstrip()
+
+
+@dataclass
+class ReasonRequired(StudioError):
+    """An editor who sends an emergency without an approver must say why."""
+
+    username: str
+
+    def describe(self) -> str:
+        return f"{self.username}: an editor sending an emergency without an approver must give a reason"
+
+
+@dataclass
+class NoReceivers(StudioError):
+    """An emergency for zones that have no paired receiver: nobody would hear it."""
+
+    zones: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"no receiver is paired in {', '.join(self.zones)}"

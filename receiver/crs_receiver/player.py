@@ -95,15 +95,21 @@ class Engine:
             self.manifest = manifest
         self._wake.set()
 
-    def play_now(self, media: list[str], volume: int | None, item_id: str) -> None:
+    def play_now(self, media: list[str], volume: int | None, item_id: str) -> bool:
+        """Play at once, cutting what plays; False (and nothing done) when this id is
+        already waiting, playing or played: a studio that retries after a lost answer
+        must not start the same emergency again."""
         with self._lock:
+            current = self.current
+            if item_id in self.handled or (self.pending_now or {}).get("id") == item_id:
+                return False
             self.pending_now = {"id": item_id, "media": media, "priority": "emergency", "volume": volume,
                                 "start_mode": "hard"}
-            current = self.current
         if current is not None:
             current.outcome = "interrupted"
             current.stop.set()
         self._wake.set()
+        return True
 
     def stop_playing(self) -> None:
         current = self.current
@@ -176,6 +182,8 @@ class Engine:
         now = self.clock()
         with self._lock:
             urgent, self.pending_now = self.pending_now, None
+            if urgent is not None:
+                self.handled.add(urgent["id"])  # under the lock: a repeated play-now sees it
         current = self.current
         if current is not None and current.done.is_set():
             self.current = current = None

@@ -1,7 +1,8 @@
-"""CLI commands for the fleet: `receivers`, `publish`, `outbox`, `deliver`, `emergency`.
+"""CLI commands for the fleet: `receivers`, `publish`, `outbox`, `deliver` (emergencies:
+emergency_commands.py).
 
 `publish` compiles and queues; `deliver` sends (headless; `--until-idle` stops when the
-outbox is empty). Exit codes as everywhere: 0 success, 1 a user error, 2 bad usage;
+outbox is empty), and sends pending emergencies beside it while they are valid. Exit codes as everywhere: 0 success, 1 a user error, 2 bad usage;
 `deliver --until-idle` exits 1 when deliveries are still pending at its timeout.
 """
 
@@ -37,10 +38,6 @@ def add_parsers(sub) -> None:
     p.add_argument("--until-idle", action="store_true", help="stop when nothing is pending")
     p.add_argument("--timeout", type=float, default=600.0, help="give up after this many seconds (default 600)")
     p.set_defaults(func=_fleet(_deliver))
-    p = sub.add_parser("emergency", help="play a clip now on every receiver of the zones")
-    p.add_argument("clip_id", type=int)
-    p.add_argument("--zone", action="append", required=True, metavar="NAME")
-    p.set_defaults(func=_fleet(_emergency))
 
 
 def _fleet(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioContext], int]:
@@ -93,9 +90,26 @@ def _outbox(args: argparse.Namespace, library, ctx: StudioContext) -> int:
 
 
 def _deliver(args: argparse.Namespace, library, ctx: StudioContext) -> int:
-    from studio.fleet.delivery import deliver_until_idle
+    import threading
+    import time
 
-    left = deliver_until_idle(library, ctx.key, args.timeout)
+    from studio.fleet.delivery import deliver_until_idle
+    from studio.fleet.emergency import Emergencies
+    from studio.fleet.emergency_delivery import run_until_idle
+
+    started = time.monotonic()
+    stop = threading.Event()
+    emergencies = threading.Thread(target=run_until_idle, args=(ctx.library, ctx.key, stop),
+                                   name="emergencies", daemon=True)
+    emergencies.start()
+    try:
+        left = deliver_until_idle(library, ctx.key, args.timeout)
+        waiting = Emergencies(library.conn, library.clock)
+        while waiting.waiting_receivers() and time.monotonic() - started < args.timeout:
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        emergencies.join(timeout=3)
     if left:
         print(f"radio-studio: {left} deliveries still pending (receivers unreachable?); see `radio-studio outbox`",
               file=sys.stderr)
@@ -103,14 +117,3 @@ def _deliver(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     print("outbox empty: every receiver holds the latest manifest")
     return 0
 
-
-def _emergency(args: argparse.Namespace, library, ctx: StudioContext) -> int:
-    from studio.fleet.fleet import emergency
-
-    outcomes = emergency(library, ctx.key, args.clip_id, args.zone, operator_name())
-    for name, error in outcomes:
-        if error:
-            print(f"radio-studio: error: {name}: {error}", file=sys.stderr)
-        else:
-            print(f"{name}: playing")
-    return 1 if not outcomes or any(error for _, error in outcomes) else 0

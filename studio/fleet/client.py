@@ -96,8 +96,17 @@ class ReceiverClient:
     def playlog(self, after: int = 0) -> list[dict]:
         return self._json("GET", f"/v1/playlog?after={after}")["entries"]
 
-    def play_now(self, media: list[str], volume: int | None = None) -> dict:
-        return self._json("POST", "/v1/commands/play-now", {"media": media, "volume": volume})
+    def play_now(self, media: list[str], volume: int | None = None, item_id: str | None = None,
+                 valid_until: str | None = None) -> dict:
+        """Play at once. With `item_id` a repeat is answered `already` instead of replayed;
+        with `valid_until` (ISO 8601 with offset) a receiver refuses it (`expired`) once
+        that has passed by its clock. Receivers older than these fields ignore them."""
+        body: dict = {"media": media, "volume": volume}
+        if item_id is not None:
+            body["id"] = item_id
+        if valid_until is not None:
+            body["valid_until"] = valid_until
+        return self._json("POST", "/v1/commands/play-now", body)
 
     def stop(self) -> dict:
         return self._json("POST", "/v1/commands/stop", {})

@@ -12,6 +12,9 @@ Idempotent end to end: uploads resume, media is named by its hash, versions only
 Threads: `deliver_once` runs one receiver's delivery on the calling thread; `Delivery`
 runs a worker thread per receiver, each with its own database connection, and every
 minute a short-lived thread per receiver that brings its play log into the studio.
+Emergencies go first: the supervisor sweeps `self.emergencies` (emergency_delivery.py)
+every round, which runs a sender per receiver; a receiver's outbox worker waits while
+its emergency sender works.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from datetime import datetime, timedelta
 
 from studio.errors import ReceiverError, ReceiverUnreachable
 from studio.fleet.client import ReceiverClient
+from studio.fleet.emergency_delivery import EmergencyLane
 from studio.fleet.keys import StudioKey
 from studio.fleet.repository import FleetRepository
 from studio.library import ClipLibrary
@@ -118,6 +122,8 @@ class Delivery:
         self._workers: dict[int, threading.Thread] = {}
         self._lock = threading.Lock()
         self._supervisor: threading.Thread | None = None
+        # emergencies: a sender per receiver, ahead of (and beside) the outbox workers
+        self.emergencies = EmergencyLane(open_library, key, stop=self._stop)
 
     def start(self) -> None:
         self._supervisor = threading.Thread(target=self._supervise, name="delivery", daemon=True)
@@ -131,6 +137,7 @@ class Delivery:
         """Stop after the current network call; the outbox keeps the rest for next time."""
         self._stop.set()
         self._wake.set()
+        self.emergencies.stop(join_timeout)
         for worker in list(self._workers.values()) + ([self._supervisor] if self._supervisor else []):
             worker.join(timeout=join_timeout)
 
@@ -138,6 +145,7 @@ class Delivery:
         library = self.open_library()
         last_pull = 0.0
         while not self._stop.is_set():
+            self._sweep_emergencies(library)
             if time.monotonic() - last_pull > PLAYLOG_EVERY_S:
                 last_pull = time.monotonic()
                 for row in FleetRepository(library.conn, library.clock).receivers():
@@ -154,6 +162,12 @@ class Delivery:
                         worker.start()
             self._wake.wait(self.poll_s)
             self._wake.clear()
+
+    def _sweep_emergencies(self, library: ClipLibrary) -> None:
+        try:
+            self.emergencies.sweep(library)
+        except Exception:  # the outbox must go on whatever happens to an emergency sweep
+            log.exception("emergency sweep failed")
 
     def _pull(self, receiver: int) -> None:
         """Bring one receiver's new play-log entries in (short timeouts; offline is normal)."""
@@ -172,6 +186,9 @@ class Delivery:
             rows = pending(library.conn, receiver)
             if row is None or not rows:
                 return
+            if self.emergencies.busy(receiver):  # an emergency goes first
+                self._stop.wait(0.2)
+                continue
             if deliver_once(library, self.key, row, self.chunk, self.timeout):
                 continue
             delay = 1.0

@@ -1,6 +1,7 @@
-"""The studio's view of its receivers: pair one, see each one's state at a glance, send
-an emergency, stop, set the volume, and the outbox rows. Shared by the CLI and the
-window. Blocking (network); call from a worker thread with that thread's library.
+"""The studio's view of its receivers: pair one, see each one's state at a glance, stop,
+set the volume, and the outbox rows (emergencies: emergency.py, emergency_delivery.py).
+Shared by the CLI and the window. Blocking (network); call from a worker thread with that
+thread's library.
 """
 
 from __future__ import annotations
@@ -87,32 +88,6 @@ def outbox(library: ClipLibrary) -> list[OutboxRow]:
 def send_now(library: ClipLibrary, delivery_id: int | None = None) -> None:
     """Retry at once (one delivery, or all)."""
     FleetRepository(library.conn, library.clock).retry_now(delivery_id)
-
-
-def emergency(library: ClipLibrary, key: StudioKey, clip_id: int, zone_names: list[str],
-              by: str) -> list[tuple[str, str | None]]:
-    """Play a clip now on every receiver of the zones: (receiver name, error or None)."""
-    from studio.accounts.store import Accounts
-    from studio.audio.settings import OutputFormat, RenderSettings
-    from studio.rendering import Renderer
-    from studio.schedule.zones import Zones
-
-    result = Renderer(library).render_clip(clip_id, OutputFormat.OPUS, RenderSettings())
-    zones = Zones(library.conn)
-    zone_ids = [zones.get(name).id for name in zone_names]
-    rows = FleetRepository(library.conn, library.clock).receivers_in_zones(zone_ids)
-    outcomes = []
-    for row in rows:
-        client = client_for(key, row, timeout=(5.0, 30.0))
-        try:
-            client.upload(result.media_path, result.output_sha256)
-            client.play_now([result.output_sha256])
-            outcomes.append((row["name"], None))
-        except StudioError as exc:
-            outcomes.append((row["name"], exc.describe()))
-    Accounts(library.conn).record(by, "emergency-play-now", "clip", clip_id,
-                                  {"zones": zone_names, "outcomes": outcomes})
-    return outcomes
 
 
 def command(library: ClipLibrary, key: StudioKey, receiver: int, action: str, volume: int | None = None) -> None:

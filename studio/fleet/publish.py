@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 from studio.audio.settings import OutputFormat, RenderSettings
 from studio.clock import Clock
+from studio.fleet.emergency import record_unapproved_emergency_slots
 from studio.fleet.repository import FleetRepository, NewDelivery
 from studio.library import ClipLibrary
 from studio.programmes.render import render_programme
@@ -170,6 +171,7 @@ def publish(library: ClipLibrary, by: str, days: int = 14, first_day: date | Non
     publish_id = repository.queue_publish(
         by, first.isoformat(), last.isoformat(),
         {"items": sum(len(v) for v in items.values()), "skipped_unapproved": skipped}, deliveries)
+    record_unapproved_emergency_slots(library, by, publish_id, plan.occurrences, approved)
     log.info("publish %d: %d receivers, %d programme versions, %d occurrences not approved", publish_id,
              len(receivers), len(media), skipped)
     if progress:
