@@ -16,7 +16,8 @@ decoded is logged and skipped, never a crash. Every item ends with a play-log en
 its actual start and end and the RMS level actually sent to the output, so "played"
 means sound came out.
 
-Threads: the scheduler thread; a decoder thread per item feeding a queue; the PortAudio
+Threads: the scheduler thread; a decoder thread per item feeding a queue; once, a thread
+that loads the playback modules as soon as there is a schedule (`warm_up`); the PortAudio
 callback copies blocks out of the queue, applies the volume and sums squares (no
 allocation beyond the block, no logging, no locks).
 """
@@ -77,10 +78,24 @@ class Engine:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="receiver-scheduler", daemon=True)
+        self._warmed = False
 
     # -- control (from the server) ----------------------------------------------------------------
     def start(self) -> None:
         self._thread.start()
+        if (self.manifest or {}).get("items"):
+            self.warm_up()
+
+    def warm_up(self) -> None:
+        """Load numpy, PortAudio and libsndfile now, in the background, once there is a
+        schedule to play: a play-now (an emergency) then starts without the ~0.3 s (on a
+        Raspberry Pi about a second) they take to load. A receiver with nothing to play
+        yet stays without them (~20 MB less resident)."""
+        with self._lock:
+            if self._warmed:
+                return
+            self._warmed = True
+        threading.Thread(target=_load_playback_modules, name="receiver-warm-up", daemon=True).start()
 
     def shutdown(self) -> None:
         self._stop.set()
@@ -94,6 +109,8 @@ class Engine:
         with self._lock:
             self.manifest = manifest
         self._wake.set()
+        if manifest.get("items"):
+            self.warm_up()
 
     def play_now(self, media: list[str], volume: int | None, item_id: str) -> bool:
         """Play at once, cutting what plays; False (and nothing done) when this id is
@@ -361,6 +378,17 @@ def _zone(manifest: dict):
         return ZoneInfo(manifest.get("timezone", "Asia/Ho_Chi_Minh"))
     except Exception:  # an unknown zone name: Vietnam's offset
         return timezone(timedelta(hours=7))
+
+
+def _load_playback_modules() -> None:
+    try:
+        import numpy  # noqa: F401
+        import sounddevice  # noqa: F401
+        import soundfile  # noqa: F401
+
+        from crs_receiver import resample  # noqa: F401
+    except Exception as exc:  # the first item will say what is wrong (and log it)
+        log.warning("could not load the playback modules ahead: %s", exc)
 
 
 def release_memory() -> None:

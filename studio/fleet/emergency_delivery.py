@@ -19,11 +19,12 @@ beside the outbox. Threads: each sender has its own database connection; `sweep`
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable
 
-from studio.errors import ReceiverError, ReceiverUnreachable, StudioError
+from studio.errors import ReceiverError, ReceiverUnreachable
 from studio.fleet.client import ReceiverClient
 from studio.fleet.emergency import Emergencies, Emergency, Target, TargetState
 from studio.fleet.keys import StudioKey
@@ -39,37 +40,38 @@ RETRY_S = 0.5
 RETRYABLE = {"replay", "offset-mismatch", "missing-media", "http"}
 
 
-def send_once(library: ClipLibrary, key: StudioKey, emergency: Emergency, receiver_row,
-              timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), late: bool = False) -> TargetState:
-    """One try at one receiver: upload, play-now; records the outcome and returns the
-    target's state (PENDING: no answer, or a refusal worth another try)."""
-    emergencies = Emergencies(library.conn, library.clock)
+def send_once(key: StudioKey, emergency: Emergency, receiver_row, media_path,
+              timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S)) -> tuple[TargetState, str | None, bool]:
+    """One try at one receiver, network only: upload, play-now. Returns the target's new
+    state (PENDING: no answer, or a refusal worth another try), the error if any, and
+    whether the receiver said it already had this emergency."""
     client = ReceiverClient(receiver_row["address"], key, receiver_row["receiver_id"], timeout=timeout)
     try:
-        client.upload(library.store.path_for(emergency.media_sha256), emergency.media_sha256)
+        client.upload(media_path, emergency.media_sha256)
         answer = client.play_now([emergency.media_sha256], None, emergency.item_id, emergency.valid_until)
     except ReceiverUnreachable as exc:
-        emergencies.record_attempt(emergency.id, receiver_row["id"], exc.describe())
-        return TargetState.PENDING
+        return TargetState.PENDING, exc.describe(), False
     except ReceiverError as exc:
         if exc.code == "expired":
-            emergencies.finish(emergency.id, receiver_row["id"], TargetState.EXPIRED, exc.describe(), late)
-            log.warning("emergency %d: %s refused it as expired", emergency.id, receiver_row["name"])
-            return TargetState.EXPIRED
+            return TargetState.EXPIRED, exc.describe(), False
         if exc.code in RETRYABLE or exc.status >= 500:
-            emergencies.record_attempt(emergency.id, receiver_row["id"], exc.describe())
-            return TargetState.PENDING
-        emergencies.finish(emergency.id, receiver_row["id"], TargetState.FAILED, exc.describe(), late)
-        log.error("emergency %d: %s refused it: %s", emergency.id, receiver_row["name"], exc.describe())
-        return TargetState.FAILED
+            return TargetState.PENDING, exc.describe(), False
+        return TargetState.FAILED, exc.describe(), False
     except OSError as exc:  # the media file itself could not be read
-        emergencies.finish(emergency.id, receiver_row["id"], TargetState.FAILED, str(exc), late)
-        log.error("emergency %d: cannot send to %s: %s", emergency.id, receiver_row["name"], exc)
-        return TargetState.FAILED
-    emergencies.finish(emergency.id, receiver_row["id"], TargetState.REACHED, None, late)
-    log.warning("emergency %d plays on %s%s%s", emergency.id, receiver_row["name"],
-                " (it was offline until now)" if late else "", " (already playing)" if answer.get("already") else "")
-    return TargetState.REACHED
+        return TargetState.FAILED, str(exc), False
+    return TargetState.REACHED, None, bool(answer.get("already"))
+
+
+def _log_outcome(emergency: Emergency, receiver_row, state: TargetState, error: str | None, late: bool,
+                 already: bool) -> None:
+    name = receiver_row["name"]
+    if state is TargetState.REACHED:
+        log.warning("emergency %d plays on %s%s%s", emergency.id, name, " (it was offline until now)" if late else "",
+                    " (already playing)" if already else "")
+    elif state is TargetState.EXPIRED:
+        log.warning("emergency %d: %s refused it as expired", emergency.id, name)
+    elif state is not TargetState.PENDING:
+        log.error("emergency %d: %s refused it: %s", emergency.id, name, error)
 
 
 class EmergencyLane:
@@ -82,21 +84,31 @@ class EmergencyLane:
         self._stop = stop or threading.Event()
         self._threads: dict[int, threading.Thread] = {}
         self._lock = threading.Lock()
+        # The senders' outcomes go to one writer that commits whatever has come in one
+        # transaction: twenty receivers answering at once cost one or two fsyncs, not
+        # twenty turns in SQLite's busy handler (whose sleeps reach 100 ms a try).
+        self._write = threading.Lock()
+        self._outcomes: queue.Queue = queue.Queue()
+        self._writer: threading.Thread | None = None
         self._ring = threading.Condition()
         self._rings = 0
 
     def sweep(self, library: ClipLibrary) -> set[int]:
         """Expire what is past valid-until, and make sure every receiver with a valid
-        pending emergency has its sender; returns those receivers."""
+        pending emergency has its sender; returns those receivers. A new sender gets its
+        receiver and emergency from here, so its first try starts at once."""
         emergencies = Emergencies(library.conn, library.clock)
-        emergencies.expire_due()
+        with self._write:
+            emergencies.expire_due()
         waiting = emergencies.waiting_receivers()
+        repository = FleetRepository(library.conn, library.clock)
         with self._lock:
             for receiver in waiting:
                 thread = self._threads.get(receiver)
                 if thread is None or not thread.is_alive():
-                    thread = threading.Thread(target=self._serve, args=(receiver,), daemon=True,
-                                              name=f"emergency-{receiver}")
+                    first = (repository.receiver(receiver), emergencies.pending_for(receiver))
+                    thread = threading.Thread(target=self._serve, args=(receiver, first, library.store),
+                                              daemon=True, name=f"emergency-{receiver}")
                     self._threads[receiver] = thread
                     thread.start()
         self.ring()
@@ -124,36 +136,79 @@ class EmergencyLane:
             seen = self._rings
             self._ring.wait_for(lambda: self._rings != seen or self._stop.is_set(), seconds)
 
-    def _serve(self, receiver: int) -> None:
+    def _record(self, outcomes: list) -> None:
+        """Hand outcomes to the writer; returns once they are committed."""
+        done = threading.Event()
+        self._outcomes.put((outcomes, done))
+        while True:
+            with self._lock:  # (re)start the writer: it leaves after 2 s with nothing to write
+                if self._writer is None or not self._writer.is_alive():
+                    self._writer = threading.Thread(target=self._write_outcomes, daemon=True,
+                                                    name="emergency-writer")
+                    self._writer.start()
+            if done.wait(0.5):
+                return
+
+    def _write_outcomes(self) -> None:
+        library = self.open_library()
         try:
-            library = self.open_library()
-        except StudioError:
-            log.exception("emergency sender for receiver %d cannot open the database", receiver)
-            return
+            while True:
+                try:
+                    batch = [self._outcomes.get(timeout=2.0)]
+                except queue.Empty:
+                    return
+                while True:
+                    try:
+                        batch.append(self._outcomes.get_nowait())
+                    except queue.Empty:
+                        break
+                try:
+                    with self._write:
+                        Emergencies(library.conn, library.clock).record_many(
+                            [outcome for outcomes, _ in batch for outcome in outcomes])
+                finally:
+                    for _, done in batch:
+                        done.set()
+        except Exception:
+            log.exception("writing emergency outcomes failed")
+        finally:
+            library.conn.close()
+
+    def _serve(self, receiver: int, first, store) -> None:
+        row, waiting = first
+        library = None
         failures = 0
         try:
             while not self._stop.is_set():
-                row = FleetRepository(library.conn, library.clock).receiver(receiver)
-                emergencies = Emergencies(library.conn, library.clock)
-                waiting = emergencies.pending_for(receiver)
                 if row is None or not waiting:
                     return
                 newest = waiting[0]
-                state = send_once(library, self.key, newest, row, self.timeout, late=failures > 0)
+                state, error, already = send_once(self.key, newest, row, store.path_for(newest.media_sha256),
+                                                  self.timeout)
+                outcomes = [(newest.id, receiver, state, error, failures > 0)]
                 if state is TargetState.REACHED:
-                    failures = 0
-                    for older in waiting[1:]:
-                        emergencies.finish(older.id, receiver, TargetState.SUPERSEDED, f"emergency {newest.id}")
-                elif state is TargetState.PENDING:
+                    outcomes += [(older.id, receiver, TargetState.SUPERSEDED, f"emergency {newest.id}", False)
+                                 for older in waiting[1:]]
+                self._record(outcomes)
+                _log_outcome(newest, row, state, error, failures > 0, already)
+                if library is None:
+                    library = self.open_library()
+                emergencies = Emergencies(library.conn, library.clock)
+                if state is TargetState.PENDING:
                     if failures == 0:
                         log.warning("emergency %d: %s does not answer; trying again every %.1f s until %s",
                                     newest.id, row["name"], self.retry_s, newest.valid_until)
                     failures += 1
                     self._pause(self.retry_s)
+                elif state is TargetState.REACHED:
+                    failures = 0
+                row = FleetRepository(library.conn, library.clock).receiver(receiver)
+                waiting = emergencies.pending_for(receiver)
         except Exception:  # a sender never takes the studio down; the next sweep starts another
             log.exception("emergency sender for receiver %d failed", receiver)
         finally:
-            library.conn.close()
+            if library is not None:
+                library.conn.close()
 
 
 def settled(targets: list[Target]) -> bool:
