@@ -116,7 +116,7 @@ def main() -> int:
     from studio.clock import parse_stamp
     from studio.fleet.client import ReceiverClient
     from studio.fleet.delivery import Delivery
-    from studio.fleet.emergency import Emergencies, TargetState
+    from studio.fleet.emergency import Authority, Emergencies, TargetState, declare
     from studio.fleet.fleet import pair_receiver
     from studio.fleet.keys import StudioKey
     from studio.library import ClipLibrary
@@ -204,6 +204,19 @@ def main() -> int:
                 time.sleep(3.0)
                 late_played = late.speaker.first_sample_after(silent_since - 1, 0.01) is not None
                 targets = {t.name: t.state for t in Emergencies(library.conn, library.clock).targets(emergency.id)}
+
+                # The window's path: the confirmation's click records it and wakes the engine.
+                time.sleep(1.0)
+                clicks: dict[int, float | None] = {}
+                click = time.time_ns()
+                watchers = [threading.Thread(target=lambda n=n, box=box: clicks.__setitem__(
+                    n, box.speaker.first_sample_after(click, 10.0))) for n, box in enumerate(boxes)]
+                for thread in watchers:
+                    thread.start()
+                declare(library, clip, ["Xã"], Authority("chutich", "chutich", None), VALID_MIN)
+                engine.wake()
+                for thread in watchers:
+                    thread.join()
             finally:
                 engine.stop()
         finally:
@@ -239,6 +252,10 @@ def main() -> int:
              if played_back else "") + "  (target ≤ 2000 ms)")
     print(f"  back after valid-until:           {'PLAYED (wrong)' if late_played else 'silent'}; record says "
           f"{targets[f'Loa {args.offline - 1:02d}'].value}")
+    heard = [v for v in clicks.values() if v is not None]
+    print(f"  the window's path (record + wake the engine), all {len(boxes)} online: {len(heard)}/{len(boxes)} played; "
+          + (f"click to first sample median {statistics.median(heard) * 1000:5.0f} ms, worst "
+             f"{max(heard) * 1000:5.0f} ms  (target ≤ 1000 ms)" if heard else ""))
     reached = sum(state is TargetState.REACHED for state in targets.values())
     print(f"  record: {reached}/{len(targets)} reached, "
           f"{sum(s is TargetState.EXPIRED for s in targets.values())} expired")

@@ -90,6 +90,27 @@ class ReceiverClient:
                     progress(offset, size)
         return sent
 
+    def send_whole(self, path: Path, sha: str, limit: int = 4 * CHUNK) -> None:
+        """A small file in one PATCH from offset 0, without asking first: one round trip
+        instead of two (an emergency over 3G). A receiver holding all of it answers
+        `complete`; one holding part of it, `offset-mismatch`, and the resumable upload
+        takes over. Larger files go the resumable way at once."""
+        path = Path(path)
+        if path.stat().st_size > limit:
+            self.upload(path, sha)
+            return
+        data = path.read_bytes()
+        try:
+            self._request("PATCH", f"/v1/media/{sha}", data, {
+                "Content-Type": "application/offset+octet-stream", "Tus-Resumable": "1.0.0",
+                "Upload-Offset": "0", "Upload-Length": str(len(data))})
+        except ReceiverError as exc:
+            if exc.code == "complete":
+                return
+            if exc.code != "offset-mismatch":
+                raise
+            self.upload(path, sha)
+
     def put_manifest(self, manifest: dict) -> dict:
         return self._json("PUT", "/v1/manifest", manifest)
 

@@ -47,7 +47,7 @@ def send_once(key: StudioKey, emergency: Emergency, receiver_row, media_path,
     whether the receiver said it already had this emergency."""
     client = ReceiverClient(receiver_row["address"], key, receiver_row["receiver_id"], timeout=timeout)
     try:
-        client.upload(media_path, emergency.media_sha256)
+        client.send_whole(media_path, emergency.media_sha256)
         answer = client.play_now([emergency.media_sha256], None, emergency.item_id, emergency.valid_until)
     except ReceiverUnreachable as exc:
         return TargetState.PENDING, exc.describe(), False

@@ -138,3 +138,19 @@ def test_a_receiver_refuses_a_play_now_past_its_validity(zone_of_three):
     with pytest.raises(ReceiverError) as refused:
         client.play_now(["0" * 64], item_id="em-old", valid_until="2020-01-01T00:00:00+00:00")
     assert (refused.value.status, refused.value.code) == (410, "expired")
+
+
+def test_the_clip_goes_in_one_request_and_a_partial_upload_is_resumed(library, zone_of_three):
+    (receiver, _b, _c), clip, key = zone_of_three
+    media = Renderer(library).render_clip(clip, OutputFormat.OPUS)
+    client = ReceiverClient(receiver.url, key)
+    client.receiver_id = client._request("GET", "/v1/pair", signed=False).json()["receiver_id"]
+    data = media.media_path.read_bytes()
+    client._request("PATCH", f"/v1/media/{media.output_sha256}", data[:1000], {
+        "Content-Type": "application/offset+octet-stream", "Tus-Resumable": "1.0.0", "Upload-Offset": "0",
+        "Upload-Length": str(len(data))})  # a try cut off after 1000 bytes
+    assert client.held(media.output_sha256) == (1000, False)
+    client.send_whole(media.media_path, media.output_sha256)  # offset-mismatch: resumes from 1000
+    assert client.held(media.output_sha256) == (len(data), True)
+    client.send_whole(media.media_path, media.output_sha256)  # held in full: nothing to do
+    assert (receiver.folder / "media" / media.output_sha256).read_bytes() == data
