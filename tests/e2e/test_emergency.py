@@ -6,6 +6,7 @@ and the record says expired. Sign-in rules: an approver alone, an editor only wi
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -154,3 +155,51 @@ def test_the_clip_goes_in_one_request_and_a_partial_upload_is_resumed(library, z
     assert client.held(media.output_sha256) == (len(data), True)
     client.send_whole(media.media_path, media.output_sha256)  # held in full: nothing to do
     assert (receiver.folder / "media" / media.output_sha256).read_bytes() == data
+
+
+def test_a_repeated_play_now_with_the_same_id_does_not_start_it_again(library, zone_of_three):
+    (receiver, _b, _c), clip, key = zone_of_three
+    media = Renderer(library).render_clip(clip, OutputFormat.OPUS)
+    client = ReceiverClient(receiver.url, key)
+    client.receiver_id = client._request("GET", "/v1/pair", signed=False).json()["receiver_id"]
+    client.send_whole(media.media_path, media.output_sha256)
+    first = client.play_now([media.output_sha256], item_id="em-lost-answer")
+    again = client.play_now([media.output_sha256], item_id="em-lost-answer")  # the studio retries
+    assert (first["already"], again["already"]) == (False, True)
+    assert wait_for(lambda: played_emergency(receiver, key, "em-lost-answer"), 10)
+    assert client.play_now([media.output_sha256], item_id="em-lost-answer")["already"]  # after it played too
+    assert [e["item"] for e in client.playlog()].count("em-lost-answer") == 1
+
+
+def test_a_receiver_coming_back_gets_the_emergency_before_its_schedule(library, zone_of_three, tmp_path):
+    from studio.clock import parse_stamp
+    from studio.fleet.emergency import declare, operator_authority
+    from studio.fleet.repository import FleetRepository, NewDelivery
+
+    (receiver, _b, _c), clip, key = zone_of_three
+    receiver.kill()
+    other = library.import_file(write_audio(tmp_path / "nhac.wav", synthetic.speech_like(30.0, seed=8),
+                                            subtype="PCM_16")).clip.id
+    scheduled = Renderer(library).render_clip(other, OutputFormat.OPUS)
+    repository = FleetRepository(library.conn, library.clock)
+    row = next(r for r in repository.receivers() if r["name"] == "Loa 0")
+    tomorrow = (library.clock.now().replace(microsecond=0) + timedelta(days=1)).isoformat()
+    repository.queue_publish("test", "2026-12-02", "2026-12-02", {}, lambda version: [NewDelivery(
+        row["id"], {"version": version, "receiver_id": row["receiver_id"], "items": [
+            {"id": "mai", "start": tomorrow, "media": [scheduled.output_sha256], "duration_s": 30.0}]},
+        [scheduled.output_sha256], scheduled.media_path.stat().st_size)])
+    emergency = declare(library, clip, ["Thôn 1"], operator_authority("cli:test", None), 5)
+
+    paths = library.paths
+    engine = Delivery(lambda: ClipLibrary(paths, connect(paths.database)), key, poll_s=0.2)
+    engine.start()
+    try:
+        receiver.start()
+        assert wait_for(lambda: not repository.pending(row["id"]), 15)
+    finally:
+        engine.stop()
+    (target,) = [t for t in Emergencies(library.conn, library.clock).targets(emergency.id) if t.name == "Loa 0"]
+    delivered = library.conn.execute("SELECT delivered_at FROM deliveries WHERE receiver = ?", (row["id"],)
+                                     ).fetchone()[0]
+    assert target.state is TargetState.REACHED
+    assert parse_stamp(target.reached_at) <= parse_stamp(delivered)
