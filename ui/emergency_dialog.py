@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.clock import local_text
-from studio.errors import AccessDenied, ReasonRequired, UnknownUser
+from studio.errors import AccessDenied, NoReceivers, ReasonRequired, UnknownUser
 from studio.fleet.emergency import DEFAULT_VALID_MIN, MAX_VALID_MIN, TargetState
 from ui.error_messages import ErrorDialogs, describe
 from ui.services import Services
@@ -249,12 +249,14 @@ class EmergencyFlow(QObject):
             library = self.services.library()
             authority = authorize(Accounts(library.conn), user, password, reason)
             count = count_receivers(library, zones)
+            if not count:
+                raise NoReceivers(tuple(zones))
             # rendered now, while the officer reads the confirmation: sending starts at once
             Renderer(library).render_clip(clip_id, OutputFormat.OPUS)
             return authority, count
 
         def failed(exc, details) -> None:
-            if isinstance(exc, (AccessDenied, ReasonRequired, UnknownUser)):
+            if isinstance(exc, (AccessDenied, ReasonRequired, UnknownUser, NoReceivers)):
                 dialog.refused(describe(exc)[0])
             else:
                 dialog.refused("")
@@ -284,10 +286,14 @@ class EmergencyFlow(QObject):
             self.services.wake_delivery()
             return emergency
 
+        def failed(exc, details) -> None:
+            self.progress.summary.setText(describe(exc)[0])
+            self.errors.show(exc, details)
+
         self.progress = EmergencyProgressDialog(self.parent_widget)
         self.progress.finished.connect(self.timer.stop)
         self.progress.show()
-        self._run(self.tr("Emergency broadcast"), send, self._sent)
+        self._run(self.tr("Emergency broadcast"), send, self._sent, failed)
 
     def _sent(self, emergency) -> None:
         self.emergency = emergency

@@ -50,7 +50,13 @@ def test_sign_in_confirm_and_watch_it_reach_every_loudspeaker(qtbot, studio_wind
         qtbot.waitUntil(lambda: "phải ghi lý do" in sign_in.hint.text(), timeout=10000)
         assert flow.confirm is None and Emergencies(library.conn).latest() == []
 
+        sign_in.choose_zones(["Thôn 2"])  # no loudspeaker there: said before anything is sent
         sign_in.username.setText("chutich")
+        sign_in.password.setText("matkhau-chutich")
+        ok(sign_in)
+        qtbot.waitUntil(lambda: "Chưa có loa nào" in sign_in.hint.text(), timeout=10000)
+
+        sign_in.choose_zones(["Thôn 1"])
         sign_in.password.setText("matkhau-chutich")
         ok(sign_in)
         qtbot.waitUntil(lambda: flow.confirm is not None and flow.confirm.isVisible(), timeout=15000)
