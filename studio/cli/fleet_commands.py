@@ -107,12 +107,17 @@ def _deliver(args: argparse.Namespace, library, ctx: StudioContext) -> int:
         waiting = Emergencies(library.conn, library.clock)
         while waiting.waiting_receivers() and time.monotonic() - started < args.timeout:
             time.sleep(0.2)
+        unreached = len(waiting.waiting_receivers())
     finally:
         stop.set()
         emergencies.join(timeout=3)
+    if unreached:
+        print(f"radio-studio: {unreached} receivers have not played a valid emergency yet; see "
+              "`radio-studio emergencies`", file=sys.stderr)
     if left:
         print(f"radio-studio: {left} deliveries still pending (receivers unreachable?); see `radio-studio outbox`",
               file=sys.stderr)
+    if left or unreached:
         return 1
     print("outbox empty: every receiver holds the latest manifest")
     return 0

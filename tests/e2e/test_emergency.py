@@ -203,3 +203,19 @@ def test_a_receiver_coming_back_gets_the_emergency_before_its_schedule(library, 
                                      ).fetchone()[0]
     assert target.state is TargetState.REACHED
     assert parse_stamp(target.reached_at) <= parse_stamp(delivered)
+
+
+def test_radio_studio_deliver_brings_a_pending_emergency_to_a_receiver_back_online(library, data_dir,
+                                                                                     zone_of_three):
+    (first, second, third), clip, key = zone_of_three
+    second.kill()
+    proc = cli.run(data_dir, "emergency", str(clip), "--zone", "Thôn 1")
+    assert "Loa 1: pending (offline" in proc.stdout
+    (emergency,) = Emergencies(library.conn, library.clock).latest()
+    second.start()
+    cli.run(data_dir, "deliver", "--until-idle", "--timeout", "30")
+    assert wait_for(lambda: played_emergency(second, key, emergency.item_id), 10)
+    assert {t.state for t in Emergencies(library.conn, library.clock).targets(emergency.id)} == {
+        TargetState.REACHED}
+    listing = cli.run(data_dir, "emergencies", str(emergency.id)).stdout
+    assert "3/3 reached" in listing and "Loa 1: reached" in listing
