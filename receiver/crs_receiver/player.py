@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from crs_protocol import RANK
 
+from crs_receiver.memory import load_playback_modules, release_memory
 from crs_receiver.store import ReceiverStore
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ class Engine:
             if self._warmed:
                 return
             self._warmed = True
-        threading.Thread(target=_load_playback_modules, name="receiver-warm-up", daemon=True).start()
+        threading.Thread(target=load_playback_modules, name="receiver-warm-up", daemon=True).start()
 
     def shutdown(self) -> None:
         self._stop.set()
@@ -378,29 +379,6 @@ def _zone(manifest: dict):
         return ZoneInfo(manifest.get("timezone", "Asia/Ho_Chi_Minh"))
     except Exception:  # an unknown zone name: Vietnam's offset
         return timezone(timedelta(hours=7))
-
-
-def _load_playback_modules() -> None:
-    try:
-        import numpy  # noqa: F401
-        import sounddevice  # noqa: F401
-        import soundfile  # noqa: F401
-
-        from crs_receiver import resample  # noqa: F401
-    except Exception as exc:  # the first item will say what is wrong (and log it)
-        log.warning("could not load the playback modules ahead: %s", exc)
-
-
-def release_memory() -> None:
-    """Give the C heap's free pages back to the system after an item (glibc's malloc_trim):
-    the decoded blocks of a long item otherwise stay resident while the receiver idles.
-    A no-op where there is no glibc."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError, TypeError):  # Windows: CDLL(None) is a TypeError
-        pass
 
 
 def wait_until(predicate, timeout: float) -> bool:
