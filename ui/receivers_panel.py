@@ -2,7 +2,7 @@
 
 Receivers (ui/receivers_table.py): what the delivery engine last recorded about each one,
 read from the database every 2 s while shown; the window never asks the receivers for
-their status itself. Actions: publish, pair a new receiver, emergency play-now for zones,
+their status itself. Actions: publish, pair a new receiver, emergency (ui/emergency_dialog.py),
 and for the selected receiver stop, volume and re-sync (studio.fleet.controls: each shows
 its result under the table and is in the audit log under the acting user) and "Details…"
 of its last problem. The outbox: every pending delivery with progress, attempts, next
@@ -200,39 +200,13 @@ class ReceiversPanel(QWidget):
 
         self.runner.run(self.tr("Pairing"), work, lambda _id: self.refresh(), self.errors.show)
 
-    def open_emergency(self) -> None:
-        library = self.services.library()
-        from studio.schedule.zones import Zones
+    def open_emergency(self):
+        """Sign-in, confirmation, then live "reached N/M" (ui/emergency_dialog.py)."""
+        from ui.emergency_dialog import EmergencyFlow
 
-        clips = [(c.id, c.title) for c in library.clips()]
-        zones = [z.name for z in Zones(library.conn).all()]
-        if not clips or not zones:
-            return
-        title, ok = QInputDialog.getItem(self, self.tr("Emergency broadcast"), self.tr("Clip to play now:"),
-                                         [t for _, t in clips], 0, False)
-        if not ok:
-            return
-        zone, ok = QInputDialog.getItem(self, self.tr("Emergency broadcast"), self.tr("Zone:"),
-                                        [self.tr("All zones")] + zones, 0, False)
-        if ok:
-            clip_id = clips[[t for _, t in clips].index(title)][0]
-            self.emergency(clip_id, zones if zone == self.tr("All zones") else [zone])
-
-    def emergency(self, clip_id: int, zones: list[str]) -> None:
-        by = self.services.operator().username
-
-        def work(progress, cancel):
-            from studio.fleet.fleet import emergency
-
-            return emergency(self.services.library(), self.key(), clip_id, zones, by)
-
-        def done(outcomes) -> None:
-            failed = [f"{name}: {error}" for name, error in outcomes if error]
-            if failed:
-                self.summary.setText(self.tr("Emergency not heard on: %1").replace("%1", "; ".join(failed)))
-            self.refresh()
-
-        self.runner.run(self.tr("Emergency broadcast"), work, done, self.errors.show)
+        self.emergency_flow = EmergencyFlow(self.services, self.runner, self)
+        self.emergency_flow.start()
+        return self.emergency_flow
 
     def _control(self, title: str, work) -> None:
         """Run one control of the selected receiver; its result (or failure) shows under the table."""

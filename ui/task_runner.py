@@ -8,8 +8,12 @@ than SHOW_AFTER_MS appears in the status bar with a progress bar and a cancel bu
 (`tasks_changed`). Cancelling sets the task's `threading.Event`; core jobs check it and
 raise `Cancelled`, which is reported as `cancelled`, not as an error.
 
+Priorities: `run(..., urgent=True)` (an emergency: sign-in, sending, its live progress)
+runs on a pool of its own, so it never waits behind a render, an import or a status
+refresh that fill the normal pool; nothing else may use it.
+
 Threads: `run`, `cancel`, `cancel_all` and every callback run on the UI thread; only
-`fn` runs on the pool. `shutdown` cancels everything and waits for the pool.
+`fn` runs on the pools. `shutdown` cancels everything and waits for both pools.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from studio.errors import Cancelled, StudioError
 log = logging.getLogger(__name__)
 
 SHOW_AFTER_MS = 500
+URGENT_THREADS = 3
 PROGRESS_INTERVAL_S = 0.05
 
 Progress = Callable[[int, int], None]
@@ -85,6 +90,8 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
+        self._urgent_pool = QThreadPool(self)
+        self._urgent_pool.setMaxThreadCount(URGENT_THREADS)
         self._relay = _Relay()
         self._relay.progressed.connect(self._on_progress)
         self._relay.finished.connect(self._on_finished)
@@ -105,12 +112,13 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException, str], None] | None = None,
         on_cancelled: Callable[[], None] | None = None,
         cancellable: bool = True,
+        urgent: bool = False,
     ) -> Task:
         task = Task(self._next_id, title, cancellable=cancellable)
         self._next_id += 1
         self._tasks[task.id] = task
         self._callbacks[task.id] = (on_done, on_error, on_cancelled)
-        self._pool.start(_Job(task, fn, self._relay))
+        (self._urgent_pool if urgent else self._pool).start(_Job(task, fn, self._relay))
         if not self._reveal.isActive():
             self._reveal.start()
         return task
@@ -131,10 +139,11 @@ class TaskRunner(QObject):
             task.cancel.set()
 
     def wait(self, timeout_ms: int = -1) -> bool:
-        return self._pool.waitForDone(timeout_ms)
+        return self._urgent_pool.waitForDone(timeout_ms) and self._pool.waitForDone(timeout_ms)
 
     def shutdown(self) -> None:
         self.cancel_all()
+        self._urgent_pool.waitForDone()
         self._pool.waitForDone()
 
     # -- relay slots (UI thread) ----------------------------------------------------------

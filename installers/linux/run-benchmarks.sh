@@ -10,5 +10,6 @@ cd "$ROOT"
 .venv/bin/python -m benchmarks.schedule
 .venv/bin/python -m benchmarks.receiver
 .venv/bin/python -m benchmarks.publish
+.venv/bin/python -m benchmarks.emergency
 .venv/bin/python -m benchmarks.frozen
 exec .venv/bin/python -m benchmarks.recording

@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     TOO_LARGE = "too-large"
     HTTP = "http"
     BAD_AFTER = "bad-after"
+    EXPIRED = "expired"  # a play-now whose valid_until has passed by the receiver's clock
     # manifests
     INVALID_MANIFEST = "invalid-manifest"
     STALE_MANIFEST = "stale-manifest"
@@ -68,6 +69,7 @@ CODES: dict[ErrorCode, tuple[int, ...]] = {
     ErrorCode.TOO_LARGE: (413,),
     ErrorCode.HTTP: (400, 404, 405, 413),
     ErrorCode.BAD_AFTER: (400,),
+    ErrorCode.EXPIRED: (410,),
     ErrorCode.INVALID_MANIFEST: (422,),
     ErrorCode.STALE_MANIFEST: (409,),
     ErrorCode.MISSING_MEDIA: (424,),

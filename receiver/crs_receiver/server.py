@@ -319,16 +319,30 @@ class ReceiverApp:
             volume = data.get("volume")
             if volume is not None and not (isinstance(volume, int) and 0 <= volume <= 100):
                 raise ValueError
+            item_id = data.get("id")
+            if item_id is not None and not (isinstance(item_id, str) and 0 < len(item_id) <= 64
+                                            and item_id.isascii() and item_id.isprintable()):
+                raise ValueError
+            valid_until = data.get("valid_until")
+            until = datetime.fromisoformat(valid_until) if valid_until is not None else None
+            if until is not None and until.tzinfo is None:
+                raise ValueError
             for sha in media:
                 self.store.media_path(sha)
         except (ValueError, KeyError, TypeError):
-            return problem(ErrorCode.MALFORMED, "expected {\"media\": [sha256...], \"volume\": 0-100}")
+            return problem(ErrorCode.MALFORMED, "expected {\"media\": [sha256...], \"volume\": 0-100, "
+                                                "\"id\": text, \"valid_until\": ISO 8601 with offset}")
+        if until is not None and datetime.now(UTC) >= until:
+            log.warning("play-now %s refused: valid until %s, now past", item_id, valid_until)
+            return problem(ErrorCode.EXPIRED, f"valid until {valid_until}, which has passed")
         missing = [sha for sha in media if not self.store.has_media(sha)]
         if missing:
             return problem(ErrorCode.MISSING_MEDIA, "upload these first", missing=missing)
-        item_id = f"now-{int(time.time() * 1000)}-{secrets.token_hex(3)}"
-        self.engine.play_now(media, volume, item_id)
-        return web.json_response({"item": item_id})
+        item_id = item_id or f"now-{int(time.time() * 1000)}-{secrets.token_hex(3)}"
+        started = self.engine.play_now(media, volume, item_id)
+        if started:
+            log.warning("play-now %s: playing at once", item_id)
+        return web.json_response({"item": item_id, "already": not started})
 
     @signed(1024)
     async def stop(self, request: web.Request, body: bytes) -> web.Response:

@@ -1,13 +1,13 @@
 """CLI commands for the fleet: `receivers` (table, add, volume, stop, resync), `publish`,
-`outbox`, `deliver`, `emergency`.
+`outbox`, `deliver` (emergencies: emergency_commands.py).
 
 `receivers` prints what the delivery engine recorded (studio.fleet.status, the same
 records as the window's table); receivers nobody asked for `STALE_S` (no window running)
 are asked first. `volume`, `stop` and `resync` print their result and are in the audit log
 under the operator. `publish` compiles and queues; `deliver` sends (headless;
-`--until-idle` stops when the outbox is empty). Exit codes as everywhere: 0 success, 1 a
-user error, 2 bad usage; `deliver --until-idle` and `receivers resync` exit 1 when a
-delivery is still pending.
+`--until-idle` stops when the outbox is empty), and sends pending emergencies beside it
+while they are valid. Exit codes as everywhere: 0 success, 1 a user error, 2 bad usage;
+`deliver --until-idle` and `receivers resync` exit 1 when a delivery is still pending.
 """
 
 from __future__ import annotations
@@ -54,10 +54,6 @@ def add_parsers(sub) -> None:
     p.add_argument("--until-idle", action="store_true", help="stop when nothing is pending")
     p.add_argument("--timeout", type=float, default=600.0, help="give up after this many seconds (default 600)")
     p.set_defaults(func=_fleet(_deliver))
-    p = sub.add_parser("emergency", help="play a clip now on every receiver of the zones")
-    p.add_argument("clip_id", type=int)
-    p.add_argument("--zone", action="append", required=True, metavar="NAME")
-    p.set_defaults(func=_fleet(_emergency))
 
 
 def _fleet(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioContext], int]:
@@ -164,24 +160,35 @@ def _outbox(args: argparse.Namespace, library, ctx: StudioContext) -> int:
 
 
 def _deliver(args: argparse.Namespace, library, ctx: StudioContext) -> int:
-    from studio.fleet.delivery import deliver_until_idle
+    import threading
+    import time
 
-    left = deliver_until_idle(library, ctx.key, args.timeout)
+    from studio.fleet.delivery import deliver_until_idle
+    from studio.fleet.emergency import Emergencies
+    from studio.fleet.emergency_delivery import run_until_idle
+
+    started = time.monotonic()
+    stop = threading.Event()
+    emergencies = threading.Thread(target=run_until_idle, args=(ctx.library, ctx.key, stop),
+                                   name="emergencies", daemon=True)
+    emergencies.start()
+    try:
+        left = deliver_until_idle(library, ctx.key, args.timeout)
+        waiting = Emergencies(library.conn, library.clock)
+        while waiting.waiting_receivers() and time.monotonic() - started < args.timeout:
+            time.sleep(0.2)
+        unreached = len(waiting.waiting_receivers())
+    finally:
+        stop.set()
+        emergencies.join(timeout=3)
+    if unreached:
+        print(f"radio-studio: {unreached} receivers have not played a valid emergency yet; see "
+              "`radio-studio emergencies`", file=sys.stderr)
     if left:
         print(f"radio-studio: {left} deliveries still pending (receivers unreachable?); see `radio-studio outbox`",
               file=sys.stderr)
+    if left or unreached:
         return 1
     print("outbox empty: every receiver holds the latest manifest")
     return 0
 
-
-def _emergency(args: argparse.Namespace, library, ctx: StudioContext) -> int:
-    from studio.fleet.fleet import emergency
-
-    outcomes = emergency(library, ctx.key, args.clip_id, args.zone, operator_name())
-    for name, error in outcomes:
-        if error:
-            print(f"radio-studio: error: {name}: {error}", file=sys.stderr)
-        else:
-            print(f"{name}: playing")
-    return 1 if not outcomes or any(error for _, error in outcomes) else 0

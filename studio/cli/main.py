@@ -18,6 +18,7 @@ from studio import __version__
 from studio.cli import (
     accounts_commands,
     demo_commands,
+    emergency_commands,
     fleet_commands,
     library_commands,
     programmes_commands,
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 
 # In the order `--help` lists them.
 COMMAND_GROUPS = (library_commands, record_commands, tts_commands, accounts_commands, schedule_commands,
-                  programmes_commands, receiver_commands, fleet_commands, demo_commands)
+                  programmes_commands, receiver_commands, fleet_commands, emergency_commands, demo_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

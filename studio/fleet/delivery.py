@@ -16,7 +16,9 @@ only read those records (studio.fleet.status).
 
 Threads: `deliver_once` runs one receiver's delivery on the calling thread; `Delivery`
 runs a worker thread per receiver with something to send and a status watcher thread per
-receiver, each with its own database connection.
+receiver, each with its own database connection. Emergencies go first: the supervisor
+sweeps `self.emergencies` (emergency_delivery.py) every round, which runs a sender per
+receiver; a receiver's outbox worker waits while its emergency sender works.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from datetime import datetime, timedelta
 
 from studio.errors import ReceiverError, ReceiverUnreachable
 from studio.fleet.client import ReceiverClient
+from studio.fleet.emergency_delivery import EmergencyLane
 from studio.fleet.keys import StudioKey
 from studio.fleet.repository import FleetRepository
 from studio.fleet.status import STATUS_TIMEOUT, check_status, problem_of
@@ -126,6 +129,8 @@ class Delivery:
         self._watchers: dict[int, threading.Thread] = {}
         self._lock = threading.Lock()
         self._supervisor: threading.Thread | None = None
+        # emergencies: a sender per receiver, ahead of (and beside) the outbox workers
+        self.emergencies = EmergencyLane(open_library, key, stop=self._stop)
 
     def start(self) -> None:
         self._supervisor = threading.Thread(target=self._supervise, name="delivery", daemon=True)
@@ -139,6 +144,7 @@ class Delivery:
         """Stop after the current network call; the outbox keeps the rest for next time."""
         self._stop.set()
         self._wake.set()
+        self.emergencies.stop(join_timeout)
         with self._lock:  # threads are registered and started under it: none seen half-made
             threads = list(self._workers.values()) + list(self._watchers.values())
         deadline = time.monotonic() + join_timeout  # one wait for all: watchers of offline receivers block
@@ -148,6 +154,7 @@ class Delivery:
     def _supervise(self) -> None:
         library = self.open_library()
         while not self._stop.is_set():
+            self._sweep_emergencies(library)
             with self._lock:
                 for row in FleetRepository(library.conn, library.clock).receivers():
                     watcher = self._watchers.get(row["id"])
@@ -167,6 +174,12 @@ class Delivery:
                         worker.start()
             self._wake.wait(self.poll_s)
             self._wake.clear()
+
+    def _sweep_emergencies(self, library: ClipLibrary) -> None:
+        try:
+            self.emergencies.sweep(library)
+        except Exception:  # the outbox must go on whatever happens to an emergency sweep
+            log.exception("emergency sweep failed")
 
     def _watch(self, receiver: int) -> None:
         """One receiver's coordinator: ask its status, record it, bring its play log in.
@@ -196,6 +209,9 @@ class Delivery:
             rows = pending(library.conn, receiver)
             if row is None or not rows:
                 return
+            if self.emergencies.busy(receiver):  # an emergency goes first
+                self._stop.wait(0.2)
+                continue
             if deliver_once(library, self.key, row, self.chunk, self.timeout):
                 continue
             delay = 1.0

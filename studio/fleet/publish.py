@@ -25,6 +25,7 @@ from datetime import date, timedelta
 
 from studio.audio.settings import OutputFormat, RenderSettings
 from studio.clock import Clock
+from studio.fleet.emergency import record_unapproved_emergency_slots
 from studio.fleet.repository import FleetRepository, NewDelivery
 from studio.library import ClipLibrary
 from studio.programmes.render import render_programme
@@ -50,6 +51,7 @@ class CompiledPublish:
     occurrences: tuple  # every planned occurrence, approved or not (planner.Occurrence)
     media: int  # programme versions rendered
     skipped_unapproved: int  # occurrences left out because their programme is not approved
+    approved: dict[int, bool]  # programme id -> approved as it is now (unapproved emergencies are audited)
 
 
 def item_id(occurrence) -> str:
@@ -184,7 +186,7 @@ def compile_publish(library: ClipLibrary, days: int = 14, first_day: date | None
                 "priority": occurrence.priority.value, "start_mode": occurrence.start_mode.value, "title": title,
             })
     ordered = {receiver: sorted(found, key=lambda i: i["start"]) for receiver, found in items.items()}
-    return CompiledPublish(first, last, receivers, ordered, tuple(plan.occurrences), len(media), skipped)
+    return CompiledPublish(first, last, receivers, ordered, tuple(plan.occurrences), len(media), skipped, approved)
 
 
 def queue_compiled(library: ClipLibrary, by: str, compiled: CompiledPublish) -> PublishResult:
@@ -210,6 +212,7 @@ def queue_compiled(library: ClipLibrary, by: str, compiled: CompiledPublish) -> 
     publish_id = repository.queue_publish(
         by, compiled.first_day.isoformat(), compiled.last_day.isoformat(),
         {"items": count, "skipped_unapproved": compiled.skipped_unapproved}, deliveries)
+    record_unapproved_emergency_slots(library, by, publish_id, compiled.occurrences, compiled.approved)
     log.info("publish %d: %d receivers, %d programme versions, %d occurrences not approved", publish_id,
              len(compiled.receivers), compiled.media, compiled.skipped_unapproved)
     return PublishResult(publish_id, len(compiled.receivers), count, compiled.media, compiled.skipped_unapproved)

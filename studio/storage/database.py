@@ -194,6 +194,33 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE receivers ADD COLUMN problem_json TEXT;
     CREATE INDEX deliveries_receiver ON deliveries(receiver, version);
     """,
+    # 6 -> 7: emergencies (Thông tư 39: play at once), durable, with each receiver's outcome
+    """
+    CREATE TABLE emergencies (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        clip_id       INTEGER NOT NULL REFERENCES clips(id),
+        media_sha256  TEXT NOT NULL,
+        zones_json    TEXT NOT NULL,
+        declared_by   TEXT NOT NULL,     -- who sent it (an account, or cli:<OS login>)
+        approved_by   TEXT,              -- the approver who signed in; NULL: an editor alone
+        reason        TEXT,
+        created_at    TEXT NOT NULL,
+        valid_until   TEXT NOT NULL,     -- UTC; no receiver starts it later than this
+        item_id       TEXT NOT NULL UNIQUE  -- the play-now id the receivers log it under
+    );
+    CREATE TABLE emergency_targets (
+        emergency_id INTEGER NOT NULL REFERENCES emergencies(id),
+        receiver     INTEGER NOT NULL REFERENCES receivers(id),
+        state        TEXT NOT NULL DEFAULT 'pending'
+                     CHECK (state IN ('pending', 'reached', 'expired', 'failed', 'superseded')),
+        reached_at   TEXT,
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        last_error   TEXT,
+        updated_at   TEXT NOT NULL,
+        PRIMARY KEY (emergency_id, receiver)
+    );
+    CREATE INDEX emergency_targets_state ON emergency_targets(state, receiver);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

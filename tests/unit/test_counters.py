@@ -116,3 +116,17 @@ def test_a_receiver_accepts_every_request_of_a_studio_whose_clock_went_back(tmp_
         assert signed.key == store.trusted_key()
         assert store.accept_counter(signed.key, signed.counter), offset
         assert not store.accept_counter(signed.key, signed.counter)  # and only once
+
+
+def test_a_burst_of_counters_saves_the_floor_once_and_a_restart_starts_above_it(tmp_path, monkeypatch):
+    import studio.fleet.keys as keys
+
+    key = StudioKey(tmp_path / "keys")
+    writes = []
+    real_write = keys.atomic_write_bytes
+    monkeypatch.setattr(keys, "atomic_write_bytes", lambda path, data: (writes.append(data), real_write(path, data)))
+    burst = [key.next_counter() for _ in range(60)]  # an emergency to twenty receivers: 3 requests each
+    assert burst == sorted(set(burst))
+    assert len(writes) == 1  # not one fsync per request
+    restarted = StudioKey(tmp_path / "keys")  # the process was killed right after the burst
+    assert restarted.next_counter() > burst[-1]

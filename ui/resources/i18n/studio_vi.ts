@@ -777,6 +777,22 @@
         <source>Reset its pairing on the receiver, then pair it again with the code it shows.</source>
         <translation>Đặt lại ghép nối trên thiết bị thu, rồi ghép lại bằng mã thiết bị hiển thị.</translation>
     </message>
+    <message>
+        <source>An editor sending an emergency without an approver must give the reason.</source>
+        <translation>Biên tập viên gửi tin khẩn cấp mà không có người phê duyệt phải ghi lý do.</translation>
+    </message>
+    <message>
+        <source>Write why it cannot wait, or ask an approver to sign in.</source>
+        <translation>Hãy ghi vì sao không thể chờ, hoặc nhờ người phê duyệt đăng nhập.</translation>
+    </message>
+    <message>
+        <source>No loudspeaker is paired in the chosen zones.</source>
+        <translation>Chưa có loa nào được ghép ở các vùng đã chọn.</translation>
+    </message>
+    <message>
+        <source>Choose other zones, or pair their receivers first.</source>
+        <translation>Hãy chọn vùng khác, hoặc ghép thiết bị thu của vùng đó trước.</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunGuide</name>
@@ -1370,26 +1386,6 @@
     <message>
         <source>Pairing</source>
         <translation>Đang ghép</translation>
-    </message>
-    <message>
-        <source>Emergency broadcast</source>
-        <translation>Phát khẩn cấp</translation>
-    </message>
-    <message>
-        <source>Clip to play now:</source>
-        <translation>Bản ghi phát ngay:</translation>
-    </message>
-    <message>
-        <source>Zone:</source>
-        <translation>Vùng:</translation>
-    </message>
-    <message>
-        <source>All zones</source>
-        <translation>Mọi vùng</translation>
-    </message>
-    <message>
-        <source>Emergency not heard on: %1</source>
-        <translation>Tin khẩn chưa phát được ở: %1</translation>
     </message>
     <message>
         <source>Volume (%):</source>
@@ -2243,10 +2239,6 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <source>Vietnamese</source>
-        <translation>Tiếng Việt</translation>
-    </message>
-    <message>
         <source>Listen before deciding:</source>
         <translation>Nghe trước khi quyết định:</translation>
     </message>
@@ -2590,6 +2582,154 @@ Vẫn sửa?</translation>
     <message>
         <source>Vietnamese voice: %1</source>
         <translation>Giọng tiếng Việt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>EmergencyConfirmDialog</name>
+    <message>
+        <source>Confirm the emergency broadcast</source>
+        <translation>Xác nhận phát khẩn cấp</translation>
+    </message>
+    <message>
+        <source>Play “%1” now on %2 loudspeakers in: %3. Whatever they play is cut. A loudspeaker offline now plays it if it comes back within %4 minutes.</source>
+        <translation>Phát “%1” ngay bây giờ trên %2 loa ở: %3. Nội dung đang phát sẽ bị ngắt. Loa đang mất kết nối sẽ phát khi kết nối lại trong vòng %4 phút.</translation>
+    </message>
+    <message>
+        <source>Broadcast now</source>
+        <translation>Phát ngay</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+</context>
+<context>
+    <name>EmergencyFlow</name>
+    <message>
+        <source>Emergency broadcast</source>
+        <translation>Phát khẩn cấp</translation>
+    </message>
+    <message>
+        <source>Checking the sign-in</source>
+        <translation>Đang kiểm tra đăng nhập</translation>
+    </message>
+</context>
+<context>
+    <name>EmergencyProgressDialog</name>
+    <message>
+        <source>Emergency broadcast</source>
+        <translation>Phát khẩn cấp</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Đang gửi…</translation>
+    </message>
+    <message>
+        <source>Loudspeaker</source>
+        <translation>Loa</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Time / error</source>
+        <translation>Thời điểm / lỗi</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>waiting (offline)</source>
+        <translation>đang chờ (mất kết nối)</translation>
+    </message>
+    <message>
+        <source>playing</source>
+        <translation>đã phát</translation>
+    </message>
+    <message>
+        <source>expired: came back too late</source>
+        <translation>hết hiệu lực: kết nối lại quá muộn</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>bị từ chối</translation>
+    </message>
+    <message>
+        <source>replaced by a newer emergency</source>
+        <translation>được thay bằng tin khẩn mới hơn</translation>
+    </message>
+    <message>
+        <source>Reached %1/%2 loudspeakers</source>
+        <translation>Đã phát ở %1/%2 loa</translation>
+    </message>
+    <message>
+        <source>%1 waiting: they play it if they come back before %2.</source>
+        <translation>%1 loa đang chờ: sẽ phát nếu kết nối lại trước %2.</translation>
+    </message>
+</context>
+<context>
+    <name>EmergencySignInDialog</name>
+    <message>
+        <source>Emergency broadcast</source>
+        <translation>Phát khẩn cấp</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> phút</translation>
+    </message>
+    <message>
+        <source>Required when an editor sends it without an approver</source>
+        <translation>Bắt buộc khi biên tập viên gửi mà không có người phê duyệt</translation>
+    </message>
+    <message>
+        <source>Clip to play now:</source>
+        <translation>Bản ghi phát ngay:</translation>
+    </message>
+    <message>
+        <source>Zones:</source>
+        <translation>Vùng phát:</translation>
+    </message>
+    <message>
+        <source>Valid for:</source>
+        <translation>Hiệu lực trong:</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>Tên đăng nhập:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Mật khẩu:</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Lý do:</translation>
+    </message>
+    <message>
+        <source>An approver signs in alone; an editor alone must give the reason. Both are recorded. A loudspeaker offline now plays it when it comes back within the time it stays valid.</source>
+        <translation>Người phê duyệt chỉ cần đăng nhập; biên tập viên gửi một mình phải ghi lý do. Cả hai đều được ghi nhật ký. Loa đang mất kết nối sẽ phát khi kết nối lại trong thời gian tin còn hiệu lực.</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Tiếp tục</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
+        <source>Choose the clip and at least one zone.</source>
+        <translation>Hãy chọn bản ghi và ít nhất một vùng.</translation>
+    </message>
+    <message>
+        <source>Enter the user name and the password.</source>
+        <translation>Hãy nhập tên đăng nhập và mật khẩu.</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Đang kiểm tra…</translation>
     </message>
 </context>
 </TS>

@@ -1,8 +1,6 @@
-"""Typed errors raised by the studio core.
-
-Each error carries data (paths, ids, reasons as enums or short technical strings), never
-user-interface text: `ui/` maps the type to a Vietnamese message, and the CLI prints
-`describe()`, a one-line technical English summary. Thread-safe: plain values.
+"""Typed errors of the studio's own work: audio and clips, storage, text to speech,
+accounts, programmes and schedules (receivers: `studio.errors.receivers`). Data only, no
+UI text. Thread-safe: plain values.
 """
 
 from __future__ import annotations
@@ -334,52 +332,3 @@ class ZoneInUse(StudioError):
 
     def describe(self) -> str:
         return f"zone {self.zone_id} is used by {self.slots} broadcasts and {self.receivers} receivers"
-
-
-@dataclass
-class ReceiverUnreachable(StudioError):
-    """No answer from a receiver (offline, wrong address, network down, timeout)."""
-
-    receiver_id: str
-    address: str
-    reason: str
-
-    def describe(self) -> str:
-        return f"receiver {self.receiver_id} at {self.address} is unreachable: {self.reason}"
-
-
-@dataclass
-class ReceiverError(StudioError):
-    """A receiver refused a request (status and the protocol's error code)."""
-
-    receiver_id: str
-    status: int
-    code: str
-    message: str
-
-    def describe(self) -> str:
-        return f"receiver {self.receiver_id} refused: {self.status} {self.code} {self.message}".rstrip()
-
-
-@dataclass
-class UnreadableKey(StudioError):
-    """The studio's signing key file is damaged or is not an unencrypted Ed25519 PKCS#8 key."""
-
-    path: Path
-    reason: str
-
-    def describe(self) -> str:
-        return f"the studio key {self.path} cannot be read: {self.reason}"
-
-
-@dataclass
-class ReceiverFault(StudioError):
-    """A receiver answers but reports a fault of its own: `code` is the protocol's fault
-    code (crs_protocol.FaultCode: "output-device", "scheduler"), `detail` its own text."""
-
-    receiver_id: str
-    code: str
-    detail: str
-
-    def describe(self) -> str:
-        return f"receiver {self.receiver_id} reports {self.code}: {self.detail}"

@@ -1,0 +1,79 @@
+"""Typed errors about receivers and what reaches them: unreachable, refused, faulty,
+emergencies, the studio's signing key. Data only, no UI text. Thread-safe: plain values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from studio.errors.core import StudioError
+
+
+@dataclass
+class ReceiverUnreachable(StudioError):
+    """No answer from a receiver (offline, wrong address, network down, timeout)."""
+
+    receiver_id: str
+    address: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"receiver {self.receiver_id} at {self.address} is unreachable: {self.reason}"
+
+
+@dataclass
+class ReceiverError(StudioError):
+    """A receiver refused a request (status and the protocol's error code)."""
+
+    receiver_id: str
+    status: int
+    code: str
+    message: str
+
+    def describe(self) -> str:
+        return f"receiver {self.receiver_id} refused: {self.status} {self.code} {self.message}".rstrip()
+
+
+@dataclass
+class UnreadableKey(StudioError):
+    """The studio's signing key file is damaged or is not an unencrypted Ed25519 PKCS#8 key."""
+
+    path: Path
+    reason: str
+
+    def describe(self) -> str:
+        return f"the studio key {self.path} cannot be read: {self.reason}"
+
+
+@dataclass
+class ReceiverFault(StudioError):
+    """A receiver answers but reports a fault of its own: `code` is the protocol's fault
+    code (crs_protocol.FaultCode: "output-device", "scheduler"), `detail` its own text."""
+
+    receiver_id: str
+    code: str
+    detail: str
+
+    def describe(self) -> str:
+        return f"receiver {self.receiver_id} reports {self.code}: {self.detail}"
+
+
+@dataclass
+class ReasonRequired(StudioError):
+    """An editor who sends an emergency without an approver must say why."""
+
+    username: str
+
+    def describe(self) -> str:
+        return f"{self.username}: an editor sending an emergency without an approver must give a reason"
+
+
+@dataclass
+class NoReceivers(StudioError):
+    """An emergency for zones that have no paired receiver: nobody would hear it."""
+
+    zones: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"no receiver is paired in {', '.join(self.zones)}"
