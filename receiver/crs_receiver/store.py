@@ -333,6 +333,13 @@ class ReceiverStore:
             self.state.write("volume.json", {"volume": volume})
             self._volume = volume
 
+    # -- before a body is read (admission.py) -----------------------------------------------------
+    def counter_is_fresh(self, key: str, counter: int) -> bool:
+        """Whether `accept_counter` would take this counter now, without taking it. Called on
+        the asyncio loop: no lock (an upload may hold it for seconds); the state is replaced
+        whole, never changed in place, so reading it is safe."""
+        return accept_counter(CounterState.from_json(self._replay.get(key)), counter) is not None
+
 
 def _ends_with_newline(path: Path) -> bool:
     with open(path, "rb") as handle:
