@@ -32,6 +32,7 @@ STUDIO_RESERVE = 8
 IDLE_S = 75.0
 HEADER_S = 20.0
 FD_RESERVE = 64
+BACKLOG = 32
 
 
 def source_of(peer) -> str:
@@ -50,7 +51,8 @@ def source_of(peer) -> str:
 
 def budget() -> int:
     """How many connections this process may hold: its descriptor limit, less those open now,
-    less a reserve (a quarter of the limit, at least FD_RESERVE) for playback and the disk."""
+    less a reserve (a quarter of the limit, at least FD_RESERVE) for playback and the disk,
+    less BACKLOG (asyncio accepts up to that many at once before any is refused)."""
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         soft = 1 << 20
@@ -58,7 +60,7 @@ def budget() -> int:
         in_use = len(os.listdir("/proc/self/fd"))
     except OSError:
         in_use = 32
-    return max(4, min(MAX_CONNECTIONS, soft - in_use - max(FD_RESERVE, soft // 4)))
+    return max(4, min(MAX_CONNECTIONS, soft - in_use - max(FD_RESERVE, soft // 4) - BACKLOG))
 
 
 _BUSY_BODY = json.dumps({"error": ErrorCode.BUSY, "message": "too many connections; try again"}).encode()

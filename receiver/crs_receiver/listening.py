@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web, web_protocol
 
 from crs_receiver.admission import LINGER_S
-from crs_receiver.connections import HEADER_S, IDLE_S, Connections
+from crs_receiver.connections import BACKLOG, HEADER_S, IDLE_S, Connections
 
 if TYPE_CHECKING:
     from crs_receiver.server import ReceiverApp
@@ -65,7 +65,7 @@ async def listen(receiver: ReceiverApp, host: str, port: int, timeouts: dict[str
     connections = receiver.connections = Connections(receiver.security, idle_s=timeouts.get("idle", IDLE_S),
                                                      header_s=timeouts.get("header", HEADER_S))
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(connections.factory(runner.server), host, port, backlog=128,
+    server = await loop.create_server(connections.factory(runner.server), host, port, backlog=BACKLOG,
                                       reuse_address=True)
     log.info("at most %d connections (%d from one source, %d kept for the studio)", connections.total,
              connections.per_source, connections.studio_reserve)
