@@ -8,8 +8,9 @@ never buffered (aiohttp discards what follows for at most `LINGER_S`, then close
 
 `Bodies.read` then reads the body with limits: no `Content-Encoding` but identity (aiohttp's
 inflating is switched off, `handler_options`); a declared length (`Content-Length`) for any
-body, at most the route's limit; bodies over `SMALL_BODY` wait for one of `BIG_BODIES` slots
-(`busy` after `SLOT_WAIT_S`), so that N connections never hold N × 16 MiB; and every body
+body, at most the route's limit; bodies over `SMALL_BODY` need one of `BIG_BODIES` slots (and the paired studio's
+address has one more of its own), else they are refused (`busy`, 503) after `SLOT_WAIT_S`
+and their connection closed, so that N connections never hold N × 16 MiB; and every body
 arrives within `STALL_S` of silence and an overall deadline of `DEADLINE_S` plus its length
 at `MIN_RATE` (`timeout`, 408). Someone who copies the studio's public key and a fresh
 counter passes `precheck`; that is what the slots and the deadlines bound.
@@ -31,8 +32,8 @@ from crs_protocol import H_COUNTER, H_KEY, H_RECEIVER, H_SIGNATURE, H_TIME, Erro
 from crs_receiver.store import ReceiverStore
 
 SMALL_BODY = 64 << 10
-BIG_BODIES = 2
-SLOT_WAIT_S = 15.0
+BIG_BODIES = 1
+SLOT_WAIT_S = 1.0
 STALL_S = 30.0
 DEADLINE_S = 30.0
 MIN_RATE = 16 << 10
@@ -87,23 +88,27 @@ class Bodies:
     def __init__(self, big_bodies: int = BIG_BODIES, slot_wait_s: float = SLOT_WAIT_S,
                  stall_s: float = STALL_S) -> None:
         self.slots = asyncio.Semaphore(big_bodies)
+        self.studio_slot = asyncio.Semaphore(1)
         self.slot_wait_s, self.stall_s = slot_wait_s, stall_s
 
-    async def read(self, request: web.Request, limit: int) -> bytes:
-        """The whole body (`check_framing` passed); raises Refused (busy, timeout, malformed)."""
+    async def read(self, request: web.Request, limit: int, studio: bool = False) -> bytes:
+        """The whole body (`check_framing` passed); raises Refused (busy, timeout, malformed).
+        `studio`: the request comes from the paired studio's address, which has a slot of
+        its own when the others are taken."""
         declared = request.content_length or 0
         if declared <= 0:
             return b""
         if declared <= SMALL_BODY:
             return bytes(await self._read(request, declared))
+        slot = self.studio_slot if studio and self.slots.locked() else self.slots
         try:
-            await asyncio.wait_for(self.slots.acquire(), self.slot_wait_s)
+            await asyncio.wait_for(slot.acquire(), self.slot_wait_s)
         except TimeoutError:
             raise Refused(ErrorCode.BUSY, "the receiver is reading other large bodies; try again") from None
         try:
             return await self._read(request, declared)  # a bytearray: one copy of 16 MiB, not two
         finally:
-            self.slots.release()
+            slot.release()
 
     async def _read(self, request: web.Request, declared: int) -> bytearray:
         """Exactly `declared` bytes into one buffer, within the stall and overall deadlines."""

@@ -33,6 +33,7 @@ IDLE_S = 75.0
 HEADER_S = 20.0
 FD_RESERVE = 64
 BACKLOG = 32
+RECV_SIZE = 32 << 10  # asyncio reads 256 KiB at a time: 200 connections would hold 50 MB before any check
 
 
 def source_of(peer) -> str:
@@ -128,6 +129,8 @@ class Guarded(asyncio.Protocol):
             transport.write(BUSY)
             transport.close()
             return
+        if isinstance(getattr(transport, "max_size", None), int):
+            transport.max_size = RECV_SIZE
         self.inner = self.make_inner()
         self.inner.connection_made(transport)
         self._arm(self.connections.idle_s)

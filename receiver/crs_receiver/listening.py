@@ -31,13 +31,14 @@ log = logging.getLogger(__name__)
 
 MAX_HEADERS = 64
 MAX_LINE = 8190
+READ_BUFFER = 16 << 10  # what aiohttp buffers of a body before it stops reading the socket (twice this)
 
 
 def handler_options() -> dict:
     """aiohttp's per-connection settings, given to AppRunner (web.run_app drops `handler_args`
     and falls back to a 3,630 s keep-alive): only those this aiohttp knows (3.8.4 to 3.14)."""
     wanted = {"keepalive_timeout": IDLE_S, "max_line_size": MAX_LINE, "max_field_size": MAX_LINE, "max_headers": MAX_HEADERS,
-              "lingering_time": LINGER_S, "auto_decompress": False}
+              "lingering_time": LINGER_S, "auto_decompress": False, "read_bufsize": READ_BUFFER}
     known = inspect.signature(web_protocol.RequestHandler.__init__).parameters
     missing = sorted(set(wanted) - set(known))
     if missing:

@@ -37,7 +37,16 @@ from crs_protocol import (
 )
 
 from crs_receiver import __version__
-from crs_receiver.admission import SLOT_WAIT_S, STALL_S, Bodies, Refused, check_framing, parse_json, precheck
+from crs_receiver.admission import (
+    SLOT_WAIT_S,
+    SMALL_BODY,
+    STALL_S,
+    Bodies,
+    Refused,
+    check_framing,
+    parse_json,
+    precheck,
+)
 from crs_receiver.connections import Connections, Guarded, source_of
 from crs_receiver.listening import listen, timeouts_from_env
 from crs_receiver.pairing import Pairing
@@ -87,22 +96,28 @@ def signed(limit: int = 0) -> Callable[[SignedHandler], Callable[[ReceiverApp, w
                 self.store.media_path(sha)  # StoreError bad-name, answered by the middleware
             check_framing(request, limit)
             precheck(request, self.store)
-            body = await self.bodies.read(request, limit)
+            source = source_of(request.transport.get_extra_info("peername") if request.transport else None)
+            studio = self.connections is not None and source == self.connections.studio
+            body = await self.bodies.read(request, limit, studio)
             trusted = self.store.trusted_key()
             if trusted is None:
                 return problem(ErrorCode.NOT_PAIRED, "this receiver is not paired with a studio")
             try:
-                request_signed = verify(request.headers, request.method, request.path_qs, body,
-                                        self.store.receiver_id)
+                check = functools.partial(verify, request.headers, request.method, request.path_qs, body,
+                                          self.store.receiver_id)
+                # hashing 16 MiB takes the loop for tens of ms: a large body is checked off it
+                request_signed = check() if len(body) <= SMALL_BODY else \
+                    await asyncio.get_running_loop().run_in_executor(None, check)
             except SignatureProblem as exc:
                 return problem(exc.code, str(exc))
             if request_signed.key != trusted:
                 return problem(ErrorCode.UNKNOWN_KEY, "this receiver trusts another studio")
-            if not self.store.accept_counter(request_signed.key, request_signed.counter):
+            fresh = await asyncio.get_running_loop().run_in_executor(  # it fsyncs: not on the loop
+                None, self.store.accept_counter, request_signed.key, request_signed.counter)
+            if not fresh:
                 return problem(ErrorCode.REPLAY, "this request (counter) was already seen")
             if self.connections is not None:
-                self.connections.studio = source_of(request.transport.get_extra_info("peername")
-                                                    if request.transport else None)
+                self.connections.studio = source
             studio_time = request_signed.studio_time
             if studio_time is not None and studio_time.tzinfo is not None:
                 self.clock_offset_s = round((datetime.now(UTC) - studio_time).total_seconds(), 3)

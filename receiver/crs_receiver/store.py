@@ -61,6 +61,7 @@ class ReceiverStore:
         self.root = Path(data_dir)
         self.quota = quota_bytes
         self.lock = threading.RLock()
+        self.counters_lock = threading.Lock()
         for sub in ("media", "partial"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         self.state = StateFiles(self.root)
@@ -113,8 +114,9 @@ class ReceiverStore:
 
     def accept_counter(self, key: str, counter: int) -> bool:
         """True once per counter: higher than any seen, or late but inside the window and
-        not seen. Saved before the request is acted on."""
-        with self.lock:
+        not seen. Saved before the request is acted on. Under its own lock: a status
+        request never waits for an upload's write and fsync under `lock`."""
+        with self.counters_lock:
             state = accept_counter(CounterState.from_json(self._replay.get(key)), counter)
             if state is None:
                 return False
