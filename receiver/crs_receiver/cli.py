@@ -45,6 +45,7 @@ def _logging(folder: Path) -> None:
     from crs_receiver.security_log import attach_file, restrict
 
     folder.mkdir(parents=True, exist_ok=True)
+    restrict(folder, 0o750)
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     handler = logging.handlers.RotatingFileHandler(folder / "receiver.log", maxBytes=2 << 20, backupCount=3,

@@ -19,7 +19,6 @@ import asyncio
 import ipaddress
 import json
 import os
-import resource
 from collections.abc import Callable
 
 from crs_protocol import ErrorCode
@@ -54,6 +53,10 @@ def budget() -> int:
     """How many connections this process may hold: its descriptor limit, less those open now,
     less a reserve (a quarter of the limit, at least FD_RESERVE) for playback and the disk,
     less BACKLOG (asyncio accepts up to that many at once before any is refused)."""
+    try:
+        import resource  # POSIX only; Windows has no such limit on sockets
+    except ImportError:
+        return MAX_CONNECTIONS
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         soft = 1 << 20

@@ -128,9 +128,9 @@ def attach_file(folder: Path, also: logging.Handler | None = None) -> Path:
     return path
 
 
-def restrict(path: Path) -> None:
+def restrict(path: Path, mode: int = 0o640) -> None:
     """Logs are for the receiver's user and its group, not for everyone on the box."""
     try:
-        os.chmod(path, 0o640)
+        os.chmod(path, mode)
     except OSError:
         pass
