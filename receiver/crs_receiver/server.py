@@ -112,9 +112,7 @@ def signed(limit: int = 0) -> Callable[[SignedHandler], Callable[[ReceiverApp, w
                 return problem(exc.code, str(exc))
             if request_signed.key != trusted:
                 return problem(ErrorCode.UNKNOWN_KEY, "this receiver trusts another studio")
-            fresh = await asyncio.get_running_loop().run_in_executor(  # it fsyncs: not on the loop
-                None, self.store.accept_counter, request_signed.key, request_signed.counter)
-            if not fresh:
+            if not await self._take_counter(request, request_signed.key, request_signed.counter):
                 return problem(ErrorCode.REPLAY, "this request (counter) was already seen")
             if self.connections is not None:
                 self.connections.studio = source
@@ -126,6 +124,11 @@ def signed(limit: int = 0) -> Callable[[SignedHandler], Callable[[ReceiverApp, w
     return decorate
 
 
+def _logged(future: asyncio.Future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("the counters could not be saved: %s", future.exception())
+
+
 class ReceiverApp:
     def __init__(self, store: ReceiverStore, engine: Engine) -> None:
         self.store, self.engine = store, engine
@@ -134,6 +137,7 @@ class ReceiverApp:
         self.security = SecurityLog()
         self.bodies = Bodies()
         self.connections: Connections | None = None  # set by `serve`; absent under a test server
+        self._counters_queued = False
         self.app = web.Application(client_max_size=MAX_CHUNK + 1024, middlewares=[self._errors])
         r = self.app.router
         r.add_get("/v1/pair", self.pair_info)
@@ -146,6 +150,24 @@ class ReceiverApp:
         r.add_post("/v1/commands/play-now", self.play_now)
         r.add_post("/v1/commands/stop", self.stop)
         r.add_put("/v1/volume", self.volume)
+
+    async def _take_counter(self, request: web.Request, key: str, counter: int) -> bool:
+        """The counter, saved (off the loop: it fsyncs) before a request that acts is acted on.
+        A request that only reads (GET, HEAD) is answered at once and its counter saved just
+        after: replayed after a power cut, it would only repeat an answer already sent."""
+        loop = asyncio.get_running_loop()
+        if request.method not in ("GET", "HEAD"):
+            return await loop.run_in_executor(None, self.store.accept_counter, key, counter)
+        if not self.store.accept_counter(key, counter, durable=False):
+            return False
+        if not self._counters_queued:
+            self._counters_queued = True
+            loop.run_in_executor(None, self._save_counters).add_done_callback(_logged)
+        return True
+
+    def _save_counters(self) -> None:
+        self._counters_queued = False
+        self.store.save_counters()
 
     @web.middleware
     async def _errors(self, request: web.Request, handler):
