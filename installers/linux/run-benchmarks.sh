@@ -9,6 +9,7 @@ cd "$ROOT"
 .venv/bin/python -m benchmarks.tts
 .venv/bin/python -m benchmarks.schedule
 .venv/bin/python -m benchmarks.receiver
+.venv/bin/python -m benchmarks.receiver_flood
 .venv/bin/python -m benchmarks.publish
 .venv/bin/python -m benchmarks.emergency
 .venv/bin/python -m benchmarks.frozen

@@ -27,6 +27,11 @@ class ErrorCode(StrEnum):
     HTTP = "http"
     BAD_AFTER = "bad-after"
     EXPIRED = "expired"  # a play-now whose valid_until has passed by the receiver's clock
+    # limits (docs/protocol.md, section 8)
+    CONTENT_ENCODING = "content-encoding"
+    LENGTH_REQUIRED = "length-required"
+    TIMEOUT = "timeout"
+    BUSY = "busy"
     # manifests
     INVALID_MANIFEST = "invalid-manifest"
     STALE_MANIFEST = "stale-manifest"
@@ -70,6 +75,10 @@ CODES: dict[ErrorCode, tuple[int, ...]] = {
     ErrorCode.HTTP: (400, 404, 405, 413),
     ErrorCode.BAD_AFTER: (400,),
     ErrorCode.EXPIRED: (410,),
+    ErrorCode.CONTENT_ENCODING: (415,),
+    ErrorCode.LENGTH_REQUIRED: (411,),
+    ErrorCode.TIMEOUT: (408,),
+    ErrorCode.BUSY: (503,),
     ErrorCode.INVALID_MANIFEST: (422,),
     ErrorCode.STALE_MANIFEST: (409,),
     ErrorCode.MISSING_MEDIA: (424,),

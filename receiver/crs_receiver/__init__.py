@@ -1,6 +1,8 @@
 """The reference receiver of protocol v1: an IP loudspeaker that plays what its studio signed.
 
 - `server`: the HTTP side (aiohttp), every handler behind one signature check;
+- `admission`, `connections`, `listening`, `pairing`, `security_log`: what it does against
+  clients without the key (docs/protocol.md, section 8);
 - `store`: what the receiver keeps on disk, power-cut safe;
 - `player`: the playback engine (its scheduler, decoder and PortAudio threads);
 - `cli`: the `crs-receiver` command (serve, reset-pairing);

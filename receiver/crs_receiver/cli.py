@@ -39,14 +39,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _logging(folder: Path) -> None:
+    """`logs/receiver.log` (what the receiver did and played) and `logs/security.log` (refusals,
+    pairing attempts, limits: security_log.py), both rotating and size-bounded, neither
+    readable by everyone; both are also written to stderr (the journal under systemd)."""
+    from crs_receiver.security_log import attach_file, restrict
+
     folder.mkdir(parents=True, exist_ok=True)
+    restrict(folder, 0o750)
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     handler = logging.handlers.RotatingFileHandler(folder / "receiver.log", maxBytes=2 << 20, backupCount=3,
                                                    encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
-    root.addHandler(logging.StreamHandler(sys.stderr))
+    restrict(folder / "receiver.log")
+    console = logging.StreamHandler(sys.stderr)
+    root.addHandler(console)
+    attach_file(folder, also=console)
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -1,10 +1,12 @@
 """The reference receiver's HTTP side (aiohttp): protocol v1 (docs/protocol.md).
 
 Every request but pairing must be signed by the paired studio's key with a fresh counter:
-one decorator, `signed`, checks that before a handler runs and hands it the body. Refusals
-are JSON `{"error": code, "message": ...}` with the documented status, logged, and never
-touch playback. Limits: bodies (a manifest 2 MB, an upload chunk 16 MB),
-header lines, JSON depth; idle connections are closed by aiohttp's timeouts.
+one decorator, `signed`, checks that before a handler runs and hands it the body. What can be
+checked before the body is read is checked first (admission.py), and bodies are read within
+limits; connections are bounded per source and in all, and timed out (connections.py).
+Refusals are JSON `{"error": code, "message": ...}` with the documented status, written to
+the security log (security_log.py), and never touch playback. Limits: docs/protocol.md,
+section 8.
 
 Threads: the asyncio loop serves requests; disk work for uploads runs in the default
 executor; the playback engine has its own threads.
@@ -35,69 +37,43 @@ from crs_protocol import (
 )
 
 from crs_receiver import __version__
+from crs_receiver.admission import (
+    SLOT_WAIT_S,
+    SMALL_BODY,
+    STALL_S,
+    Bodies,
+    Refused,
+    check_framing,
+    parse_json,
+    precheck,
+)
+from crs_receiver.connections import Connections, Guarded, source_of
+from crs_receiver.listening import listen, timeouts_from_env
+from crs_receiver.pairing import Pairing
 from crs_receiver.player import Engine
+from crs_receiver.security_log import SecurityLog, clean, forward
 from crs_receiver.store import ReceiverStore, StoreError
 from crs_receiver.volume import ceiling
 
 log = logging.getLogger(__name__)
 
 MAX_CHUNK = 16 << 20
-MAX_JSON_DEPTH = 20
-PAIR_CODE_TTL_S = 600
-PAIR_ATTEMPTS = 5
-PAIR_LOCKOUT_S = 60
+PAIR_BODY = 4096
+UNREAD_BODY = 4096  # a refused request with more body than this is closed, not drained
+
+
+class Problem(web.Response):
+    """A refusal; `code` is for the security log."""
+
+    def __init__(self, code: ErrorCode, body: dict, status: int) -> None:
+        super().__init__(text=json.dumps(body), status=status, content_type="application/json")
+        self.code = code
 
 
 def problem(code: ErrorCode, message: str, status: int | None = None, **extra) -> web.Response:
     """A refusal: `{"error": code, "message": message, ...extra}` with the code's usual status."""
-    return web.json_response({"error": code, "message": message, **extra},
-                             status=status if status is not None else status_of(code))
-
-
-def _depth(value, limit: int) -> int:
-    stack, deepest = [(value, 1)], 1
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
-    return deepest
-
-
-def parse_json(body: bytes):
-    if body.count(b"[") + body.count(b"{") > 200_000:
-        raise ValueError("too many nested values")
-    text = body.decode("utf-8")
-    # json.loads recurses: refuse absurd nesting before parsing it
-    depth = 0
-    for char in text:
-        if char in "[{":
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
-                raise ValueError("nested too deeply")
-        elif char in "]}":
-            depth -= 1
-    value = json.loads(text)
-    if _depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
-        raise ValueError("nested too deeply")
-    return value
-
-
-async def read_body(request: web.Request, limit: int) -> bytes | None:
-    """The whole body, or None as soon as it passes `limit` (the rest is never buffered)."""
-    parts, total = [], 0
-    while True:
-        chunk = await request.content.read(1 << 16)
-        if not chunk:
-            return b"".join(parts)
-        total += len(chunk)
-        if total > limit:
-            return None
-        parts.append(chunk)
+    return Problem(code, {"error": code, "message": message, **extra},
+                   status if status is not None else status_of(code))
 
 
 SignedHandler = Callable[["ReceiverApp", web.Request, bytes], Awaitable[web.Response]]
@@ -107,32 +83,40 @@ def signed(limit: int = 0) -> Callable[[SignedHandler], Callable[[ReceiverApp, w
                                                                   Awaitable[web.Response]]]:
     """The handler runs only for a request signed by the paired studio with a fresh counter,
     and gets its body (at most `limit` bytes) as a third argument. In order: a media name in
-    the path is checked (before any body is read), the body is read up to `limit` (413
-    past it), the receiver must be paired (403), the signature must verify (401), the key
-    must be the paired one (401), the counter fresh (409; saved before the handler runs).
-    The studio's clock is only noted, to report the offset."""
+    the path is checked; the framing (no compression, a declared length, at most `limit`:
+    413); before any body is read, that the receiver is paired (403) and the headers could
+    be the paired studio's (401 unsigned, wrong-receiver, unknown-key; 409 replay); then
+    the body is read (admission.py) and the signature must verify (401), the key be the
+    paired one (401), the counter fresh (409; saved before the handler runs). The studio's
+    clock is only noted, to report the offset."""
     def decorate(handler: SignedHandler):
         @functools.wraps(handler)
         async def checked(self: ReceiverApp, request: web.Request) -> web.Response:
             sha = request.match_info.get("sha")
             if sha is not None:
                 self.store.media_path(sha)  # StoreError bad-name, answered by the middleware
-            declared = request.content_length
-            body = None if declared is not None and declared > limit else await read_body(request, limit)
-            if body is None:
-                return problem(ErrorCode.TOO_LARGE, f"bodies here are at most {limit} bytes")
+            check_framing(request, limit)
+            precheck(request, self.store)
+            source = source_of(request.transport.get_extra_info("peername") if request.transport else None)
+            studio = self.connections is not None and source == self.connections.studio
+            body = await self.bodies.read(request, limit, studio)
             trusted = self.store.trusted_key()
             if trusted is None:
                 return problem(ErrorCode.NOT_PAIRED, "this receiver is not paired with a studio")
             try:
-                request_signed = verify(request.headers, request.method, request.path_qs, body,
-                                        self.store.receiver_id)
+                check = functools.partial(verify, request.headers, request.method, request.path_qs, body,
+                                          self.store.receiver_id)
+                # hashing 16 MiB takes the loop for tens of ms: a large body is checked off it
+                request_signed = check() if len(body) <= SMALL_BODY else \
+                    await asyncio.get_running_loop().run_in_executor(None, check)
             except SignatureProblem as exc:
                 return problem(exc.code, str(exc))
             if request_signed.key != trusted:
                 return problem(ErrorCode.UNKNOWN_KEY, "this receiver trusts another studio")
-            if not self.store.accept_counter(request_signed.key, request_signed.counter):
+            if not await self._take_counter(request, request_signed.key, request_signed.counter):
                 return problem(ErrorCode.REPLAY, "this request (counter) was already seen")
+            if self.connections is not None:
+                self.connections.studio = source
             studio_time = request_signed.studio_time
             if studio_time is not None and studio_time.tzinfo is not None:
                 self.clock_offset_s = round((datetime.now(UTC) - studio_time).total_seconds(), 3)
@@ -141,38 +125,9 @@ def signed(limit: int = 0) -> Callable[[SignedHandler], Callable[[ReceiverApp, w
     return decorate
 
 
-class Pairing:
-    """The short code an unpaired receiver shows; wrong guesses are limited."""
-
-    def __init__(self) -> None:
-        self.code = ""
-        self.expires = 0.0
-        self.attempts = 0
-        self.locked_until = 0.0
-        self.renew()
-
-    def renew(self) -> None:
-        self.code = f"{secrets.randbelow(10**8):08d}"
-        self.expires = time.monotonic() + PAIR_CODE_TTL_S
-        self.attempts = 0
-        log.warning("PAIRING CODE: %s (valid %d minutes)", self.code, PAIR_CODE_TTL_S // 60)
-        print(f"pairing code: {self.code}", flush=True)
-
-    def check(self, code: str) -> ErrorCode | None:
-        """None if right, else the refusal code."""
-        now = time.monotonic()
-        if now < self.locked_until:
-            return ErrorCode.PAIRING_LOCKED
-        if now > self.expires:
-            self.renew()
-            return ErrorCode.CODE_EXPIRED
-        if not secrets.compare_digest(code, self.code):
-            self.attempts += 1
-            if self.attempts >= PAIR_ATTEMPTS:
-                self.locked_until = now + PAIR_LOCKOUT_S
-                self.renew()
-            return ErrorCode.WRONG_CODE
-        return None
+def _logged(future: asyncio.Future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("the counters could not be saved: %s", future.exception())
 
 
 class ReceiverApp:
@@ -180,6 +135,10 @@ class ReceiverApp:
         self.store, self.engine = store, engine
         self.pairing = Pairing() if store.trusted_key() is None else None
         self.clock_offset_s: float | None = None
+        self.security = SecurityLog()
+        self.bodies = Bodies()
+        self.connections: Connections | None = None  # set by `serve`; absent under a test server
+        self._counters_queued = False
         self.app = web.Application(client_max_size=MAX_CHUNK + 1024, middlewares=[self._errors])
         r = self.app.router
         r.add_get("/v1/pair", self.pair_info)
@@ -193,21 +152,54 @@ class ReceiverApp:
         r.add_post("/v1/commands/stop", self.stop)
         r.add_put("/v1/volume", self.volume)
 
+    async def _take_counter(self, request: web.Request, key: str, counter: int) -> bool:
+        """The counter, saved (off the loop: it fsyncs) before a request that acts is acted on.
+        A request that only reads (GET, HEAD) is answered at once and its counter saved just
+        after: replayed after a power cut, it would only repeat an answer already sent."""
+        loop = asyncio.get_running_loop()
+        if request.method not in ("GET", "HEAD"):
+            return await loop.run_in_executor(None, self.store.accept_counter, key, counter)
+        if not self.store.accept_counter(key, counter, durable=False):
+            return False
+        if not self._counters_queued:
+            self._counters_queued = True
+            loop.run_in_executor(None, self._save_counters).add_done_callback(_logged)
+        return True
+
+    def _save_counters(self) -> None:
+        self._counters_queued = False
+        self.store.save_counters()
+
     @web.middleware
     async def _errors(self, request: web.Request, handler):
+        guard = request.transport.get_protocol() if request.transport is not None else None
+        guard = guard if isinstance(guard, Guarded) else None
+        if guard is not None:
+            guard.request_started()
         try:
-            response = await handler(request)
+            response = await self._answer(request, handler)
+        finally:
+            if guard is not None:
+                guard.request_finished()
+        if response.status >= 400:
+            source = source_of(request.transport.get_extra_info("peername") if request.transport else None)
+            self.security.event(source, "refused %s %s: %d %s", clean(request.method, 10), clean(request.path),
+                                response.status, getattr(response, "code", ""))
+            if (request.content_length or 0) > UNREAD_BODY and not request.content.is_eof():
+                response.force_close()  # its body is dropped for at most LINGER_S, never read
+        return response
+
+    async def _answer(self, request: web.Request, handler) -> web.StreamResponse:
+        try:
+            return await handler(request)
         except web.HTTPException as exc:
             if exc.status >= 400:
-                log.warning("refused %s %s: %s", request.method, request.path, exc.status)
                 return problem(ErrorCode.HTTP, exc.reason, exc.status)
             raise
         except StoreError as exc:
-            log.warning("refused %s %s: %s %s", request.method, request.path, exc.code, exc)
             return problem(exc.code, str(exc), exc.status)
-        if response.status >= 400:
-            log.warning("refused %s %s from %s: %s", request.method, request.path, request.remote, response.text)
-        return response
+        except Refused as exc:
+            return problem(exc.code, str(exc))
 
     # -- handlers ---------------------------------------------------------------------------------
     async def pair_info(self, request: web.Request) -> web.Response:
@@ -218,9 +210,8 @@ class ReceiverApp:
     async def pair(self, request: web.Request) -> web.Response:
         if self.store.trusted_key() is not None:
             return problem(ErrorCode.ALREADY_PAIRED, "re-pairing needs local action on the receiver (reset-pairing)")
-        body = await read_body(request, 4096)
-        if body is None:
-            return problem(ErrorCode.TOO_LARGE, "pairing bodies are small")
+        check_framing(request, PAIR_BODY)
+        body = await self.bodies.read(request, PAIR_BODY)
         try:
             data = parse_json(body)
             code, name = str(data["code"]), str(data.get("studio", ""))[:100]
@@ -229,13 +220,22 @@ class ReceiverApp:
             return problem(exc.code, str(exc))
         except (ValueError, KeyError, TypeError):
             return problem(ErrorCode.MALFORMED, "expected {\"code\": ..., \"studio\": ...}")
-        refusal = self.pairing.check(code)
+        source = source_of(request.transport.get_extra_info("peername") if request.transport else None)
+        refusal, wait_s = self.pairing.check(code, source)
         if refusal is not None:
-            return problem(refusal, "pairing refused")
+            if wait_s:
+                self.security.event(source, "pairing: this source may guess again in %.0f s", wait_s)
+            response = problem(refusal, "pairing refused", retry_after_s=round(wait_s))
+            if wait_s:
+                response.headers["Retry-After"] = str(round(wait_s))
+            return response
         self.store.pair(pairing_signed.key, name)
         self.store.accept_counter(pairing_signed.key, pairing_signed.counter)
         self.pairing = None
-        log.warning("paired with studio %r", name)
+        if self.connections is not None:
+            self.connections.studio = source
+        log.warning("paired with studio %s", clean(name))
+        self.security.event(source, "paired with studio %s", clean(name))
         return web.json_response({"receiver_id": self.store.receiver_id, "name": self.store.name, "paired": True})
 
     @signed()
@@ -367,14 +367,17 @@ def serve(data_dir: Path, host: str = "0.0.0.0", port: int = 8765, output_device
     store = ReceiverStore(data_dir, quota_bytes)
     engine = Engine(store, output_device)
     receiver = ReceiverApp(store, engine)
+    timeouts = timeouts_from_env()
+    receiver.bodies = Bodies(slot_wait_s=timeouts.get("slot", SLOT_WAIT_S), stall_s=timeouts.get("stall", STALL_S))
+    forward("aiohttp.server", receiver.security)
     engine.start()
     log.info("receiver %s (%s) on %s:%d, manifest %s", store.receiver_id, store.name, host, port,
              (store.manifest() or {}).get("version"))
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     try:
-        # run_app calls `print` once the socket is bound: that is when we say we listen
-        announce = lambda *_args: print(f"receiver {store.receiver_id} listening on {host}:{port}", flush=True)  # noqa: E731
-        web.run_app(receiver.app, host=host, port=port, print=announce, access_log=None,
-                    handler_args={"max_line_size": 8190, "max_field_size": 8190, "max_headers": 64})
+        asyncio.run(listen(receiver, host, port, timeouts))
+    except KeyboardInterrupt:
+        pass
     finally:
         engine.shutdown()
+
+

@@ -61,6 +61,9 @@ class ReceiverStore:
         self.root = Path(data_dir)
         self.quota = quota_bytes
         self.lock = threading.RLock()
+        self.counters_lock = threading.Lock()
+        self._replay_write_lock = threading.Lock()
+        self._replay_version = self._replay_saved = 0
         for sub in ("media", "partial"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         self.state = StateFiles(self.root)
@@ -111,16 +114,30 @@ class ReceiverStore:
             self.state.remove("trust.json")
             self._trust = None
 
-    def accept_counter(self, key: str, counter: int) -> bool:
+    def accept_counter(self, key: str, counter: int, durable: bool = True) -> bool:
         """True once per counter: higher than any seen, or late but inside the window and
-        not seen. Saved before the request is acted on."""
-        with self.lock:
+        not seen. Saved before the request is acted on; with `durable=False` (a request that
+        changes nothing) taken now and saved by the next `save_counters`. Under its own
+        locks: a status request never waits for an upload's write under `lock`."""
+        with self.counters_lock:
             state = accept_counter(CounterState.from_json(self._replay.get(key)), counter)
             if state is None:
                 return False
-            self._replay[key] = state.to_json()
-            self.state.write("replay.json", self._replay)
-            return True
+            self._replay = {**self._replay, key: state.to_json()}  # replaced, never changed in place
+            self._replay_version += 1
+        if durable:
+            self.save_counters()
+        return True
+
+    def save_counters(self) -> None:
+        """Write the newest counters; a write never replaces a newer one, and no counter is
+        held while the file is fsynced."""
+        with self._replay_write_lock:
+            with self.counters_lock:
+                replay, version = self._replay, self._replay_version
+            if version > self._replay_saved:
+                self.state.write("replay.json", replay)
+                self._replay_saved = version
 
     # -- media ------------------------------------------------------------------------------------
     def media_path(self, sha: str) -> Path:
@@ -332,6 +349,13 @@ class ReceiverStore:
         with self.lock:
             self.state.write("volume.json", {"volume": volume})
             self._volume = volume
+
+    # -- before a body is read (admission.py) -----------------------------------------------------
+    def counter_is_fresh(self, key: str, counter: int) -> bool:
+        """Whether `accept_counter` would take this counter now, without taking it. Called on
+        the asyncio loop: no lock (an upload may hold it for seconds); the state is replaced
+        whole, never changed in place, so reading it is safe."""
+        return accept_counter(CounterState.from_json(self._replay.get(key)), counter) is not None
 
 
 def _ends_with_newline(path: Path) -> bool:

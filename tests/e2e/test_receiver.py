@@ -108,8 +108,8 @@ def test_pairing_signing_and_refusals(receiver, studio_key, tmp_path):
         assert bad_name.value.status in (400, 404)
     assert client.status()["receiver_id"]  # still serving
 
-    # every refusal is in the receiver's log, and it still plays what the studio signed
-    logged = (receiver.folder / "logs" / "receiver.log").read_text(encoding="utf-8")
+    # every refusal is in the receiver's security log, and it still plays what the studio signed
+    logged = (receiver.folder / "logs" / "security.log").read_text(encoding="utf-8")
     for code in ("wrong-code", "bad-signature", "replay", "unknown-key", "wrong-receiver", "too-large"):
         assert code in logged, code
     path, sha, _ = tone_file(tmp_path / "sau-tan-cong.wav", 0.5)

@@ -57,8 +57,10 @@ class LineReader:
 
 
 class Receiver:
-    def __init__(self, folder: Path, quota_mb: int = 64, command: list[str] | None = None) -> None:
+    def __init__(self, folder: Path, quota_mb: int = 64, command: list[str] | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.folder, self.port, self.quota_mb = folder, free_port(), quota_mb
+        self.extra_env = env or {}
         self.url = f"http://127.0.0.1:{self.port}"
         self.sound = SoundDevices.create(folder.parent / f"{folder.name}-sound")
         self.command = command or [sys.executable, "-m", "studio", "receiver", "serve"]
@@ -69,7 +71,7 @@ class Receiver:
         self.process = subprocess.Popen(
             [*self.command, "--data-dir", str(self.folder), "--host", "127.0.0.1", "--port", str(self.port),
              "--quota-mb", str(self.quota_mb), "--output-device", "testspk"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=self.sound.env())
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**self.sound.env(), **self.extra_env})
         try:
             lines = LineReader(self.process.stdout).until("listening on", timeout)
         except AssertionError:
