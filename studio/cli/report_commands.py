@@ -1,0 +1,98 @@
+"""CLI: `radio-studio report` — the statistics of a period as XLSX, PDF, CSV or JSON, and
+`report yearly` — the commune's yearly report (PDF, the administrative layout).
+
+    radio-studio report --from 2026-01-01 --to 2026-12-31 [--zone NAME]... [--format xlsx] --out FILE
+    radio-studio report yearly --year 2026 --out FILE.pdf
+
+The format defaults to the output file's extension. Prints the main figures. Exit codes
+as everywhere: 0 success, 1 a user error (unknown zone), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from studio.cli.console import Parser
+from studio.cli.runtime import open_library
+from studio.context import StudioContext
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("report", help="broadcast statistics of a period: xlsx, pdf, csv or json; "
+                                      "'report yearly' for the yearly report")
+    p.add_argument("--from", dest="first", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="last", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    p.add_argument("--zone", action="append", default=[], metavar="NAME", help="only these zones (repeatable)")
+    p.add_argument("--format", choices=["xlsx", "pdf", "csv", "json"], help="default: from the file's extension")
+    p.add_argument("--out", type=Path, metavar="FILE")
+    _header_options(p)
+    p.set_defaults(func=_report, parser=p)
+    report_sub = p.add_subparsers(dest="report_action", metavar="ACTION", parser_class=Parser)
+    y = report_sub.add_parser("yearly", help="the commune's yearly report (PDF)")
+    y.add_argument("--year", type=int, required=True)
+    y.add_argument("--zone", action="append", default=[], metavar="NAME")
+    y.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    _header_options(y)
+    y.set_defaults(func=_yearly)
+
+
+def _header_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--commune", default="UBND xã", help="the issuing body, e.g. 'UBND xã Đăk Ơ'")
+    p.add_argument("--authority", default="UBND huyện", help="the level above, e.g. 'UBND huyện Bù Gia Mập'")
+    p.add_argument("--place", default="Xã", help="the place of the date line")
+    p.add_argument("--number", default="     /BC-UBND", help="the document's number")
+    p.add_argument("--signer", default="", help="the signer's name")
+
+
+def _header(args: argparse.Namespace):
+    from studio.reports.document import Header
+
+    return Header(authority=args.authority, commune=args.commune, place=args.place, number=args.number,
+                  signer=args.signer)
+
+
+def _zone_ids(library, names: list[str]) -> tuple[int, ...]:
+    from studio.schedule.zones import Zones
+
+    zones = Zones(library.conn)
+    return tuple(zones.get(name).id for name in names)
+
+
+def _report(args: argparse.Namespace, ctx: StudioContext) -> int:
+    from studio.reports.service import ReportFormat, export
+    from studio.reports.statistics import Scope
+
+    if args.first is None or args.last is None or args.out is None:
+        args.parser.error("report needs --from, --to and --out (or: report yearly --year Y --out FILE.pdf)")
+    if args.last < args.first:
+        args.parser.error("--to is before --from")
+    fmt = args.format or args.out.suffix.lstrip(".").lower()
+    if fmt not in {f.value for f in ReportFormat}:
+        args.parser.error("give --format xlsx|pdf|csv|json (the file's extension says none of them)")
+    library = open_library(ctx)
+    scope = Scope(args.first, args.last, zones=_zone_ids(library, args.zone))
+    report = export(library.conn, scope, ReportFormat(fmt), args.out, _header(args), library.clock.utc_now())
+    _print(report, args.out)
+    return 0
+
+
+def _yearly(args: argparse.Namespace, ctx: StudioContext) -> int:
+    from studio.reports.service import ReportFormat, export, year_scope
+
+    library = open_library(ctx)
+    scope = year_scope(args.year, _zone_ids(library, args.zone))
+    report = export(library.conn, scope, ReportFormat.PDF, args.out, _header(args), library.clock.utc_now(),
+                    f"Kết quả hoạt động thông tin cơ sở của đài truyền thanh xã năm {args.year}")
+    _print(report, args.out)
+    return 0
+
+
+def _print(report, out: Path) -> None:
+    availability = "-" if report.availability is None else f"{report.availability * 100:.1f} %"
+    print(f"{out}: {report.sessions} sessions, {report.hours:.2f} h, planned {report.planned}, "
+          f"played {report.played}, emergencies {report.emergencies}, ethnic-language {report.ethnic_hours:.2f} h, "
+          f"availability {availability}, faults {len(report.faults)}")
+    for reason, count in sorted(report.differences.items()):
+        print(f"  not played: {reason} {count}")
