@@ -101,8 +101,9 @@ def record_entries(conn: sqlite3.Connection, receiver: int, entries: Iterable[di
         started, ended = utc_text(entry.get("started")), utc_text(entry.get("ended"))
         scheduled = utc_text(entry.get("scheduled")) or started
         played = 0.0
-        if started and ended:
-            played = max(0.0, (datetime.fromisoformat(ended) - datetime.fromisoformat(started)).total_seconds())
+        if started and ended:  # from the receiver's own stamps (microseconds), not the stored ones
+            played = max(0.0, (datetime.fromisoformat(entry["ended"])
+                               - datetime.fromisoformat(entry["started"])).total_seconds())
         skipped = entry.get("skipped") or []
         reason = ",".join(sorted({str(s.get("outcome")) for s in skipped if isinstance(s, dict)})) or None
         when = scheduled or ended
