@@ -6,11 +6,13 @@ for the drill-down. UI thread.
 
 from __future__ import annotations
 
+import html
+
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-MAX_LABELS = 12
+MAX_LABELS = 6
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 
 
@@ -27,8 +29,9 @@ class BarChart(pg.PlotWidget):
         self.scene().sigMouseClicked.connect(self._clicked)
         self.setMinimumHeight(160)
 
-    def show_bars(self, keys: list[str], labels: list[str], stacks: list[tuple[str, list[float]]]) -> None:
-        """Bars at 0..n-1, one stacked series per (name, values)."""
+    def show_bars(self, keys: list[str], labels: list[str], stacks: list[tuple[str, list[float]]],
+                  max_labels: int = MAX_LABELS) -> None:
+        """Bars at 0..n-1, one stacked series per (name, values), coloured by `COLOURS`."""
         self.clear()
         self.keys = keys
         base = [0.0] * len(keys)
@@ -38,7 +41,7 @@ class BarChart(pg.PlotWidget):
             self.addItem(item)
             base = [b + v for b, v in zip(base, values)]
         axis = self.getAxis("bottom")
-        step = max(1, -(-len(labels) // MAX_LABELS))  # every label up to MAX_LABELS, then every n-th
+        step = max(1, -(-len(labels) // max_labels))  # every label up to MAX_LABELS, then every n-th
         axis.setTicks([[(i, label) for i, label in enumerate(labels) if i % step == 0]])
         self.setXRange(-0.6, max(len(keys), 1) - 0.4, padding=0)
         self.setYRange(0, max(base + [1.0]) * 1.1, padding=0)
@@ -54,7 +57,16 @@ class ReportCharts(QWidget):
     def __init__(self, titles: tuple[str, str, str], parent=None) -> None:
         super().__init__(parent)
         self.months, self.availability, self.planned = (BarChart(t) for t in titles)
+        self.legend = QLabel(wordWrap=True)  # the month chart's categories, as coloured squares
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        for chart in (self.months, self.availability, self.planned):
+        column = QVBoxLayout()
+        column.addWidget(self.months, 1)
+        column.addWidget(self.legend)
+        row.addLayout(column, 1)
+        for chart in (self.availability, self.planned):
             row.addWidget(chart, 1)
+
+    def set_legend(self, names: list[str]) -> None:
+        self.legend.setText(" ".join(f'<span style="color:{COLOURS[i % len(COLOURS)]}">■</span>&nbsp;{html.escape(n)}'
+                                     for i, n in enumerate(names)))

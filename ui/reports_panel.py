@@ -55,13 +55,16 @@ class ReportsPanel(QWidget):
                        self.zone, show):
             top.addWidget(widget)
         top.addStretch(1)
+        second = QHBoxLayout()
         self.exports = {}
         for fmt, label in (("xlsx", self.tr("Excel…")), ("pdf", self.tr("PDF…")), ("csv", "CSV…"), ("json", "JSON…")):
             button = QPushButton(label)
             button.clicked.connect(lambda _=False, f=fmt: self.export(f))
             self.exports[fmt] = button
-            top.addWidget(button)
         self.summary = QLabel(wordWrap=True)
+        second.addWidget(self.summary, 1)
+        for button in self.exports.values():
+            second.addWidget(button)
         self.charts = ReportCharts((self.tr("Hours per month"), self.tr("Availability per receiver (%)"),
                                     self.tr("Planned and played")))
         self.charts.months.bar_clicked.connect(lambda key: self.drill(month=key))
@@ -90,7 +93,7 @@ class ReportsPanel(QWidget):
         split.addWidget(lower)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.summary)
+        layout.addLayout(second)
         layout.addWidget(split, 1)
 
     def outcome_names(self) -> dict[str, str]:
@@ -143,11 +146,12 @@ class ReportsPanel(QWidget):
         months = sorted({m for m, _ in report.hours_by_month_category})
         categories = sorted({c for _, c in report.hours_by_month_category})
         self.charts.months.show_bars(months, [f"{m[5:]}/{m[2:4]}" for m in months],
-                                     [(c, [report.hours_by_month_category.get((m, c), 0.0) for m in months])
+                                     [(c or self.tr("No category"), [report.hours_by_month_category.get((m, c), 0.0) for m in months])
                                       for c in categories])
+        self.charts.set_legend([c or self.tr("No category") for c in categories])
         names = [r.name for r in report.receivers]
         self.charts.availability.show_bars(names, names, [("", [(r.availability or 0.0) * 100
-                                                                for r in report.receivers])])
+                                                                for r in report.receivers])], max_labels=3)
         outcomes = [PLAYED] + sorted(report.differences)
         labels = self.outcome_names()
         self.charts.planned.show_bars(outcomes, [labels.get(o, o) for o in outcomes],

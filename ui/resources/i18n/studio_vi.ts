@@ -1526,6 +1526,10 @@
 <context>
     <name>ReportsPanel</name>
     <message>
+        <source>No category</source>
+        <translation>Chưa phân loại</translation>
+    </message>
+    <message>
         <source>Show</source>
         <translation>Xem</translation>
     </message>
