@@ -3,6 +3,8 @@
 
     radio-studio report --from 2026-01-01 --to 2026-12-31 [--zone NAME]... [--format xlsx] --out FILE
     radio-studio report yearly --year 2026 --out FILE.pdf
+    radio-studio categories [add NAME | rename NAME NEW | remove NAME] --by ADMIN
+    radio-studio categories set PROGRAMME_ID NAME      (or --none)
 
 The format defaults to the output file's extension. Prints the main figures. Exit codes
 as everywhere: 0 success, 1 a user error (unknown zone), 2 bad usage.
@@ -36,6 +38,61 @@ def add_parsers(sub) -> None:
     y.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     _header_options(y)
     y.set_defaults(func=_yearly)
+    add_category_parsers(sub)
+
+
+def add_category_parsers(sub) -> None:
+    p = sub.add_parser("categories", help="programme categories (chuyên mục): list; add, rename, remove (admin); "
+                                          "set a programme's")
+    p.set_defaults(func=_categories_list)
+    c = p.add_subparsers(dest="categories_action", metavar="ACTION", parser_class=Parser)
+    for action, names in (("add", ("name",)), ("rename", ("name", "new_name")), ("remove", ("name",))):
+        q = c.add_parser(action, help=f"{action} a category (an admin's password)")
+        for name in names:
+            q.add_argument(name)
+        q.add_argument("--by", required=True, metavar="ADMIN")
+        q.add_argument("--password-stdin", action="store_true")
+        q.set_defaults(func=_categories_change, action=action)
+    q = c.add_parser("set", help="set a programme's category")
+    q.add_argument("programme_id", type=int)
+    q.add_argument("name", nargs="?")
+    q.add_argument("--none", action="store_true", help="no category")
+    q.set_defaults(func=_categories_set)
+
+
+def _categories_list(args: argparse.Namespace, ctx: StudioContext) -> int:
+    from studio.reports.categories import Categories
+
+    for category in Categories(open_library(ctx).conn).all():
+        print(category.name)
+    return 0
+
+
+def _categories_change(args: argparse.Namespace, ctx: StudioContext) -> int:
+    from studio.accounts.store import Accounts
+    from studio.cli.operator import password
+    from studio.reports.categories import Categories
+
+    conn = open_library(ctx).conn
+    by = Accounts(conn).authenticate(args.by, password(args, f"password of {args.by}: "))
+    categories = Categories(conn)
+    if args.action == "add":
+        print(categories.add(args.name, by).name)
+    elif args.action == "rename":
+        print(categories.rename(args.name, args.new_name, by).name)
+    else:
+        categories.remove(args.name, by)
+    return 0
+
+
+def _categories_set(args: argparse.Namespace, ctx: StudioContext) -> int:
+    from studio.cli.operator import operator
+    from studio.reports.categories import Categories
+
+    if (args.name is None) == (not args.none):
+        raise SystemExit("radio-studio: error: give a category name or --none")
+    Categories(open_library(ctx).conn).assign(args.programme_id, None if args.none else args.name, operator())
+    return 0
 
 
 def _header_options(p: argparse.ArgumentParser) -> None:
