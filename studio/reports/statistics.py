@@ -143,8 +143,12 @@ def compute(conn: sqlite3.Connection, scope: Scope, now: datetime) -> Report:
         zone_figures = by_zone.setdefault(zone_names.get(zone, ""), [0, 0.0])
         zone_figures[0] += 1
         zone_figures[1] += session_hours
-    speaker_hours = conn.execute(f"SELECT COALESCE(SUM(played_s), 0) / 3600.0 FROM asrun a WHERE {where}",
-                                 args).fetchone()[0]
+    # per receiver: plays, failed, silent, seconds (their sum is the loudspeaker-hours)
+    counts = {row[0]: row[1:] for row in conn.execute(
+        f"SELECT a.receiver, SUM(a.outcome = '{PLAYED}'), SUM(a.outcome = 'failed'), "
+        f"SUM(a.outcome = '{PLAYED}' AND a.level_dbfs <= ?), SUM(a.played_s) FROM asrun a WHERE {where} "
+        f"GROUP BY a.receiver", [SILENCE_DBFS] + args)}
+    speaker_hours = sum(c[3] or 0.0 for c in counts.values()) / 3600.0
 
     planned_where, planned_args = _where(scope, "p0")
     differences: dict[str, int] = {}
@@ -164,7 +168,7 @@ def compute(conn: sqlite3.Connection, scope: Scope, now: datetime) -> Report:
     by_month_category = dict(sorted(by_month_category.items()))
     by_zone_t = {name: (f[0], f[1]) for name, f in sorted(by_zone.items())}
 
-    receivers = _receivers(conn, scope, where, args, now)
+    receivers = _receivers(conn, scope, counts, now)
     faults = tuple(Fault(*row) for row in conn.execute(
         f"SELECT r.name, a.item, a.title, a.scheduled, a.outcome, a.level_dbfs, a.reason FROM asrun a "
         f"JOIN receivers r ON r.id = a.receiver WHERE {where} AND (a.outcome = 'failed' OR "
@@ -180,7 +184,7 @@ def period_bounds(scope: Scope) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _receivers(conn: sqlite3.Connection, scope: Scope, where: str, args: list,
+def _receivers(conn: sqlite3.Connection, scope: Scope, counts: dict[int, tuple],
                now: datetime) -> tuple[ReceiverFigures, ...]:
     sql = "SELECT r.id, r.name, COALESCE(z.name, '') FROM receivers r LEFT JOIN zones z ON z.id = r.zone_id"
     clauses, extra = [], []
@@ -192,13 +196,10 @@ def _receivers(conn: sqlite3.Connection, scope: Scope, where: str, args: list,
         extra += list(scope.receivers)
     rows = conn.execute(sql + (" WHERE " + " AND ".join(clauses) if clauses else "") + " ORDER BY r.name",
                         extra).fetchall()
-    counts = {row[0]: row[1:] for row in conn.execute(
-        f"SELECT a.receiver, SUM(a.outcome = '{PLAYED}'), SUM(a.outcome = 'failed'), "
-        f"SUM(a.outcome = '{PLAYED}' AND a.level_dbfs <= ?) FROM asrun a WHERE {where} GROUP BY a.receiver",
-        [SILENCE_DBFS] + args)}
     start, end = period_bounds(scope)
     end = min(end, now.astimezone(UTC))
-    return tuple(ReceiverFigures(rid, name, zone, availability(conn, rid, start, end), *(counts.get(rid) or (0, 0, 0)))
+    return tuple(ReceiverFigures(rid, name, zone, availability(conn, rid, start, end),
+                                 *(counts.get(rid) or (0, 0, 0, 0))[:3])
                  for rid, name, zone in rows)
 
 
