@@ -40,11 +40,14 @@ class Preferences:
     target_lufs: float = -16.0
     speech_high_pass: bool = True
     first_run_guide_seen: bool = False  # the window's "first steps" guide was dismissed
+    archive_months: int = 12  # the as-run record is kept this long (studio.reports.archive)
 
     def validated(self) -> Preferences:
         low, high = TARGET_LUFS_RANGE
         if not (math.isfinite(self.target_lufs) and low <= self.target_lufs <= high):
             raise InvalidPreference("target_lufs", str(self.target_lufs))
+        if not 1 <= self.archive_months <= 120:
+            raise InvalidPreference("archive_months", str(self.archive_months))
         return self
 
     def to_json(self) -> dict:
@@ -68,6 +71,8 @@ class Preferences:
                 prefs = replace(prefs, speech_high_pass=bool(values["speech_high_pass"]))
             if "first_run_guide_seen" in values:
                 prefs = replace(prefs, first_run_guide_seen=bool(values["first_run_guide_seen"]))
+            if "archive_months" in values:
+                prefs = replace(prefs, archive_months=int(values["archive_months"]))
         except (TypeError, ValueError) as exc:
             raise InvalidPreference("settings", str(exc)) from exc
         return prefs.validated()

@@ -43,6 +43,7 @@ from ui.preview import Preview
 from ui.programmes_panel import ProgrammesPanel
 from ui.receivers_panel import OutboxPanel, ReceiversPanel
 from ui.record_panel import RecordPanel
+from ui.reports_panel import ReportsPanel
 from ui.schedule_panel import SchedulePanel
 from ui.services import Services
 from ui.session_controls import SessionControls
@@ -165,9 +166,10 @@ class MainWindow(QMainWindow):
                                                          and self.schedule_panel.refresh())
         self.receivers_panel = ReceiversPanel(services, self.runner)
         self.outbox_panel = OutboxPanel(services, self.runner)
+        self.reports_panel = ReportsPanel(services, self.runner)
         built = {"library": library_area, "record": self.recorder_panel, "tts": self.compose_panel,
                  "programmes": self.programmes_panel, "schedule": self.schedule_panel,
-                 "receivers": self.receivers_panel, "outbox": self.outbox_panel}
+                 "receivers": self.receivers_panel, "outbox": self.outbox_panel, "reports": self.reports_panel}
         for key in self.AREAS:
             page = built.get(key) or PlaceholderPanel(titles[key], purposes[key])
             self.pages[key] = page

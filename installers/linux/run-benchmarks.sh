@@ -8,6 +8,7 @@ cd "$ROOT"
 .venv/bin/python -m benchmarks.ui
 .venv/bin/python -m benchmarks.tts
 .venv/bin/python -m benchmarks.schedule
+.venv/bin/python -m benchmarks.reports
 .venv/bin/python -m benchmarks.receiver
 .venv/bin/python -m benchmarks.receiver_flood
 .venv/bin/python -m benchmarks.publish

@@ -24,6 +24,7 @@ from studio.cli import (
     programmes_commands,
     receiver_commands,
     record_commands,
+    report_commands,
     schedule_commands,
     tts_commands,
 )
@@ -37,7 +38,8 @@ log = logging.getLogger(__name__)
 
 # In the order `--help` lists them.
 COMMAND_GROUPS = (library_commands, record_commands, tts_commands, accounts_commands, schedule_commands,
-                  programmes_commands, receiver_commands, fleet_commands, emergency_commands, demo_commands)
+                  programmes_commands, receiver_commands, fleet_commands, emergency_commands, report_commands,
+                  demo_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

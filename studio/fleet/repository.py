@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from studio.clock import Clock
+from studio.reports import asrun
 
 ERROR_LIMIT = 500  # characters of an error message kept in the database
 
@@ -78,6 +79,7 @@ class FleetRepository:
                "ELSE problem_json END")
         sql += ", last_error = NULL, problem_json = NULL WHERE id = ?" if clear_error else " WHERE id = ?"
         self.conn.execute(sql, (now, now, json.dumps(status, ensure_ascii=False), receiver))
+        asrun.note_availability(self.conn, receiver, True, now)
 
     def record_problem(self, receiver: int, problem: dict, offline: bool) -> None:
         """Asking or sending failed: the problem as data (studio.fleet.status.problem_of);
@@ -93,6 +95,7 @@ class FleetRepository:
             self.conn.execute("UPDATE receivers SET checked_at = ?, offline_since = NULL, problem_json = ?, "
                               "last_error = ? WHERE id = ?",
                               (now, json.dumps(problem, ensure_ascii=False), detail, receiver))
+        asrun.note_availability(self.conn, receiver, not offline, now)
 
     def fleet_records(self) -> list[sqlite3.Row]:
         """Every receiver with what its deliveries say, in one read (one snapshot): the
@@ -144,6 +147,7 @@ class FleetRepository:
             for entry in entries:
                 self.conn.execute("INSERT OR IGNORE INTO playlog (receiver, seq, entry_json) VALUES (?,?,?)",
                                   (receiver, entry["seq"], json.dumps(entry, ensure_ascii=False)))
+            asrun.record_entries(self.conn, receiver, entries)
             if entries:
                 self.conn.execute("UPDATE receivers SET playlog_seq = MAX(playlog_seq, ?) WHERE id = ?",
                                   (entries[-1]["seq"], receiver))
@@ -225,4 +229,5 @@ class FleetRepository:
                            created_at, next_attempt) VALUES (?,?,?,?,?,?,?,?)""",
                     (new.receiver, publish_id, publish_id, json.dumps(new.manifest, ensure_ascii=False),
                      json.dumps(new.media), new.bytes_total, now, now))
+                asrun.record_planned(self.conn, new.receiver, new.manifest, first_day)
         return publish_id

@@ -5,6 +5,8 @@
 - `tts/*.tsv`: the normaliser's built-in tables (abbreviations, units, pronunciations),
   WRITTEN<TAB>SPOKEN.
 - `demo/*.txt`: the sample bulletins `radio-studio seed-demo` reads aloud.
+- `fonts/DejaVuSans*.ttf`: the font embedded in report PDFs (every Vietnamese glyph;
+  DejaVu's free licence in `fonts/LICENSE.txt`).
 
 Everything is found with `importlib.resources`, never with a path computed from a
 module's `__file__`, so the same lookups work from a checkout, an installed wheel and a
@@ -73,3 +75,11 @@ def tts_table(name: str) -> Traversable:
 def demo_text_files() -> list[Traversable]:
     """The demo bulletins (UTF-8 text), in file-name order."""
     return _listing(__name__, "demo", ".txt")
+
+
+def font_path(name: str) -> Path:
+    """A bundled font file ("DejaVuSans", "DejaVuSans-Bold") for the report PDFs."""
+    resource = _folder(__name__, "fonts") / f"{name}.ttf"
+    if not resource.is_file():
+        raise FileNotFoundError(f"no bundled font {name!r}")
+    return real_path(resource)

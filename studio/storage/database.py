@@ -221,6 +221,64 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX emergency_targets_state ON emergency_targets(state, receiver);
     """,
+    # 7 -> 8: reports (studio.reports): programme categories; what was planned for each
+    # receiver and what it played, as rows; when each receiver went online and offline
+    """
+    CREATE TABLE programme_categories (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        name       TEXT NOT NULL UNIQUE CHECK (length(name) > 0),
+        position   INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO programme_categories (name, position, created_at) VALUES
+        ('Thời sự – chính sách', 1, ''), ('Thông báo của UBND', 2, ''), ('Phòng chống thiên tai', 3, ''),
+        ('Y tế', 4, ''), ('Nông nghiệp', 5, ''), ('An ninh trật tự', 6, ''), ('Khẩn cấp', 7, '');
+    ALTER TABLE programmes ADD COLUMN category_id INTEGER REFERENCES programme_categories(id);
+    CREATE TABLE asrun_planned (
+        receiver     INTEGER NOT NULL REFERENCES receivers(id),
+        item         TEXT NOT NULL,
+        version      INTEGER NOT NULL,
+        scheduled    TEXT NOT NULL,       -- UTC ISO
+        local_day    TEXT NOT NULL,       -- YYYY-MM-DD, Asia/Ho_Chi_Minh
+        duration_s   REAL NOT NULL,
+        priority     TEXT NOT NULL,
+        slot_id      INTEGER,
+        zone_id      INTEGER,
+        programme_id INTEGER,
+        language     TEXT,
+        title        TEXT,
+        PRIMARY KEY (receiver, item)
+    );
+    CREATE INDEX asrun_planned_day ON asrun_planned(local_day);
+    CREATE TABLE asrun (
+        receiver     INTEGER NOT NULL REFERENCES receivers(id),
+        seq          INTEGER NOT NULL,
+        item         TEXT NOT NULL,
+        scheduled    TEXT,
+        local_day    TEXT NOT NULL,
+        started      TEXT,
+        ended        TEXT,
+        played_s     REAL NOT NULL DEFAULT 0,
+        outcome      TEXT NOT NULL,
+        level_dbfs   REAL,
+        reason       TEXT,
+        priority     TEXT NOT NULL,
+        slot_id      INTEGER,
+        zone_id      INTEGER,
+        programme_id INTEGER,
+        language     TEXT,
+        title        TEXT,
+        PRIMARY KEY (receiver, seq)
+    );
+    CREATE INDEX asrun_day ON asrun(local_day);
+    CREATE INDEX asrun_item ON asrun(receiver, item);
+    CREATE TABLE receiver_availability (
+        receiver INTEGER NOT NULL REFERENCES receivers(id),
+        at       TEXT NOT NULL,
+        online   INTEGER NOT NULL CHECK (online IN (0, 1)),
+        PRIMARY KEY (receiver, at)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

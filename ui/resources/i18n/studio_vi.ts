@@ -1520,6 +1520,133 @@
     </message>
 </context>
 <context>
+    <name>ReportsPanel</name>
+    <message>
+        <source>No category</source>
+        <translation>Chưa phân loại</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Xem</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Từ ngày</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>đến</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>Thôn</translation>
+    </message>
+    <message>
+        <source>Excel…</source>
+        <translation>Excel…</translation>
+    </message>
+    <message>
+        <source>PDF…</source>
+        <translation>PDF…</translation>
+    </message>
+    <message>
+        <source>Hours per month</source>
+        <translation>Số giờ phát theo tháng</translation>
+    </message>
+    <message>
+        <source>Availability per receiver (%)</source>
+        <translation>Tỷ lệ hoạt động của cụm loa (%)</translation>
+    </message>
+    <message>
+        <source>Planned and played</source>
+        <translation>Kế hoạch và thực tế</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>Giờ dự kiến</translation>
+    </message>
+    <message>
+        <source>Receiver</source>
+        <translation>Cụm loa</translation>
+    </message>
+    <message>
+        <source>Programme</source>
+        <translation>Chương trình</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <source>Level (dBFS)</source>
+        <translation>Mức âm (dBFS)</translation>
+    </message>
+    <message>
+        <source>played</source>
+        <translation>đã phát</translation>
+    </message>
+    <message>
+        <source>missed (receiver off)</source>
+        <translation>bị lỡ (máy thu tắt)</translation>
+    </message>
+    <message>
+        <source>interrupted (emergency)</source>
+        <translation>bị ngắt (khẩn cấp)</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>lỗi phát</translation>
+    </message>
+    <message>
+        <source>media missing</source>
+        <translation>thiếu tệp âm thanh</translation>
+    </message>
+    <message>
+        <source>quiet hours</source>
+        <translation>giờ yên tĩnh</translation>
+    </message>
+    <message>
+        <source>no play log</source>
+        <translation>không có nhật ký phát</translation>
+    </message>
+    <message>
+        <source>All zones</source>
+        <translation>Tất cả các thôn</translation>
+    </message>
+    <message>
+        <source>Computing the report</source>
+        <translation>Đang tính báo cáo</translation>
+    </message>
+    <message>
+        <source>%1 sessions, %2 hours; planned %3, played %4; emergencies %5; ethnic-language hours %6; availability %7; faults %8</source>
+        <translation>%1 buổi phát, %2 giờ; kế hoạch %3 lượt, đã phát %4; khẩn cấp %5; giờ phát tiếng dân tộc %6; thiết bị hoạt động %7; sự cố %8</translation>
+    </message>
+    <message>
+        <source>Reading the play logs</source>
+        <translation>Đang đọc nhật ký phát</translation>
+    </message>
+    <message>
+        <source>Entries: %1</source>
+        <translation>Các lượt phát: %1</translation>
+    </message>
+    <message>
+        <source>All entries</source>
+        <translation>Tất cả lượt phát</translation>
+    </message>
+    <message>
+        <source>Proof of broadcast</source>
+        <translation>Chứng nhận phát</translation>
+    </message>
+    <message>
+        <source>Export the report</source>
+        <translation>Xuất báo cáo</translation>
+    </message>
+    <message>
+        <source>Exporting the report</source>
+        <translation>Đang xuất báo cáo</translation>
+    </message>
+</context>
+<context>
     <name>Schedule</name>
     <message>
         <source>overlaps another broadcast in the same zone</source>

@@ -1,0 +1,1 @@
+"""Reports the commune owes: the as-run record, its statistics and their exports."""
