@@ -38,9 +38,29 @@ class AudioAnalysis:
     sample_peak_dbfs: float
     true_peak_dbtp: float
     peaks: PeakPyramid
+    picture_dropped: bool = False  # a video file: its audio was taken, the picture left out
 
 
-def open_audio(path: Path) -> sf.SoundFile:
+# Decoded frames may fall this far short of what an MP4/WebM/WMA header announces (encoder
+# priming and padding) before the file counts as cut short.
+SHORTFALL_S = 0.25
+
+
+def _container_of(path: Path) -> formats.Container | None:
+    try:
+        with open(path, "rb") as handle:
+            return formats.sniff(path, handle.read(4096))
+    except OSError:
+        return None
+
+
+def open_audio(path: Path, container: formats.Container | None = None):
+    """A soundfile.SoundFile for what libsndfile reads, an AvAudioFile for the rest."""
+    container = container or _container_of(path)
+    if container is not None and container not in formats.SNDFILE_CONTAINERS:
+        from studio.audio.av_source import AvAudioFile
+
+        return AvAudioFile(path)
     try:
         return sf.SoundFile(path)
     except (sf.LibsndfileError, RuntimeError) as exc:
@@ -54,7 +74,7 @@ def analyse(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> AudioAnalysis:
-    with open_audio(path) as handle:
+    with open_audio(path, inspection.container) as handle:
         sr, channels, announced = handle.samplerate, handle.channels, handle.frames
         if announced > max_seconds * sr:
             raise AudioTooLarge(
@@ -77,6 +97,8 @@ def analyse(
             if not np.isfinite(block).all():
                 raise CorruptAudio(path, f"non-finite samples near {decoded / sr:.1f} s")
             decoded += len(block)
+            if decoded > max_seconds * sr:
+                raise AudioTooLarge(path, f"longer than the {max_seconds / 3600:g} h import limit")
             meter.feed(block)
             builder.feed(block)
             sample_peak = max(sample_peak, float(np.abs(block).max()))
@@ -89,6 +111,10 @@ def analyse(
         expected = inspection.expected_frames
         if expected is not None and decoded < expected:
             raise TruncatedAudio(path, f"header announces {expected} frames, {decoded} decoded")
+        if inspection.container not in formats.SNDFILE_CONTAINERS and decoded < announced - SHORTFALL_S * sr:
+            raise TruncatedAudio(
+                path, f"header announces {announced / sr:.1f} s of audio, only {decoded / sr:.1f} s decoded"
+            )
         return AudioAnalysis(
             container=inspection.container,
             format=handle.format,
@@ -100,6 +126,7 @@ def analyse(
             sample_peak_dbfs=tp.to_db(sample_peak),
             true_peak_dbtp=tp.to_db(true_peak),
             peaks=builder.finish(),
+            picture_dropped=getattr(handle, "picture_dropped", False),
         )
 
 
@@ -115,7 +142,9 @@ def read_all(path: Path) -> tuple[np.ndarray, int]:
     with open_audio(path) as handle:
         try:
             if handle.frames <= 0 or not handle.seekable():
-                return handle.read(dtype="float32", always_2d=True), handle.samplerate
+                parts = list(handle.blocks(READ_BLOCK * 4, dtype="float32"))
+                rate, channels = handle.samplerate, handle.channels
+                return (np.concatenate(parts) if parts else np.zeros((0, channels), np.float32)), rate
             data = np.empty((handle.frames, handle.channels), dtype=np.float32)
             filled = 0
             while filled < len(data):
