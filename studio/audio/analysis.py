@@ -67,6 +67,44 @@ def open_audio(path: Path, container: formats.Container | None = None):
         raise CorruptAudio(path, f"cannot be decoded ({exc})") from exc
 
 
+def _prefetched(read: Callable[[], np.ndarray], stop: threading.Event, depth: int = 2):
+    """Blocks from `read()` decoded on a helper thread while the caller measures the last
+    one (decoders and numpy release the GIL: decoding and measuring share the two cores).
+    Stops at an empty block; an error in `read` is raised in the caller at that point."""
+    import queue
+
+    blocks: queue.Queue = queue.Queue(maxsize=depth)
+
+    def produce() -> None:
+        while not stop.is_set():
+            try:
+                item = read()
+            except BaseException as exc:  # handed to the consumer, raised there
+                item = exc
+            while not stop.is_set():
+                try:
+                    blocks.put(item, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if isinstance(item, BaseException) or len(item) == 0:
+                return
+
+    worker = threading.Thread(target=produce, name="decode", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = blocks.get()
+            if isinstance(item, BaseException):
+                raise item
+            if len(item) == 0:
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
 def analyse(
     path: Path,
     inspection: formats.Inspection,
@@ -85,15 +123,16 @@ def analyse(
         sample_peak = 0.0
         true_peak = 0.0
         decoded = 0
-        while True:
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
+
+        def read() -> np.ndarray:
             try:
-                block = handle.read(BLOCK_FRAMES, dtype="float32", always_2d=True)
+                return handle.read(BLOCK_FRAMES, dtype="float32", always_2d=True)
             except (sf.LibsndfileError, RuntimeError) as exc:
                 raise CorruptAudio(path, f"decoding failed after {decoded / sr:.1f} s ({exc})") from exc
-            if len(block) == 0:
-                break
+
+        for block in _prefetched(read, threading.Event()):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
             if not np.isfinite(block).all():
                 raise CorruptAudio(path, f"non-finite samples near {decoded / sr:.1f} s")
             decoded += len(block)

@@ -68,27 +68,43 @@ class AvAudioFile:
     def seekable(self) -> bool:
         return False  # read_all reads to the end rather than presizing from `frames`
 
+    def _convert(self, frame: av.AudioFrame) -> np.ndarray:
+        """(samples, channels) float32. Float and 16-bit frames are read from their planes
+        directly (the resampler costs more than the decoder on AAC); others go through it."""
+        name, n = frame.format.name, frame.samples
+        if frame.sample_rate == self.samplerate and len(frame.layout.channels) == self.channels:
+            if name == "fltp":
+                planes = [np.frombuffer(plane, np.float32, n) for plane in frame.planes]
+                return planes[0][:, None] if len(planes) == 1 else np.stack(planes, axis=1)
+            if name == "flt":
+                return np.frombuffer(frame.planes[0], np.float32, n * self.channels).reshape(n, self.channels)
+            if name in ("s16", "s16p"):
+                if name == "s16":
+                    ints = np.frombuffer(frame.planes[0], np.int16, n * self.channels).reshape(n, self.channels)
+                else:
+                    ints = np.stack([np.frombuffer(plane, np.int16, n) for plane in frame.planes], axis=1)
+                return ints.astype(np.float32) * np.float32(1.0 / 32768.0)
+        parts = [f.to_ndarray().reshape(-1, self.channels) for f in self._resampler.resample(frame)]
+        return np.concatenate(parts) if parts else np.zeros((0, self.channels), np.float32)
+
     def _next_chunk(self) -> np.ndarray | None:
         if self._ended:
             return None
         if self._frames_iter is None:
             self._frames_iter = self._container.decode(self._stream)
         try:
-            while True:
-                try:
-                    frame = next(self._frames_iter)
-                except StopIteration:
-                    frame = None
-                converted = self._resampler.resample(frame)
-                if frame is None:
-                    self._ended = True
-                if converted:
-                    parts = [f.to_ndarray().reshape(-1, self.channels) for f in converted]
-                    chunk = parts[0] if len(parts) == 1 else np.concatenate(parts)
+            for frame in self._frames_iter:
+                chunk = self._convert(frame)
+                if len(chunk):
                     self._decoded += len(chunk)
                     return chunk
-                if self._ended:
-                    return None
+            self._ended = True
+            tail = [f.to_ndarray().reshape(-1, self.channels) for f in self._resampler.resample(None)]
+            if tail and sum(map(len, tail)):
+                chunk = np.concatenate(tail)
+                self._decoded += len(chunk)
+                return chunk
+            return None
         except _DECODE_ERRORS as exc:
             raise CorruptAudio(
                 self.path, f"decoding failed after {self._decoded / self.samplerate:.1f} s ({exc})"
@@ -108,7 +124,7 @@ class AvAudioFile:
                 chunk = chunk[drop:]
             parts.append(chunk)
             have += len(chunk)
-        data = np.concatenate(parts) if len(parts) > 1 else (parts[0] if parts else self._pending[:0])
+        data = np.concatenate(parts) if len(parts) > 1 else (parts[0].copy() if parts else self._pending[:0])
         if frames >= 0 and len(data) > frames:
             data, self._pending = data[:frames], data[frames:]
         else:
