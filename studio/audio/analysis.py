@@ -142,7 +142,7 @@ def analyse(
             builder.feed(block)
             sample_peak = max(sample_peak, float(np.abs(block).max()))
             for ch in range(channels):
-                true_peak = max(true_peak, tp.true_peak(np.ascontiguousarray(block[:, ch])))
+                true_peak = tp.true_peak(np.ascontiguousarray(block[:, ch]), floor=true_peak)
             if progress is not None:
                 progress(decoded, max(announced, decoded))
         if decoded == 0:
