@@ -76,6 +76,7 @@ class Clip:
 class ImportResult:
     clip: Clip
     duplicate: bool  # the same audio (by content) was already in the library
+    picture_dropped: bool = False  # a video file: its sound became the clip, the picture was left out
 
 
 def now_utc() -> str:
@@ -116,7 +117,7 @@ class ClipLibrary:
                 (sha,),
             ).fetchone()
             if existing is not None:
-                return ImportResult(Clip.from_row(existing), duplicate=True)
+                return ImportResult(Clip.from_row(existing), duplicate=True, picture_dropped=result.picture_dropped)
             peaks_path = self.peaks_path(sha)
             if not peaks_path.exists():
                 result.peaks.save(peaks_path)
@@ -137,7 +138,7 @@ class ClipLibrary:
                 self.store.remove(sha)
             raise
         log.info("imported %s as clip %d (%s)", path, cur.lastrowid, sha[:12])
-        return ImportResult(self.get(cur.lastrowid), duplicate=False)
+        return ImportResult(self.get(cur.lastrowid), duplicate=False, picture_dropped=result.picture_dropped)
 
     def peaks_path(self, sha256: str) -> Path:
         return self.paths.peaks_dir / f"{sha256}.peaks"

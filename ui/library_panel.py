@@ -56,6 +56,7 @@ class LibraryPanel(QWidget):
     clip_opened = Signal(int)  # the user asked to edit this clip
     clips_loaded = Signal()
     import_finished = Signal(list, list)  # new clip ids, failures [(path, exception)]
+    last_import_videos = 0  # files of the last import that were videos (picture left out)
     speech_reopened = Signal(object)  # a synthesised clip whose text the user wants to read again
 
     def __init__(self, services: Services, runner: TaskRunner, preview: Preview, parent=None) -> None:
@@ -173,7 +174,7 @@ class LibraryPanel(QWidget):
 
             files = audio_files_in(paths)
             library = self.services.library()
-            new_ids, failures = [], []
+            new_ids, failures, videos = [], [], 0
             for number, path in enumerate(files):
                 def step(done, total, number=number):
                     progress(number * 1000 + (1000 * done // max(total, 1)), len(files) * 1000)
@@ -185,10 +186,11 @@ class LibraryPanel(QWidget):
                     failures.append((path, exc))
                     continue
                 new_ids.append(result.clip.id)
-            return new_ids, failures
+                videos += result.picture_dropped
+            return new_ids, failures, videos
 
         def done(result) -> None:
-            new_ids, failures = result
+            new_ids, failures, self.last_import_videos = result
             for _path, exc in failures[:3]:  # more would bury the window; the log has all
                 self.errors.show(exc, "")
             self.refresh(select=new_ids[-1] if new_ids else None)

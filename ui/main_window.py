@@ -317,6 +317,9 @@ class MainWindow(QMainWindow):
         message = self.tr("Imported %n file(s).", "", len(new_ids))
         if failures:
             message += " " + self.tr("%n file(s) could not be imported.", "", len(failures))
+        videos = self.library.last_import_videos
+        if videos:
+            message += " " + self.tr("%n video(s): only the sound was imported, the picture was left out.", "", videos)
         self.statusBar().showMessage(message, 10000)
 
     def _about(self) -> None:

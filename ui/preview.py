@@ -61,9 +61,9 @@ class Preview(QObject):
         first, last = int(start_s * clip.sample_rate), int(end * clip.sample_rate)
 
         def load(progress, cancel):
-            import soundfile as sf
+            from studio.audio.analysis import open_audio
 
-            with sf.SoundFile(self.services.library().source_path(clip)) as f:
+            with open_audio(self.services.library().source_path(clip)) as f:
                 f.seek(min(first, f.frames))
                 return f.read(max(0, last - first), dtype="float32", always_2d=True)
 

@@ -38,13 +38,71 @@ class AudioAnalysis:
     sample_peak_dbfs: float
     true_peak_dbtp: float
     peaks: PeakPyramid
+    picture_dropped: bool = False  # a video file: its audio was taken, the picture left out
 
 
-def open_audio(path: Path) -> sf.SoundFile:
+# Decoded frames may fall this far short of what an MP4/WebM/WMA header announces (encoder
+# priming and padding) before the file counts as cut short.
+SHORTFALL_S = 0.25
+
+
+def _container_of(path: Path) -> formats.Container | None:
+    try:
+        with open(path, "rb") as handle:
+            return formats.sniff(path, handle.read(4096))
+    except OSError:
+        return None
+
+
+def open_audio(path: Path, container: formats.Container | None = None):
+    """A soundfile.SoundFile for what libsndfile reads, an AvAudioFile for the rest."""
+    container = container or _container_of(path)
+    if container is not None and container not in formats.SNDFILE_CONTAINERS:
+        from studio.audio.av_source import AvAudioFile
+
+        return AvAudioFile(path)
     try:
         return sf.SoundFile(path)
     except (sf.LibsndfileError, RuntimeError) as exc:
         raise CorruptAudio(path, f"cannot be decoded ({exc})") from exc
+
+
+def _prefetched(read: Callable[[], np.ndarray], stop: threading.Event, depth: int = 2):
+    """Blocks from `read()` decoded on a helper thread while the caller measures the last
+    one (decoders and numpy release the GIL: decoding and measuring share the two cores).
+    Stops at an empty block; an error in `read` is raised in the caller at that point."""
+    import queue
+
+    blocks: queue.Queue = queue.Queue(maxsize=depth)
+
+    def produce() -> None:
+        while not stop.is_set():
+            try:
+                item = read()
+            except BaseException as exc:  # handed to the consumer, raised there
+                item = exc
+            while not stop.is_set():
+                try:
+                    blocks.put(item, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if isinstance(item, BaseException) or len(item) == 0:
+                return
+
+    worker = threading.Thread(target=produce, name="decode", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = blocks.get()
+            if isinstance(item, BaseException):
+                raise item
+            if len(item) == 0:
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def analyse(
@@ -54,7 +112,7 @@ def analyse(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> AudioAnalysis:
-    with open_audio(path) as handle:
+    with open_audio(path, inspection.container) as handle:
         sr, channels, announced = handle.samplerate, handle.channels, handle.frames
         if announced > max_seconds * sr:
             raise AudioTooLarge(
@@ -65,23 +123,26 @@ def analyse(
         sample_peak = 0.0
         true_peak = 0.0
         decoded = 0
-        while True:
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
+
+        def read() -> np.ndarray:
             try:
-                block = handle.read(BLOCK_FRAMES, dtype="float32", always_2d=True)
+                return handle.read(BLOCK_FRAMES, dtype="float32", always_2d=True)
             except (sf.LibsndfileError, RuntimeError) as exc:
                 raise CorruptAudio(path, f"decoding failed after {decoded / sr:.1f} s ({exc})") from exc
-            if len(block) == 0:
-                break
+
+        for block in _prefetched(read, threading.Event()):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
             if not np.isfinite(block).all():
                 raise CorruptAudio(path, f"non-finite samples near {decoded / sr:.1f} s")
             decoded += len(block)
+            if decoded > max_seconds * sr:
+                raise AudioTooLarge(path, f"longer than the {max_seconds / 3600:g} h import limit")
             meter.feed(block)
             builder.feed(block)
             sample_peak = max(sample_peak, float(np.abs(block).max()))
             for ch in range(channels):
-                true_peak = max(true_peak, tp.true_peak(np.ascontiguousarray(block[:, ch])))
+                true_peak = tp.true_peak(np.ascontiguousarray(block[:, ch]), floor=true_peak)
             if progress is not None:
                 progress(decoded, max(announced, decoded))
         if decoded == 0:
@@ -89,6 +150,10 @@ def analyse(
         expected = inspection.expected_frames
         if expected is not None and decoded < expected:
             raise TruncatedAudio(path, f"header announces {expected} frames, {decoded} decoded")
+        if inspection.container not in formats.SNDFILE_CONTAINERS and decoded < announced - SHORTFALL_S * sr:
+            raise TruncatedAudio(
+                path, f"header announces {announced / sr:.1f} s of audio, only {decoded / sr:.1f} s decoded"
+            )
         return AudioAnalysis(
             container=inspection.container,
             format=handle.format,
@@ -100,6 +165,7 @@ def analyse(
             sample_peak_dbfs=tp.to_db(sample_peak),
             true_peak_dbtp=tp.to_db(true_peak),
             peaks=builder.finish(),
+            picture_dropped=getattr(handle, "picture_dropped", False),
         )
 
 
@@ -115,7 +181,9 @@ def read_all(path: Path) -> tuple[np.ndarray, int]:
     with open_audio(path) as handle:
         try:
             if handle.frames <= 0 or not handle.seekable():
-                return handle.read(dtype="float32", always_2d=True), handle.samplerate
+                parts = list(handle.blocks(READ_BLOCK * 4, dtype="float32"))
+                rate, channels = handle.samplerate, handle.channels
+                return (np.concatenate(parts) if parts else np.zeros((0, channels), np.float32)), rate
             data = np.empty((handle.frames, handle.channels), dtype=np.float32)
             filled = 0
             while filled < len(data):

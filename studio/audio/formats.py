@@ -13,6 +13,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio.audio import stream_checks
 from studio.errors import (
     AudioTooLarge,
     EmptyAudio,
@@ -30,6 +31,19 @@ class Container(enum.Enum):
     OGG_VORBIS = "ogg-vorbis"
     OGG_OPUS = "ogg-opus"
     MP3 = "mp3"
+    # Decoded through PyAV (studio/audio/av_source.py): what phones, Zalo and videos give.
+    MP4 = "mp4"  # ISO media: .m4a voice memos, .mp4/.mov videos, .3gp call recordings
+    ADTS = "aac"  # raw AAC with ADTS headers (.aac)
+    MATROSKA = "matroska"  # WebM / Matroska (.webm, .mka, .mkv)
+    AMR = "amr"  # AMR-NB / AMR-WB storage format (.amr)
+    ASF = "asf"  # Windows Media (.wma, .wmv)
+
+
+# Read by libsndfile (faster on these: no per-packet Python step); the rest by PyAV.
+SNDFILE_CONTAINERS = frozenset({
+    Container.WAV, Container.RF64, Container.AIFF, Container.FLAC,
+    Container.OGG_VORBIS, Container.OGG_OPUS, Container.MP3,
+})
 
 
 EXTENSIONS: dict[str, frozenset[Container]] = {
@@ -43,6 +57,25 @@ EXTENSIONS: dict[str, frozenset[Container]] = {
     ".oga": frozenset({Container.OGG_VORBIS, Container.OGG_OPUS}),
     ".opus": frozenset({Container.OGG_OPUS}),
     ".mp3": frozenset({Container.MP3}),
+    ".m4a": frozenset({Container.MP4}),
+    ".m4b": frozenset({Container.MP4}),
+    ".mp4": frozenset({Container.MP4}),
+    ".m4v": frozenset({Container.MP4}),
+    ".mov": frozenset({Container.MP4}),
+    ".3gp": frozenset({Container.MP4, Container.AMR}),
+    ".3gpp": frozenset({Container.MP4, Container.AMR}),
+    ".3g2": frozenset({Container.MP4}),
+    # Android recorders (Zalo among them) often name AAC in an MP4 box ".aac".
+    ".aac": frozenset({Container.ADTS, Container.MP4}),
+    ".adts": frozenset({Container.ADTS}),
+    ".webm": frozenset({Container.MATROSKA}),
+    ".weba": frozenset({Container.MATROSKA}),
+    ".mka": frozenset({Container.MATROSKA}),
+    ".mkv": frozenset({Container.MATROSKA}),
+    ".amr": frozenset({Container.AMR}),
+    ".wma": frozenset({Container.ASF}),
+    ".wmv": frozenset({Container.ASF}),
+    ".asf": frozenset({Container.ASF}),
 }
 
 # Readable names for content we refuse, so the error says what the file looks like.
@@ -52,7 +85,6 @@ _OTHER_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xd0\xcf\x11\xe0", "an old Office document"),
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
-    (b"\x1aE\xdf\xa3", "a Matroska/WebM video"),
 )
 
 
@@ -97,11 +129,14 @@ def sniff(path: Path, head: bytes) -> Container | None:
         size = (head[6] << 21) | (head[7] << 14) | (head[8] << 7) | head[9]
         with open(path, "rb") as handle:
             handle.seek(10 + size)
-            after = handle.read(4)
-        return Container.MP3 if _mp3_frame_sync(after, 0) else None
+            after = handle.read(8)
+        if _mp3_frame_sync(after, 0):
+            return Container.MP3
+        return Container.ADTS if stream_checks.adts_sync(after, 0) else None
     if _mp3_frame_sync(head, 0):
         return Container.MP3
-    return None
+    kind = stream_checks.sniff(head)
+    return Container(kind) if kind else None
 
 
 def _describe_other(head: bytes) -> str:
@@ -114,7 +149,7 @@ def _describe_other(head: bytes) -> str:
         head[:256].decode("utf-8")
         return "not audio: looks like text"
     except UnicodeDecodeError:
-        return "not a recognised audio format (WAV, FLAC, Ogg Vorbis/Opus, MP3)"
+        return "not a recognised audio format (WAV, FLAC, Ogg, MP3, AAC/M4A, WebM, AMR, WMA)"
 
 
 def _check_wav_complete(path: Path, size: int) -> None:
@@ -192,4 +227,6 @@ def inspect(path: Path, max_bytes: int) -> Inspection:
         _check_ogg_complete(path, size)
     elif container is Container.FLAC:
         return Inspection(container, size, _check_flac_complete(path))
+    elif container not in SNDFILE_CONTAINERS:
+        stream_checks.check_complete(path, container.value, size)
     return Inspection(container, size)

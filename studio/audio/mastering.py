@@ -205,7 +205,8 @@ def render_to_file(
     margin = LOSSY_MARGIN_DB[fmt]
     aim = settings.target_lufs
     steps = 4
-    for _attempt in range(3):
+    best: tuple[tuple[float, float], Mastered, Path] | None = None
+    for attempt in range(3):
         if progress:
             progress(1, steps)
         mastered = master(
@@ -215,25 +216,41 @@ def render_to_file(
             progress(2, steps)
         _check(cancel)
         check = _DecodedCheck(mastered.sample_rate) if fmt.lossy else None
+        path = target if attempt == 0 else target.with_name(f"{target.name}.try{attempt}")
         encode(
-            mastered.audio, mastered.sample_rate, target, fmt, settings.bitrate(fmt), cancel,
+            mastered.audio, mastered.sample_rate, path, fmt, settings.bitrate(fmt), cancel,
             on_decoded=check.feed if check else None,
         )
         if progress:
             progress(3, steps)
         if check is None:
+            best = ((0.0, 0.0), mastered, path)
             break
         decoded_peak = tp.to_db(check.peak)
         decoded_loudness = check.meter.loudness() or mastered.loudness_lufs
         mastered = replace(mastered, true_peak_dbtp=decoded_peak, loudness_lufs=decoded_loudness)
         excess = decoded_peak - (settings.true_peak_dbtp - CEILING_MARGIN_DB / 2)
         drift = settings.target_lufs - decoded_loudness
+        # A try over the peak ceiling ranks after every try under it; then the nearest
+        # loudness wins. A retry can come out worse on squashed content (the codec's
+        # overshoot grows with the gain): the best try is kept, not the last.
+        score = (max(excess, 0.0), abs(drift))
+        if best is None or score < best[0]:
+            if best is not None and best[2] != path:
+                best[2].unlink(missing_ok=True)
+            best = (score, mastered, path)
+        else:
+            path.unlink(missing_ok=True)
         if excess <= 0 and abs(drift) <= LOSSY_LOUDNESS_TOLERANCE_LU:
             break
         if excess > 0:
             margin += excess + 0.1
         if abs(drift) > LOSSY_LOUDNESS_TOLERANCE_LU / 2:
             aim += drift
+    assert best is not None
+    _score, mastered, path = best
+    if path != target:
+        path.replace(target)
     if progress:
         progress(steps, steps)
     return mastered

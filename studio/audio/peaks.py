@@ -70,10 +70,10 @@ class PeakBuilder:
 
 def build_peaks(path: Path, block_frames: int = 1 << 20) -> PeakPyramid:
     """The pyramid of an audio file, reading 16-bit PCM as integers."""
-    import soundfile as sf
+    from studio.audio.analysis import open_audio
 
     builder = PeakBuilder()
-    with sf.SoundFile(path) as handle:
+    with open_audio(path) as handle:
         dtype = "int16" if handle.subtype == "PCM_16" else "float32"
         for block in handle.blocks(blocksize=block_frames, dtype=dtype):
             builder.feed(block)

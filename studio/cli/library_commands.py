@@ -81,6 +81,9 @@ def cmd_import(args: argparse.Namespace, ctx: StudioContext) -> int:
             continue
         if result.duplicate:
             print(f"radio-studio: note: {path} is already in the library as clip {result.clip.id}", file=sys.stderr)
+        if result.picture_dropped:
+            print(f"radio-studio: note: {path} is a video: its sound was imported, the picture was left out",
+                  file=sys.stderr)
         print(result.clip.id)
     return 1 if failures else 0
 

@@ -1109,6 +1109,12 @@
             <numerusform>Không nhập được %n tệp.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n video(s): only the sound was imported, the picture was left out.</source>
+        <translation>
+            <numerusform>%n tệp video: chỉ nhập phần âm thanh, bỏ phần hình.</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Commune Radio Studio: record, clean, schedule and publish the commune's loudspeaker bulletins.</source>
         <translation>Studio Truyền thanh xã: thu âm, làm sạch, lập lịch và phát bản tin ra hệ thống loa của xã.</translation>
