@@ -48,6 +48,7 @@ from studio.errors.receivers import (
     ReasonRequired,
     ReceiverError,
     ReceiverFault,
+    ReceiverIdTaken,
     ReceiverUnreachable,
     UnreadableKey,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "ReasonRequired",
     "ReceiverError",
     "ReceiverFault",
+    "ReceiverIdTaken",
     "ReceiverUnreachable",
     "SilentAudio",
     "StorageError",

@@ -56,6 +56,9 @@ class FleetRepository:
                ON CONFLICT(receiver_id) DO UPDATE SET address = excluded.address, zone_id = excluded.zone_id""",
             (receiver_id, name, address, zone_id, self.clock.stamp()))
 
+    def receiver_by_id(self, receiver_id: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM receivers WHERE receiver_id = ?", (receiver_id,)).fetchone()
+
     def receivers(self) -> list[sqlite3.Row]:
         return self.conn.execute("SELECT * FROM receivers ORDER BY name").fetchall()
 
