@@ -13,6 +13,7 @@ from studio.errors.core import (
     AudioDeviceError,
     AudioFileError,
     AudioTooLarge,
+    AuditChainBroken,
     Cancelled,
     ClipNotFound,
     CorruptAudio,
@@ -56,6 +57,7 @@ from studio.errors.receivers import (
 __all__ = [
     "AccessDenied",
     "ApprovalError",
+    "AuditChainBroken",
     "AudioDeviceError",
     "AudioFileError",
     "AudioTooLarge",
