@@ -19,6 +19,10 @@
 <context>
     <name>AccountsDialog</name>
     <message>
+        <source>Audit log: %1 entries; chain head: entry %2, %3</source>
+        <translation>Nhật ký: %1 dòng; đầu chuỗi băm: dòng %2, %3</translation>
+    </message>
+    <message>
         <source>Accounts</source>
         <translation>Tài khoản</translation>
     </message>
