@@ -8,7 +8,7 @@ UI thread; reads and changes go through the task runner (scrypt hashing takes a 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -69,6 +69,9 @@ class AccountsDialog(QDialog):
         self.add_button = QPushButton(self.tr("Add the account"))
         self.hint = QLabel()
         self.hint.setStyleSheet("color: #c62828;")
+        self.chain = QLabel()  # the audit log's chain head: noted with reports, it shows later rewrites
+        self.chain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chain.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("User name:"), self.new_username)
         form.addRow(self.tr("Full name:"), self.new_display)
@@ -85,6 +88,7 @@ class AccountsDialog(QDialog):
         layout.addLayout(selected)
         layout.addWidget(new_box)
         layout.addWidget(self.hint)
+        layout.addWidget(self.chain)
         layout.addWidget(buttons)
         self.resize(640, 520)
 
@@ -108,8 +112,20 @@ class AccountsDialog(QDialog):
         return Accounts(self.services.library().conn)
 
     def refresh(self, select: str | None = None) -> None:
-        self.runner.run(self.tr("Reading the accounts"), lambda p, c: self.accounts().users(),
-                        lambda users: self._fill(users, select), self.errors.show, cancellable=False)
+        def work(progress, cancel):
+            from studio.accounts import audit_chain
+
+            accounts = self.accounts()
+            return accounts.users(), audit_chain.head(accounts.conn)
+
+        def done(found) -> None:
+            users, head = found
+            self._fill(users, select)
+            self.chain.setText(self.tr("Audit log: %1 entries; chain head: entry %2, %3")
+                               .replace("%1", str(head.chained + head.unchained))
+                               .replace("%2", str(head.row_id or 0)).replace("%3", head.hash or "-"))
+
+        self.runner.run(self.tr("Reading the accounts"), work, done, self.errors.show, cancellable=False)
 
     def _fill(self, users: list[User], select: str | None) -> None:
         current = select or (self.selected().username if self.selected() else None)

@@ -176,9 +176,21 @@ _PAIRING_MESSAGE = (
     QT_TRANSLATE_NOOP("ErrorMessages", "The receiver no longer trusts this studio: it needs pairing again."),
     QT_TRANSLATE_NOOP("ErrorMessages", "Reset its pairing on the receiver, then pair it again with the code it shows."))
 
+# %1: the address of the receiver already paired with the id, %2: the newcomer's address.
+_ID_TAKEN_MESSAGE = (
+    QT_TRANSLATE_NOOP("ErrorMessages", "The device at %2 claims to be the receiver already paired at %1. "
+                                       "Nothing was changed."),
+    QT_TRANSLATE_NOOP("ErrorMessages", "It may be a copy of that receiver's memory card or an impostor: check the "
+                                       "device. If the receiver really moved, pair it again replacing the old "
+                                       "address (radio-studio receivers add --replace)."))
+
 
 def describe(exc: BaseException) -> tuple[str, str]:
     """(message, suggested action) for an exception, translated."""
+    if isinstance(exc, e.ReceiverIdTaken):
+        message = QCoreApplication.translate(_CONTEXT, _ID_TAKEN_MESSAGE[0])
+        return (message.replace("%1", exc.existing_address).replace("%2", exc.new_address),
+                QCoreApplication.translate(_CONTEXT, _ID_TAKEN_MESSAGE[1]))
     special = None
     if isinstance(exc, e.ReceiverFault) and exc.code in _FAULT_MESSAGES:
         special = _FAULT_MESSAGES[FaultCode(exc.code)]

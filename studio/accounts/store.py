@@ -2,8 +2,11 @@
 
 Roles: biên tập (editor: writes programmes, schedules, may broadcast an emergency),
 phê duyệt (approver: approves or rejects programmes), quản trị (admin: everything,
-including accounts). Passwords are stored as scrypt hashes (salted, N=2^15, r=8, p=1,
-`scrypt$N$r$p$salt$hash`), compared in constant time. The first account made on an
+including accounts). Passwords are stored as scrypt hashes (salted, OWASP's N=2^17, r=8,
+p=1, `scrypt$N$r$p$salt$hash`; older hashes keep verifying with the parameters they
+carry), compared in constant time; a failed sign-in answers only after a delay
+(`FAILED_SIGN_IN_DELAY_S`, in the caller's thread: others sign in meanwhile). Audit rows
+form a hash chain (audit_chain.py). The first account made on an
 empty database must be an admin. One thread per connection, as everywhere.
 """
 
@@ -15,13 +18,17 @@ import hmac
 import json
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from enum import Enum
 
+from studio.accounts import audit_chain
 from studio.errors import AccessDenied, InvalidPreference, LastAdmin, UnknownUser
 from studio.library import now_utc
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 1 << 15, 8, 1
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 1 << 17, 8, 1  # OWASP's password storage cheat sheet
+SCRYPT_MAXMEM = 256 << 20  # N=2^17, r=8 needs 128 MiB and a little more; hashlib's default is 32 MiB
+FAILED_SIGN_IN_DELAY_S = 1.0
 MIN_PASSWORD = 8
 
 
@@ -78,7 +85,7 @@ class AuditEntry:
 def hash_password(password: str) -> str:
     salt = os.urandom(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
-                            maxmem=128 << 20, dklen=32)
+                            maxmem=SCRYPT_MAXMEM, dklen=32)
     encode = base64.b64encode
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encode(salt).decode()}${encode(digest).decode()}"
 
@@ -90,7 +97,7 @@ def check_password(password: str, stored: str) -> bool:
             return False
         expected = base64.b64decode(digest)
         actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r),
-                                p=int(p), maxmem=128 << 20, dklen=len(expected))
+                                p=int(p), maxmem=SCRYPT_MAXMEM, dklen=len(expected))
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
@@ -101,8 +108,9 @@ def _user(row: sqlite3.Row) -> User:
 
 
 class Accounts:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, failed_delay_s: float = FAILED_SIGN_IN_DELAY_S) -> None:
         self.conn = conn
+        self.failed_delay_s = failed_delay_s
 
     def users(self) -> list[User]:
         return [_user(r) for r in self.conn.execute("SELECT * FROM users ORDER BY username")]
@@ -145,6 +153,7 @@ class Accounts:
         stored = row["password_hash"] if row is not None else hash_password("timing: same cost for unknown users")
         if not check_password(password, stored) or row is None or row["disabled"]:
             self.record(username, "login-failed", "user", None, {})
+            time.sleep(self.failed_delay_s)  # no lock or transaction is held: other sign-ins go on
             raise AccessDenied(username, "wrong user name or password")
         return _user(row)
 
@@ -185,10 +194,8 @@ class Accounts:
         return self.get(username)
 
     def record(self, username: str, action: str, object_kind: str, object_id: int | None, detail: dict) -> None:
-        self.conn.execute(
-            "INSERT INTO audit_log (at, username, action, object_kind, object_id, detail_json) VALUES (?,?,?,?,?,?)",
-            (now_utc(), username, action, object_kind, object_id, json.dumps(detail, ensure_ascii=False)),
-        )
+        audit_chain.insert(self.conn, now_utc(), username, action, object_kind, object_id,
+                           json.dumps(detail, ensure_ascii=False))
 
     def history(self, object_kind: str | None = None, object_id: int | None = None) -> list[AuditEntry]:
         sql, args = "SELECT * FROM audit_log", ()

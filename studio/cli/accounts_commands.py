@@ -27,6 +27,12 @@ def add_parsers(sub) -> None:
     p.add_argument("--password-stdin", action="store_true",
                    help="read the new password, then the admin's, one per line from stdin")
     p.set_defaults(func=_with_library(_users_add))
+    audit = sub.add_parser("audit", help="the audit log's hash chain: verify it, or show its head")
+    audit_sub = audit.add_subparsers(dest="audit_action", metavar="ACTION", parser_class=Parser, required=True)
+    audit_sub.add_parser("verify", help="check every chained row; exit 1 naming the first altered one").set_defaults(
+        func=_with_library(_audit_verify))
+    audit_sub.add_parser("head", help="the newest row's hash: note it down to detect later rewrites").set_defaults(
+        func=_with_library(_audit_head))
 
 
 def _with_library(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioContext], int]:
@@ -51,4 +57,24 @@ def _users_list(args: argparse.Namespace, library) -> int:
 
     for user in Accounts(library.conn).users():
         print(f"{user.username:<20} {user.role.value:<9} {'disabled' if user.disabled else ''}{user.display_name}")
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace, library) -> int:
+    from studio.accounts import audit_chain
+    from studio.errors import AuditChainBroken
+
+    broken = audit_chain.verify(library.conn)
+    if broken is not None:
+        raise AuditChainBroken(broken.row_id, broken.reason)
+    head = audit_chain.head(library.conn)
+    print(f"audit log intact: {head.chained} chained rows, {head.unchained} from before the chain")
+    return 0
+
+
+def _audit_head(args: argparse.Namespace, library) -> int:
+    from studio.accounts import audit_chain
+
+    head = audit_chain.head(library.conn)
+    print(f"{head.row_id or 0} {head.hash or '-'}")
     return 0

@@ -32,6 +32,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--code", required=True)
     p.add_argument("--zone", required=True, metavar="NAME")
     p.add_argument("--name")
+    p.add_argument("--replace", action="store_true",
+                   help="the receiver moved: repoint the receiver already paired with this id to URL")
     p.set_defaults(func=_fleet(_receivers_add))
     p = receivers_sub.add_parser("volume", help="set a receiver's volume (its zone's maximum still caps it)")
     p.add_argument("name", metavar="NAME")
@@ -64,7 +66,7 @@ def _fleet(command: Callable[..., int]) -> Callable[[argparse.Namespace, StudioC
 def _receivers_add(args: argparse.Namespace, library, ctx: StudioContext) -> int:
     from studio.fleet.fleet import pair_receiver
 
-    print(pair_receiver(library, ctx.key, args.url, args.code, args.zone, args.name))
+    print(pair_receiver(library, ctx.key, args.url, args.code, args.zone, args.name, replace=args.replace))
     return 0
 
 

@@ -13,6 +13,7 @@ from studio.errors.core import (
     AudioDeviceError,
     AudioFileError,
     AudioTooLarge,
+    AuditChainBroken,
     Cancelled,
     ClipNotFound,
     CorruptAudio,
@@ -48,6 +49,7 @@ from studio.errors.receivers import (
     ReasonRequired,
     ReceiverError,
     ReceiverFault,
+    ReceiverIdTaken,
     ReceiverUnreachable,
     UnreadableKey,
 )
@@ -55,6 +57,7 @@ from studio.errors.receivers import (
 __all__ = [
     "AccessDenied",
     "ApprovalError",
+    "AuditChainBroken",
     "AudioDeviceError",
     "AudioFileError",
     "AudioTooLarge",
@@ -79,6 +82,7 @@ __all__ = [
     "ReasonRequired",
     "ReceiverError",
     "ReceiverFault",
+    "ReceiverIdTaken",
     "ReceiverUnreachable",
     "SilentAudio",
     "StorageError",

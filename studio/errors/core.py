@@ -332,3 +332,15 @@ class ZoneInUse(StudioError):
 
     def describe(self) -> str:
         return f"zone {self.zone_id} is used by {self.slots} broadcasts and {self.receivers} receivers"
+
+
+@dataclass
+class AuditChainBroken(StudioError):
+    """The audit log's hash chain breaks at `row_id`: that row or the one before it was
+    changed or deleted. `reason`: "hash", "link" or "unhashed" (studio.accounts.audit_chain)."""
+
+    row_id: int
+    reason: str
+
+    def describe(self) -> str:
+        return f"the audit log was altered: the chain breaks at row {self.row_id} ({self.reason})"

@@ -77,3 +77,18 @@ class NoReceivers(StudioError):
 
     def describe(self) -> str:
         return f"no receiver is paired in {', '.join(self.zones)}"
+
+
+@dataclass
+class ReceiverIdTaken(StudioError):
+    """A device being paired at `new_address` claims the `receiver_id` of a receiver the
+    studio already has at `existing_address`: a clone, an impostor, or the same box moved.
+    The existing row is left as it was; pairing again with `replace` repoints it."""
+
+    receiver_id: str
+    existing_address: str
+    new_address: str
+
+    def describe(self) -> str:
+        return (f"the device at {self.new_address} claims receiver id {self.receiver_id}, already paired at "
+                f"{self.existing_address}; nothing was changed (if the receiver moved, pair again with --replace)")

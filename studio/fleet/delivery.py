@@ -5,8 +5,10 @@ were superseded at publish), asks the receiver what it holds, uploads only the m
 media (resumable, chunked), then puts the manifest. Every socket call has a timeout; a
 failure is recorded on the delivery (attempts, last error) and retried after an
 exponential backoff with jitter, capped. A receiver that already holds a newer manifest
-makes the delivery moot (an older manifest can never overwrite a newer one: the receiver
-refuses it). All state is in SQLite, so a studio restarted at any instant carries on.
+this studio sent makes the delivery moot (an older manifest can never overwrite a newer one:
+the receiver refuses it); one holding a version the studio has no record of (its database
+restored from a backup) gets this delivery renumbered above it, and a `stale-manifest`
+refusal for such a version is an error recorded on the delivery. All state is in SQLite, so a studio restarted at any instant carries on.
 Idempotent end to end: uploads resume, media is named by its hash, versions only grow.
 
 The engine is also the one place that asks receivers how they are: a status watcher per
@@ -73,9 +75,18 @@ def deliver_once(library: ClipLibrary, key: StudioKey, receiver_row, chunk: int 
     try:
         status = client.status()
         repository.record_status(receiver_row["id"], status, clear_error=True)
-        if (status.get("manifest_version") or 0) >= delivery["version"]:
-            _delivered(repository, delivery, receiver_row, sent_before)
-            return True
+        held = status.get("manifest_version") or 0
+        if held >= delivery["version"]:
+            if _moot(repository, receiver_row, delivery, held):
+                _delivered(repository, delivery, receiver_row, sent_before)
+                return True
+            # it holds a version this studio has no record of sending it (the database was
+            # restored from a backup, or the studio stopped between PUT and recording it):
+            # number this delivery above it, so the receiver takes it
+            version = max(held, repository.version_floor()) + 1
+            log.warning("%s holds manifest %d unknown to the studio: delivery %d renumbered %d -> %d",
+                        receiver_row["name"], held, delivery["id"], delivery["version"], version)
+            delivery = repository.renumber(delivery["id"], version)
         for sha in json.loads(delivery["media_json"]):
             sent += client.upload(library.store.path_for(sha), sha, chunk=chunk)
             repository.record_progress(delivery["id"], sent_before + sent)
@@ -86,7 +97,10 @@ def deliver_once(library: ClipLibrary, key: StudioKey, receiver_row, chunk: int 
         except ReceiverError as exc:
             if exc.code != "stale-manifest":
                 raise
-            # it holds a newer one already: this delivery is moot
+            # it took a newer one meanwhile: moot if this studio sent that one, an error otherwise
+            held = client.status().get("manifest_version") or 0
+            if not (held > delivery["version"] and _moot(repository, receiver_row, delivery, held)):
+                raise
         _delivered(repository, delivery, receiver_row, sent_before + sent)
         return True
     except (ReceiverUnreachable, ReceiverError, OSError) as exc:
@@ -99,6 +113,13 @@ def deliver_once(library: ClipLibrary, key: StudioKey, receiver_row, chunk: int 
         log.info("delivery %d to %s failed (attempt %d, retry in %.0f s): %s", delivery["id"],
                  receiver_row["name"], attempts, wait, reason)
         return False
+
+
+def _moot(repository: FleetRepository, receiver_row, delivery, held: int) -> bool:
+    """The receiver holds `held` >= this delivery's version: is that this studio's own doing
+    (a re-sync of what it delivered, or a newer version it sent), so nothing is to send?"""
+    return held <= receiver_row["delivered_version"] or (
+        held > delivery["version"] and repository.published_to(receiver_row["id"], held))
 
 
 def _delivered(repository: FleetRepository, delivery, receiver_row, sent: int) -> None:

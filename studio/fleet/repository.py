@@ -57,6 +57,9 @@ class FleetRepository:
                ON CONFLICT(receiver_id) DO UPDATE SET address = excluded.address, zone_id = excluded.zone_id""",
             (receiver_id, name, address, zone_id, self.clock.stamp()))
 
+    def receiver_by_id(self, receiver_id: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM receivers WHERE receiver_id = ?", (receiver_id,)).fetchone()
+
     def receivers(self) -> list[sqlite3.Row]:
         return self.conn.execute("SELECT * FROM receivers ORDER BY name").fetchall()
 
@@ -209,6 +212,37 @@ class FleetRepository:
                               "problem_json = NULL, last_error = NULL WHERE id = ?", (version, receiver))
 
     # -- publishes --------------------------------------------------------------------------
+    def version_floor(self) -> int:
+        """The highest manifest version any receiver was recorded holding (its status or what
+        was delivered to it) or that was ever queued: after the database is restored from a
+        backup, new versions must still be above what receivers hold."""
+        held = self.conn.execute(
+            "SELECT MAX(MAX(delivered_version, COALESCE(CAST(json_extract(status_json, '$.manifest_version') "
+            "AS INTEGER), 0))) FROM receivers WHERE json_valid(COALESCE(status_json, '{}'))").fetchone()[0] or 0
+        return max(held, self.latest_version())
+
+    def _next_version(self) -> int:
+        """The next publish id (also the manifest version): above every publish id ever used
+        and above what any receiver holds."""
+        used = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'publishes'").fetchone()
+        return max(used[0] if used else 0, self.version_floor()) + 1
+
+    def published_to(self, receiver: int, version: int) -> bool:
+        """Whether this studio queued `version` for the receiver (or recorded delivering it)."""
+        row = self.receiver(receiver)
+        return (row is not None and row["delivered_version"] == version) or self.conn.execute(
+            "SELECT 1 FROM deliveries WHERE receiver = ? AND version = ?", (receiver, version)).fetchone() is not None
+
+    def renumber(self, delivery: int, version: int) -> sqlite3.Row | None:
+        """Give a pending delivery a new, higher manifest version (the receiver holds one this
+        studio has no record of: it must be above it to be accepted)."""
+        row = self.delivery(delivery)
+        manifest = {**json.loads(row["manifest_json"]), "version": version}
+        with self.conn:
+            self.conn.execute("UPDATE deliveries SET version = ?, manifest_json = ? WHERE id = ?",
+                              (version, json.dumps(manifest, ensure_ascii=False), delivery))
+        return self.delivery(delivery)
+
     def queue_publish(self, by: str, first_day: str, last_day: str, detail: dict,
                       make_deliveries) -> int:
         """Record a publish and queue its deliveries in one transaction; returns its id,
@@ -217,8 +251,9 @@ class FleetRepository:
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
             cur = self.conn.execute(
-                "INSERT INTO publishes (created_at, created_by, first_day, last_day, detail_json) VALUES (?,?,?,?,?)",
-                (self.clock.stamp(), by, first_day, last_day, json.dumps(detail)))
+                "INSERT INTO publishes (id, created_at, created_by, first_day, last_day, detail_json) "
+                "VALUES (?,?,?,?,?,?)",
+                (self._next_version(), self.clock.stamp(), by, first_day, last_day, json.dumps(detail)))
             publish_id = cur.lastrowid
             for new in make_deliveries(publish_id):
                 self.conn.execute("UPDATE deliveries SET state = 'superseded' WHERE receiver = ? AND state = 'pending'",

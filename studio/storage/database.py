@@ -279,6 +279,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (receiver, at)
     );
     """,
+    # 8 -> 9: the audit log as a hash chain (studio.accounts.audit_chain): each new row
+    # carries the previous row's hash and its own; rows written before stay unchained
+    """
+    ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+    ALTER TABLE audit_log ADD COLUMN hash TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from studio.accounts import audit_chain
 from studio.accounts.store import Accounts, Role
 from studio.errors import AccessDenied
 from studio.schedule.zones import Policy, ZoneKind
@@ -73,6 +74,9 @@ def test_only_an_admin_manages_accounts_and_the_changes_hold(qtbot, studio_windo
     dialog = window.session.open_accounts()
     idle(qtbot, window)
     assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == ["bientap", "quantri"]
+    # the audit log's chain head, as `radio-studio audit head` prints it
+    head = audit_chain.head(window.services.library().conn)
+    assert head.hash and head.hash in dialog.chain.text() and f" {head.row_id}," in dialog.chain.text()
 
     dialog.new_username.setText("chutich")
     dialog.new_display.setText("Ông Hùng")

@@ -19,6 +19,10 @@
 <context>
     <name>AccountsDialog</name>
     <message>
+        <source>Audit log: %1 entries; chain head: entry %2, %3</source>
+        <translation>Nhật ký: %1 dòng; đầu chuỗi băm: dòng %2, %3</translation>
+    </message>
+    <message>
         <source>Accounts</source>
         <translation>Tài khoản</translation>
     </message>
@@ -744,6 +748,14 @@
     <message>
         <source>default device</source>
         <translation>thiết bị mặc định</translation>
+    </message>
+    <message>
+        <source>The device at %2 claims to be the receiver already paired at %1. Nothing was changed.</source>
+        <translation>Thiết bị ở %2 tự nhận là thiết bị thu đã ghép nối ở %1. Không có gì bị thay đổi.</translation>
+    </message>
+    <message>
+        <source>It may be a copy of that receiver's memory card or an impostor: check the device. If the receiver really moved, pair it again replacing the old address (radio-studio receivers add --replace).</source>
+        <translation>Có thể đó là bản sao thẻ nhớ của thiết bị thu kia hoặc một thiết bị giả mạo: hãy kiểm tra thiết bị. Nếu thiết bị thu thật sự đã chuyển chỗ, hãy ghép nối lại, thay địa chỉ cũ (radio-studio receivers add --replace).</translation>
     </message>
     <message>
         <source>The receiver reports a fault of its own.</source>
