@@ -250,6 +250,7 @@ class ReceiverApp:
             "used_bytes": used, "free_bytes": free, "quota_bytes": self.store.quota, "volume": self.engine.volume(),
             "max_volume": ceiling(self.engine.manifest), "now_playing": self.engine.status(),
             "last_error": self.engine.last_error, "last_error_code": self.engine.last_error_code,
+            "rejected_items": self.engine.rejected(),
             "playlog_seq": self.store._seq,
         })
 

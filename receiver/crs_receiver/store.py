@@ -297,16 +297,23 @@ class ReceiverStore:
         return last
 
     def log_play(self, entry: dict) -> dict:
+        return self.log_plays([entry])[0]
+
+    def log_plays(self, entries: list[dict]) -> list[dict]:
+        """Append entries in one write and one fsync: 15,600 items missed while the
+        receiver was off are one disk write, not 15,600 (minutes on an SD card)."""
         with self.lock:
-            self._seq += 1
-            entry = {"seq": self._seq, **entry}
+            numbered = []
+            for entry in entries:
+                self._seq += 1
+                numbered.append({"seq": self._seq, **entry})
             path = self.root / "playlog.jsonl"
             with open(path, "ab") as handle:
                 handle.write(b"\n" if path.stat().st_size and not _ends_with_newline(path) else b"")
-                handle.write(json.dumps(entry, ensure_ascii=False).encode() + b"\n")
+                handle.write(b"".join(json.dumps(e, ensure_ascii=False).encode() + b"\n" for e in numbered))
                 handle.flush()
                 os.fsync(handle.fileno())
-            return entry
+            return numbered
 
     def logged_items(self) -> set[str]:
         """Every item id the play log holds (played, missed, failed): never played again
