@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import threading
@@ -284,16 +285,28 @@ class ReceiverStore:
 
     # -- play log ---------------------------------------------------------------------------------
     def _last_seq(self) -> int:
+        """The last entry's number, from the end of the file: opening a receiver with a
+        100,000-entry log must not parse all of it (the whole file only when its tail holds
+        no whole entry)."""
         path = self.root / "playlog.jsonl"
         if not path.exists():
             return 0
+        with open(path, "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(size - 65536, 0))
+            tail = handle.read().splitlines()
+        for line in reversed(tail[1:] if size > 65536 else tail):  # the first may be cut
+            try:
+                return int(json.loads(line)["seq"])
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut by a power cut
         last = 0
         with open(path, "rb") as handle:
             for line in handle:
                 try:
                     last = json.loads(line)["seq"]
-                except (ValueError, KeyError):
-                    continue  # a line cut by a power cut
+                except (ValueError, KeyError, TypeError):
+                    continue
         return last
 
     def log_play(self, entry: dict) -> dict:
@@ -323,6 +336,10 @@ class ReceiverStore:
         if path.exists():
             with open(path, "rb") as handle:
                 for line in handle:
+                    found = _ENTRY_ITEM.match(line)  # the lines log_play writes: no JSON parser needed
+                    if found is not None and b"\\" not in found.group(1):
+                        items.add(found.group(1).decode("utf-8", "replace"))
+                        continue
                     try:
                         item = json.loads(line).get("item")
                     except (ValueError, AttributeError):
@@ -363,6 +380,9 @@ class ReceiverStore:
         the asyncio loop: no lock (an upload may hold it for seconds); the state is replaced
         whole, never changed in place, so reading it is safe."""
         return accept_counter(CounterState.from_json(self._replay.get(key)), counter) is not None
+
+
+_ENTRY_ITEM = re.compile(rb'\{"seq": \d+, "item": "((?:[^"\\]|\\.)*)"')
 
 
 def _ends_with_newline(path: Path) -> bool:
