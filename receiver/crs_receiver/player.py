@@ -36,6 +36,7 @@ from crs_protocol import RANK, FaultCode
 
 from crs_receiver.decode import decode_item
 from crs_receiver.memory import load_playback_modules, release_memory
+from crs_receiver.play_now import PLAY_NOW_FILE, forget_play_now, resumed_play_now
 from crs_receiver.store import ReceiverStore
 from crs_receiver.timeline import Timeline
 from crs_receiver.volume import scheduled_volume
@@ -85,6 +86,7 @@ class Engine:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="receiver-scheduler", daemon=True)
         self._warmed = False
+        self.pending_now = resumed_play_now(store, self.handled, clock())
 
     # -- control (from the server) ----------------------------------------------------------------
     def start(self) -> None:
@@ -119,7 +121,7 @@ class Engine:
         if manifest.get("items"):
             self.warm_up()
 
-    def play_now(self, media: list[str], volume: int | None, item_id: str) -> bool:
+    def play_now(self, media: list[str], volume: int | None, item_id: str, valid_until: str | None = None) -> bool:
         """Play at once, cutting what plays; False (and nothing done) when this id is
         already waiting, playing or played: a studio that retries after a lost answer
         must not start the same emergency again."""
@@ -128,7 +130,10 @@ class Engine:
             if item_id in self.handled or (self.pending_now or {}).get("id") == item_id:
                 return False
             self.pending_now = {"id": item_id, "media": media, "priority": "emergency", "volume": volume,
-                                "start_mode": "hard"}
+                                "start_mode": "hard", "valid_until": valid_until,
+                                "received": self.clock().isoformat()}
+            # On disk before the answer: a receiver killed now still plays it after its restart.
+            self.store.state.write(PLAY_NOW_FILE, self.pending_now)
         if current is not None:
             current.outcome = "interrupted"
             current.stop.set()
@@ -306,6 +311,8 @@ class Engine:
             outcome = "failed"
         self._log({"id": playing.item_id, "media": playing.media, "priority": playing.priority},
                   playing.scheduled, playing.started, outcome, level, skipped=playing.skipped)
+        if playing.scheduled is None:  # a play-now: logged, so never resumed again
+            forget_play_now(self.store, playing.item_id)
 
     def _log(self, item: dict, scheduled: str | None, started: datetime | None, outcome: str,
              level: float | None, skipped=()) -> None:
