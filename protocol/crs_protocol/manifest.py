@@ -7,12 +7,18 @@ raises ManifestProblem with the first fault otherwise; the receiver answers that
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 
 MAX_MANIFEST_BYTES = 2 << 20
 MAX_ITEMS = 20_000
 MAX_ID_CHARS = 200
+MAX_VERSION = 2**53 - 1  # exact in every JSON reader (a double's integers)
+MAX_DURATION_S = 24 * 3600
+MAX_TITLE_CHARS = 500
+FIRST_YEAR, LAST_YEAR = 2000, 9000  # a start outside is a fault, not a time to compute with
+DEFAULT_ZONE = "Asia/Ho_Chi_Minh"  # always accepted: without tz data the receiver uses UTC+7
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Highest first: among items due together an emergency plays before a priority item, and
 # that before a normal one; nothing cuts an emergency.
@@ -34,6 +40,25 @@ def _volume(value: object) -> bool:
     return _integer(value) and 0 <= value <= 100
 
 
+def _zone(value: object) -> bool:
+    if not isinstance(value, str) or not 0 < len(value) <= 64:
+        return False
+    if value == DEFAULT_ZONE:
+        return True
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(value)
+    except Exception:  # unknown, malformed ("../x"), or a path
+        return False
+    return True
+
+
+def _duration(value: object) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            and 0 <= value <= MAX_DURATION_S)
+
+
 def _hhmm(value: object) -> bool:
     return isinstance(value, str) and _HHMM.fullmatch(value) is not None
 
@@ -46,9 +71,10 @@ def check_manifest(data: object) -> dict:
 
     need(isinstance(data, dict), "the manifest is not a JSON object")
     assert isinstance(data, dict)
-    need(_integer(data.get("version")) and data["version"] > 0, "version must be a positive integer")
+    need(_integer(data.get("version")) and 0 < data["version"] <= MAX_VERSION,
+         f"version must be an integer 1-{MAX_VERSION}")
     need(isinstance(data.get("receiver_id"), str) and data["receiver_id"] != "", "receiver_id is missing")
-    need(isinstance(data.get("timezone", ""), str), "timezone must be a zone name")
+    need(_zone(data.get("timezone", DEFAULT_ZONE)), "timezone must be a known zone name")
     volume = data.get("volume", 100)
     need(_volume(volume), "volume must be 0-100")
     need(_volume(data.get("max_volume", 100)), "max_volume must be 0-100")
@@ -71,6 +97,7 @@ def check_manifest(data: object) -> dict:
             when = None
         need(when is not None, f"item {item_id}: start is not an ISO time")
         need(when.tzinfo is not None, f"item {item_id}: start needs a UTC offset")
+        need(FIRST_YEAR <= when.year <= LAST_YEAR, f"item {item_id}: start must be in {FIRST_YEAR}-{LAST_YEAR}")
         media = item.get("media")
         need(isinstance(media, list) and len(media) > 0
              and all(isinstance(m, str) and SHA256.match(m) for m in media),
@@ -80,10 +107,10 @@ def check_manifest(data: object) -> dict:
         start_mode = item.get("start_mode", "soft")
         need(isinstance(start_mode, str) and start_mode in START_MODES, f"item {item_id}: unknown start_mode")
         duration = item.get("duration_s", 0)
-        need(isinstance(duration, (int, float)) and not isinstance(duration, bool) and duration >= 0,
-             f"item {item_id}: duration_s must be a number of seconds")
+        need(_duration(duration), f"item {item_id}: duration_s must be 0-{MAX_DURATION_S} seconds")
         need(_volume(item.get("volume", volume)), f"item {item_id}: volume must be 0-100")
-        need(isinstance(item.get("title", ""), str), f"item {item_id}: title must be text")
+        title = item.get("title", "")
+        need(isinstance(title, str) and len(title) <= MAX_TITLE_CHARS, f"item {item_id}: title must be text")
     return data
 
 

@@ -5,6 +5,9 @@
   clients without the key (docs/protocol.md, section 8);
 - `store`: what the receiver keeps on disk, power-cut safe;
 - `player`: the playback engine (its scheduler, decoder and PortAudio threads);
+- `timeline`: a manifest's schedule parsed once (sorted starts, items set aside);
+  `decode`: media checked (SHA-256) and decoded in bounded chunks; `play_now`: a play-now
+  saved before the answer, finished after a restart;
 - `cli`: the `crs-receiver` command (serve, reset-pairing);
 - `startup`: `wait_until_listening`, for whoever starts a receiver as a child process.
 

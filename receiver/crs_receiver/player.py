@@ -30,20 +30,21 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 from crs_protocol import RANK, FaultCode
 
+from crs_receiver.decode import decode_item
 from crs_receiver.memory import load_playback_modules, release_memory
+from crs_receiver.play_now import PLAY_NOW_FILE, forget_play_now, resumed_play_now
 from crs_receiver.store import ReceiverStore
+from crs_receiver.timeline import Timeline
 from crs_receiver.volume import scheduled_volume
 
 log = logging.getLogger(__name__)
 
 RATE = 48000
 BLOCK = 960  # 20 ms
-SOFT_LATE_S = 30 * 60
-RESUME_AFTER_S = 2.0
 PREFILL_BLOCKS = 500  # 10 s decoded ahead (or the whole item) before the device starts pulling
 QUEUE_BLOCKS = 1500  # 30 s at most in memory (5.8 MB)
 
@@ -64,6 +65,7 @@ class Playing:
     sum_squares: float = 0.0
     samples: int = 0
     skipped: list = field(default_factory=list)
+    duration_s: float = 0.0  # the declared duration: the item stops there (0: at the end of its media)
 
 
 class Engine:
@@ -73,6 +75,7 @@ class Engine:
         self.device = output_device
         self.clock = clock
         self.manifest = store.manifest()
+        self.timeline = Timeline(self.manifest)
         self.current: Playing | None = None
         self.pending_now: dict | None = None
         self.handled: set[str] = store.logged_items()
@@ -83,6 +86,7 @@ class Engine:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="receiver-scheduler", daemon=True)
         self._warmed = False
+        self.pending_now = resumed_play_now(store, self.handled, clock())
 
     # -- control (from the server) ----------------------------------------------------------------
     def start(self) -> None:
@@ -112,11 +116,12 @@ class Engine:
     def set_manifest(self, manifest: dict) -> None:
         with self._lock:
             self.manifest = manifest
+            self.timeline = Timeline(manifest)
         self._wake.set()
         if manifest.get("items"):
             self.warm_up()
 
-    def play_now(self, media: list[str], volume: int | None, item_id: str) -> bool:
+    def play_now(self, media: list[str], volume: int | None, item_id: str, valid_until: str | None = None) -> bool:
         """Play at once, cutting what plays; False (and nothing done) when this id is
         already waiting, playing or played: a studio that retries after a lost answer
         must not start the same emergency again."""
@@ -125,7 +130,10 @@ class Engine:
             if item_id in self.handled or (self.pending_now or {}).get("id") == item_id:
                 return False
             self.pending_now = {"id": item_id, "media": media, "priority": "emergency", "volume": volume,
-                                "start_mode": "hard"}
+                                "start_mode": "hard", "valid_until": valid_until,
+                                "received": self.clock().isoformat()}
+            # On disk before the answer: a receiver killed now still plays it after its restart.
+            self.store.state.write(PLAY_NOW_FILE, self.pending_now)
         if current is not None:
             current.outcome = "interrupted"
             current.stop.set()
@@ -153,42 +161,22 @@ class Engine:
                 "started": current.started.isoformat(), "media": current.media, "volume": current.volume}
 
     # -- scheduling -------------------------------------------------------------------------------
-    def _in_quiet_hours(self, moment: datetime, manifest: dict) -> bool:
-        local = moment.astimezone(_zone(manifest))
-        minute = local.hour * 60 + local.minute
-        for quiet in manifest.get("quiet_hours", []):
-            start = int(quiet["start"][:2]) * 60 + int(quiet["start"][3:])
-            end = int(quiet["end"][:2]) * 60 + int(quiet["end"][3:])
-            if (start <= minute < end) if start < end else (minute >= start or minute < end):
-                return True
-        return False
+    def rejected(self) -> dict[str, str]:
+        """Items of the manifest the scheduler set aside (id -> why), for /v1/status."""
+        return dict(self.timeline.rejected)
 
     def due(self, now: datetime) -> list[tuple[dict, float]]:
-        """Items that should be sounding or waiting now, with how far into them we are."""
-        manifest = self.manifest
-        if not manifest:
-            return []
-        found = []
-        for item in manifest["items"]:
-            if item["id"] in self.handled:
-                continue
-            start = datetime.fromisoformat(item["start"])
-            if start > now:
-                continue
-            elapsed = (now - start).total_seconds()
-            duration = float(item.get("duration_s", 0)) or 1.0
-            hard = item.get("start_mode", "soft") == "hard"
-            if (hard and elapsed > duration) or (not hard and elapsed > duration + SOFT_LATE_S):
-                self._log(item, None, None, "missed", None)
-                continue
-            if item.get("priority") != "emergency" and self._in_quiet_hours(start, manifest):
-                self._log(item, None, None, "skipped-quiet", None)
-                continue
-            # On time (the scheduler wakes every 0.1 s): from the first sample. Much later (the
-            # receiver restarted mid-item): from where the clock says it should be.
-            found.append((item, elapsed if hard and elapsed > RESUME_AFTER_S else 0.0))
-        found.sort(key=lambda pair: (RANK[pair[0].get("priority", "normal")], pair[0]["start"]))
-        return found
+        """Items that should be sounding or waiting now, with how far into them we are;
+        the missed and quiet ones are logged, all in one write."""
+        found = self.timeline.due(now, self.handled)
+        passed = [(item, "missed") for item in found.missed] + [(item, "skipped-quiet") for item in found.quiet]
+        if passed:
+            self.handled.update(item["id"] for item, _ in passed)
+            entries = [self._entry(item, None, None, outcome, None) for item, outcome in passed]
+            # On its own thread: an emergency never waits for 15,600 lines to reach the disk.
+            threading.Thread(target=self.store.log_plays, args=(entries,), name="receiver-log-missed",
+                             daemon=True).start()
+        return found.playable
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -239,7 +227,8 @@ class Engine:
         self.handled.add(item["id"])
         title = item.get("title")
         playing = Playing(item["id"], list(item["media"]), item.get("priority", "normal"), volume, scheduled,
-                          self.clock(), offset_s, title if isinstance(title, str) else None)
+                          self.clock(), offset_s, title if isinstance(title, str) else None,
+                          duration_s=float(item.get("duration_s", 0) or 0))
         self.current = playing
         threading.Thread(target=self._play, args=(playing,), name="receiver-play", daemon=True).start()
 
@@ -251,7 +240,8 @@ class Engine:
         import sounddevice as sd
 
         blocks: queue.Queue = queue.Queue(maxsize=QUEUE_BLOCKS)
-        decoder = threading.Thread(target=self._decode, args=(playing, blocks), daemon=True)
+        decoder = threading.Thread(target=decode_item, args=(playing, blocks, self.store.root / "media", RATE, BLOCK),
+                                   daemon=True)
         decoder.start()
         # Pre-fill before the device starts pulling: a queue that runs dry mid-item is a
         # gap in the sound (a decoder slower than real time would be a fault of its own).
@@ -309,54 +299,6 @@ class Engine:
         release_memory()
         self._wake.set()
 
-    def _decode(self, playing: Playing, blocks: queue.Queue) -> None:
-        """Stream-decode each file with libsndfile (WAV, FLAC, Ogg Opus/Vorbis, MP3): small
-        on a Raspberry Pi, where PyAV's libraries alone would take 20 MB of memory."""
-        import numpy as np
-        import soundfile as sf
-
-        from crs_receiver.resample import resampler
-
-        skip = int(playing.offset_s * RATE)
-        for sha in playing.media:
-            if playing.stop.is_set():
-                break
-            path = self.store.root / "media" / sha
-            if not path.is_file():
-                playing.skipped.append((sha, "skipped-missing"))
-                continue
-            try:
-                with sf.SoundFile(str(path)) as handle:
-                    converter = resampler(handle.samplerate, RATE) if handle.samplerate != RATE else None
-                    while not playing.stop.is_set():
-                        data = handle.read(BLOCK * 25, dtype="float32", always_2d=True)
-                        last = len(data) < BLOCK * 25
-                        samples = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
-                        if converter is not None:
-                            samples = converter.resample_chunk(np.ascontiguousarray(samples), last=last)
-                        if skip:
-                            drop = min(skip, len(samples))
-                            samples, skip = samples[drop:], skip - drop
-                        for i in range(0, len(samples), BLOCK):
-                            while not playing.stop.is_set():
-                                try:
-                                    blocks.put(np.ascontiguousarray(samples[i:i + BLOCK]), timeout=0.1)
-                                    break
-                                except queue.Full:
-                                    continue
-                        if last:
-                            break
-            except Exception as exc:  # corrupt media: skip it, keep the rest of the item
-                playing.skipped.append((sha, "failed"))
-                log.warning("media %s cannot be played: %s", sha[:12], exc)
-        while True:
-            try:
-                blocks.put(None, timeout=0.1)
-                return
-            except queue.Full:
-                if playing.stop.is_set():
-                    return
-
     def _finish(self, playing: Playing) -> None:
         level = None
         if playing.samples:
@@ -369,26 +311,23 @@ class Engine:
             outcome = "failed"
         self._log({"id": playing.item_id, "media": playing.media, "priority": playing.priority},
                   playing.scheduled, playing.started, outcome, level, skipped=playing.skipped)
+        if playing.scheduled is None:  # a play-now: logged, so never resumed again
+            forget_play_now(self.store, playing.item_id)
 
     def _log(self, item: dict, scheduled: str | None, started: datetime | None, outcome: str,
              level: float | None, skipped=()) -> None:
         self.handled.add(item["id"])
+        self.store.log_play(self._entry(item, scheduled, started, outcome, level, skipped))
+
+    def _entry(self, item: dict, scheduled: str | None, started: datetime | None, outcome: str,
+               level: float | None, skipped=()) -> dict:
         entry = {"item": item["id"], "media": item.get("media", []), "priority": item.get("priority", "normal"),
                  "scheduled": scheduled if scheduled is not None else item.get("start"),
                  "started": started.isoformat() if started else None,
                  "ended": self.clock().isoformat() if started else None, "outcome": outcome, "level_dbfs": level}
         if skipped:
             entry["skipped"] = [{"media": sha, "outcome": why} for sha, why in skipped]
-        self.store.log_play(entry)
-
-
-def _zone(manifest: dict):
-    from zoneinfo import ZoneInfo
-
-    try:
-        return ZoneInfo(manifest.get("timezone", "Asia/Ho_Chi_Minh"))
-    except Exception:  # an unknown zone name: Vietnam's offset
-        return timezone(timedelta(hours=7))
+        return entry
 
 
 def wait_until(predicate, timeout: float) -> bool:

@@ -250,6 +250,7 @@ class ReceiverApp:
             "used_bytes": used, "free_bytes": free, "quota_bytes": self.store.quota, "volume": self.engine.volume(),
             "max_volume": ceiling(self.engine.manifest), "now_playing": self.engine.status(),
             "last_error": self.engine.last_error, "last_error_code": self.engine.last_error_code,
+            "rejected_items": self.engine.rejected(),
             "playlog_seq": self.store._seq,
         })
 
@@ -339,7 +340,7 @@ class ReceiverApp:
         if missing:
             return problem(ErrorCode.MISSING_MEDIA, "upload these first", missing=missing)
         item_id = item_id or f"now-{int(time.time() * 1000)}-{secrets.token_hex(3)}"
-        started = self.engine.play_now(media, volume, item_id)
+        started = self.engine.play_now(media, volume, item_id, valid_until)
         if started:
             log.warning("play-now %s: playing at once", item_id)
         return web.json_response({"item": item_id, "already": not started})

@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import threading
@@ -284,29 +285,48 @@ class ReceiverStore:
 
     # -- play log ---------------------------------------------------------------------------------
     def _last_seq(self) -> int:
+        """The last entry's number, from the end of the file: opening a receiver with a
+        100,000-entry log must not parse all of it (the whole file only when its tail holds
+        no whole entry)."""
         path = self.root / "playlog.jsonl"
         if not path.exists():
             return 0
+        with open(path, "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(size - 65536, 0))
+            tail = handle.read().splitlines()
+        for line in reversed(tail[1:] if size > 65536 else tail):  # the first may be cut
+            try:
+                return int(json.loads(line)["seq"])
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut by a power cut
         last = 0
         with open(path, "rb") as handle:
             for line in handle:
                 try:
                     last = json.loads(line)["seq"]
-                except (ValueError, KeyError):
-                    continue  # a line cut by a power cut
+                except (ValueError, KeyError, TypeError):
+                    continue
         return last
 
     def log_play(self, entry: dict) -> dict:
+        return self.log_plays([entry])[0]
+
+    def log_plays(self, entries: list[dict]) -> list[dict]:
+        """Append entries in one write and one fsync: 15,600 items missed while the
+        receiver was off are one disk write, not 15,600 (minutes on an SD card)."""
         with self.lock:
-            self._seq += 1
-            entry = {"seq": self._seq, **entry}
+            numbered = []
+            for entry in entries:
+                self._seq += 1
+                numbered.append({"seq": self._seq, **entry})
             path = self.root / "playlog.jsonl"
             with open(path, "ab") as handle:
                 handle.write(b"\n" if path.stat().st_size and not _ends_with_newline(path) else b"")
-                handle.write(json.dumps(entry, ensure_ascii=False).encode() + b"\n")
+                handle.write(b"".join(json.dumps(e, ensure_ascii=False).encode() + b"\n" for e in numbered))
                 handle.flush()
                 os.fsync(handle.fileno())
-            return entry
+            return numbered
 
     def logged_items(self) -> set[str]:
         """Every item id the play log holds (played, missed, failed): never played again
@@ -316,6 +336,10 @@ class ReceiverStore:
         if path.exists():
             with open(path, "rb") as handle:
                 for line in handle:
+                    found = _ENTRY_ITEM.match(line)  # the lines log_play writes: no JSON parser needed
+                    if found is not None and b"\\" not in found.group(1):
+                        items.add(found.group(1).decode("utf-8", "replace"))
+                        continue
                     try:
                         item = json.loads(line).get("item")
                     except (ValueError, AttributeError):
@@ -356,6 +380,9 @@ class ReceiverStore:
         the asyncio loop: no lock (an upload may hold it for seconds); the state is replaced
         whole, never changed in place, so reading it is safe."""
         return accept_counter(CounterState.from_json(self._replay.get(key)), counter) is not None
+
+
+_ENTRY_ITEM = re.compile(rb'\{"seq": \d+, "item": "((?:[^"\\]|\\.)*)"')
 
 
 def _ends_with_newline(path: Path) -> bool:

@@ -119,7 +119,7 @@ def test_play_now_interrupts_and_the_schedule_resumes(engine, tmp_path):
 def test_quiet_hours_broken_media_and_missed_items(engine, tmp_path):
     running, store, clock = engine
     good = media(store, tmp_path, 0.3)
-    corrupt = hashlib.sha256(b"not audio").hexdigest()
+    corrupt = hashlib.sha256(b"not audio at all" * 100).hexdigest()  # intact, but not audio
     (store.root / "media" / corrupt).write_bytes(b"not audio at all" * 100)
     night = T0.replace(hour=22, minute=30)
     running.set_manifest({"version": 1, "receiver_id": store.receiver_id, "quiet_hours": [{"start": "22:00", "end": "05:00"}],

@@ -95,3 +95,35 @@ def test_not_an_object_and_too_many_items():
     many = changed(("items",), [{"id": f"i{n}", "start": "2026-12-01T05:45:00+07:00", "media": [SHA_A]}
                                 for n in range(20_001)])
     assert "at most 20000" in fault(many)
+
+
+@pytest.mark.parametrize("path, value, says", [
+    (("version",), 10**40, "version"), (("version",), 2**53, "version"), (("version",), float("inf"), "version"),
+    (("timezone",), "Mars/Olympus", "timezone"), (("timezone",), "../../etc/passwd", "timezone"),
+    (("timezone",), "", "timezone"), (("timezone",), "x" * 65, "timezone"),
+    (("items", 0, "duration_s"), 1e300, "duration_s"), (("items", 0, "duration_s"), float("inf"), "duration_s"),
+    (("items", 0, "duration_s"), float("nan"), "duration_s"), (("items", 0, "duration_s"), True, "duration_s"),
+    (("items", 0, "duration_s"), 24 * 3600 + 1, "duration_s"),
+    (("items", 0, "start"), "0001-01-01T00:00:00+07:00", "start"),
+    (("items", 0, "start"), "9999-12-31T23:59:59-12:00", "start"),
+    (("items", 0, "volume"), True, "volume"), (("items", 0, "volume"), 50.0, "volume"),
+    (("items", 0, "title"), "x" * 501, "title"),
+])
+def test_values_that_would_poison_the_scheduler(path, value, says):
+    """Each of these once passed and then made the receiver's scheduler raise every 100 ms
+    (a start at year 1 with 1e300 s), or was taken for something it is not."""
+    assert says in fault(changed(path, value))
+
+
+def test_the_limits_themselves_pass():
+    manifest = changed(("version",), 2**53 - 1)
+    manifest["items"][0]["duration_s"] = 24 * 3600
+    manifest["timezone"] = "UTC"
+    assert check_manifest(manifest) is manifest
+
+
+def test_infinity_from_json_text_is_refused():
+    import json
+
+    text = json.dumps(good()).replace("754.2", "Infinity")
+    assert "duration_s" in fault(json.loads(text))
