@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 MIN_RATE = 8000
 OUT_CHUNK = 24_000  # output samples per read: 0.5 s at 48 kHz
+# An item stops this long after its declared duration: the studio rounds durations to the
+# millisecond and codecs pad, so the declared length is never meant to cut the last samples.
+DURATION_SLACK_S = 0.25
 
 
 def intact(path: Path, sha: str) -> bool:
@@ -48,7 +51,8 @@ def decode_item(playing, blocks: queue.Queue, media_dir: Path, rate: int, block:
 
     skip = int(playing.offset_s * rate)
     # What is left to send: the declared duration minus where we start in it (none: no limit).
-    left = max(int((playing.duration_s - playing.offset_s) * rate), 0) if playing.duration_s else None
+    left = (max(int((playing.duration_s + DURATION_SLACK_S - playing.offset_s) * rate), 0)
+            if playing.duration_s else None)
     for sha in playing.media:
         if playing.stop.is_set() or left == 0:
             break

@@ -306,7 +306,8 @@ class Engine:
             level = round(20 * math.log10(rms), 1) if rms > 0 else -120.0
         outcome = playing.outcome
         if outcome == "played" and playing.skipped and len(playing.skipped) == len(playing.media):
-            outcome = playing.skipped[0][1]
+            # "corrupt" is said per file in `skipped`; the item itself failed (docs/protocol.md)
+            outcome = "failed" if playing.skipped[0][1] == "corrupt" else playing.skipped[0][1]
         elif outcome == "played" and playing.samples == 0:
             outcome = "failed"
         self._log({"id": playing.item_id, "media": playing.media, "priority": playing.priority},

@@ -138,7 +138,7 @@ def test_statistics_match_what_the_receivers_played(library, tmp_path, fleet, da
                                               pytest.approx(programme_hours / 3600, abs=1e-9),
                                               (today.strftime("%Y-%m"), ""):
                                               pytest.approx(emergency_hours / 3600, abs=1e-9)}
-    assert [(f.receiver, f.outcome, f.reason) for f in report.faults] == [("corrupt", "failed", "failed")]
+    assert [(f.receiver, f.outcome, f.reason) for f in report.faults] == [("corrupt", "failed", "corrupt")]  # the reason: its file no longer had its SHA-256
     availability = {r.name: r.availability for r in report.receivers}
     assert availability["normal"] == availability["emergency"] == availability["corrupt"] == 1.0
     # online from pairing, offline when it did not answer, online again: the share of the day so far
