@@ -166,7 +166,7 @@ def test_two_weeks_offline_plays_every_day(engine, tmp_path):
     for start in days:
         clock.now = start + timedelta(milliseconds=50)
         count = len(store.playlog(0))
-        assert wait_until(lambda: len(store.playlog(0)) == count + 1, 10)
+        assert wait_until(lambda: len(store.playlog(0)) == count + 1, 60)  # a busy machine: the day still plays
     assert [o for _, o in outcomes(store)] == ["played"] * 14
 
 

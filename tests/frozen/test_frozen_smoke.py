@@ -144,11 +144,11 @@ def test_first_start_without_arguments_opens_the_demo(frozen, tmp_path):
     no_traceback(proc.stderr, "stderr")
     data_dir = home / "data" / "CommuneRadioStudio"
     assert (data_dir / "studio.db").is_file()
-    for index in (1, 2, 3):  # each receiver ran and made its own data folder
-        assert (data_dir / "demo-receivers" / f"rx{index}").is_dir()
+    for index in (1, 2, 3):  # each receiver ran, made its own data folder and was paired
+        assert (data_dir / "demo-receivers" / f"rx{index}" / "trust.json").is_file()
     logs = "".join(p.read_text(encoding="utf-8") for p in home.rglob("studio.log"))
     assert "demo content imported" in logs and logs.count("demo receiver ") >= 3
-    assert "not paired" not in logs
+    assert "is not paired with a studio" not in logs  # no request refused for want of pairing
     no_traceback(logs, "the log")
 
 
