@@ -53,9 +53,6 @@ class Preview(QObject):
 
     def play_clip(self, clip: Clip, start_s: float = 0.0, end_s: float | None = None,
                   on_error: Callable[[BaseException, str], None] | None = None) -> None:
-        self.stop()
-        self._generation += 1
-        generation = self._generation
         end = clip.duration_s if end_s is None else min(end_s, clip.duration_s)
         end = min(end, start_s + PREVIEW_LIMIT_S)
         first, last = int(start_s * clip.sample_rate), int(end * clip.sample_rate)
@@ -65,50 +62,35 @@ class Preview(QObject):
 
             with open_audio(self.services.library().source_path(clip)) as f:
                 f.seek(min(first, f.frames))
-                return f.read(max(0, last - first), dtype="float32", always_2d=True)
+                return f.read(max(0, last - first), dtype="float32", always_2d=True), clip.sample_rate
 
-        def loaded(samples) -> None:
-            if generation != self._generation:
-                return  # stopped or replaced while loading
-            self.loading = False
-            self._offset_s, self._rate = start_s, clip.sample_rate
-            try:
-                self.player.play(samples, clip.sample_rate)
-            except Exception as exc:
-                if on_error:
-                    on_error(exc, "")
-                return
-            self.started.emit()
-
-        def failed(exc, details) -> None:
-            self.loading = False
-            if on_error:
-                on_error(exc, details)
-
-        self.loading = True
-        self._offset_s = start_s
-        self.runner.run(self.tr("Preparing the preview"), load, loaded, failed, cancellable=False)
+        self._start(self.tr("Preparing the preview"), load, start_s, on_error, cancellable=False)
 
     def play_rendered(self, make: Callable[[threading.Event], Path],
                       on_error: Callable[[BaseException, str], None] | None = None) -> None:
         """Play the whole file that `make(cancel)` produces in the background (a programme's
         render: the exact audio an approver decides on). Stop or a new play cancels it."""
+        def load(progress, cancel):
+            import soundfile as sf
+
+            return sf.read(str(make(cancel)), dtype="float32", always_2d=True)
+
+        self._start(self.tr("Rendering the programme to listen"), load, 0.0, on_error, cancellable=True)
+
+    def _start(self, title: str, load: Callable, start_s: float,
+               on_error: Callable[[BaseException, str], None] | None, cancellable: bool) -> None:
+        """Run `load` (-> samples, rate) off the UI thread, then play what it gave from
+        `start_s` in the clip's timeline; a stop or a newer play in between wins."""
         self.stop()
         self._generation += 1
         generation = self._generation
 
-        def load(progress, cancel):
-            import soundfile as sf
-
-            samples, rate = sf.read(str(make(cancel)), dtype="float32", always_2d=True)
-            return samples, rate
-
         def loaded(result) -> None:
             if generation != self._generation:
-                return
+                return  # stopped or replaced while loading
             samples, rate = result
             self.loading = False
-            self._offset_s, self._rate = 0.0, rate
+            self._offset_s, self._rate = start_s, rate
             try:
                 self.player.play(samples, rate)
             except Exception as exc:
@@ -123,9 +105,11 @@ class Preview(QObject):
                 on_error(exc, details)
 
         self.loading = True
-        self._offset_s = 0.0
-        self._task = self.runner.run(self.tr("Rendering the programme to listen"), load, loaded, failed,
-                                     lambda: setattr(self, "loading", False))
+        self._offset_s = start_s
+        if cancellable:  # a render: stop() cancels it
+            self._task = self.runner.run(title, load, loaded, failed, lambda: setattr(self, "loading", False))
+        else:
+            self.runner.run(title, load, loaded, failed, cancellable=False)
 
     def stop(self) -> None:
         if self._task is not None:
