@@ -5,7 +5,6 @@
     radio-studio report yearly --year 2026 --out FILE.pdf
     radio-studio categories [add NAME | rename NAME NEW | remove NAME] --by ADMIN
     radio-studio categories set PROGRAMME_ID NAME      (or --none)
-    radio-studio archive search --from D --to D [TEXT]   |   radio-studio archive clean-up
 
 The format defaults to the output file's extension. Prints the main figures. Exit codes
 as everywhere: 0 success, 1 a user error (unknown zone), 2 bad usage.
@@ -40,15 +39,6 @@ def add_parsers(sub) -> None:
     _header_options(y)
     y.set_defaults(func=_yearly)
     add_category_parsers(sub)
-    a = sub.add_parser("archive", help="the as-run archive: search it; clean up what is older than the retention")
-    a_sub = a.add_subparsers(dest="archive_action", metavar="ACTION", parser_class=Parser, required=True)
-    q = a_sub.add_parser("search", help="entries of a period, optionally containing TEXT")
-    q.add_argument("--from", dest="first", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
-    q.add_argument("--to", dest="last", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
-    q.add_argument("text", nargs="?", default="")
-    q.set_defaults(func=_archive_search)
-    q = a_sub.add_parser("clean-up", help="remove entries older than the retention (settings: archive_months)")
-    q.set_defaults(func=_archive_clean_up)
 
 
 def add_category_parsers(sub) -> None:
@@ -163,26 +153,3 @@ def _print(report, out: Path) -> None:
           f"availability {availability}, faults {len(report.faults)}")
     for reason, count in sorted(report.differences.items()):
         print(f"  not played: {reason} {count}")
-
-
-def _archive_search(args: argparse.Namespace, ctx: StudioContext) -> int:
-    from studio.clock import local_text
-    from studio.reports.archive import search
-
-    for entry in search(open_library(ctx).conn, args.first, args.last, args.text):
-        level = "" if entry.level_dbfs is None else f"{entry.level_dbfs:.1f} dBFS"
-        print(f"{local_text(entry.scheduled, '%d/%m/%Y %H:%M:%S')}  {entry.receiver:<18} {entry.zone:<16} "
-              f"{entry.outcome:<12} {level:>11}  {entry.title or entry.item}")
-    return 0
-
-
-def _archive_clean_up(args: argparse.Namespace, ctx: StudioContext) -> int:
-    from studio.preferences import load_preferences
-    from studio.reports.archive import clean_up
-
-    library = open_library(ctx)
-    months = load_preferences(ctx.paths.settings_file).archive_months
-    cleaned = clean_up(library.conn, library.clock.today(), months)
-    print(f"kept from {cleaned.cutoff.isoformat()} ({months} months): removed {cleaned.asrun} as-run entries, "
-          f"{cleaned.planned} planned, {cleaned.playlog} play-log rows, {cleaned.availability} transitions")
-    return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from studio.errors.core import (
     AccessDenied,
     ApprovalError,
+    ArchivedMediaMissing,
     AudioDeviceError,
     AudioFileError,
     AudioTooLarge,
@@ -30,6 +31,7 @@ from studio.errors.core import (
     MislabeledAudio,
     NoSpeechSource,
     NotFound,
+    NothingToReplay,
     NothingToUndo,
     SilentAudio,
     StorageError,
@@ -57,6 +59,7 @@ from studio.errors.receivers import (
 __all__ = [
     "AccessDenied",
     "ApprovalError",
+    "ArchivedMediaMissing",
     "AuditChainBroken",
     "AudioDeviceError",
     "AudioFileError",
@@ -78,6 +81,7 @@ __all__ = [
     "NoReceivers",
     "NoSpeechSource",
     "NotFound",
+    "NothingToReplay",
     "NothingToUndo",
     "ReasonRequired",
     "ReceiverError",

@@ -289,6 +289,28 @@ class NotFound(StudioError):
 
 
 @dataclass
+class NothingToReplay(StudioError):
+    """No loudspeaker of a zone or receiver played anything on a day (or it left the archive)."""
+
+    scope: str  # "zone <name>" or "receiver <name>"
+    day: str
+
+    def describe(self) -> str:
+        return f"nothing played for {self.scope} on {self.day} (or it is older than the archive keeps)"
+
+
+@dataclass
+class ArchivedMediaMissing(StudioError):
+    """A file the archive names is no longer in the media store (removed by hand, disk fault)."""
+
+    sha256: str
+    item: str
+
+    def describe(self) -> str:
+        return f"media {self.sha256[:12]} of {self.item} is not in the media store"
+
+
+@dataclass
 class InvalidProgramme(StudioError):
     """A programme that cannot be built as asked (empty, unknown clip, bad item)."""
 

@@ -4,7 +4,7 @@ Three writers, each a small hook of the fleet's repository, inside its transacti
 `record_planned` when a publish queues a receiver's manifest (its items become the plan
 from the publish's first day on), `record_entries` when the delivery engine brings a play
 log in (each entry becomes an `asrun` row joined to its slot, zone, programme, language
-and title), and `note_availability` when a status check finds a receiver answering or
+and title, and its media list `archive_media` rows), and `note_availability` when a status check finds a receiver answering or
 not (only the transitions are kept). Item ids in manifests are
 `s{slot}-z{zone}-{YYYYmmddTHHMMSS}` (studio.fleet.publish.item_id); anything else (a
 play-now) is an emergency without a slot.
@@ -114,6 +114,12 @@ def record_entries(conn: sqlite3.Connection, receiver: int, entries: Iterable[di
             (receiver, int(entry["seq"]), item, scheduled, local_day(when) if when else "", started, ended,
              round(played, 3), str(entry.get("outcome") or "unknown"), entry.get("level_dbfs"), reason,
              str(entry.get("priority") or "normal"), ref.slot_id, ref.zone_id, programme, language, title))
+        media = entry.get("media") or []
+        day = local_day(when) if when else ""
+        conn.executemany(  # the exact files it played, kept by the archive (studio.reports.archive)
+            "INSERT OR IGNORE INTO archive_media (receiver, seq, position, sha256, local_day) VALUES (?,?,?,?,?)",
+            [(receiver, int(entry["seq"]), position, str(sha), day)
+             for position, sha in enumerate(media if isinstance(media, list) else []) if isinstance(sha, str)])
 
 
 def note_availability(conn: sqlite3.Connection, receiver: int, online: bool, at: str) -> None:

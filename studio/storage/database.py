@@ -285,6 +285,28 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
     ALTER TABLE audit_log ADD COLUMN hash TEXT;
     """,
+    # 9 -> 10: the archive keeps the exact media of what played (studio.reports.archive):
+    # each as-run entry's files in order, from its play-log entry; the media store keeps a
+    # file while a row here names it (studio.storage.media_sweep). Entries already
+    # recorded get theirs from the play log kept beside them.
+    """
+    CREATE TABLE archive_media (
+        receiver  INTEGER NOT NULL,
+        seq       INTEGER NOT NULL,
+        position  INTEGER NOT NULL,
+        sha256    TEXT NOT NULL,
+        local_day TEXT NOT NULL,
+        PRIMARY KEY (receiver, seq, position)
+    );
+    CREATE INDEX archive_media_sha ON archive_media(sha256);
+    CREATE INDEX archive_media_day ON archive_media(local_day);
+    INSERT OR IGNORE INTO archive_media (receiver, seq, position, sha256, local_day)
+        SELECT a.receiver, a.seq, CAST(m.key AS INTEGER), m.value, a.local_day
+        FROM asrun a JOIN playlog p ON p.receiver = a.receiver AND p.seq = a.seq,
+             json_each(p.entry_json, '$.media') m
+        WHERE json_valid(p.entry_json) AND json_type(p.entry_json, '$.media') = 'array'
+          AND m.type = 'text';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
