@@ -3,7 +3,8 @@
 `heard(conn, day, zone=..., receiver=...)` lists what played there that day, in order:
 for one receiver its own entries; for a zone one entry per broadcast (its loudspeakers
 play the same items; the one that played it longest stands for the village, so an item
-that reached only some loudspeakers still counts). Each entry carries the exact files it
+that reached only some loudspeakers still counts; one that played it through stands before
+one that was cut). Each entry carries the exact files it
 played (`archive_media`). `render(store, entries)` decodes the audible ones (played, or
 interrupted: as far as it got) back to back, with `gap_s` of silence between them, and
 `write_replay` writes that as a WAV file — what the CLI's `archive replay` and the
@@ -80,12 +81,13 @@ def heard(conn: sqlite3.Connection, day: date, zone: str | None = None, receiver
     if row is None:
         raise NotFound("zone", zone)
     rows = conn.execute(f"{_SELECT} WHERE a.zone_id = ? AND a.local_day = ? "
-                        "ORDER BY a.item, a.played_s DESC, a.started, r.name", (row[0], day.isoformat())).fetchall()
+                        "ORDER BY a.item, a.outcome = 'played' DESC, a.played_s DESC, a.started, r.name",
+                        (row[0], day.isoformat())).fetchall()
     best: dict[str, Heard] = {}
     count: dict[str, int] = {}
     for r in rows:
         count[r[0]] = count.get(r[0], 0) + 1
-        if r[0] not in best:  # the longest played first
+        if r[0] not in best:  # played through first, then the longest played
             best[r[0]] = Heard(*r[:10], _media(conn, r[10], r[11]))
     return sorted((Heard(**{**h.__dict__, "receivers": count[h.item]}) for h in best.values()),
                   key=lambda h: (h.started or h.scheduled or "", h.item))
