@@ -31,6 +31,9 @@ class UiLanguage(str, Enum):
 
 
 TARGET_LUFS_RANGE = (-30.0, -10.0)
+REPORT_HEADER_FIELDS = ("report_authority", "report_commune", "report_number", "report_place",
+                        "report_signer_title", "report_signer")
+REPORT_HEADER_LIMIT = 200  # characters of one header field
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,13 @@ class Preferences:
     speech_high_pass: bool = True
     first_run_guide_seen: bool = False  # the window's "first steps" guide was dismissed
     archive_months: int = 12  # the as-run record is kept this long (studio.reports.archive)
+    # the report header (studio.reports.document.Header); "" = the document's placeholder
+    report_authority: str = ""  # the superior body, e.g. "UBND huyện Bù Gia Mập"
+    report_commune: str = ""  # the issuing body, e.g. "UBND xã Đắk Ơ"
+    report_number: str = ""  # number/symbol, e.g. "15/BC-UBND"
+    report_place: str = ""  # the place of the date line, e.g. "Đắk Ơ"
+    report_signer_title: str = ""  # e.g. "Chủ tịch"
+    report_signer: str = ""  # the signer's name
 
     def validated(self) -> Preferences:
         low, high = TARGET_LUFS_RANGE
@@ -48,6 +58,10 @@ class Preferences:
             raise InvalidPreference("target_lufs", str(self.target_lufs))
         if not 1 <= self.archive_months <= 120:
             raise InvalidPreference("archive_months", str(self.archive_months))
+        for name in REPORT_HEADER_FIELDS:
+            value = getattr(self, name)
+            if len(value) > REPORT_HEADER_LIMIT or any(ch in value for ch in "\r\n\t"):
+                raise InvalidPreference(name, value[:40])
         return self
 
     def to_json(self) -> dict:
@@ -73,6 +87,11 @@ class Preferences:
                 prefs = replace(prefs, first_run_guide_seen=bool(values["first_run_guide_seen"]))
             if "archive_months" in values:
                 prefs = replace(prefs, archive_months=int(values["archive_months"]))
+            for name in REPORT_HEADER_FIELDS:
+                if name in values:
+                    if not isinstance(values[name], str):
+                        raise TypeError(f"{name} is not text")
+                    prefs = replace(prefs, **{name: values[name].strip()})
         except (TypeError, ValueError) as exc:
             raise InvalidPreference("settings", str(exc)) from exc
         return prefs.validated()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.clock import local_text
+from studio.reports.document import header_from
 from studio.reports.statistics import NO_RECORD, PLAYED, Scope
 from ui.error_messages import ErrorDialogs
 from ui.formatting import number
@@ -211,14 +212,15 @@ class ReportsPanel(QWidget):
         scope = self.scope()
         services = self.services
 
+        header = header_from(services.preferences)  # Settings, "Report header"
+
         def work(progress, cancel):
             from pathlib import Path
 
-            from studio.reports.document import Header
             from studio.reports.service import ReportFormat, export
 
             library = services.library()
-            return export(library.conn, scope, ReportFormat(fmt), Path(path), Header(), library.clock.utc_now())
+            return export(library.conn, scope, ReportFormat(fmt), Path(path), header, library.clock.utc_now())
 
         self.runner.run(self.tr("Exporting the report"), work, lambda _r: self.report_exported.emit(path),
                         self.errors.show)

@@ -1,4 +1,5 @@
-"""Settings: data folder, audio output device, loudness target, speech filter, language.
+"""Settings: data folder, audio output device, loudness target, speech filter, language,
+how long the archive keeps what was broadcast, and the reports' header (who issues them).
 
 The dialog edits a `Preferences` value and returns a new one (plus the chosen data
 folder); it never stores widget indices. The device list is read when the dialog opens
@@ -18,14 +19,16 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QWidget,
 )
 
-from studio.preferences import TARGET_LUFS_RANGE, Preferences, UiLanguage
+from studio.preferences import REPORT_HEADER_LIMIT, TARGET_LUFS_RANGE, Preferences, UiLanguage
 
 
 class SettingsDialog(QDialog):
@@ -62,6 +65,22 @@ class SettingsDialog(QDialog):
         self.language.addItem("English", UiLanguage.ENGLISH.value)
         self.language.setCurrentIndex(self.language.findData(preferences.ui_language.value))
 
+        self.archive_months = QSpinBox(minimum=1, maximum=120, suffix=self.tr(" months"))
+        self.archive_months.setValue(preferences.archive_months)
+        header = QGroupBox(self.tr("Report header (PDF and yearly report)"))
+        header_form = QFormLayout(header)
+        self.header: dict[str, QLineEdit] = {}
+        for name, label, example in (
+                ("report_authority", self.tr("Superior body"), self.tr("e.g. UBND huyện Bù Gia Mập")),
+                ("report_commune", self.tr("Commune (issuing body)"), self.tr("e.g. UBND xã Đắk Ơ")),
+                ("report_number", self.tr("Number and symbol"), self.tr("e.g. 15/BC-UBND")),
+                ("report_place", self.tr("Place of the date line"), self.tr("e.g. Đắk Ơ")),
+                ("report_signer_title", self.tr("Signer's title"), self.tr("e.g. Chủ tịch")),
+                ("report_signer", self.tr("Signer's name"), self.tr("e.g. Nguyễn Văn A"))):
+            edit = QLineEdit(getattr(preferences, name), maxLength=REPORT_HEADER_LIMIT, placeholderText=example)
+            self.header[name] = edit
+            header_form.addRow(label, edit)
+
         note = QLabel(self.tr("A new data folder or language takes effect when the studio starts again."))
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -76,6 +95,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Loudness target"), self.target)
         form.addRow("", self.high_pass)
         form.addRow(self.tr("Language"), self.language)
+        form.addRow(self.tr("Keep the broadcast archive"), self.archive_months)
+        form.addRow(header)
         form.addRow(note)
         form.addRow(buttons)
         self.resize(560, 0)
@@ -92,6 +113,8 @@ class SettingsDialog(QDialog):
             output_device=self.device.currentData(),
             target_lufs=round(self.target.value(), 1),
             speech_high_pass=self.high_pass.isChecked(),
+            archive_months=self.archive_months.value(),
+            **{name: edit.text().strip() for name, edit in self.header.items()},
         )
 
     def chosen_data_dir(self) -> Path:

@@ -3,6 +3,8 @@
 
     radio-studio report --from 2026-01-01 --to 2026-12-31 [--zone NAME]... [--format xlsx] --out FILE
     radio-studio report yearly --year 2026 --out FILE.pdf
+    radio-studio report header [--commune ...] [--authority ...] [--number ...] [--place ...]
+                               [--signer-title ...] [--signer ...]   (kept in the settings)
     radio-studio categories [add NAME | rename NAME NEW | remove NAME] --by ADMIN
     radio-studio categories set PROGRAMME_ID NAME      (or --none)
 
@@ -38,6 +40,10 @@ def add_parsers(sub) -> None:
     y.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     _header_options(y)
     y.set_defaults(func=_yearly)
+    h = report_sub.add_parser("header", help="the reports' header, kept in the settings: "
+                                             "give fields to change them; prints what reports will use")
+    _header_options(h)
+    h.set_defaults(func=_header_settings)
     add_category_parsers(sub)
 
 
@@ -96,18 +102,39 @@ def _categories_set(args: argparse.Namespace, ctx: StudioContext) -> int:
 
 
 def _header_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--commune", default="UBND xã", help="the issuing body, e.g. 'UBND xã Đăk Ơ'")
-    p.add_argument("--authority", default="UBND huyện", help="the level above, e.g. 'UBND huyện Bù Gia Mập'")
-    p.add_argument("--place", default="Xã", help="the place of the date line")
-    p.add_argument("--number", default="     /BC-UBND", help="the document's number")
-    p.add_argument("--signer", default="", help="the signer's name")
+    p.add_argument("--commune", help="the issuing body, e.g. 'UBND xã Đắk Ơ' (default: from 'report header')")
+    p.add_argument("--authority", help="the level above, e.g. 'UBND huyện Bù Gia Mập'")
+    p.add_argument("--place", help="the place of the date line, e.g. 'Đắk Ơ'")
+    p.add_argument("--number", help="the document's number and symbol, e.g. '15/BC-UBND'")
+    p.add_argument("--signer-title", help="the signer's title, e.g. 'Chủ tịch'")
+    p.add_argument("--signer", help="the signer's name")
 
 
-def _header(args: argparse.Namespace):
-    from studio.reports.document import Header
+def _header(args: argparse.Namespace, ctx: StudioContext):
+    from studio.preferences import load_preferences
+    from studio.reports.document import header_from
 
-    return Header(authority=args.authority, commune=args.commune, place=args.place, number=args.number,
-                  signer=args.signer)
+    return header_from(load_preferences(ctx.paths.settings_file), authority=args.authority, commune=args.commune,
+                       place=args.place, number=args.number, signer_title=args.signer_title, signer=args.signer)
+
+
+def _header_settings(args: argparse.Namespace, ctx: StudioContext) -> int:
+    """Keep the given header fields in the settings; print the header reports will use."""
+    from dataclasses import replace
+
+    from studio.preferences import load_preferences, save_preferences
+    from studio.reports.document import HEADER_FIELDS, header_from
+
+    prefs = load_preferences(ctx.paths.settings_file)
+    given = {f"report_{field}": getattr(args, field).strip() for field in HEADER_FIELDS
+             if getattr(args, field) is not None}
+    if given:
+        prefs = replace(prefs, **given).validated()
+        save_preferences(ctx.paths.settings_file, prefs)
+    header = header_from(prefs)
+    for field in HEADER_FIELDS:
+        print(f"{field}: {getattr(header, field)}")
+    return 0
 
 
 def _zone_ids(library, names: list[str]) -> tuple[int, ...]:
@@ -130,7 +157,7 @@ def _report(args: argparse.Namespace, ctx: StudioContext) -> int:
         args.parser.error("give --format xlsx|pdf|csv|json (the file's extension says none of them)")
     library = open_library(ctx)
     scope = Scope(args.first, args.last, zones=_zone_ids(library, args.zone))
-    report = export(library.conn, scope, ReportFormat(fmt), args.out, _header(args), library.clock.utc_now())
+    report = export(library.conn, scope, ReportFormat(fmt), args.out, _header(args, ctx), library.clock.utc_now())
     _print(report, args.out)
     return 0
 
@@ -140,7 +167,7 @@ def _yearly(args: argparse.Namespace, ctx: StudioContext) -> int:
 
     library = open_library(ctx)
     scope = year_scope(args.year, _zone_ids(library, args.zone))
-    report = export(library.conn, scope, ReportFormat.PDF, args.out, _header(args), library.clock.utc_now(),
+    report = export(library.conn, scope, ReportFormat.PDF, args.out, _header(args, ctx), library.clock.utc_now(),
                     f"Kết quả hoạt động thông tin cơ sở của đài truyền thanh xã năm {args.year}")
     _print(report, args.out)
     return 0

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from studio.languages import display_name
 from studio.reports.statistics import NO_RECORD
+
+if TYPE_CHECKING:
+    from studio.preferences import Preferences
 
 NATIONAL_TITLE = "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -45,6 +49,17 @@ class Header:
     signer_title: str = "CHỦ TỊCH"
     signer: str = ""
     issued: date | None = None
+
+
+HEADER_FIELDS = ("authority", "commune", "number", "place", "signer_title", "signer")
+
+
+def header_from(preferences: Preferences, **overrides: str | None) -> Header:
+    """The header the settings keep (set once in the window or with `report header`); a
+    blank setting keeps the document's placeholder; `overrides` that are not None win."""
+    values = {field: getattr(preferences, f"report_{field}") for field in HEADER_FIELDS}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Header(**{k: v for k, v in values.items() if v})
 
 
 def date_line(header: Header, issued: date) -> str:
