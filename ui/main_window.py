@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
                                                          and self.schedule_panel.refresh())
         self.receivers_panel = ReceiversPanel(services, self.runner)
         self.outbox_panel = OutboxPanel(services, self.runner)
-        self.reports_panel = ReportsPanel(services, self.runner)
+        self.reports_panel = ReportsPanel(services, self.runner, self.preview)
         built = {"library": library_area, "record": self.recorder_panel, "tts": self.compose_panel,
                  "programmes": self.programmes_panel, "schedule": self.schedule_panel,
                  "receivers": self.receivers_panel, "outbox": self.outbox_panel, "reports": self.reports_panel}

@@ -3,6 +3,8 @@
 Period and zone at the top; the charts (ui/report_charts.py); the as-run entries below,
 narrowed by a click on a bar (a month, a receiver, an outcome); the proof of broadcast
 (chứng nhận phát) of the entry selected: which loudspeakers played it, when, at what level.
+A second tab, the archive (ui/archive_panel.py), replays what a village heard on a day;
+the categories button opens the admin's category list (ui/categories_dialog.py).
 Statistics, entries and exports run off the UI thread (the task runner); a failure shows
 in a non-modal error dialog. UI thread.
 """
@@ -20,14 +22,17 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from studio.accounts.store import Role
 from studio.clock import local_text
 from studio.reports.document import header_from
 from studio.reports.statistics import NO_RECORD, PLAYED, Scope
+from ui.archive_panel import ArchivePanel
 from ui.error_messages import ErrorDialogs
 from ui.formatting import number
 from ui.report_charts import ReportCharts
@@ -38,9 +43,10 @@ from ui.task_runner import TaskRunner
 class ReportsPanel(QWidget):
     report_exported = Signal(str)  # the file written
 
-    def __init__(self, services: Services, runner: TaskRunner, parent=None) -> None:
+    def __init__(self, services: Services, runner: TaskRunner, preview=None, parent=None) -> None:
         super().__init__(parent)
         self.services, self.runner = services, runner
+        self.categories_dialog = None
         self.errors = ErrorDialogs(self)
         self.report = None
         self.shown: list = []
@@ -56,6 +62,10 @@ class ReportsPanel(QWidget):
                        self.zone, show):
             top.addWidget(widget)
         top.addStretch(1)
+        self.categories_button = QPushButton(self.tr("Categories…"))
+        self.categories_button.setToolTip(self.tr("The programme categories (an administrator changes them)"))
+        self.categories_button.clicked.connect(self.open_categories)
+        top.addWidget(self.categories_button)
         second = QHBoxLayout()
         self.exports = {}
         for fmt, label in (("xlsx", self.tr("Excel…")), ("pdf", self.tr("PDF…")), ("csv", "CSV…"), ("json", "JSON…")):
@@ -92,10 +102,36 @@ class ReportsPanel(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.charts)
         split.addWidget(lower)
-        layout = QVBoxLayout(self)
+        statistics = QWidget()
+        layout = QVBoxLayout(statistics)
         layout.addLayout(top)
         layout.addLayout(second)
         layout.addWidget(split, 1)
+        self.archive = ArchivePanel(services, runner, preview, self.outcome_names)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(statistics, self.tr("Statistics"))
+        self.tabs.addTab(self.archive, self.tr("Archive and replay"))
+        self.tabs.currentChanged.connect(lambda index: index == 1 and self._archive_shown())
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.tabs)
+
+    def _archive_shown(self) -> None:
+        self.archive.fill_places()
+        self.archive.show_day()
+
+    def open_categories(self):
+        """The category list, for a signed-in admin only (None otherwise)."""
+        from ui.categories_dialog import CategoriesDialog
+
+        user = self.services.user
+        if user is None or not user.can(Role.ADMIN):
+            self.summary.setText(self.tr("Only an administrator changes the categories: sign in as one."))
+            return None
+        self.categories_dialog = CategoriesDialog(self.services, self.runner, user, self)
+        self.categories_dialog.categories_changed.connect(lambda: self.report is not None and self.refresh())
+        self.categories_dialog.open()
+        return self.categories_dialog
 
     def outcome_names(self) -> dict[str, str]:
         return {PLAYED: self.tr("played"), "missed": self.tr("missed (receiver off)"),

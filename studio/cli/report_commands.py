@@ -5,7 +5,8 @@
     radio-studio report yearly --year 2026 --out FILE.pdf
     radio-studio report header [--commune ...] [--authority ...] [--number ...] [--place ...]
                                [--signer-title ...] [--signer ...]   (kept in the settings)
-    radio-studio categories [add NAME | rename NAME NEW | remove NAME] --by ADMIN
+    radio-studio categories [--retired] [add NAME | rename NAME NEW | retire NAME | reinstate NAME
+                             | remove NAME] --by ADMIN
     radio-studio categories set PROGRAMME_ID NAME      (or --none)
 
 The format defaults to the output file's extension. Prints the main figures. Exit codes
@@ -48,11 +49,13 @@ def add_parsers(sub) -> None:
 
 
 def add_category_parsers(sub) -> None:
-    p = sub.add_parser("categories", help="programme categories (chuyên mục): list; add, rename, remove (admin); "
-                                          "set a programme's")
+    p = sub.add_parser("categories", help="programme categories (chuyên mục): list; add, rename, retire, reinstate, "
+                                          "remove (admin); set a programme's")
+    p.add_argument("--retired", action="store_true", help="list the retired ones too")
     p.set_defaults(func=_categories_list)
     c = p.add_subparsers(dest="categories_action", metavar="ACTION", parser_class=Parser)
-    for action, names in (("add", ("name",)), ("rename", ("name", "new_name")), ("remove", ("name",))):
+    for action, names in (("add", ("name",)), ("rename", ("name", "new_name")), ("retire", ("name",)),
+                          ("reinstate", ("name",)), ("remove", ("name",))):
         q = c.add_parser(action, help=f"{action} a category (an admin's password)")
         for name in names:
             q.add_argument(name)
@@ -69,8 +72,8 @@ def add_category_parsers(sub) -> None:
 def _categories_list(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.reports.categories import Categories
 
-    for category in Categories(open_library(ctx).conn).all():
-        print(category.name)
+    for category in Categories(open_library(ctx).conn).all(retired=args.retired):
+        print(f"{category.name} (retired)" if category.retired else category.name)
     return 0
 
 
@@ -86,6 +89,10 @@ def _categories_change(args: argparse.Namespace, ctx: StudioContext) -> int:
         print(categories.add(args.name, by).name)
     elif args.action == "rename":
         print(categories.rename(args.name, args.new_name, by).name)
+    elif args.action == "retire":
+        print(f"{categories.retire(args.name, by).name} (retired)")
+    elif args.action == "reinstate":
+        print(categories.reinstate(args.name, by).name)
     else:
         categories.remove(args.name, by)
     return 0

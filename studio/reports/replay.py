@@ -141,12 +141,18 @@ def render(store: MediaStore, entries: list[Heard], gap_s: float = 1.0,
 def write_replay(conn: sqlite3.Connection, store: MediaStore, day: date, out: Path, zone: str | None = None,
                  receiver: str | None = None, gap_s: float = 1.0, cancel: threading.Event | None = None) -> Replay:
     """Write what was heard on `day` as a WAV file (16-bit, mono, 48 kHz)."""
+    return write_entries(store, heard(conn, day, zone, receiver), out,
+                         f"zone {zone}" if zone is not None else f"receiver {receiver}", day, gap_s, cancel)
+
+
+def write_entries(store: MediaStore, entries: list[Heard], out: Path, scope: str, day: date, gap_s: float = 1.0,
+                  cancel: threading.Event | None = None) -> Replay:
+    """Write these entries (of `scope` on `day`, for the error) as a WAV file."""
     from studio.storage.durable import atomic_writer
 
-    entries = heard(conn, day, zone, receiver)
     samples, included = render(store, entries, gap_s, cancel)
     if not included:
-        raise NothingToReplay(f"zone {zone}" if zone is not None else f"receiver {receiver}", day.isoformat())
+        raise NothingToReplay(scope, day.isoformat())
     import soundfile as sf
 
     out = Path(out)

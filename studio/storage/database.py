@@ -286,6 +286,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE audit_log ADD COLUMN hash TEXT;
     """,
     # 9 -> 10: the archive keeps the exact media of what played (studio.reports.archive):
+    # (and programme categories can be retired, studio.reports.categories)
     # each as-run entry's files in order, from its play-log entry; the media store keeps a
     # file while a row here names it (studio.storage.media_sweep). Entries already
     # recorded get theirs from the play log kept beside them.
@@ -300,6 +301,8 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX archive_media_sha ON archive_media(sha256);
     CREATE INDEX archive_media_day ON archive_media(local_day);
+    -- a retired category is offered no more, but its programmes and reports keep it
+    ALTER TABLE programme_categories ADD COLUMN retired_at TEXT;
     INSERT OR IGNORE INTO archive_media (receiver, seq, position, sha256, local_day)
         SELECT a.receiver, a.seq, CAST(m.key AS INTEGER), m.value, a.local_day
         FROM asrun a JOIN playlog p ON p.receiver = a.receiver AND p.seq = a.seq,

@@ -805,6 +805,22 @@
         <source>Choose other zones, or pair their receivers first.</source>
         <translation>Hãy chọn vùng khác, hoặc ghép thiết bị thu của vùng đó trước.</translation>
     </message>
+    <message>
+        <source>Nothing was played there on that day, or it is older than the archive keeps.</source>
+        <translation>Ngày đó nơi này không phát gì, hoặc nội dung đã quá thời hạn lưu trữ.</translation>
+    </message>
+    <message>
+        <source>Choose another day or place; the archive keeps what was played for the months set in Settings.</source>
+        <translation>Hãy chọn ngày hoặc nơi khác; kho lưu trữ giữ nội dung đã phát theo số tháng đặt trong Cài đặt.</translation>
+    </message>
+    <message>
+        <source>A recording the archive needs is no longer on this computer.</source>
+        <translation>Một tệp âm thanh mà kho lưu trữ cần không còn trên máy này.</translation>
+    </message>
+    <message>
+        <source>Restore the data folder from a backup. Copy the details for technical support.</source>
+        <translation>Hãy khôi phục thư mục dữ liệu từ bản sao lưu. Sao chép chi tiết để gửi bộ phận kỹ thuật.</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunGuide</name>
@@ -1663,6 +1679,26 @@
         <source>Exporting the report</source>
         <translation>Đang xuất báo cáo</translation>
     </message>
+    <message>
+        <source>Categories…</source>
+        <translation>Chuyên mục…</translation>
+    </message>
+    <message>
+        <source>The programme categories (an administrator changes them)</source>
+        <translation>Các chuyên mục chương trình (quản trị viên thay đổi)</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>Thống kê</translation>
+    </message>
+    <message>
+        <source>Archive and replay</source>
+        <translation>Lưu trữ – nghe lại</translation>
+    </message>
+    <message>
+        <source>Only an administrator changes the categories: sign in as one.</source>
+        <translation>Chỉ quản trị viên được thay đổi chuyên mục: hãy đăng nhập bằng tài khoản quản trị.</translation>
+    </message>
 </context>
 <context>
     <name>Schedule</name>
@@ -1934,6 +1970,66 @@
     <message>
         <source>Language</source>
         <translation>Ngôn ngữ</translation>
+    </message>
+    <message>
+        <source> months</source>
+        <translation> tháng</translation>
+    </message>
+    <message>
+        <source>Report header (PDF and yearly report)</source>
+        <translation>Tiêu đề báo cáo (PDF và báo cáo năm)</translation>
+    </message>
+    <message>
+        <source>Superior body</source>
+        <translation>Cơ quan cấp trên</translation>
+    </message>
+    <message>
+        <source>e.g. UBND huyện Bù Gia Mập</source>
+        <translation>ví dụ: UBND huyện Bù Gia Mập</translation>
+    </message>
+    <message>
+        <source>Commune (issuing body)</source>
+        <translation>Cơ quan ban hành (xã)</translation>
+    </message>
+    <message>
+        <source>e.g. UBND xã Đắk Ơ</source>
+        <translation>ví dụ: UBND xã Đắk Ơ</translation>
+    </message>
+    <message>
+        <source>Number and symbol</source>
+        <translation>Số và ký hiệu</translation>
+    </message>
+    <message>
+        <source>e.g. 15/BC-UBND</source>
+        <translation>ví dụ: 15/BC-UBND</translation>
+    </message>
+    <message>
+        <source>Place of the date line</source>
+        <translation>Địa danh (dòng ngày tháng)</translation>
+    </message>
+    <message>
+        <source>e.g. Đắk Ơ</source>
+        <translation>ví dụ: Đắk Ơ</translation>
+    </message>
+    <message>
+        <source>Signer's title</source>
+        <translation>Chức vụ người ký</translation>
+    </message>
+    <message>
+        <source>e.g. Chủ tịch</source>
+        <translation>ví dụ: Chủ tịch</translation>
+    </message>
+    <message>
+        <source>Signer's name</source>
+        <translation>Họ tên người ký</translation>
+    </message>
+    <message>
+        <source>e.g. Nguyễn Văn A</source>
+        <translation>ví dụ: Nguyễn Văn A</translation>
+    </message>
+    <message>
+        <source>Keep the broadcast archive</source>
+        <translation>Giữ kho lưu trữ nội dung đã phát</translation>
     </message>
 </context>
 <context>
@@ -2875,6 +2971,160 @@ Vẫn sửa?</translation>
     <message>
         <source>Checking…</source>
         <translation>Đang kiểm tra…</translation>
+    </message>
+</context>
+<context>
+    <name>ArchivePanel</name>
+    <message>
+        <source>Search in titles…</source>
+        <translation>Tìm trong tên chương trình…</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Xem</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Nơi</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Giờ</translation>
+    </message>
+    <message>
+        <source>Loudspeaker</source>
+        <translation>Cụm loa</translation>
+    </message>
+    <message>
+        <source>Programme</source>
+        <translation>Chương trình</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <source>Heard (s)</source>
+        <translation>Đã nghe (giây)</translation>
+    </message>
+    <message>
+        <source>Level (dBFS)</source>
+        <translation>Mức (dBFS)</translation>
+    </message>
+    <message>
+        <source>Listen to the day</source>
+        <translation>Nghe lại cả ngày</translation>
+    </message>
+    <message>
+        <source>Listen to the selected</source>
+        <translation>Nghe lượt đã chọn</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Dừng</translation>
+    </message>
+    <message>
+        <source>Save the day as WAV…</source>
+        <translation>Lưu cả ngày thành tệp WAV…</translation>
+    </message>
+    <message>
+        <source>Zone: %1</source>
+        <translation>Mọi loa ở %1</translation>
+    </message>
+    <message>
+        <source>Loudspeaker: %1</source>
+        <translation>Cụm loa: %1</translation>
+    </message>
+    <message>
+        <source>Reading the archive</source>
+        <translation>Đang đọc kho lưu trữ</translation>
+    </message>
+    <message>
+        <source>%1 broadcasts heard, %2 minutes</source>
+        <translation>Đã nghe %1 lượt phát, %2 phút</translation>
+    </message>
+    <message>
+        <source>Save the day as WAV</source>
+        <translation>Lưu cả ngày thành tệp WAV</translation>
+    </message>
+    <message>
+        <source>Writing the replay</source>
+        <translation>Đang ghi tệp nghe lại</translation>
+    </message>
+</context>
+<context>
+    <name>CategoriesDialog</name>
+    <message>
+        <source>Programme categories</source>
+        <translation>Chuyên mục chương trình</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Đổi tên…</translation>
+    </message>
+    <message>
+        <source>Retire</source>
+        <translation>Ngừng dùng</translation>
+    </message>
+    <message>
+        <source>e.g. Văn hóa – xã hội</source>
+        <translation>ví dụ: Văn hóa – xã hội</translation>
+    </message>
+    <message>
+        <source>Add the category</source>
+        <translation>Thêm chuyên mục</translation>
+    </message>
+    <message>
+        <source>New category:</source>
+        <translation>Chuyên mục mới:</translation>
+    </message>
+    <message>
+        <source>A retired category is no longer offered for programmes; the programmes that have it and the reports keep it. Every change is written to the audit log.</source>
+        <translation>Chuyên mục đã ngừng dùng không còn được chọn cho chương trình; các chương trình đã có và các báo cáo vẫn giữ nó. Mọi thay đổi đều được ghi vào nhật ký kiểm tra.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Reading the categories</source>
+        <translation>Đang đọc danh sách chuyên mục</translation>
+    </message>
+    <message>
+        <source>%1 (retired)</source>
+        <translation>%1 (ngừng dùng)</translation>
+    </message>
+    <message>
+        <source>Bring back</source>
+        <translation>Dùng lại</translation>
+    </message>
+    <message>
+        <source>Adding the category</source>
+        <translation>Đang thêm chuyên mục</translation>
+    </message>
+    <message>
+        <source>Rename the category</source>
+        <translation>Đổi tên chuyên mục</translation>
+    </message>
+    <message>
+        <source>New name for “%1”:</source>
+        <translation>Tên mới cho “%1”:</translation>
+    </message>
+    <message>
+        <source>Renaming the category</source>
+        <translation>Đang đổi tên chuyên mục</translation>
+    </message>
+    <message>
+        <source>Bringing the category back</source>
+        <translation>Đang dùng lại chuyên mục</translation>
+    </message>
+    <message>
+        <source>Retiring the category</source>
+        <translation>Đang ngừng dùng chuyên mục</translation>
     </message>
 </context>
 </TS>
