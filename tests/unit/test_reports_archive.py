@@ -48,3 +48,30 @@ def test_archive_cli_searches_and_cleans_up(data_dir, library):
     rows = library.conn.execute("SELECT COUNT(*) FROM asrun").fetchone()[0]  # 2020 has 366 days
     assert f"removed {rows} as-run entries" in run(data_dir, "archive", "clean-up").stdout
     assert library.conn.execute("SELECT COUNT(*) FROM asrun").fetchone()[0] == 0
+
+
+def test_the_archive_migration_takes_the_media_of_entries_already_recorded(tmp_path):
+    """A database from before the archive kept media: its entries get their files, in
+    order, from the play log kept beside them (a damaged or media-less entry gets none)."""
+    import json
+    import sqlite3
+
+    from studio.storage.database import MIGRATIONS, SCHEMA_VERSION
+
+    path = tmp_path / "studio.db"
+    old = sqlite3.connect(path, isolation_level=None)
+    version = MIGRATIONS.index(next(m for m in MIGRATIONS if "CREATE TABLE archive_media" in m))
+    for step in range(version):
+        old.executescript(f"BEGIN;\n{MIGRATIONS[step]}\nPRAGMA user_version={step + 1};\nCOMMIT;")
+    old.execute("INSERT INTO receivers (id, receiver_id, name, address, paired_at) VALUES (1, 'rx', 'Loa', 'a', '')")
+    a, b = "a" * 64, "b" * 64
+    for seq, entry in ((1, {"media": [a, b]}), (2, {"media": "nope"}), (3, "{not json")):
+        old.execute("INSERT INTO asrun (receiver, seq, item, local_day, outcome, priority) "
+                    "VALUES (1, ?, 'i', '2026-03-01', 'played', 'normal')", (seq,))
+        old.execute("INSERT INTO playlog (receiver, seq, entry_json) VALUES (1, ?, ?)",
+                    (seq, entry if isinstance(entry, str) else json.dumps(entry)))
+    old.close()
+    conn = connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert [tuple(r) for r in conn.execute("SELECT seq, position, sha256, local_day FROM archive_media "
+                                           "ORDER BY seq, position")] == [(1, 0, a, "2026-03-01"), (1, 1, b, "2026-03-01")]
