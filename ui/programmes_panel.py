@@ -40,6 +40,7 @@ from ui.clip_table_model import format_duration
 from ui.error_messages import ErrorDialogs
 from ui.icons import icon
 from ui.language_choice import code_for_name, minority_names
+from ui.programme_category import ProgrammeCategoryChoice
 from ui.programme_history import ProgrammeHistoryList, read_history
 from ui.programme_items import ProgrammeItemsList
 from ui.services import Services
@@ -75,6 +76,7 @@ class ProgrammesPanel(QWidget):
         left_layout.addWidget(self.list, 1)
 
         self.title = QLineEdit()
+        self.category = ProgrammeCategoryChoice(services, runner, self.errors)
         self.items = ProgrammeItemsList()
         self.clip_choice = QComboBox()
         self.add_clip_button = QPushButton(self.tr("Add clip"))
@@ -117,6 +119,7 @@ class ProgrammesPanel(QWidget):
         item_row.addStretch(1)
         form = QFormLayout()
         form.addRow(self.tr("Title:"), self.title)
+        form.addRow(self.tr("Category:"), self.category)
         form.addRow(self.tr("Intro:"), self.intro)
         form.addRow(self.tr("Outro:"), self.outro)
         form.addRow(self.tr("Music bed:"), self.bed)
@@ -164,6 +167,7 @@ class ProgrammesPanel(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
         self.refresh()
+        self.category.load()  # an admin may have changed the list
 
     # -- loading ------------------------------------------------------------------------------
     def refresh(self, select: int | None = None) -> None:
@@ -217,6 +221,7 @@ class ProgrammesPanel(QWidget):
     def open_programme(self, programme: Programme) -> None:
         self.current = programme
         self.title.setText(programme.title)
+        self.category.show_programme(programme.id)
         self.items.clear()
         for item in programme.spec.items:
             self.items.append_item(item)

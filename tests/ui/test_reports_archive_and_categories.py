@@ -157,3 +157,33 @@ def test_the_header_set_in_settings_is_what_the_pdf_export_prints(qtbot, studio_
                           check=True).stdout
     for expected in ("UBND HUYỆN BÙ GIA MẬP", "UBND XÃ ĐẮK Ơ", "Số: 31/BC-UBND", "Đắk Ơ, ngày", "Nguyễn Thị Hằng"):
         assert expected in text, expected
+
+
+def test_an_editor_sets_a_programme_category_in_the_programmes_area(qtbot, studio_window, tmp_path):
+    from studio.programmes.model import Item, Spec
+
+    window = studio_window
+    library = window.services.library()
+    clip = library.import_file(write_audio(tmp_path / "tin.wav", synthetic.speech_like(2.0, seed=9),
+                                           subtype="PCM_16")).clip.id
+    accounts = Accounts(library.conn)
+    admin = accounts.add("quantri", "matkhau-quantri", Role.ADMIN)
+    window.services.user = accounts.add("bientap", "matkhau-bientap", Role.EDITOR, by=admin)
+    Categories(library.conn).retire("An ninh trật tự", admin)
+    window.show_area("programmes")
+    panel = window.programmes_panel
+    idle(qtbot, window)
+    panel.create("Bản tin sáng", Spec((Item(clip=clip),)))
+    qtbot.waitUntil(lambda: panel.current is not None and panel.current.title == "Bản tin sáng", timeout=10000)
+    idle(qtbot, window)
+    choice = panel.category
+    offered = [choice.itemData(i) for i in range(choice.count())]
+    assert offered[0] is None and "Y tế" in offered and "An ninh trật tự" not in offered  # retired: not offered
+    with qtbot.waitSignal(choice.category_set, timeout=10000):
+        choice.setCurrentIndex(choice.findData("Y tế"))
+        choice.choose("Y tế")  # what picking it in the list does
+    programme_id = panel.current.id
+    assert library.conn.execute("SELECT c.name FROM programmes p JOIN programme_categories c ON c.id = p.category_id "
+                                "WHERE p.id = ?", (programme_id,)).fetchone()[0] == "Y tế"
+    entry = [e for e in accounts.history() if e.action == "programme-category"][-1]
+    assert entry.username == "bientap" and entry.object_id == programme_id

@@ -1378,6 +1378,10 @@
         <source>Recording the decision</source>
         <translation>Đang ghi nhận quyết định</translation>
     </message>
+    <message>
+        <source>Category:</source>
+        <translation>Chuyên mục:</translation>
+    </message>
 </context>
 <context>
     <name>ReceiversPanel</name>
@@ -3125,6 +3129,25 @@ Vẫn sửa?</translation>
     <message>
         <source>Retiring the category</source>
         <translation>Đang ngừng dùng chuyên mục</translation>
+    </message>
+</context>
+<context>
+    <name>ProgrammeCategoryChoice</name>
+    <message>
+        <source>Reading the categories</source>
+        <translation>Đang đọc danh sách chuyên mục</translation>
+    </message>
+    <message>
+        <source>(no category)</source>
+        <translation>(chưa phân loại)</translation>
+    </message>
+    <message>
+        <source>%1 (retired)</source>
+        <translation>%1 (ngừng dùng)</translation>
+    </message>
+    <message>
+        <source>Setting the category</source>
+        <translation>Đang đặt chuyên mục</translation>
     </message>
 </context>
 </TS>
