@@ -46,7 +46,7 @@ class CategoriesDialog(QDialog):
         selected.addWidget(self.rename_button)
         selected.addWidget(self.retire_button)
         selected.addStretch(1)
-        self.new_name = QLineEdit(placeholderText=self.tr("e.g. Văn hóa – xã hội"))
+        self.new_name = QLineEdit(placeholderText=self.tr("e.g. Văn hoá – xã hội"))
         self.new_name.returnPressed.connect(lambda: self.add(self.new_name.text()))
         self.add_button = QPushButton(self.tr("Add the category"))
         self.add_button.clicked.connect(lambda: self.add(self.new_name.text()))

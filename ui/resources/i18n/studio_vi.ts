@@ -3075,8 +3075,8 @@ Vẫn sửa?</translation>
         <translation>Ngừng dùng</translation>
     </message>
     <message>
-        <source>e.g. Văn hóa – xã hội</source>
-        <translation>ví dụ: Văn hóa – xã hội</translation>
+        <source>e.g. Văn hoá – xã hội</source>
+        <translation>ví dụ: Văn hoá – xã hội</translation>
     </message>
     <message>
         <source>Add the category</source>
