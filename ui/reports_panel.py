@@ -55,6 +55,7 @@ class ReportsPanel(QWidget):
         self.last = QDateEdit(QDate(today.year, today.month, today.day), calendarPopup=True,
                               displayFormat="dd/MM/yyyy")
         self.zone = QComboBox()
+        self.zone.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         show = QPushButton(self.tr("Show"))
         show.clicked.connect(self.refresh)
         top = QHBoxLayout()

@@ -187,7 +187,11 @@ def _signature(pdf, header: Header) -> None:
     pdf.set_xy(pdf.l_margin + left_w, y)
     pdf.set_font(FONT, "B", 11)
     pdf.cell(left_w, 5.5, "TM. ỦY BAN NHÂN DÂN", align="C")
-    pdf.set_xy(pdf.l_margin + left_w, y + 5.5)
-    pdf.cell(left_w, 5.5, header.signer_title.upper(), align="C")
+    lines = [header.signer_title.upper()]
+    if lines[0].startswith("PHÓ "):  # a deputy signs on behalf of the chair (Nghị định 30, Phụ lục I)
+        lines.insert(0, "KT. " + lines[0][len("PHÓ "):])
+    for offset, line in enumerate(lines, start=1):
+        pdf.set_xy(pdf.l_margin + left_w, y + 5.5 * offset)
+        pdf.cell(left_w, 5.5, line, align="C")
     pdf.set_xy(pdf.l_margin + left_w, y + 32)
     pdf.cell(left_w, 5.5, header.signer, align="C")

@@ -42,7 +42,7 @@ def test_header_set_once_is_used_by_the_yearly_report(data_dir, library, tmp_pat
     run(data_dir, "report", "yearly", "--year", "2026", "--out", str(pdf))
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
-    for expected in ("UBND HUYỆN BÙ GIA MẬP", "UBND XÃ ĐẮK Ơ", "Số: 27/BC-UBND", "Đắk Ơ, ngày", "PHÓ CHỦ TỊCH",
+    for expected in ("UBND HUYỆN BÙ GIA MẬP", "UBND XÃ ĐẮK Ơ", "Số: 27/BC-UBND", "Đắk Ơ, ngày", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH",
                      "Nguyễn Thị Hằng"):
         assert expected in text, expected
     run(data_dir, "report", "yearly", "--year", "2026", "--signer", "Trần Văn Bình", "--out", str(pdf))
