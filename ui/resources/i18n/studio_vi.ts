@@ -185,8 +185,8 @@
         <translation>Cách đọc miền Nam (lẻ, ngàn)</translation>
     </message>
     <message>
-        <source> words/min</source>
-        <translation> từ/phút</translation>
+        <source> syllables/min</source>
+        <translation> âm tiết/phút</translation>
     </message>
     <message>
         <source>Open text file…</source>
@@ -273,8 +273,8 @@
         <translation>địa chỉ web, đọc nguyên văn</translation>
     </message>
     <message>
-        <source>%1 words to read, about %2 min; %3 to check.</source>
-        <translation>%1 từ sẽ đọc, khoảng %2 phút; %3 chỗ cần kiểm tra.</translation>
+        <source>%1 syllables to read, about %2 min; %3 to check.</source>
+        <translation>%1 âm tiết sẽ đọc, khoảng %2 phút; %3 chỗ cần kiểm tra.</translation>
     </message>
     <message>
         <source>Add a reading</source>
