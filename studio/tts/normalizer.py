@@ -82,7 +82,7 @@ class Normalizer:
         self._handlers = {
             name: getattr(self, "_" + name)
             for name in ("lex", "url", "bullet", "time", "drange", "date", "monthyear", "daymonth", "doc",
-                         "phone", "num", "slash", "caps", "cap", "foreign", "dash", "paren", "sym")
+                         "phone", "num", "slash", "code", "caps", "cap", "foreign", "dash", "paren", "sym")
         }
 
     # -- entry point --------------------------------------------------------------------
@@ -188,13 +188,64 @@ class Normalizer:
                                   (" trên " if p == "/" else " đến " if p.strip() in "-–" else p) for p in parts))
 
     def _doc(self, m, state) -> None:
-        number, _, code = m.group().partition("/")
-        words = [num.cardinal(int(number), self.style)]
-        if code[:1].isdigit():
-            year, _, code = code.partition("/")
-            words.append("năm " + num.cardinal(int(year), self.style))
-        words.append("trên " + _spell(code))
-        self._emit(state, " ".join(words))
+        """A document symbol by meaning: "15/QĐ-UBND" is "mười lăm, quyết định, uỷ ban nhân
+        dân"; "123/2025/NĐ-CP" gives its year; the Party's "18-NQ/TW" reads the same way."""
+        token = m.group()
+        party = re.match(r"(\d+)-", token)
+        if party is not None:
+            number, codes, year = party.group(1), re.split(r"[-/]", token[party.end():]), None
+        else:
+            number, _, rest = token.partition("/")
+            year = None
+            if rest[:1].isdigit():
+                year, _, rest = rest.partition("/")
+            codes = rest.split("-")
+        self._emit(state, num.cardinal(int(number), self.style))
+        if year is not None:
+            self._emit(state, ", năm " + num.cardinal(int(year), self.style))
+        offset = m.end() - len("-".join(codes))
+        for k, code in enumerate(codes):
+            self._emit(state, ", ")
+            self._document_code(code, k == 0, m.start() + offset, state)
+            offset += len(code) + 1
+
+    def _document_code(self, code: str, first: bool, source_start: int, state: _State) -> bool:
+        """One code of a symbol by meaning; an unknown one is spelled and flagged. True if known."""
+        lexicon = self.lexicon
+        words = ((lexicon.document_types.get(code) if first else None) or lexicon.document_issuers.get(code)
+                 or lexicon.abbreviations.get(code))
+        if words is not None:
+            self._emit(state, words)
+            return True
+        start = state.position()
+        spelled = _spell(code)
+        self._emit(state, spelled)
+        state.flags.append(Flag(FlagKind.UNKNOWN_ABBREVIATION, code, source_start, source_start + len(code),
+                                start, start + len(spelled)))
+        return False
+
+    def _code(self, m, state) -> None:
+        """Codes joined by "-" or "/" without a number: "QĐ-UBND", "NĐ-CP", "KT-XH"."""
+        token = m.group()
+        lexicon = self.lexicon
+        if token in lexicon.abbreviations:
+            self._emit(state, lexicon.abbreviations[token])
+            return
+        codes = re.split(r"[-/]", token)
+        first, rest = codes[0], codes[1:]
+        if first in lexicon.document_types and all(c in lexicon.document_issuers or c in lexicon.abbreviations
+                                                   for c in rest):
+            position = m.start()
+            for k, code in enumerate(codes):
+                if k:
+                    self._emit(state, ", ")
+                self._document_code(code, k == 0, position, state)
+                position += len(code) + 1
+            return
+        if any(c.islower() for c in token) or not all(c in lexicon.abbreviations for c in codes):
+            self._caps_token(token, "", m.start(), state)
+            return
+        self._emit(state, " ".join(lexicon.abbreviations[c] for c in codes))
 
     def _phone(self, m, state) -> None:
         groups = re.findall(r"\+84|\d+", m.group())
@@ -210,10 +261,13 @@ class Normalizer:
         if n2 is None and previous in ("gọi", "số") and _is_short_service_number(n1, previous):
             self._emit(state, num.digits(n1))
             return
-        if (n2 is not None and not unit and previous == "ngày" and n1.isdigit() and n2.isdigit()
-                and 1 <= int(n1) <= 31 and 1 <= int(n2) <= 12):  # "ngày 15-11": a date
-            self._emit(state, f"{num.day_of_month(int(n1), self.style)} tháng {num.month(int(n2), self.style)}")
-            return
+        if (n2 is not None and not unit and n1.isdigit() and n2.isdigit() and 1 <= int(n1) <= 31
+                and 1 <= int(n2) <= 12 and _day_month_pair(previous, int(n1), int(n2), state.text, m.end())):
+            # "ngày 15-11", "trước 31-12": a date, not a range
+            words = self._date_words(state, int(n1), int(n2), None, m.start())
+            if words is not None:
+                self._emit(state, words)
+                return
         words = self._number(n1, previous)
         if m.group("neg"):
             words = "âm " + words
@@ -251,8 +305,10 @@ class Normalizer:
         self._emit(state, " một " if following.startswith("lần") and not following[3:4].isalpha() else " trên ")
 
     def _caps(self, m, state) -> None:
-        token = m.group().removesuffix(m.group("capsdot") or "")
         dot = m.group("capsdot") or ""
+        self._caps_token(m.group().removesuffix(dot), dot, m.start(), state)
+
+    def _caps_token(self, token: str, dot: str, source_start: int, state: _State) -> None:
         known = self._caps_memo.get(token)
         if len(self._caps_memo) > MEMO_LIMIT:
             self._caps_memo.clear()
@@ -268,7 +324,7 @@ class Normalizer:
             self._emit(state, abbreviations[token] + dot)
             return
         value = num.roman_value(token)
-        if value is not None and _previous_word(state.text, m.start()) in ROMAN_CONTEXT:
+        if value is not None and _previous_word(state.text, source_start) in ROMAN_CONTEXT:
             self._emit(state, num.cardinal(value, self.style) + dot)
             return
         words = re.split(r"([&.\-/])", token)
@@ -279,7 +335,7 @@ class Normalizer:
         start = state.position()
         spelled = _spell(token)
         self._emit(state, spelled)
-        state.flags.append(Flag(FlagKind.UNKNOWN_ABBREVIATION, token, m.start(), m.start() + len(token),
+        state.flags.append(Flag(FlagKind.UNKNOWN_ABBREVIATION, token, source_start, source_start + len(token),
                                 start, start + len(spelled)))
         self._emit(state, dot)
 
@@ -340,6 +396,23 @@ def _previous_word(text: str, start: int) -> str:
     while begin > 0 and begin > end - 24 and (text[begin - 1].isalnum() or text[begin - 1] == "_"):
         begin -= 1
     return text[begin:end].casefold()
+
+
+# Before "31-12" these make a day and a month of it; a range of counts ("trước 5-7 ngày",
+# "sau 2-3 giờ") is told by the word that follows.
+DEADLINE_WORDS = frozenset("ngày trước sau hạn hết đến tới từ mùng hôm".split())
+COUNTED = frozenset("ngày đêm giờ tiếng phút tuần tháng năm lần buổi đợt người hộ khẩu cháu trẻ em".split())
+
+
+def _day_month_pair(previous: str, day: int, month_: int, text: str, end: int) -> bool:
+    """Is "D-M" after `previous` a date? After "ngày", always; a first number larger than
+    the second cannot be a range ("31-12"); after a deadline word, unless a count follows."""
+    if previous == "ngày":
+        return True
+    following = re.match(r"[ \t]*([^\W\d_]+)", text[end:end + 16])
+    if following is not None and following.group(1).casefold() in COUNTED:
+        return False
+    return day > month_ or previous in DEADLINE_WORDS
 
 
 def _is_short_service_number(digits_: str, previous: str) -> bool:

@@ -90,8 +90,9 @@ CASES = [
     ("Thế kỷ XXI.", "Thế kỷ hai mươi mốt."),
     ("Họp vào thứ 2 và thứ 4.", "Họp vào thứ hai và thứ tư."),
     # documents and abbreviations
-    ("Theo Công văn số 125/UBND-VP.", "Theo Công văn số một trăm hai mươi lăm trên u bê nờ dê gạch vê pê."),
-    ("Thông tư 39/2020/TT-BTTTT.", "Thông tư ba mươi chín năm hai nghìn không trăm hai mươi trên tê tê gạch bê tê tê tê tê."),
+    ("Theo Công văn số 125/UBND-VP.", "Theo Công văn số một trăm hai mươi lăm, uỷ ban nhân dân, văn phòng."),
+    ("Thông tư 39/2020/TT-BTTTT.",
+     "Thông tư ba mươi chín, năm hai nghìn không trăm hai mươi, thông tư, bộ thông tin và truyền thông."),
     ("Học sinh THCS và THPT.", "Học sinh trung học cơ sở và trung học phổ thông."),
     ("Lực lượng CSGT, PCCC phối hợp.", "Lực lượng cảnh sát giao thông, phòng cháy chữa cháy phối hợp."),
     ("Tuyên truyền ATGT.", "Tuyên truyền an toàn giao thông."),
