@@ -262,6 +262,7 @@ class ComposePanel(QWidget):
             FlagKind.FOREIGN_WORD: self.tr("foreign word, may be misread"),
             FlagKind.SYMBOL: self.tr("symbol, not read"),
             FlagKind.ADDRESS: self.tr("web address, read as written"),
+            FlagKind.DATE_OR_RANGE: self.tr("a date or a range? check how it is read"),
         }
         for flag in reading.flags:
             item = QListWidgetItem(f"“{flag.token}” — {names[flag.kind]}")

@@ -44,13 +44,14 @@ def compile_tokens(units_key: tuple[str, ...], lexicon_key: tuple[str, ...]) -> 
     # regex engine pass over plain lowercase words ten times faster than trying every
     # alternative at every character.
     gate = (rf"(?=[^\s{_PLAIN}.,;:!?'\"“”‘’«»%°²³…]"
-            rf"|\b(?:[^\W\d_]*[fjwzFJWZ]|https?://|www\.|(?i:{lower_lexicon})(?!\w)))")
+            rf"|\b(?:[^\W\d_]*[fjwzFJWZ]|https?://|www\.|[\w.+-]+@\w|(?i:{lower_lexicon})(?!\w)))")
     parts = [
         rf"(?P<lex>(?<!\w)(?i:{lexicon})(?!\w))",
-        r"(?P<url>\b(?:https?://|www\.)\S+[\w/])",
+        r"(?P<url>\b(?:https?://|www\.)\S+[\w/]|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
         r"(?P<bullet>(?m:^)[ \t]*(?:[-–•*+▪●○◦]|\d{1,2}[.)]|[IVXLC]{1,5}[.)])[ \t]+(?=\S))",
-        r"(?P<time>(?<![\w.,/:])(?P<th>[01]?\d|2[0-4])(?:[hg](?P<tm>[0-5]\d)?|:(?P<tm2>[0-5]\d))"
-        r"(?:p|ph|')?(?![\w:/]))",
+        r"(?P<time>(?<![\w.,/:])(?P<th>[01]?\d|2[0-4])(?:[hg](?P<tm>[0-5]\d)?|:(?P<tm2>[0-5]\d))(?:p|ph|')?"
+        r"(?:[ \t]*[-–][ \t]*(?P<th2>[01]?\d|2[0-4])(?:[hg](?P<tm3>[0-5]\d)?|:(?P<tm4>[0-5]\d))(?:p|ph|')?)?"
+        r"(?![\w:/]))",
         r"(?P<drange>(?<![\w/.,])(?P<dr1>[0-3]?\d)\s*[-–]\s*(?P<dr2>[0-3]?\d)/(?P<drm>[01]?\d)"
         r"(?:/(?P<dry>\d{4}))?(?![\d/]))",
         r"(?P<date>(?<![\w/.,])(?P<dd>[0-3]?\d)(?P<ds>[/.-])(?P<dm>[01]?\d)(?P=ds)(?P<dy>\d{4})(?![\d/.\-]\d))",

@@ -14,7 +14,7 @@ SOUTH = Normalizer(style=STYLES[Region.SOUTH])
 CASES = [
     # vaccination / health
     ("Tiêm vắc xin sởi cho trẻ từ 9 tháng tuổi.", "Tiêm vắc xin sởi cho trẻ từ chín tháng tuổi."),
-    ("Thời gian: 7h00 - 10h30 sáng thứ 7.", "Thời gian: bảy giờ, mười giờ ba mươi phút sáng thứ bảy."),
+    ("Thời gian: 7h00 - 10h30 sáng thứ 7.", "Thời gian: bảy giờ đến mười giờ ba mươi phút sáng thứ bảy."),
     ("Mang theo thẻ BHYT và sổ tiêm.", "Mang theo thẻ bảo hiểm y tế và sổ tiêm."),
     ("Trạm Y tế xã làm việc từ 7:30 đến 17:00.", "Trạm Y tế xã làm việc từ bảy giờ ba mươi phút đến mười bảy giờ."),
     ("Uống 2 viên/ngày trong 5 ngày.", "Uống hai viên trên ngày trong năm ngày."),

@@ -273,6 +273,10 @@
         <translation>địa chỉ web, đọc nguyên văn</translation>
     </message>
     <message>
+        <source>a date or a range? check how it is read</source>
+        <translation>ngày tháng hay khoảng số? kiểm tra cách đọc</translation>
+    </message>
+    <message>
         <source>%1 syllables to read, about %2 min; %3 to check.</source>
         <translation>%1 âm tiết sẽ đọc, khoảng %2 phút; %3 chỗ cần kiểm tra.</translation>
     </message>
