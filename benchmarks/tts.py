@@ -6,7 +6,9 @@ Printed, each the median of several runs in the same process:
   vs `espeak-ng -w` reading the already-normalised text: the ratio (target <= 1.5);
 - the same bulletin again from the speech cache;
 - time to the first sentence's audio ("Nghe thử" must start within a second);
-- normalising alone, in MB of text per second (target >= 1).
+- normalising alone, in MB of text per second (target >= 1);
+- the speed setting: the bulletin at 120, 180 and 240 syllables/min, the rate the made
+  clip reads at (target: within 10 %) and the length estimate against the clip's.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from pathlib import Path
 from studio.resources import demo_text_files
 from studio.tts.engines import Pyttsx3Engine, SpeechSettings
 from studio.tts.normalizer import Normalizer
-from studio.tts.synthesis import SpeechCache, Synthesizer
+from studio.tts.speech_rate import count_syllables, read_wav16, speech_span
+from studio.tts.synthesis import SpeechCache, Synthesizer, estimate_seconds
 
 # Notices in the styles the normaliser must read: numbers, dates, money, units, phones.
 EXTRA = """THÔNG BÁO THU THUẾ SỬ DỤNG ĐẤT PHI NÔNG NGHIỆP NĂM 2026
@@ -63,7 +66,9 @@ def main() -> int:
     normalizer = Normalizer()
     spoken = normalizer.normalize(text).text
     voice = next(v.id for v in Pyttsx3Engine().voices() if v.vietnamese)
-    settings = SpeechSettings(voice, 150)
+    # espeak-ng's own speed 150 on both sides, so the two do the same work (the studio's
+    # syllables/min mapping is measured separately below)
+    settings = SpeechSettings(voice, 150, native_rate=150.0)
     peer, ours, cached, first = [], [], [], []
     seconds = 0.0
     for _ in range(RUNS):
@@ -96,6 +101,9 @@ def main() -> int:
         normalizer.normalize(big)
         rates.append(len(big.encode("utf-8")) / (time.perf_counter() - started) / 1e6)
 
+    with tempfile.TemporaryDirectory(prefix="crs-bench-rate-") as work:
+        speed = _speed(text, voice, Path(work))
+
     p, o = statistics.median(peer), statistics.median(ours)
     print(f"Text to speech, {len(text.split())}-word bulletin ({seconds / 60:.1f} min of speech), median of {RUNS}")
     print(f"  espeak-ng command line, normalised text: {p:6.2f} s")
@@ -103,7 +111,28 @@ def main() -> int:
     print(f"  studio again, from the speech cache:     {statistics.median(cached):6.2f} s")
     print(f"  first sentence ready (Listen):           {statistics.median(first):6.2f} s   (target < 1)")
     print(f"  normalising alone: {statistics.median(rates):.2f} MB/s of text  (target >= 1)")
+    print(f"Speed setting (syllables/min, pyttsx3 voice {voice}; calibrating the voice took {speed[0]:.1f} s)")
+    for target, measured, estimate, made in speed[1]:
+        print(f"  set {target:3d}: clip reads {measured:5.1f}/min ({measured / target:.2f}x),"
+              f" estimate {estimate / 60:5.2f} min vs clip {made / 60:5.2f} min ({estimate / made:.2f}x)")
     return 0
+
+
+def _speed(text: str, voice: str, work_dir: Path) -> tuple[float, list[tuple[int, float, float, float]]]:
+    """The speed setting against the clip: syllables of the reading per minute of speech
+    (without the pauses between sentences), and the estimate against the clip's length."""
+    synthesizer = Synthesizer(Pyttsx3Engine(), SpeechCache(work_dir / "cache"), Normalizer())
+    started = time.perf_counter()
+    synthesizer.rates.calibration(synthesizer.engine, voice)
+    calibrating = time.perf_counter() - started
+    rows = []
+    for target in (120, 180, 240):
+        result = synthesizer.synthesize(text, SpeechSettings(voice, target), work_dir / f"{target}.wav")
+        audio, rate = read_wav16(result.path)
+        speaking = speech_span(audio, rate) - sum(s.pause_after for s in result.sentences[:-1])
+        measured = count_syllables(result.reading.text) / speaking * 60
+        rows.append((target, measured, estimate_seconds(list(result.sentences), target), result.duration_s))
+    return calibrating, rows
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ def seed_demo(library: ClipLibrary, engine: TtsEngine | None = None) -> list[int
         title = lines[0].capitalize()
         if len(title) <= 12 and len(lines) > 1:  # "THÔNG BÁO" alone says little
             title = f"{title}: {lines[1]}"
-        ids.append(make_bulletin(library, synthesizer, text, SpeechSettings(rate=150), title=title).clip.id)
+        ids.append(make_bulletin(library, synthesizer, text, SpeechSettings(), title=title).clip.id)
     seed_schedule(library, ids)
     log.info("demo content imported: clips %s", ids)
     return ids

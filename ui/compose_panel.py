@@ -45,6 +45,7 @@ from studio.tts.legacy import detect
 from studio.tts.lexicon import Lexicon
 from studio.tts.normalizer import FlagKind, Normalizer, Reading
 from studio.tts.numbers import STYLES, Region
+from studio.tts.speech_rate import DEFAULT_RATE, RATE_RANGE, count_syllables
 from ui.error_messages import ErrorDialogs
 from ui.formatting import number
 from ui.icons import icon
@@ -83,10 +84,11 @@ class ComposePanel(QWidget):
         self.region = QComboBox()
         self.region.addItem(self.tr("Northern reading (linh, nghìn)"), Region.NORTH.value)
         self.region.addItem(self.tr("Southern reading (lẻ, ngàn)"), Region.SOUTH.value)
-        self.rate = QSpinBox()
-        self.rate.setRange(80, 260)
-        self.rate.setValue(150)
-        self.rate.setSuffix(self.tr(" words/min"))
+        self.rate = QSpinBox()  # syllables per minute, whatever the engine (studio.tts.speech_rate)
+        self.rate.setRange(*RATE_RANGE)
+        self.rate.setSingleStep(10)
+        self.rate.setValue(DEFAULT_RATE)
+        self.rate.setSuffix(self.tr(" syllables/min"))
         self.open_button = QPushButton(icon("import"), self.tr("Open text file…"))
         self.listen_button = QPushButton(icon("play"), self.tr("Listen"))
         self.stop_button = QPushButton(icon("stop"), self.tr("Stop"))
@@ -161,6 +163,7 @@ class ComposePanel(QWidget):
 
         self.editor.textChanged.connect(self._debounce.start)
         self.region.currentIndexChanged.connect(self._style_changed)
+        self.rate.valueChanged.connect(self._debounce.start)  # the length estimate follows the speed
         self.convert_button.clicked.connect(self.convert_legacy)
         self.keep_button.clicked.connect(self._keep_legacy)
         self.open_button.clicked.connect(self.choose_file)
@@ -227,7 +230,7 @@ class ComposePanel(QWidget):
         if self.voice.findData(source.voice) < 0:
             self.voice.addItem(voice_label(Voice(source.voice, source.voice, (), "")), source.voice)
         self.voice.setCurrentIndex(self.voice.findData(source.voice))
-        self.rate.setValue(source.rate)
+        self.rate.setValue(source.rate)  # syllables/min (an old words/min value is converted on reading)
         self.region.setCurrentIndex(max(0, self.region.findData(source.region)))
         self.title.setText(clip.title)
         self.set_text(source.text)
@@ -259,15 +262,18 @@ class ComposePanel(QWidget):
             FlagKind.FOREIGN_WORD: self.tr("foreign word, may be misread"),
             FlagKind.SYMBOL: self.tr("symbol, not read"),
             FlagKind.ADDRESS: self.tr("web address, read as written"),
+            FlagKind.DATE_OR_RANGE: self.tr("a date or a range? check how it is read"),
         }
         for flag in reading.flags:
             item = QListWidgetItem(f"“{flag.token}” — {names[flag.kind]}")
             self.flags_list.addItem(item)
         self.add_reading_button.setEnabled(False)
-        words = len(reading.text.split())
-        self.summary.setText(self.tr("%1 words to read, about %2 min; %3 to check.")
-                             .replace("%1", str(words))
-                             .replace("%2", number(words / max(1, self.rate.value())))
+        from studio.tts.synthesis import estimate_seconds, split_sentences
+
+        seconds = estimate_seconds(split_sentences(reading.text), self.rate.value())
+        self.summary.setText(self.tr("%1 syllables to read, about %2 min; %3 to check.")
+                             .replace("%1", str(count_syllables(reading.text)))
+                             .replace("%2", number(seconds / 60))
                              .replace("%3", str(len(reading.flags))))
         has_text = any(c.isalnum() for c in reading.text)
         self.listen_button.setEnabled(has_text)

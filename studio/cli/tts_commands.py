@@ -15,6 +15,7 @@ from studio.cli.console import Parser
 from studio.cli.runtime import open_library
 from studio.context import StudioContext
 from studio.errors import EmptyText, NoSpeechSource
+from studio.tts.speech_rate import DEFAULT_RATE, RATE_RANGE
 
 
 def add_parsers(sub) -> None:
@@ -38,7 +39,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--again", type=int, metavar="CLIP_ID",
                    help="read a synthesised clip's text again (its voice and settings unless given)")
     p.add_argument("--voice", help="voice id or name (default: the first Vietnamese voice)")
-    p.add_argument("--rate", type=int, help="words per minute (default 150)")
+    p.add_argument("--rate", type=int, metavar="SYL_PER_MIN",
+                   help=f"speed in syllables per minute, any engine ({RATE_RANGE[0]}-{RATE_RANGE[1]}, default {DEFAULT_RATE})")
     p.add_argument("--volume", type=float, help="0 to 1 (default 1)")
     p.add_argument("--region", choices=["north", "south"], help="reading style (default north)")
     p.add_argument("--title", help="clip title (default: the first line)")
@@ -120,7 +122,7 @@ def _say(args: argparse.Namespace, ctx: StudioContext) -> int:
 
     library = open_library(ctx)
     title = args.title
-    defaults = SpeechSource("", args.engine or "", "", 150, 1.0, "north", "")
+    defaults = SpeechSource("", args.engine or "", "", DEFAULT_RATE, 1.0, "north", "")
     if args.again is not None:
         clip = library.get(args.again)
         if clip.speech_json is None:

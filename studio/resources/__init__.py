@@ -65,7 +65,7 @@ def jingle_path(name: str) -> Path:
 
 
 def tts_table(name: str) -> Traversable:
-    """A built-in normaliser table: "abbreviations", "units" or "lexicon"."""
+    """A built-in normaliser table: "abbreviations", "units", "lexicon", "document_types" or "document_issuers"."""
     resource = _folder(__name__, "tts") / f"{name}.tsv"
     if not resource.is_file():
         raise FileNotFoundError(f"no built-in TTS table {name!r}")

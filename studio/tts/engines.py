@@ -10,6 +10,12 @@
 A neural engine fits the same protocol: its `voices()` lists the model files the user has
 supplied, and `synthesize()` writes one WAV per sentence.
 
+Speed: `SpeechSettings.rate` is syllables per minute for every engine. Each engine names
+its own rate parameter in `rate_control` (`studio.tts.speech_rate`): the synthesiser maps
+the syllables/min through a calibration measured on the voice and passes the result as
+`SpeechSettings.native_rate`; an engine called without one uses its nominal table. A
+Piper engine plugs in the same way with `length_scale` as its parameter.
+
 Threading: methods block (they wait on child processes); call them off the UI thread.
 Each call is independent, so one engine may serve several threads.
 """
@@ -33,6 +39,7 @@ from typing import Protocol
 
 from studio.errors import Cancelled, EngineUnavailable, SynthesisFailed, SynthesisTimeout, VoiceNotFound
 from studio.launch import module_command
+from studio.tts.speech_rate import DEFAULT_RATE, RateCalibration, RateControl
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +81,44 @@ class Voice:
 @dataclass(frozen=True)
 class SpeechSettings:
     voice: str = ""  # a voice id; "" = the engine's first Vietnamese voice
-    rate: int = 150  # words per minute; loudspeakers outdoors want it slower than a desk
+    rate: int = DEFAULT_RATE  # syllables per minute (studio.tts.speech_rate), for every engine
     volume: float = 1.0
+    # The engine's own rate parameter for `rate`, when the caller has mapped it through a
+    # measured calibration; None: the engine maps `rate` with its nominal table.
+    native_rate: float | None = None
+
+
+# espeak-ng's speed is "words per minute" (80 to 450) that count no Vietnamese syllables;
+# below 80 it stops slowing down, so the slower speeds add a gap between words instead.
+# The parameter is one number, an "effective" speed: at or above 80 the speed itself,
+# below 80 speed 80 and a word gap that grows smoothly as the value falls.
+ESPEAK_MIN_SPEED = 80
+# Measured on espeak-ng 1.51's `vi` voice, the calibration passage (studio.tts.speech_rate).
+ESPEAK_RATE_CONTROL = RateControl(
+    parameter="espeak-speed",
+    probes=(50.0, 65.0, 80.0, 150.0, 240.0),
+    nominal=RateCalibration(((40.0, 76.0), (50.0, 90.0), (60.0, 104.0), (80.0, 127.0), (150.0, 230.0),
+                             (260.0, 415.0))),
+)
+
+
+def espeak_speed(native: float) -> tuple[int, int]:
+    """(speed, word gap in espeak's 10 ms units) for an effective espeak speed."""
+    if native >= ESPEAK_MIN_SPEED:
+        return min(450, round(native)), 0
+    return ESPEAK_MIN_SPEED, min(60, round((ESPEAK_MIN_SPEED / max(native, 10.0) - 1) * 10))
+
+
+def native_rate(engine: TtsEngine, settings: SpeechSettings) -> float:
+    """The engine parameter to synthesise `settings` at."""
+    if settings.native_rate is not None:
+        return settings.native_rate
+    return engine.rate_control.native(settings.rate)
 
 
 class TtsEngine(Protocol):
     id: str
+    rate_control: RateControl  # how syllables/min map to this engine's own rate parameter
 
     def voices(self) -> list[Voice]: ...
 
@@ -187,6 +226,9 @@ class _EitherEvent:
 
 class Pyttsx3Engine:
     id = "pyttsx3"
+    # On Linux pyttsx3 drives libespeak-ng (the same parameter as the command line); SAPI5's
+    # rate is measured by the calibration like any voice (this nominal table is espeak's).
+    rate_control = ESPEAK_RATE_CONTROL
 
     def __init__(self, command: Sequence[str] | None = None, timeout_base: float = 20.0,
                  timeout_per_char: float = 0.02, workers: int | None = None) -> None:
@@ -271,7 +313,8 @@ class Pyttsx3Engine:
     def _run_share(self, share, sentences, voice, settings, work_dir, cancel, results, lock, progress) -> None:
         work_dir.mkdir(parents=True, exist_ok=True)
         batch = [sentences[i] for i in share]
-        request = {"op": "synthesize", "voice": voice, "rate": settings.rate, "volume": settings.volume,
+        speed, gap = espeak_speed(native_rate(self, settings))
+        request = {"op": "synthesize", "voice": voice, "rate": speed, "word_gap": gap, "volume": settings.volume,
                    "out_dir": str(work_dir), "sentences": batch}
         for message in self._run(request, self._timeout(batch), cancel):
             if "no_voice" in message:
@@ -286,6 +329,7 @@ class Pyttsx3Engine:
 
 class EspeakNgEngine:
     id = "espeak-ng"
+    rate_control = ESPEAK_RATE_CONTROL
 
     def __init__(self, executable: str | None = None, timeout: float = 30.0) -> None:
         self.executable = executable or shutil.which("espeak-ng") or "espeak-ng"
@@ -311,14 +355,15 @@ class EspeakNgEngine:
     def synthesize(self, sentences, settings, out_dir, cancel=None, progress=None) -> list[Path]:
         voice = default_voice(self, settings.voice) if settings.voice else Voice("vi", "vi", ("vi",), self.id)
         amplitude = str(max(0, min(200, round(settings.volume * 100))))
+        speed, gap = espeak_speed(native_rate(self, settings))
         paths = []
         for index, sentence in enumerate(sentences):
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             path = Path(out_dir) / f"{index:05d}.wav"
             try:
-                subprocess.run([self.executable, "-v", voice.id, "-s", str(settings.rate), "-a", amplitude,
-                                "-w", str(path), "--stdin"], input=sentence.encode("utf-8"),
+                subprocess.run([self.executable, "-v", voice.id, "-s", str(speed), "-g", str(gap),
+                                "-a", amplitude, "-w", str(path), "--stdin"], input=sentence.encode("utf-8"),
                                capture_output=True, timeout=self.timeout, check=True)
             except subprocess.TimeoutExpired:
                 raise SynthesisTimeout(self.id, self.timeout) from None

@@ -5,7 +5,9 @@ VNI-Windows ("VNI-Times"). Pasted or opened as plain text, their letters arrive 
 Latin-1 look-alikes: "th«ng b¸o" (TCVN3) or "thoâng baùo" (VNI) for "thông báo". TCVN3
 is one byte per letter; VNI writes a base letter followed by a mark byte. `detect()`
 decides whether a text is one of these by how many of its words become real Vietnamese
-syllables after conversion; the caller shows the result and lets the user accept it.
+syllables after conversion (judged strictly: vowel groups Vietnamese has, the tones a stop
+ending allows), so a heading of four or five words is told as surely as a page; the
+caller shows the result and lets the user accept it.
 Pure functions; thread-safe.
 """
 
@@ -16,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from studio.tts.syllables import is_vietnamese_syllable
+from studio.tts.syllables import is_strict_syllable
 
 
 class LegacyEncoding(Enum):
@@ -105,6 +107,10 @@ CONVERTERS = {LegacyEncoding.TCVN3: from_tcvn3, LegacyEncoding.VNI: from_vni}
 # their presence is what makes a legacy text worth testing at all.
 _SUSPECT = re.compile(r"[\u00a1-\u00bf\u00c4-\u00c7\u00cb\u00ce-\u00d1\u00d6-\u00d8\u00db\u00dc\u00de\u00df"
                       r"\u00e4-\u00e7\u00eb\u00ee-\u00f1\u00f6-\u00f8\u00fb\u00fc\u00fe\u00ff]")
+# VNI writes most of its mark bytes with letters Unicode Vietnamese has too (â, ù, é, ò),
+# so a short VNI heading may hold no suspect at all; a vowel followed by a mark byte in a
+# pair no Vietnamese word has ("oâ", "eá", "aù", "aé", "eä") is the other sign.
+_VNI_HINT = re.compile(r"(?i:[aeo][âåä]|[ae][áàã]|a[êéèëüú]|[aeiouy][ùøûï]|[ôö][ùøûõï])")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -121,7 +127,7 @@ def syllable_share(text: str) -> tuple[float, int]:
     words = _WORD.findall(text)
     if not words:
         return 0.0, 0
-    good = sum(1 for w in words if is_vietnamese_syllable(w))
+    good = sum(1 for w in words if is_strict_syllable(w))
     return good / len(words), len(words)
 
 
@@ -131,18 +137,20 @@ _SAMPLE = 20_000  # characters judged; a long paste is converted whole but judge
 def detect(text: str) -> LegacyDetection | None:
     """The legacy encoding `text` is most likely typed in, with its conversion; None when
     it reads as Unicode Vietnamese already (or as neither)."""
-    suspects = len(_SUSPECT.findall(text))
-    if suspects < 2 or suspects < len(text) / 200:  # a "²" or "°" in a Unicode text is no sign
+    sample = text[:_SAMPLE]
+    # A "²" or "°" in a long Unicode text is no sign; in a heading, one suspect is enough.
+    if len(_SUSPECT.findall(sample)) < max(1.0, len(sample) / 200) and _VNI_HINT.search(sample) is None:
         return None
-    full, text = text, text[:_SAMPLE]
-    before, _ = syllable_share(text)
+    before, _ = syllable_share(sample)
     best: LegacyDetection | None = None
     for encoding, convert in CONVERTERS.items():
-        converted = convert(text)
+        converted = convert(sample)
+        if converted == sample:
+            continue
         after, _ = syllable_share(converted)
         if after >= 0.8 and after >= before + 0.15 and (best is None or after > best.words_after):
-            changed = sum(1 for a, b in zip(_WORD.findall(text), _WORD.findall(converted)) if a != b)
+            changed = sum(1 for a, b in zip(_WORD.findall(sample), _WORD.findall(converted)) if a != b)
             best = LegacyDetection(encoding, converted, before, after, changed)
-    if best is not None and len(full) > len(text):
-        best = replace(best, converted=CONVERTERS[best.encoding](full))
+    if best is not None and len(text) > len(sample):
+        best = replace(best, converted=CONVERTERS[best.encoding](text))
     return best

@@ -42,6 +42,12 @@ def builtin_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     )
 
 
+@cache
+def builtin_document_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """Document types and issuers, read in document symbols ("15/QĐ-UBND")."""
+    return read_table(resources.tts_table("document_types")), read_table(resources.tts_table("document_issuers"))
+
+
 def trie_pattern(words: Iterable[str]) -> str:
     """One regular expression matching any of `words`, longest first, as a character
     trie: the regex engine then rejects a non-matching position in one or two steps
@@ -71,13 +77,18 @@ class Lexicon:
     abbreviations: Mapping[str, str]
     units: Mapping[str, str]
     pronunciations: Mapping[str, str]  # keys compared case-insensitively
+    # Codes of a document symbol: the type that opens it (QĐ, KH, TTr) and who issued it
+    # (UBND, CP, BTC); only read there, the same letters elsewhere mean other things.
+    document_types: Mapping[str, str] = field(default_factory=dict)
+    document_issuers: Mapping[str, str] = field(default_factory=dict)
     _folded: Mapping[str, str] = field(init=False, repr=False, compare=False)
     version: str = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_folded", {k.casefold(): v for k, v in self.pronunciations.items()})
         digest = hashlib.sha256()
-        for table in (self.abbreviations, self.units, self.pronunciations):
+        for table in (self.abbreviations, self.units, self.pronunciations, self.document_types,
+                      self.document_issuers):
             for key in sorted(table):
                 digest.update(f"{key}\t{table[key]}\n".encode())
             digest.update(b"\f")
@@ -86,13 +97,15 @@ class Lexicon:
     @classmethod
     def builtin(cls) -> Lexicon:
         abbreviations, units, pronunciations = builtin_tables()
-        return cls(dict(abbreviations), dict(units), dict(pronunciations))
+        types, issuers = builtin_document_tables()
+        return cls(dict(abbreviations), dict(units), dict(pronunciations), dict(types), dict(issuers))
 
     def with_user(self, abbreviations: Mapping[str, str], pronunciations: Mapping[str, str]) -> Lexicon:
         """This lexicon with the user's entries added (a user entry replaces a built-in one)."""
         folded_user = {k.casefold() for k in pronunciations}
         kept = {k: v for k, v in self.pronunciations.items() if k.casefold() not in folded_user}
-        return Lexicon({**self.abbreviations, **abbreviations}, self.units, {**kept, **pronunciations})
+        return Lexicon({**self.abbreviations, **abbreviations}, self.units, {**kept, **pronunciations},
+                       self.document_types, self.document_issuers)
 
     def pronounce(self, written: str) -> str | None:
         return self._folded.get(written.casefold())

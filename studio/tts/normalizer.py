@@ -30,6 +30,7 @@ class FlagKind(Enum):
     FOREIGN_WORD = "foreign word"  # left as written; the voice may misread it
     SYMBOL = "symbol"  # not read
     ADDRESS = "web or e-mail address"  # left as written
+    DATE_OR_RANGE = "date or range"  # "5-6" read one way; it may mean the other
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class Normalizer:
         self._handlers = {
             name: getattr(self, "_" + name)
             for name in ("lex", "url", "bullet", "time", "drange", "date", "monthyear", "daymonth", "doc",
-                         "phone", "num", "slash", "caps", "cap", "foreign", "dash", "paren", "sym")
+                         "phone", "num", "slash", "code", "caps", "cap", "foreign", "dash", "paren", "sym")
         }
 
     # -- entry point --------------------------------------------------------------------
@@ -137,12 +138,16 @@ class Normalizer:
         # a dash or bullet: the line break already makes the pause
 
     def _time(self, m, state) -> None:
-        hour = int(m.group("th"))
-        minute = m.group("tm") or m.group("tm2")
+        words = self._clock(int(m.group("th")), m.group("tm") or m.group("tm2"))
+        if m.group("th2") is not None:  # 8h-16h, 7h30-11h30: a span of time
+            words += " đến " + self._clock(int(m.group("th2")), m.group("tm3") or m.group("tm4"))
+        self._emit(state, words)
+
+    def _clock(self, hour: int, minute: str | None) -> str:
         words = f"{num.cardinal(hour, self.style)} giờ"
         if minute and int(minute):
             words += f" {num.cardinal(int(minute), self.style)} phút"
-        self._emit(state, words)
+        return words
 
     def _date_words(self, state, day: int, month_: int, year: str | None, start: int) -> str | None:
         if not (1 <= day <= 31 and 1 <= month_ <= 12):
@@ -188,13 +193,68 @@ class Normalizer:
                                   (" trên " if p == "/" else " đến " if p.strip() in "-–" else p) for p in parts))
 
     def _doc(self, m, state) -> None:
-        number, _, code = m.group().partition("/")
-        words = [num.cardinal(int(number), self.style)]
-        if code[:1].isdigit():
-            year, _, code = code.partition("/")
-            words.append("năm " + num.cardinal(int(year), self.style))
-        words.append("trên " + _spell(code))
-        self._emit(state, " ".join(words))
+        """A document symbol by meaning: "15/QĐ-UBND" is "mười lăm, quyết định, uỷ ban nhân
+        dân"; "123/2025/NĐ-CP" gives its year; the Party's "18-NQ/TW" reads the same way."""
+        token = m.group()
+        party = re.match(r"(\d+)-", token)
+        if party is not None:
+            number, codes, year = party.group(1), re.split(r"[-/]", token[party.end():]), None
+        else:
+            number, _, rest = token.partition("/")
+            year = None
+            if rest[:1].isdigit():
+                year, _, rest = rest.partition("/")
+            codes = rest.split("-")
+        self._emit(state, num.cardinal(int(number), self.style))
+        if year is not None:
+            self._emit(state, ", năm " + num.cardinal(int(year), self.style))
+        position = m.end() - len("-".join(codes))  # where the codes start in the source
+        for k, code in enumerate(codes):
+            self._emit(state, ", ")
+            self._document_code(code, k == 0, position, state)
+            position += len(code) + 1
+
+    def _document_code(self, code: str, first: bool, source_start: int, state: _State) -> bool:
+        """One code of a symbol by meaning; an unknown one is spelled and flagged. True if known."""
+        lexicon = self.lexicon
+        words = ((lexicon.document_types.get(code) if first else None) or lexicon.document_issuers.get(code)
+                 or lexicon.abbreviations.get(code))
+        numbered = re.fullmatch(r"(\D+)(\d+)", code) if words is None else None
+        if numbered is not None and numbered.group(1) in lexicon.document_issuers:  # QH13: its 13th term
+            words = (lexicon.document_issuers[numbered.group(1)] + (" khoá " if numbered.group(1) == "QH" else " ")
+                     + num.cardinal(int(numbered.group(2)), self.style))
+        if words is not None:
+            self._emit(state, words)
+            return True
+        start = state.position()
+        spelled = _spell(code)
+        self._emit(state, spelled)
+        state.flags.append(Flag(FlagKind.UNKNOWN_ABBREVIATION, code, source_start, source_start + len(code),
+                                start, start + len(spelled)))
+        return False
+
+    def _code(self, m, state) -> None:
+        """Codes joined by "-" or "/" without a number: "QĐ-UBND", "NĐ-CP", "KT-XH"."""
+        token = m.group()
+        lexicon = self.lexicon
+        if token in lexicon.abbreviations:
+            self._emit(state, lexicon.abbreviations[token])
+            return
+        codes = re.split(r"[-/]", token)
+        first, rest = codes[0], codes[1:]
+        if first in lexicon.document_types and all(c in lexicon.document_issuers or c in lexicon.abbreviations
+                                                   for c in rest):
+            position = m.start()
+            for k, code in enumerate(codes):
+                if k:
+                    self._emit(state, ", ")
+                self._document_code(code, k == 0, position, state)
+                position += len(code) + 1
+            return
+        if any(c.islower() for c in token) or not all(c in lexicon.abbreviations for c in codes):
+            self._caps_token(token, "", m.start(), state)
+            return
+        self._emit(state, " ".join(lexicon.abbreviations[c] for c in codes))
 
     def _phone(self, m, state) -> None:
         groups = re.findall(r"\+84|\d+", m.group())
@@ -207,13 +267,24 @@ class Normalizer:
     def _num(self, m, state) -> None:
         n1, n2, unit = m.group("n1"), m.group("n2"), m.group("unit")
         previous = _previous_word(state.text, m.start())
-        if n2 is None and previous in ("gọi", "số") and _is_short_service_number(n1, previous):
+        if (n2 is None and not unit and previous in SERVICE_LEAD
+                and _is_short_service_number(n1, previous, state.text, m.end())):
             self._emit(state, num.digits(n1))
             return
-        if (n2 is not None and not unit and previous == "ngày" and n1.isdigit() and n2.isdigit()
-                and 1 <= int(n1) <= 31 and 1 <= int(n2) <= 12):  # "ngày 15-11": a date
-            self._emit(state, f"{num.day_of_month(int(n1), self.style)} tháng {num.month(int(n2), self.style)}")
+        if (n2 is None and not unit and len(n1) == 2 and n1[0] == "0" and previous not in ("số", "mã", "phòng")
+                and re.match(r"[ \t]+[a-zđà-ỹ]", state.text[m.end():m.end() + 3])):
+            self._emit(state, num.cardinal(int(n1), self.style))  # "02 bản sao": a count written on two digits
             return
+        pair = None
+        if n2 is not None and not unit and n1.isdigit() and n2.isdigit() and 1 <= int(n1) <= 31 and 1 <= int(n2) <= 12:
+            pair = _day_month_pair(previous, int(n1), int(n2), state.text, m.end())
+            if pair in (_Pair.DATE, _Pair.DATE_UNSURE):  # "ngày 15-11", "trước 31-12": a date, not a range
+                words = self._date_words(state, int(n1), int(n2), None, m.start())
+                if pair is _Pair.DATE_UNSURE:
+                    self._flag(state, m, FlagKind.DATE_OR_RANGE, words)
+                else:
+                    self._emit(state, words)
+                return
         words = self._number(n1, previous)
         if m.group("neg"):
             words = "âm " + words
@@ -221,7 +292,10 @@ class Normalizer:
             words += " đến " + self._number(n2, previous)
         if unit:
             words += " " + self._units[unit]
-        self._emit(state, words)
+        if pair is _Pair.RANGE_UNSURE:
+            self._flag(state, m, FlagKind.DATE_OR_RANGE, words)
+        else:
+            self._emit(state, words)
 
     def _number(self, text: str, previous: str) -> str:
         if "," in text:  # Vietnamese decimal comma; dots inside are thousands separators
@@ -251,8 +325,17 @@ class Normalizer:
         self._emit(state, " một " if following.startswith("lần") and not following[3:4].isalpha() else " trên ")
 
     def _caps(self, m, state) -> None:
-        token = m.group().removesuffix(m.group("capsdot") or "")
-        dot = m.group("capsdot") or ""
+        dot = m.group("capsdot")
+        if dot is None:
+            known = self._caps_memo.get(m.group())
+            if known is not None:  # headings and abbreviations repeat: decided once
+                state.out.append(known)
+                return
+            self._caps_token(m.group(), "", m.start(), state)
+            return
+        self._caps_token(m.group().removesuffix(dot), dot, m.start(), state)
+
+    def _caps_token(self, token: str, dot: str, source_start: int, state: _State) -> None:
         known = self._caps_memo.get(token)
         if len(self._caps_memo) > MEMO_LIMIT:
             self._caps_memo.clear()
@@ -268,7 +351,7 @@ class Normalizer:
             self._emit(state, abbreviations[token] + dot)
             return
         value = num.roman_value(token)
-        if value is not None and _previous_word(state.text, m.start()) in ROMAN_CONTEXT:
+        if value is not None and _previous_word(state.text, source_start) in ROMAN_CONTEXT:
             self._emit(state, num.cardinal(value, self.style) + dot)
             return
         words = re.split(r"([&.\-/])", token)
@@ -279,7 +362,7 @@ class Normalizer:
         start = state.position()
         spelled = _spell(token)
         self._emit(state, spelled)
-        state.flags.append(Flag(FlagKind.UNKNOWN_ABBREVIATION, token, m.start(), m.start() + len(token),
+        state.flags.append(Flag(FlagKind.UNKNOWN_ABBREVIATION, token, source_start, source_start + len(token),
                                 start, start + len(spelled)))
         self._emit(state, dot)
 
@@ -342,8 +425,54 @@ def _previous_word(text: str, start: int) -> str:
     return text[begin:end].casefold()
 
 
-def _is_short_service_number(digits_: str, previous: str) -> bool:
-    return len(digits_) in (3, 4) and digits_.startswith("11") or previous == "gọi" and len(digits_) <= 5
+# Before "31-12" these make a day and a month of it; a range of counts ("trước 5-7 ngày",
+# "sau 2-3 giờ") is told by the word that follows.
+DEADLINE_WORDS = frozenset("ngày trước sau hạn hết đến tới từ mùng hôm".split())
+COUNTED = frozenset("ngày đêm giờ tiếng phút tuần tháng năm lần buổi đợt người hộ khẩu cháu trẻ em".split())
+
+
+class _Pair(Enum):
+    DATE = "date"
+    DATE_UNSURE = "date, perhaps a range"
+    RANGE = "range"
+    RANGE_UNSURE = "range, perhaps a date"
+
+
+# After these, "8-9" is a range of values however it ends ("cấp 8-9", "khoảng 5-7").
+RANGE_LEAD = frozenset("cấp khoảng chừng tầm độ cao dài rộng sâu nặng tăng giảm lên xuống thêm mức tuổi lớp".split())
+
+
+def _day_month_pair(previous: str, day: int, month_: int, text: str, end: int) -> _Pair:
+    """Is "D-M" after `previous` a date? After "ngày", always; a first number larger than
+    the second cannot be a range ("31-12"); a count after it makes a range ("5-7 ngày");
+    after a deadline word it is a date, but not surely ("từ 5-6"); at the end of a clause
+    with nothing to tell, a range, not surely."""
+    if previous == "ngày":
+        return _Pair.DATE
+    following = re.match(r"[ \t]*([^\W\d_]+)", text[end:end + 16])
+    if following is not None and following.group(1).casefold() in COUNTED:
+        return _Pair.RANGE
+    if day > month_:
+        return _Pair.DATE
+    if previous in DEADLINE_WORDS:
+        return _Pair.DATE_UNSURE
+    if following is None and previous not in RANGE_LEAD:
+        return _Pair.RANGE_UNSURE
+    return _Pair.RANGE
+
+
+# The emergency lines (111 to 115 and their neighbours) read digit by digit after these.
+SERVICE_LEAD = frozenset("gọi số hệ hoặc và đến nóng hotline tổng đài".split())
+
+
+def _is_short_service_number(digits_: str, previous: str, text: str, end: int) -> bool:
+    if previous == "gọi" and len(digits_) <= 5:
+        return True
+    if previous not in SERVICE_LEAD or len(digits_) not in (3, 4) or not digits_.startswith("11"):
+        return False
+    # "gọi 114", "liên hệ 112 hoặc 114" — but "và 112 hộ" is a count
+    following = re.match(r"[ \t]*([^\W\d_]+)", text[end:end + 16])
+    return following is None or following.group(1).casefold() not in COUNTED | {"hộ", "khẩu", "người"}
 
 
 def _spell(code: str) -> str:

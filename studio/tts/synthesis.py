@@ -1,12 +1,17 @@
 """From typed text to one WAV of speech: normalise, split, synthesise, join with pauses.
 
 The reading is split into sentences; each is synthesised once per (engine, voice, rate,
-volume, lexicon version, normalised sentence) and kept in a content-addressed cache, so
+engine rate parameter, volume, lexicon version, normalised sentence) and kept in a content-addressed cache, so
 editing one sentence of a bulletin re-synthesises that sentence only. The sentences are
 trimmed of the engine's own edge silence and joined with pauses that say where a
 sentence, a line and a paragraph end. The result goes into the library like any clip,
 with its `SpeechSource` (text, voice, settings), and is rendered for broadcast by the
 same render path as every other clip (loudness target, true-peak limit).
+
+The rate is syllables per minute: the synthesiser maps it to the engine's own parameter
+through the voice's calibration (`studio.tts.speech_rate`, measured on first use of a
+voice and stored beside the cache), and `estimate_seconds` says, before synthesis, how
+long the clip will last (the syllables at that rate plus the pauses below).
 
 Threading: `Synthesizer.synthesize` blocks (child processes, disk); run it in a worker
 thread. Progress and cancellation follow the core's long-job convention.
@@ -24,15 +29,16 @@ import tempfile
 import threading
 import wave
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 
-from studio.errors import Cancelled, EmptyText
+from studio.errors import Cancelled, EmptyText, StudioError
 from studio.tts.engines import SpeechSettings, TtsEngine
 from studio.tts.normalizer import Normalizer, Reading
+from studio.tts.speech_rate import RATE_UNIT, RateCalibrator, count_syllables, syllables_from_legacy_wpm
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +75,15 @@ def split_sentences(spoken: str) -> list[Sentence]:
     return sentences
 
 
+def estimate_seconds(sentences: list[Sentence], syllables_per_minute: float) -> float:
+    """How long the clip of these sentences will last at this speed: the syllables at the
+    rate, the pauses between sentences, and the edge the join keeps around each."""
+    if not sentences:
+        return 0.0
+    speech = sum(count_syllables(s.text) for s in sentences) * 60.0 / max(1.0, syllables_per_minute)
+    return speech + sum(s.pause_after for s in sentences[:-1]) + 2 * EDGE_KEEP * len(sentences)
+
+
 @dataclass(frozen=True)
 class SpeechSource:
     """What a synthesised clip was made from: enough to make it again."""
@@ -76,17 +91,22 @@ class SpeechSource:
     text: str
     engine: str
     voice: str
-    rate: int
+    rate: int  # syllables per minute
     volume: float
     region: str
     lexicon_version: str
+    rate_unit: str = RATE_UNIT
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> SpeechSource:
-        return cls(**json.loads(text))
+        data = json.loads(text)
+        if "rate_unit" not in data:  # written before issue 17: the rate was espeak's words/min
+            data["rate"] = syllables_from_legacy_wpm(data["rate"])
+            data["rate_unit"] = RATE_UNIT
+        return cls(**data)
 
 
 @dataclass(frozen=True)
@@ -108,7 +128,9 @@ class SpeechCache:
 
     @staticmethod
     def key(engine: str, settings: SpeechSettings, voice_id: str, lexicon_version: str, text: str) -> str:
-        parts = (engine, voice_id, str(settings.rate), f"{settings.volume:.3f}", lexicon_version, text)
+        native = "" if settings.native_rate is None else f"{settings.native_rate:.3f}"
+        parts = (engine, voice_id, f"{settings.rate}{RATE_UNIT}", native, f"{settings.volume:.3f}",
+                 lexicon_version, text)
         return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
     def path(self, key: str) -> Path:
@@ -138,10 +160,25 @@ class SpeechCache:
 
 
 class Synthesizer:
-    def __init__(self, engine: TtsEngine, cache: SpeechCache, normalizer: Normalizer) -> None:
+    def __init__(self, engine: TtsEngine, cache: SpeechCache, normalizer: Normalizer,
+                 rates: RateCalibrator | None = None) -> None:
         self.engine = engine
         self.cache = cache
         self.normalizer = normalizer
+        self.rates = rates or RateCalibrator(cache.directory / "rate-calibration.json")
+
+    def engine_settings(self, settings: SpeechSettings, cancel: threading.Event | None = None) -> SpeechSettings:
+        """`settings` with the engine's own rate parameter for its syllables/min, from the
+        voice's calibration (measured now if it never was)."""
+        control = getattr(self.engine, "rate_control", None)
+        if control is None or settings.native_rate is not None:
+            return settings
+        try:
+            voice = self.voice_id(settings)
+        except StudioError:  # no voice list: the engine reports that when it synthesises
+            voice = settings.voice
+        calibration = self.rates.calibration(self.engine, voice, cancel)
+        return replace(settings, native_rate=round(control.native(settings.rate, calibration), 3))
 
     def voice_id(self, settings: SpeechSettings) -> str:
         """The voice this synthesiser will use (asks the engine when none is set)."""
@@ -166,6 +203,8 @@ class Synthesizer:
         if first_sentence_only:
             sentences = sentences[:1]
         voice_id = settings.voice  # "" (the engine's default voice) is a key of its own
+        settings = self.engine_settings(SpeechSettings(voice_id, settings.rate, settings.volume,
+                                                       settings.native_rate), cancel)
         version = self.normalizer.lexicon.version
         keys = [SpeechCache.key(self.engine.id, settings, voice_id, version, s.text) for s in sentences]
         found = {i: p for i, key in enumerate(keys) if (p := self.cache.get(key)) is not None}
@@ -176,9 +215,7 @@ class Synthesizer:
                     if progress is not None:
                         progress(len(found) + done, len(sentences))
 
-                made = self.engine.synthesize([sentences[i].text for i in todo],
-                                              SpeechSettings(voice_id, settings.rate, settings.volume),
-                                              Path(work), cancel, step)
+                made = self.engine.synthesize([sentences[i].text for i in todo], settings, Path(work), cancel, step)
                 for i, path in zip(todo, made):
                     found[i] = self.cache.take(keys[i], path)
         if cancel is not None and cancel.is_set():

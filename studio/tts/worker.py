@@ -6,7 +6,9 @@ it: each job runs here, in a process of its own that the parent kills on timeout
 
 Protocol: one JSON request on stdin, then JSON lines on stdout:
   {"op": "voices"}                       -> {"voices": [{"id", "name", "languages"}...]}
-  {"op": "synthesize", "voice", "rate", "volume", "out_dir", "sentences": [...]}
+  {"op": "synthesize", "voice", "rate", "word_gap", "volume", "out_dir", "sentences": [...]}
+      ("rate" is the engine's own value, mapped from syllables/min by the parent;
+      "word_gap", in espeak's 10 ms units, applies on the espeak driver only)
       -> {"voice": id} (or {"no_voice": wanted} and nothing more), then
          {"index": i, "path": "..."} or {"index": i, "missing": true} per sentence,
   then {"done": true}; a failure -> {"error": "..."} and exit status 1.
@@ -55,6 +57,7 @@ def _espeak_binding(engine):
     return sys.modules.get(module.rpartition(".")[0] + "._espeak")
 
 
+ESPEAK_WORDGAP = 7  # espeakWORDGAP in espeak-ng's speak_lib.h (pyttsx3's binding names it EMPHASIS)
 IN_FLIGHT = 8  # sentences queued in espeak at once (its queue is bounded)
 
 
@@ -125,6 +128,7 @@ def _synthesize(engine, request: dict, send) -> None:
         # has none, so the driver applies them now.
         for name, value in properties.items():
             engine.proxy._driver.setProperty(name, value)
+        espeak.SetParameter(ESPEAK_WORDGAP, max(0, int(request.get("word_gap", 0))), 0)
         _synthesize_espeak(espeak, request["sentences"], out_dir, send)
         return
     for name, value in properties.items():

@@ -50,7 +50,7 @@ def test_each_sentence_gets_its_own_audio(espeak, tmp_path):
     """pyttsx3 2.99 returns before espeak has finished a long sentence; unguarded, the
     rest of it lands in the next sentence's file. Compare every file with what the
     espeak-ng command line makes of the same sentence."""
-    paths = Pyttsx3Engine(workers=1).synthesize(SENTENCES, SpeechSettings("", 150), tmp_path)
+    paths = Pyttsx3Engine(workers=1).synthesize(SENTENCES, SpeechSettings("", native_rate=150), tmp_path)
     assert len(paths) == len(SENTENCES)
     for i, (path, sentence) in enumerate(zip(paths, SENTENCES)):
         reference = tmp_path / f"ref{i}.wav"

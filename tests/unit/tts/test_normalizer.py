@@ -14,7 +14,7 @@ SOUTH = Normalizer(style=STYLES[Region.SOUTH])
 CASES = [
     # vaccination / health
     ("Tiêm vắc xin sởi cho trẻ từ 9 tháng tuổi.", "Tiêm vắc xin sởi cho trẻ từ chín tháng tuổi."),
-    ("Thời gian: 7h00 - 10h30 sáng thứ 7.", "Thời gian: bảy giờ, mười giờ ba mươi phút sáng thứ bảy."),
+    ("Thời gian: 7h00 - 10h30 sáng thứ 7.", "Thời gian: bảy giờ đến mười giờ ba mươi phút sáng thứ bảy."),
     ("Mang theo thẻ BHYT và sổ tiêm.", "Mang theo thẻ bảo hiểm y tế và sổ tiêm."),
     ("Trạm Y tế xã làm việc từ 7:30 đến 17:00.", "Trạm Y tế xã làm việc từ bảy giờ ba mươi phút đến mười bảy giờ."),
     ("Uống 2 viên/ngày trong 5 ngày.", "Uống hai viên trên ngày trong năm ngày."),
@@ -90,8 +90,9 @@ CASES = [
     ("Thế kỷ XXI.", "Thế kỷ hai mươi mốt."),
     ("Họp vào thứ 2 và thứ 4.", "Họp vào thứ hai và thứ tư."),
     # documents and abbreviations
-    ("Theo Công văn số 125/UBND-VP.", "Theo Công văn số một trăm hai mươi lăm trên u bê nờ dê gạch vê pê."),
-    ("Thông tư 39/2020/TT-BTTTT.", "Thông tư ba mươi chín năm hai nghìn không trăm hai mươi trên tê tê gạch bê tê tê tê tê."),
+    ("Theo Công văn số 125/UBND-VP.", "Theo Công văn số một trăm hai mươi lăm, uỷ ban nhân dân, văn phòng."),
+    ("Thông tư 39/2020/TT-BTTTT.",
+     "Thông tư ba mươi chín, năm hai nghìn không trăm hai mươi, thông tư, bộ thông tin và truyền thông."),
     ("Học sinh THCS và THPT.", "Học sinh trung học cơ sở và trung học phổ thông."),
     ("Lực lượng CSGT, PCCC phối hợp.", "Lực lượng cảnh sát giao thông, phòng cháy chữa cháy phối hợp."),
     ("Tuyên truyền ATGT.", "Tuyên truyền an toàn giao thông."),

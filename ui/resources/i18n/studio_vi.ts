@@ -185,10 +185,6 @@
         <translation>Cách đọc miền Nam (lẻ, ngàn)</translation>
     </message>
     <message>
-        <source> words/min</source>
-        <translation> từ/phút</translation>
-    </message>
-    <message>
         <source>Open text file…</source>
         <translation>Mở tệp văn bản…</translation>
     </message>
@@ -273,10 +269,6 @@
         <translation>địa chỉ web, đọc nguyên văn</translation>
     </message>
     <message>
-        <source>%1 words to read, about %2 min; %3 to check.</source>
-        <translation>%1 từ sẽ đọc, khoảng %2 phút; %3 chỗ cần kiểm tra.</translation>
-    </message>
-    <message>
         <source>Add a reading</source>
         <translation>Thêm cách đọc</translation>
     </message>
@@ -311,6 +303,18 @@
     <message>
         <source>Creating the bulletin</source>
         <translation>Đang tạo bản tin</translation>
+    </message>
+    <message>
+        <source> syllables/min</source>
+        <translation> âm tiết/phút</translation>
+    </message>
+    <message>
+        <source>a date or a range? check how it is read</source>
+        <translation>ngày tháng hay khoảng số? kiểm tra cách đọc</translation>
+    </message>
+    <message>
+        <source>%1 syllables to read, about %2 min; %3 to check.</source>
+        <translation>%1 âm tiết sẽ đọc, khoảng %2 phút; %3 chỗ cần kiểm tra.</translation>
     </message>
 </context>
 <context>
