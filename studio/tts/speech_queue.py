@@ -22,7 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from studio.clock import Clock
-from studio.errors import ProviderAuthFailed, ProviderOffline, ProviderQuotaExceeded, ProviderRateLimited, StudioError
+from studio.errors import (
+    ProviderAuthFailed,
+    ProviderOffline,
+    ProviderQuotaExceeded,
+    ProviderRateLimited,
+    StudioError,
+)
 from studio.languages import Language
 from studio.library import ClipLibrary
 from studio.tts.bulletin import make_bulletin
