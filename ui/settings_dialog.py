@@ -1,4 +1,5 @@
-"""Settings: data folder, audio output device, loudness target, speech filter, language.
+"""Settings: data folder, audio output device, loudness target, speech filter, language,
+and the API keys of the domestic speech platforms (ui/speech_services_panel.py).
 
 The dialog edits a `Preferences` value and returns a new one (plus the chosen data
 folder); it never stores widget indices. The device list is read when the dialog opens
@@ -26,10 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from studio.preferences import TARGET_LUFS_RANGE, Preferences, UiLanguage
+from ui.speech_services_panel import SpeechServicesPanel
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, preferences: Preferences, data_dir: Path, devices: list[str], parent=None) -> None:
+    def __init__(self, preferences: Preferences, data_dir: Path, devices: list[str], parent=None,
+                 providers: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self._preferences = preferences
@@ -76,6 +79,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Loudness target"), self.target)
         form.addRow("", self.high_pass)
         form.addRow(self.tr("Language"), self.language)
+        self.speech_services = SpeechServicesPanel(providers or {})
+        form.addRow(self.speech_services)
         form.addRow(note)
         form.addRow(buttons)
         self.resize(560, 0)
@@ -93,6 +98,9 @@ class SettingsDialog(QDialog):
             target_lufs=round(self.target.value(), 1),
             speech_high_pass=self.high_pass.isChecked(),
         )
+
+    def provider_changes(self) -> dict[str, str | None]:
+        return self.speech_services.changes()
 
     def chosen_data_dir(self) -> Path:
         return Path(self.data_dir.text()).expanduser()

@@ -64,6 +64,30 @@ class SpeechJob:
 class SpokenBulletin:
     clip_id: int  # the clip to use now: the provider's, or the local engine's meanwhile
     queued_job: int | None = None  # set when the provider was offline
+    offline: ProviderOffline | None = None  # why it was queued
+
+
+class FallbackSynthesizer:
+    """For previews (Nghe thử): the provider's synthesiser, or the local one (its default
+    voice) while the provider cannot be reached. Same `synthesize` as `Synthesizer`."""
+
+    def __init__(self, primary: Synthesizer, fallback: Synthesizer | None) -> None:
+        self.primary = primary
+        self.fallback = fallback
+        self.engine = primary.engine
+        self.normalizer = primary.normalizer
+
+    def voice_id(self, settings: SpeechSettings) -> str:
+        return self.primary.voice_id(settings)
+
+    def synthesize(self, text: str, settings: SpeechSettings, out_path, **kwargs):
+        try:
+            return self.primary.synthesize(text, settings, out_path, **kwargs)
+        except ProviderOffline as exc:
+            if self.fallback is None:
+                raise
+            log.info("%s; previewing with the local engine", exc)
+            return self.fallback.synthesize(text, replace(settings, voice=""), out_path, **kwargs)
 
 
 @dataclass
@@ -90,9 +114,9 @@ def speak_or_queue(library: ClipLibrary, cloud: Synthesizer, local: Synthesizer 
             raise
         preview = make_bulletin(library, local, text, replace(settings, voice=""), title=title, language=language,
                                 cancel=cancel, progress=progress)
-        library.conn.execute("UPDATE speech_jobs SET preview_clip = ? WHERE id = ?", (preview.clip.id, job))
-        library.conn.commit()
-        return SpokenBulletin(preview.clip.id, job)
+        with library.conn:
+            library.conn.execute("UPDATE speech_jobs SET preview_clip = ? WHERE id = ?", (preview.clip.id, job))
+        return SpokenBulletin(preview.clip.id, job, exc)
 
 
 def enqueue(conn: sqlite3.Connection, clock: Clock, engine: str, settings: SpeechSettings, region: str,

@@ -610,6 +610,62 @@
         <translation>Hãy thử lại. Nếu vẫn bị, hãy khởi động lại máy hoặc chọn giọng khác.</translation>
     </message>
     <message>
+        <source>No API key has been entered for this speech service.</source>
+        <translation>Chưa nhập khóa API cho dịch vụ đọc văn bản này.</translation>
+    </message>
+    <message>
+        <source>Open Settings, Speech services, and enter the key from the provider's account.</source>
+        <translation>Mở Cài đặt, mục Dịch vụ giọng đọc, rồi nhập khóa lấy từ tài khoản của nhà cung cấp.</translation>
+    </message>
+    <message>
+        <source>The speech service refused the API key.</source>
+        <translation>Dịch vụ đọc văn bản từ chối khóa API.</translation>
+    </message>
+    <message>
+        <source>Check the key in Settings, Speech services: it may be mistyped, expired or revoked.</source>
+        <translation>Kiểm tra khóa trong Cài đặt, mục Dịch vụ giọng đọc: khóa có thể gõ sai, đã hết hạn hoặc bị thu hồi.</translation>
+    </message>
+    <message>
+        <source>The speech service account has used up its quota.</source>
+        <translation>Tài khoản dịch vụ đọc văn bản đã dùng hết hạn mức.</translation>
+    </message>
+    <message>
+        <source>Top up the account with the provider, or choose a voice of this computer for now.</source>
+        <translation>Hãy nạp thêm hạn mức với nhà cung cấp, hoặc tạm chọn giọng đọc có sẵn trên máy.</translation>
+    </message>
+    <message>
+        <source>The speech service is receiving too many requests.</source>
+        <translation>Dịch vụ đọc văn bản đang nhận quá nhiều yêu cầu.</translation>
+    </message>
+    <message>
+        <source>Wait a minute and try again.</source>
+        <translation>Hãy chờ một phút rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>The speech service cannot be reached (no Internet connection?).</source>
+        <translation>Không kết nối được dịch vụ đọc văn bản (mất mạng Internet?).</translation>
+    </message>
+    <message>
+        <source>The bulletin waits in the queue and is made when the connection is back; this computer's voice reads it meanwhile.</source>
+        <translation>Bản tin được xếp hàng chờ và sẽ được tạo khi có mạng lại; trong lúc chờ, giọng đọc trên máy sẽ đọc bản tin.</translation>
+    </message>
+    <message>
+        <source>The speech service did not send the audio in time.</source>
+        <translation>Dịch vụ đọc văn bản không gửi âm thanh kịp thời.</translation>
+    </message>
+    <message>
+        <source>Try again; a long text takes the service longer.</source>
+        <translation>Hãy thử lại; văn bản dài thì dịch vụ cần nhiều thời gian hơn.</translation>
+    </message>
+    <message>
+        <source>The speech service could not read this text.</source>
+        <translation>Dịch vụ đọc văn bản không đọc được văn bản này.</translation>
+    </message>
+    <message>
+        <source>Try again later, or choose a voice of this computer. Copy the details for technical support.</source>
+        <translation>Hãy thử lại sau, hoặc chọn giọng đọc có sẵn trên máy. Sao chép chi tiết gửi hỗ trợ kỹ thuật.</translation>
+    </message>
+    <message>
         <source>This account may not do that, or the name or password is wrong.</source>
         <translation>Tài khoản này không được làm việc đó, hoặc tên hay mật khẩu không đúng.</translation>
     </message>
@@ -991,6 +1047,16 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>Making queued bulletins</source>
+        <translation>Đang tạo các bản tin đang chờ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n queued bulletin(s) made by the speech service.</source>
+        <translation>
+            <numerusform>Dịch vụ giọng đọc đã tạo %n bản tin đang chờ.</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Commune Radio Studio</source>
         <translation>Studio Truyền thanh xã</translation>
@@ -2875,6 +2941,29 @@ Vẫn sửa?</translation>
     <message>
         <source>Checking…</source>
         <translation>Đang kiểm tra…</translation>
+    </message>
+</context>
+<context>
+    <name>SpeechServicesPanel</name>
+    <message>
+        <source>Speech services (domestic platforms)</source>
+        <translation>Dịch vụ giọng đọc (nền tảng trong nước)</translation>
+    </message>
+    <message>
+        <source>Paste the API key from the provider's account once; its voices then appear in the voice list. Without a connection, bulletins wait and this computer's voice reads them meanwhile.</source>
+        <translation>Dán khóa API lấy từ tài khoản của nhà cung cấp một lần; các giọng đọc của họ sẽ hiện trong danh sách giọng. Khi mất kết nối, bản tin được xếp hàng chờ và giọng đọc trên máy sẽ đọc trong lúc chờ.</translation>
+    </message>
+    <message>
+        <source>Key saved; paste a new one to replace it</source>
+        <translation>Đã lưu khóa; dán khóa mới để thay thế</translation>
+    </message>
+    <message>
+        <source>Paste the API key</source>
+        <translation>Dán khóa API</translation>
+    </message>
+    <message>
+        <source>Remove key</source>
+        <translation>Xóa khóa</translation>
     </message>
 </context>
 </TS>
