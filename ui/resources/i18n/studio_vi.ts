@@ -2779,6 +2779,18 @@ Vẫn sửa?</translation>
 <context>
     <name>VoiceNames</name>
     <message>
+        <source>female</source>
+        <translation>nữ</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>nam</translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1, %2: %3</translation>
+    </message>
+    <message>
         <source>Northern voice</source>
         <translation>Giọng miền Bắc</translation>
     </message>
