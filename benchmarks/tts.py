@@ -6,7 +6,9 @@ Printed, each the median of several runs in the same process:
   vs `espeak-ng -w` reading the already-normalised text: the ratio (target <= 1.5);
 - the same bulletin again from the speech cache;
 - time to the first sentence's audio ("Nghe thử" must start within a second);
-- normalising alone, in MB of text per second (target >= 1).
+- normalising alone, in MB of text per second (target >= 1);
+- a domestic-platform bulletin served from the speech cache (benchmarks/tts_domestic.py,
+  target <= 50 ms).
 """
 
 from __future__ import annotations
@@ -103,6 +105,9 @@ def main() -> int:
     print(f"  studio again, from the speech cache:     {statistics.median(cached):6.2f} s")
     print(f"  first sentence ready (Listen):           {statistics.median(first):6.2f} s   (target < 1)")
     print(f"  normalising alone: {statistics.median(rates):.2f} MB/s of text  (target >= 1)")
+    from benchmarks import tts_domestic
+
+    tts_domestic.main()
     return 0
 
 
