@@ -78,30 +78,44 @@ _CLAUSE = re.compile(r"(?<=[,;:–—])\s+")
 
 def split_for_limit(text: str, limit: int) -> list[str]:
     """`text` (one sentence of the reading) in pieces of at most `limit` characters: whole
-    when it fits, else cut after clause punctuation, else between words; a single word
-    longer than the limit (a URL) is cut where it must."""
+    when it fits, else whole clauses (cut after , ; : and dashes) packed together, a clause
+    longer than the limit cut between words, and a single word longer than the limit (a
+    URL) cut where it must."""
     text = text.strip()
     if len(text) <= limit:
         return [text] if text else []
     pieces: list[str] = []
     current = ""
-    for part in _CLAUSE.split(text):
-        words = [part] if len(part) <= limit else part.split()
-        for word in words:
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            pieces.append(current)
+        current = ""
+
+    def add(unit: str) -> None:
+        nonlocal current
+        candidate = f"{current} {unit}" if current else unit
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            flush()
+            current = unit
+
+    for clause in _CLAUSE.split(text):
+        if len(clause) <= limit:
+            add(clause)
+            continue
+        flush()
+        for word in clause.split():
             while len(word) > limit:
-                if current:
-                    pieces.append(current)
-                    current = ""
+                flush()
                 pieces.append(word[:limit])
                 word = word[limit:]
-            candidate = f"{current} {word}" if current else word
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                pieces.append(current)
-                current = word
-    if current:
-        pieces.append(current)
+            if word:
+                add(word)
+        flush()  # the next clause starts a piece of its own
+    flush()
     return pieces
 
 

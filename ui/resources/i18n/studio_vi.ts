@@ -611,19 +611,19 @@
     </message>
     <message>
         <source>No API key has been entered for this speech service.</source>
-        <translation>Chưa nhập khóa API cho dịch vụ đọc văn bản này.</translation>
+        <translation>Chưa nhập khoá API cho dịch vụ đọc văn bản này.</translation>
     </message>
     <message>
         <source>Open Settings, Speech services, and enter the key from the provider's account.</source>
-        <translation>Mở Cài đặt, mục Dịch vụ giọng đọc, rồi nhập khóa lấy từ tài khoản của nhà cung cấp.</translation>
+        <translation>Mở Cài đặt, mục Dịch vụ giọng đọc, rồi nhập khoá lấy từ tài khoản của nhà cung cấp.</translation>
     </message>
     <message>
         <source>The speech service refused the API key.</source>
-        <translation>Dịch vụ đọc văn bản từ chối khóa API.</translation>
+        <translation>Dịch vụ đọc văn bản từ chối khoá API.</translation>
     </message>
     <message>
         <source>Check the key in Settings, Speech services: it may be mistyped, expired or revoked.</source>
-        <translation>Kiểm tra khóa trong Cài đặt, mục Dịch vụ giọng đọc: khóa có thể gõ sai, đã hết hạn hoặc bị thu hồi.</translation>
+        <translation>Kiểm tra khoá trong Cài đặt, mục Dịch vụ giọng đọc: khoá có thể gõ sai, đã hết hạn hoặc bị thu hồi.</translation>
     </message>
     <message>
         <source>The speech service account has used up its quota.</source>
@@ -2963,19 +2963,19 @@ Vẫn sửa?</translation>
     </message>
     <message>
         <source>Paste the API key from the provider's account once; its voices then appear in the voice list. Without a connection, bulletins wait and this computer's voice reads them meanwhile.</source>
-        <translation>Dán khóa API lấy từ tài khoản của nhà cung cấp một lần; các giọng đọc của họ sẽ hiện trong danh sách giọng. Khi mất kết nối, bản tin được xếp hàng chờ và giọng đọc trên máy sẽ đọc trong lúc chờ.</translation>
+        <translation>Dán khoá API lấy từ tài khoản của nhà cung cấp một lần; các giọng đọc của họ sẽ hiện trong danh sách giọng. Khi mất kết nối, bản tin được xếp hàng chờ và giọng đọc trên máy sẽ đọc trong lúc chờ.</translation>
     </message>
     <message>
         <source>Key saved; paste a new one to replace it</source>
-        <translation>Đã lưu khóa; dán khóa mới để thay thế</translation>
+        <translation>Đã lưu khoá; dán khoá mới để thay thế</translation>
     </message>
     <message>
         <source>Paste the API key</source>
-        <translation>Dán khóa API</translation>
+        <translation>Dán khoá API</translation>
     </message>
     <message>
         <source>Remove key</source>
-        <translation>Xóa khóa</translation>
+        <translation>Xoá khoá</translation>
     </message>
 </context>
 </TS>
