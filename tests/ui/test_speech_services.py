@@ -45,3 +45,13 @@ def test_key_in_settings_voices_listed_bulletin_made_and_queued_offline(qtbot, s
         qtbot.waitUntil(lambda: not jobs(window.services.library().conn), timeout=30000)
     done = jobs(window.services.library().conn, state="done")[0]
     assert '"engine": "fpt"' in window.services.library().get(done.clip).speech_json
+
+
+def test_auth_and_quota_errors_are_explained_in_vietnamese(qtbot, studio_window):
+    from studio.errors import ProviderAuthFailed, ProviderQuotaExceeded
+    from ui.error_messages import describe
+
+    message, action = describe(ProviderAuthFailed("fpt", 401, "Invalid authentication credentials"))
+    assert message == "Dịch vụ đọc văn bản từ chối khoá API." and "Cài đặt" in action
+    message, action = describe(ProviderQuotaExceeded("zalo", "Quota exceeded"))
+    assert message == "Tài khoản dịch vụ đọc văn bản đã dùng hết hạn mức." and "nạp thêm" in action
