@@ -8,7 +8,9 @@ the local engine makes the same bulletin meanwhile so the officer can listen and
 at once. `deliver_queued` later makes every queued job through its provider, in order,
 and records the clip it made; it stops at the first job whose provider is still offline
 (the next ones would fail the same way) and keeps a job whose key was refused or whose
-quota is used up queued with that error, since the officer can fix both.
+quota is used up queued with that error, since the officer can fix both. One delivery at
+a time per data folder (a file lock): the window's timer and `tts queue run` never make the
+same job twice.
 
 Threading: blocking (network, disk, SQLite); a worker thread with its own connection.
 """
@@ -31,6 +33,7 @@ from studio.errors import (
 )
 from studio.languages import Language
 from studio.library import ClipLibrary
+from studio.storage.durable import FileLock
 from studio.tts.bulletin import make_bulletin
 from studio.tts.engines import SpeechSettings
 from studio.tts.synthesis import Synthesizer
@@ -94,6 +97,7 @@ class FallbackSynthesizer:
 class QueueReport:
     delivered: list[tuple[int, int]] = field(default_factory=list)  # (job id, clip id)
     still_offline: bool = False
+    busy: bool = False  # another delivery (the window, the CLI) holds the queue
     held: list[tuple[int, str]] = field(default_factory=list)  # (job id, error) kept queued
     failed: list[tuple[int, str]] = field(default_factory=list)  # (job id, error) given up
 
@@ -140,6 +144,18 @@ def jobs(conn: sqlite3.Connection, state: str | None = "queued") -> list[SpeechJ
 def deliver_queued(library: ClipLibrary, synthesizer_for: Callable[[SpeechJob], Synthesizer],
                    cancel: threading.Event | None = None) -> QueueReport:
     """Make the queued jobs through their providers, oldest first."""
+    library.paths.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(library.paths.data_dir / ".speech-queue.lock")
+    try:
+        if not lock.try_acquire():
+            return QueueReport(busy=True)
+        return _deliver(library, synthesizer_for, cancel)
+    finally:
+        lock.release()
+
+
+def _deliver(library: ClipLibrary, synthesizer_for: Callable[[SpeechJob], Synthesizer],
+             cancel: threading.Event | None) -> QueueReport:
     report = QueueReport()
     conn = library.conn
     for job in jobs(conn):

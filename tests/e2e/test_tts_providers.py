@@ -289,3 +289,16 @@ def test_cli_provider_set_list_voices_say_and_queue(tmp_path, monkeypatch):
     run(data, "tts", "provider", "remove", "fpt")
     assert run(data, "tts", "provider", "list").stdout == ""
     run(data, "tts", "provider", "remove", "fpt", expect=1)
+
+
+def test_one_delivery_of_the_queue_at_a_time(tmp_path):
+    from studio.storage.durable import FileLock
+
+    ctx = StudioContext.create(StudioPaths.at(tmp_path / "data"))
+    library = ctx.library()
+    held = FileLock(ctx.paths.data_dir / ".speech-queue.lock").acquire()
+    try:
+        assert deliver_queued(library, lambda job: None).busy
+    finally:
+        held.release()
+    assert not deliver_queued(library, lambda job: None).busy
