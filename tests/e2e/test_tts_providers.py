@@ -302,3 +302,16 @@ def test_one_delivery_of_the_queue_at_a_time(tmp_path):
     finally:
         held.release()
     assert not deliver_queued(library, lambda job: None).busy
+
+
+def test_sentences_made_before_a_failure_are_kept_and_not_paid_for_again(tmp_path):
+    text = "Câu thứ nhất của bản tin. Câu thứ hai của bản tin. Câu thứ ba của bản tin."
+    with ProviderServer("viettel", quota_after=2) as server:
+        engine = CloudEngine(adapter_for("viettel"), lambda: "good-key", server.url, retry=FAST, parallel=1)
+        synth = synthesizer(engine, tmp_path)
+        with pytest.raises(ProviderQuotaExceeded):
+            synth.synthesize(text, SpeechSettings("", 150), tmp_path / "a.wav")
+        assert len(server.synth_requests()) == 3
+        server.quota, server.quota_after = False, -1  # topped up
+        result = synth.synthesize(text, SpeechSettings("", 150), tmp_path / "a.wav")
+        assert result.cached_sentences == 2 and len(server.synth_requests()) == 4

@@ -5,7 +5,8 @@ follows), since the real services cannot be reached from the test machines.
 Each server checks the provider's auth header, answers its documented success body (FPT.AI
 and Zalo: a JSON with an audio URL that answers 404 until `ready_delay` has passed;
 Viettel: the audio itself), and can be told to fail as the real ones do: `rate_limit_next`
-429s with Retry-After, `fail_next` 500s, `quota` (credit used up), `stall` (answer after
+429s with Retry-After, `fail_next` 500s, `quota` (credit used up; `quota_after` N requests),
+`stall` (answer after
 that many seconds). The audio is a real MP3 made by ffmpeg's libmp3lame, its length
 proportional to the text, so decoding and lengths can be checked. Runs its own threads.
 """
@@ -60,6 +61,7 @@ class ProviderServer:
     rate_limit_next: int = 0
     fail_next: int = 0
     quota: bool = False
+    quota_after: int = -1  # >= 0: the quota runs out after that many successful requests
     stall: float = 0.0
     requests: list[Request] = field(default_factory=list)
     _ready: dict[str, tuple[float, bytes]] = field(default_factory=dict)
@@ -127,6 +129,10 @@ class ProviderServer:
             if self.fail_next > 0:
                 self.fail_next -= 1
                 return _send(handler, 500, {"message": "An unexpected error occurred"})
+            if self.quota_after == 0:
+                self.quota = True
+            elif self.quota_after > 0:
+                self.quota_after -= 1
         getattr(self, f"_{self.kind}")(handler, path, body)
 
     def _audio(self, handler, path: str) -> None:

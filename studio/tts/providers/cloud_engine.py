@@ -5,7 +5,9 @@ WAV the synthesiser caches per sentence. Sentences are requested a few at a time
 FPT.AI async URL takes seconds to fill), in order of the result.
 
 Failures are the typed provider errors (studio.errors.providers); `ProviderOffline` is the
-one the caller turns into a queued job (studio.tts.speech_queue).
+one the caller turns into a queued job (studio.tts.speech_queue). A failure carries the
+sentences already made in `partial` (index -> WAV), which the synthesiser caches: a
+bulletin interrupted half-way does not pay for its first half again.
 
 Threading: `synthesize` blocks; it runs its requests on a small pool of its own threads.
 """
@@ -73,6 +75,7 @@ class CloudEngine:
         out_dir.mkdir(parents=True, exist_ok=True)
         paths = [out_dir / f"{index:05d}.wav" for index in range(len(sentences))]
         done = 0
+        made: set[int] = set()
         lock = threading.Lock()
 
         def one(index: int) -> None:
@@ -88,6 +91,7 @@ class CloudEngine:
             with lock:
                 done += 1
                 count = done
+                made.add(index)
             if progress is not None:
                 progress(count, len(sentences))
 
@@ -98,7 +102,11 @@ class CloudEngine:
             if failed is not None:
                 for future in futures:
                     future.cancel()
-                raise failed.exception()
+                error = failed.exception()
+                wait(futures)  # the requests in flight finish (or fail) before the files are listed
+                with lock:
+                    error.partial = {i: paths[i] for i in sorted(made)}  # the synthesiser caches these
+                raise error
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         return paths
