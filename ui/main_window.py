@@ -301,6 +301,21 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def save_provider_keys(self, changes: dict) -> None:
+        """Off the UI thread: an OS keyring may take its time (or ask to be unlocked)."""
+        def work(progress, cancel):
+            for provider, key in changes.items():
+                if key is None:
+                    self.services.provider_keys().remove(provider)
+                else:
+                    self.services.provider_keys().set(provider, key)
+
+        def done(_) -> None:
+            self.compose_panel.load_voices()
+            self.deliver_speech_queue()
+
+        self.runner.run(self.tr("Saving the speech service keys"), work, done, self.errors.show, cancellable=False)
+
     def deliver_speech_queue(self) -> None:
         """Bulletins queued while a domestic speech platform was offline are made now, in
         the background; a failure shows in the status area, never as a blocking dialog."""
@@ -321,18 +336,12 @@ class MainWindow(QMainWindow):
             self.services.save_preferences(preferences)
             if folder.resolve() != self.services.paths.data_dir.resolve():
                 choose_data_dir(folder)
-            changes = dialog.provider_changes()
-            for provider, key in changes.items():
-                if key is None:
-                    self.services.provider_keys().remove(provider)
-                else:
-                    self.services.provider_keys().set(provider, key)
         except Exception as exc:
             self.errors.show(exc)
             return
+        changes = dialog.provider_changes()
         if changes:
-            self.compose_panel.load_voices()
-            self.deliver_speech_queue()
+            self.save_provider_keys(changes)
         self.preview.set_device(preferences.output_device)
         self.editor.measure()
         log.info("settings saved: %s", preferences)

@@ -20,6 +20,7 @@ def test_key_in_settings_voices_listed_bulletin_made_and_queued_offline(qtbot, s
     dialog.speech_services.keys["fpt"].setText("good-key")
     dialog.accept()
     store = window.services.provider_keys()
+    qtbot.waitUntil(lambda: store.config("fpt") is not None, timeout=10000)  # saved off the UI thread
     assert store.get("fpt") == "good-key"
 
     window.show_area("tts")

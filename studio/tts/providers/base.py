@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 # The studio's rate is syllables per minute; the providers' speed 1.0 reads at about this
 # rate (a Vietnamese newsreader), so a setting of 150 asks for about 0.83 of it.
 NATURAL_RATE = 180
+CONNECT_TIMEOUT = 6.0  # seconds to open a connection before the provider counts as offline
 
 
 class Gender(Enum):
@@ -167,7 +168,10 @@ class ProviderClient:
             if self.cancel is not None and self.cancel.is_set():
                 raise Cancelled()
             try:
-                response = self.session().request(method, url, timeout=self.timeout, **kwargs)
+                # Connecting gets a short deadline of its own: a dead 3G link that swallows
+                # packets is "offline" after seconds, not after the whole answer deadline.
+                response = self.session().request(method, url, timeout=(min(CONNECT_TIMEOUT, self.timeout),
+                                                                         self.timeout), **kwargs)
             except requests.ConnectTimeout as exc:  # no route: offline, like a refusal
                 raise ProviderOffline(self.provider, self.base_url, "connect timeout") from exc
             except requests.ConnectionError as exc:

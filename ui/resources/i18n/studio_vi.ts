@@ -1048,6 +1048,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Saving the speech service keys</source>
+        <translation>Đang lưu khoá của dịch vụ giọng đọc</translation>
+    </message>
+    <message>
         <source>Making queued bulletins</source>
         <translation>Đang tạo các bản tin đang chờ</translation>
     </message>
