@@ -6,7 +6,7 @@ only collects what changed (`changes()`); the main window stores it through the 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QSizePolicy, QVBoxLayout
 
 from studio.tts.providers.adapters import ADAPTERS, adapter_for
 
@@ -17,13 +17,17 @@ class SpeechServicesPanel(QGroupBox):
         super().__init__(self.tr("Speech services (domestic platforms)"), parent)
         self.keys: dict[str, QLineEdit] = {}
         self.removes: dict[str, QCheckBox] = {}
-        grid = QGridLayout(self)
+        column = QVBoxLayout(self)
         note = QLabel(self.tr("Paste the API key from the provider's account once; its voices then appear in "
                               "the voice list. Without a connection, bulletins wait and this computer's voice "
                               "reads them meanwhile."))
         note.setWordWrap(True)
-        grid.addWidget(note, 0, 0, 1, 3)
-        for row, provider in enumerate(ADAPTERS, start=1):
+        note.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        note.setMinimumHeight(note.fontMetrics().lineSpacing() * 3 + 4)  # wrapped labels under-report
+        column.addWidget(note)
+        grid = QGridLayout()
+        column.addLayout(grid)
+        for row, provider in enumerate(ADAPTERS):
             adapter = adapter_for(provider)
             key = QLineEdit()
             key.setEchoMode(QLineEdit.EchoMode.Password)
