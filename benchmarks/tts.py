@@ -9,6 +9,8 @@ Printed, each the median of several runs in the same process:
 - normalising alone, in MB of text per second (target >= 1);
 - the speed setting: the bulletin at 120, 180 and 240 syllables/min, the rate the made
   clip reads at (target: within 10 %) and the length estimate against the clip's.
+- a domestic-platform bulletin served from the speech cache (benchmarks/tts_domestic.py,
+  target <= 50 ms).
 """
 
 from __future__ import annotations
@@ -115,6 +117,9 @@ def main() -> int:
     for target, measured, estimate, made in speed[1]:
         print(f"  set {target:3d}: clip reads {measured:5.1f}/min ({measured / target:.2f}x),"
               f" estimate {estimate / 60:5.2f} min vs clip {made / 60:5.2f} min ({estimate / made:.2f}x)")
+    from benchmarks import tts_domestic
+
+    tts_domestic.main()
     return 0
 
 

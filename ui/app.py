@@ -96,6 +96,13 @@ def build_window(paths: StudioPaths, language: UiLanguage | None = None, clock: 
     QTimer.singleShot(1500, window, lambda: window.runner.run(
         window.tr("Starting the delivery engine"), lambda progress, cancel: services.start_delivery(),
         None, None, cancellable=False))
+    # Bulletins queued while a domestic speech platform was offline: tried after start-up,
+    # then every ten minutes (each try is one quick failed connection while still offline).
+    QTimer.singleShot(4000, window, window.deliver_speech_queue)
+    speech_queue_timer = QTimer(window)
+    speech_queue_timer.setInterval(10 * 60 * 1000)
+    speech_queue_timer.timeout.connect(window.deliver_speech_queue)
+    speech_queue_timer.start()
     return app, window, crash, bridge
 
 

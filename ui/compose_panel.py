@@ -193,7 +193,7 @@ class ComposePanel(QWidget):
 
     def load_voices(self) -> None:
         def work(progress, cancel):
-            return [v for v in self.services.speech_engine().voices() if v.vietnamese]
+            return self.services.speech_voices()  # the local engine's, then each provider's with a key
 
         def done(voices) -> None:
             current = self.voice.currentData()
@@ -361,7 +361,8 @@ class ComposePanel(QWidget):
     def listen(self) -> None:
         """First sentence first: it plays as soon as it is made, the rest follows."""
         text, lexicon, style = self.editor.toPlainText(), self.lexicon, self.style()
-        self.preview.listen(text, self.settings(), lambda: self.services.synthesizer(lexicon, style),
+        settings = self.settings()
+        self.preview.listen(text, settings, lambda: self.services.synthesizer(lexicon, style, settings.voice),
                             convert=self._dismissed_legacy != text)
         self.stop_button.setEnabled(True)
 
@@ -369,8 +370,6 @@ class ComposePanel(QWidget):
         self.preview.stop()
 
     def create_bulletin(self) -> None:
-        from studio.tts.bulletin import make_bulletin
-
         text, settings, style, title = self.editor.toPlainText(), self.settings(), self.style(), self.title.text()
         convert = self._dismissed_legacy != text
         lexicon = self.lexicon
@@ -378,12 +377,15 @@ class ComposePanel(QWidget):
             return
 
         def work(progress, cancel):
-            return make_bulletin(self.services.library(), self.services.synthesizer(lexicon, style), text, settings,
-                                 title=title.strip() or None, cancel=cancel, progress=progress,
-                                 convert_legacy=convert).clip.id
+            spoken = self.services.speak(text, settings, lexicon, style, title=title.strip() or None, cancel=cancel,
+                                         progress=progress, convert_legacy=convert)
+            return spoken.clip_id, spoken.offline
 
-        def done(clip_id: int) -> None:
+        def done(value) -> None:
+            clip_id, offline = value
             self.create_button.setEnabled(True)
+            if offline is not None:  # queued: the local reading is the clip meanwhile
+                self.errors.show(offline)
             self.bulletin_created.emit(clip_id)
 
         def failed(exc, details) -> None:

@@ -294,10 +294,40 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # no PortAudio devices at all: still let the rest be set
             log.warning("listing output devices failed: %s", exc)
             devices = []
-        dialog = SettingsDialog(self.services.preferences, self.services.paths.data_dir, devices, self)
+        providers = {c.provider: c.place.value for c in self.services.provider_keys().configs()}
+        dialog = SettingsDialog(self.services.preferences, self.services.paths.data_dir, devices, self,
+                                providers=providers)
         dialog.accepted.connect(lambda: self.apply_settings(dialog))
         dialog.open()
         return dialog
+
+    def save_provider_keys(self, changes: dict) -> None:
+        """Off the UI thread: an OS keyring may take its time (or ask to be unlocked)."""
+        def work(progress, cancel):
+            for provider, key in changes.items():
+                if key is None:
+                    self.services.provider_keys().remove(provider)
+                else:
+                    self.services.provider_keys().set(provider, key)
+
+        def done(_) -> None:
+            self.compose_panel.load_voices()
+            self.deliver_speech_queue()
+
+        self.runner.run(self.tr("Saving the speech service keys"), work, done, self.errors.show, cancellable=False)
+
+    def deliver_speech_queue(self) -> None:
+        """Bulletins queued while a domestic speech platform was offline are made now, in
+        the background; a failure shows in the status area, never as a blocking dialog."""
+        self.runner.run(self.tr("Making queued bulletins"),
+                        lambda progress, cancel: self.services.deliver_speech_queue(cancel),
+                        self._speech_queue_delivered, None)
+
+    def _speech_queue_delivered(self, report) -> None:
+        if report is not None and report.delivered:
+            self.library.refresh()
+            self.statusBar().showMessage(
+                self.tr("%n queued bulletin(s) made by the speech service.", "", len(report.delivered)), 10000)
 
     def apply_settings(self, dialog: SettingsDialog) -> None:
         preferences = dialog.preferences()
@@ -309,6 +339,9 @@ class MainWindow(QMainWindow):
         except Exception as exc:
             self.errors.show(exc)
             return
+        changes = dialog.provider_changes()
+        if changes:
+            self.save_provider_keys(changes)
         self.preview.set_device(preferences.output_device)
         self.editor.measure()
         log.info("settings saved: %s", preferences)

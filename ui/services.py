@@ -9,6 +9,7 @@ frozen value replaced as a whole.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 
@@ -19,6 +20,8 @@ from studio.library import ClipLibrary
 from studio.paths import StudioPaths
 from studio.preferences import Preferences, save_preferences
 from studio.rendering import Renderer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -91,11 +94,81 @@ class Services:
 
         return Programmes(self.library())
 
-    def synthesizer(self, lexicon, style):
+    def synthesizer(self, lexicon, style, voice: str = ""):
+        """The synthesiser for `voice`: the local engine's, or (a domestic platform's voice,
+        `fpt:banmai`) that provider's, falling back to the local engine while it is
+        unreachable (previews; `speak` queues the bulletin instead). Worker threads."""
         from studio.tts.normalizer import Normalizer
+        from studio.tts.providers.registry import cloud_engine, provider_of_voice
+        from studio.tts.speech_queue import FallbackSynthesizer
         from studio.tts.synthesis import SpeechCache, Synthesizer
 
-        return Synthesizer(self.speech_engine(), SpeechCache(self.paths.speech_cache_dir), Normalizer(lexicon, style))
+        cache, normalizer = SpeechCache(self.paths.speech_cache_dir), Normalizer(lexicon, style)
+        provider = provider_of_voice(voice)
+        if provider is None:
+            return Synthesizer(self.speech_engine(), cache, normalizer)
+        cloud = Synthesizer(cloud_engine(self.paths.data_dir, provider, self.provider_keys()), cache, normalizer)
+        try:
+            local = Synthesizer(self.speech_engine(), cache, normalizer)
+        except Exception as exc:  # no local engine: the preview waits for the provider
+            log.warning("no local speech engine for previews: %s", exc)
+            local = None
+        return FallbackSynthesizer(cloud, local)
+
+    def provider_keys(self):
+        """The officer's API keys for the domestic speech platforms (studio.tts.providers)."""
+        from studio.tts.providers.keys import KeyStore
+
+        store = getattr(self, "_provider_keys", None)
+        if store is None:
+            store = self._provider_keys = KeyStore(self.paths.data_dir)
+        return store
+
+    def speech_voices(self) -> list:
+        """Every Vietnamese voice: the local engine's, then each provider's with a key set.
+        Blocking (the local engine lists its voices in a worker process): worker threads."""
+        from studio.tts.providers.registry import configured_engines
+
+        voices = []
+        try:
+            voices += [v for v in self.speech_engine().voices() if v.vietnamese]
+        except Exception as exc:
+            if not self.provider_keys().configs():
+                raise
+            log.warning("local speech engine unavailable: %s", exc)
+        for engine in configured_engines(self.paths.data_dir, self.provider_keys()):
+            voices += engine.voices()
+        return voices
+
+    def speak(self, text: str, settings, lexicon, style, title=None, cancel=None, progress=None,
+              convert_legacy: bool = True):
+        """Make a bulletin clip (`SpokenBulletin`): through a provider for its voices, queued
+        with a local reading meanwhile when it is offline. Worker threads."""
+        from studio.tts.bulletin import make_bulletin
+        from studio.tts.speech_queue import FallbackSynthesizer, SpokenBulletin, speak_or_queue
+
+        synthesizer = self.synthesizer(lexicon, style, settings.voice)
+        library = self.library()
+        if isinstance(synthesizer, FallbackSynthesizer):
+            return speak_or_queue(library, synthesizer.primary, synthesizer.fallback, text, settings, title=title,
+                                  cancel=cancel, progress=progress)
+        return SpokenBulletin(make_bulletin(library, synthesizer, text, settings, title=title, cancel=cancel,
+                                            progress=progress, convert_legacy=convert_legacy).clip.id)
+
+    def deliver_speech_queue(self, cancel=None):
+        """Make the bulletins queued while a provider was offline (`QueueReport`). Worker threads."""
+        from studio.tts.lexicon_store import load_lexicon
+        from studio.tts.numbers import STYLES, Region
+        from studio.tts.speech_queue import deliver_queued, jobs
+
+        library = self.library()
+        if not jobs(library.conn):
+            return None
+
+        def synthesizer_for(job):
+            return self.synthesizer(load_lexicon(library.conn), STYLES[Region(job.region)], job.voice).primary
+
+        return deliver_queued(library, synthesizer_for, cancel)
 
     def save_preferences(self, preferences: Preferences) -> None:
         save_preferences(self.paths.settings_file, preferences)

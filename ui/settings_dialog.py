@@ -1,5 +1,6 @@
 """Settings: data folder, audio output device, loudness target, speech filter, language,
-how long the archive keeps what was broadcast, and the reports' header (who issues them).
+how long the archive keeps what was broadcast, and the reports' header (who issues them),
+and the API keys of the domestic speech platforms (ui/speech_services_panel.py).
 
 The dialog edits a `Preferences` value and returns a new one (plus the chosen data
 folder); it never stores widget indices. The device list is read when the dialog opens
@@ -29,10 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from studio.preferences import REPORT_HEADER_LIMIT, TARGET_LUFS_RANGE, Preferences, UiLanguage
+from ui.speech_services_panel import SpeechServicesPanel
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, preferences: Preferences, data_dir: Path, devices: list[str], parent=None) -> None:
+    def __init__(self, preferences: Preferences, data_dir: Path, devices: list[str], parent=None,
+                 providers: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self._preferences = preferences
@@ -97,6 +100,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Keep the broadcast archive"), self.archive_months)
         form.addRow(header)
+        self.speech_services = SpeechServicesPanel(providers or {})
+        form.addRow(self.speech_services)
         form.addRow(note)
         form.addRow(buttons)
         self.resize(560, 0)
@@ -116,6 +121,9 @@ class SettingsDialog(QDialog):
             archive_months=self.archive_months.value(),
             **{name: edit.text().strip() for name, edit in self.header.items()},
         )
+
+    def provider_changes(self) -> dict[str, str | None]:
+        return self.speech_services.changes()
 
     def chosen_data_dir(self) -> Path:
         return Path(self.data_dir.text()).expanduser()

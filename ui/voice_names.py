@@ -1,6 +1,8 @@
 """Voices as the officer reads them: "Giọng miền Bắc" rather than the engine's own
 "Vietnamese (Northern)". The accent comes from the core (`Voice.accent`); a voice whose
-engine does not say keeps its own name after "Giọng tiếng Việt". Any thread that has a
+engine does not say keeps its own name after "Giọng tiếng Việt"; a domestic platform's
+voice says its accent, gender, platform and speaker ("Giọng miền Bắc, nữ: FPT.AI Ban Mai").
+Any thread that has a
 QCoreApplication (translation only), no widgets.
 """
 
@@ -9,6 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from studio.tts.engines import Voice, VoiceAccent
+from studio.tts.providers.adapters import ADAPTERS, adapter_for
+from studio.tts.providers.base import Gender
 
 
 def voice_label(voice: Voice) -> str:
@@ -18,6 +22,15 @@ def voice_label(voice: Voice) -> str:
         VoiceAccent.CENTRAL: translate("VoiceNames", "Central voice"),
         VoiceAccent.SOUTHERN: translate("VoiceNames", "Southern voice"),
     }
+    if voice.engine in ADAPTERS:
+        adapter = adapter_for(voice.engine)
+        code = voice.id.partition(":")[2]
+        spoken = next((v for v in adapter.voices if v.id == code), None)
+        if spoken is not None:
+            gender = (translate("VoiceNames", "female") if spoken.gender is Gender.FEMALE
+                      else translate("VoiceNames", "male"))
+            return (translate("VoiceNames", "%1, %2: %3").replace("%1", names[spoken.accent])
+                    .replace("%2", gender).replace("%3", f"{adapter.label} {spoken.name}"))
     if voice.accent is None:
         return translate("VoiceNames", "Vietnamese voice: %1").replace("%1", voice.name)
     return names[voice.accent]

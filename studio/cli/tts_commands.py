@@ -1,4 +1,5 @@
-"""CLI commands for speech: `tts normalize`, `tts voices`, `tts say`, `tts lexicon`.
+"""CLI commands for speech: `tts normalize`, `tts voices`, `tts say`, `tts lexicon` (and,
+from tts_provider_commands, `tts provider` and `tts queue` for the domestic platforms).
 
 `normalize` prints exactly what will be read; what it could not read confidently, and a
 legacy-font conversion, are reported on stderr as notes (exit status stays 0). `say`
@@ -11,11 +12,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from studio.cli import tts_provider_commands
 from studio.cli.console import Parser
 from studio.cli.runtime import open_library
 from studio.context import StudioContext
 from studio.errors import EmptyText, NoSpeechSource
 from studio.tts.speech_rate import DEFAULT_RATE, RATE_RANGE
+
+ENGINE_CHOICES = ["pyttsx3", "espeak-ng", *tts_provider_commands.PROVIDERS]
 
 
 def add_parsers(sub) -> None:
@@ -29,7 +33,8 @@ def add_parsers(sub) -> None:
     p.set_defaults(func=_normalize)
 
     p = tts_sub.add_parser("voices", help="list the voices of the speech engine")
-    p.add_argument("--engine", choices=["pyttsx3", "espeak-ng"], help="default: pyttsx3 if installed")
+    p.add_argument("--engine", choices=ENGINE_CHOICES,
+                   help="default: pyttsx3 if installed, then every provider with a key")
     p.add_argument("--all", action="store_true", help="also voices that are not Vietnamese")
     p.set_defaults(func=_voices)
 
@@ -38,13 +43,14 @@ def add_parsers(sub) -> None:
     p.add_argument("--file", type=Path, metavar="F", help="read the text from a file ('-' = stdin)")
     p.add_argument("--again", type=int, metavar="CLIP_ID",
                    help="read a synthesised clip's text again (its voice and settings unless given)")
-    p.add_argument("--voice", help="voice id or name (default: the first Vietnamese voice)")
+    p.add_argument("--voice", help="voice id or name (default: the first Vietnamese voice); "
+                                   "a provider's voice (fpt:banmai) speaks through that provider")
     p.add_argument("--rate", type=int, metavar="SYL_PER_MIN",
                    help=f"speed in syllables per minute, any engine ({RATE_RANGE[0]}-{RATE_RANGE[1]}, default {DEFAULT_RATE})")
     p.add_argument("--volume", type=float, help="0 to 1 (default 1)")
     p.add_argument("--region", choices=["north", "south"], help="reading style (default north)")
     p.add_argument("--title", help="clip title (default: the first line)")
-    p.add_argument("--engine", choices=["pyttsx3", "espeak-ng"])
+    p.add_argument("--engine", choices=ENGINE_CHOICES)
     p.set_defaults(func=_say)
 
     p = tts_sub.add_parser("lexicon", help="the user dictionary: list (default), add or remove entries")
@@ -59,6 +65,8 @@ def add_parsers(sub) -> None:
     q = lexicon_sub.add_parser("remove", help="remove an entry")
     q.add_argument("written")
     q.set_defaults(func=_lexicon_remove)
+
+    tts_provider_commands.add_parsers(tts_sub)
 
 
 def _style(region: str):
@@ -103,21 +111,37 @@ def _normalize(args: argparse.Namespace, ctx: StudioContext) -> int:
 
 
 def _voices(args: argparse.Namespace, ctx: StudioContext) -> int:
+    from studio.errors import EngineUnavailable
     from studio.tts.engines import create_engine
+    from studio.tts.providers.registry import cloud_engine, configured_engines, is_provider
 
-    engine = create_engine(args.engine)
-    print(f"{'ID':<24}  {'LANGUAGES':<18}  NAME   ({engine.id})")
-    for voice in engine.voices():
-        if voice.vietnamese or args.all:
-            print(f"{voice.id:<24}  {','.join(voice.languages):<18}  {voice.name}")
+    if is_provider(args.engine):
+        engines = [cloud_engine(ctx.paths.data_dir, args.engine)]
+    else:
+        engines = []
+        try:
+            engines.append(create_engine(args.engine))
+        except EngineUnavailable:
+            if args.engine is not None:
+                raise
+        if args.engine is None:  # the domestic platforms' voices appear once their key is set
+            engines += configured_engines(ctx.paths.data_dir)
+    print(f"{'ID':<24}  {'LANGUAGES':<18}  NAME   ({', '.join(e.id for e in engines)})")
+    for engine in engines:
+        for voice in engine.voices():
+            if voice.vietnamese or args.all:
+                print(f"{voice.id:<24}  {','.join(voice.languages):<18}  {voice.name}")
     return 0
 
 
 def _say(args: argparse.Namespace, ctx: StudioContext) -> int:
+    from studio.errors import EngineUnavailable
     from studio.tts.bulletin import make_bulletin
     from studio.tts.engines import SpeechSettings, create_engine
     from studio.tts.lexicon_store import load_lexicon
     from studio.tts.normalizer import Normalizer
+    from studio.tts.providers.registry import cloud_engine, is_provider, provider_of_voice
+    from studio.tts.speech_queue import speak_or_queue
     from studio.tts.synthesis import SpeechCache, SpeechSource, Synthesizer
 
     library = open_library(ctx)
@@ -135,12 +159,28 @@ def _say(args: argparse.Namespace, ctx: StudioContext) -> int:
         raise EmptyText()
     region = args.region or defaults.region
     normalizer = Normalizer(load_lexicon(library.conn), _style(region))
-    engine = create_engine(args.engine or (defaults.engine if args.again is not None else None))
-    synthesizer = Synthesizer(engine, SpeechCache(ctx.paths.speech_cache_dir), normalizer)
     volume = defaults.volume if args.volume is None else args.volume
     settings = SpeechSettings(args.voice if args.voice is not None else defaults.voice,
                               args.rate or defaults.rate, max(0.0, min(1.0, volume)))
+    engine_name = args.engine or provider_of_voice(settings.voice) or (
+        defaults.engine if args.again is not None else None)
     _notes(normalizer.normalize(text))
+    if is_provider(engine_name):
+        cloud = Synthesizer(cloud_engine(ctx.paths.data_dir, engine_name), SpeechCache(ctx.paths.speech_cache_dir),
+                            normalizer)
+        try:
+            local = Synthesizer(create_engine(), SpeechCache(ctx.paths.speech_cache_dir), normalizer)
+        except EngineUnavailable:
+            local = None
+        spoken = speak_or_queue(library, cloud, local, text, settings, title=title)
+        if spoken.queued_job is not None:
+            print(f"radio-studio: note: {engine_name} is unreachable: queued as job {spoken.queued_job} "
+                  f"(radio-studio tts queue run); clip {spoken.clip_id} is the local engine's reading meanwhile",
+                  file=sys.stderr)
+        print(spoken.clip_id)
+        return 0
+    engine = create_engine(engine_name)
+    synthesizer = Synthesizer(engine, SpeechCache(ctx.paths.speech_cache_dir), normalizer)
     result = make_bulletin(library, synthesizer, text, settings, title=title)
     print(result.clip.id)
     return 0

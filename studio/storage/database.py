@@ -310,6 +310,29 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE json_valid(p.entry_json) AND json_type(p.entry_json, '$.media') = 'array'
           AND m.type = 'text';
     """,
+    # 10 -> 11: speech jobs for a domestic platform (FPT.AI, Viettel AI, Zalo AI) that could
+    # not be reached: kept here until the provider answers (studio.tts.speech_queue)
+    """
+    CREATE TABLE speech_jobs (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        engine        TEXT NOT NULL,
+        voice         TEXT NOT NULL,
+        rate          INTEGER NOT NULL,
+        volume        REAL NOT NULL,
+        region        TEXT NOT NULL,
+        language      TEXT NOT NULL,
+        title         TEXT,
+        text          TEXT NOT NULL,
+        state         TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'done', 'failed')),
+        preview_clip  INTEGER REFERENCES clips(id),
+        clip          INTEGER REFERENCES clips(id),
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        last_error    TEXT,
+        created_at    TEXT NOT NULL,
+        done_at       TEXT
+    );
+    CREATE INDEX speech_jobs_state ON speech_jobs(state, id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -215,7 +215,16 @@ class Synthesizer:
                     if progress is not None:
                         progress(len(found) + done, len(sentences))
 
-                made = self.engine.synthesize([sentences[i].text for i in todo], settings, Path(work), cancel, step)
+                try:
+                    made = self.engine.synthesize([sentences[i].text for i in todo],
+                                                  settings,
+                                                  Path(work), cancel, step)
+                except StudioError as exc:
+                    # An engine that made some sentences before failing (a provider gone offline
+                    # mid-bulletin) lists them in `partial`: keep them, they cost quota.
+                    for j, path in getattr(exc, "partial", {}).items():
+                        self.cache.take(keys[todo[j]], path)
+                    raise
                 for i, path in zip(todo, made):
                     found[i] = self.cache.take(keys[i], path)
         if cancel is not None and cancel.is_set():

@@ -825,6 +825,62 @@
         <source>Restore the data folder from a backup. Copy the details for technical support.</source>
         <translation>Hãy khôi phục thư mục dữ liệu từ bản sao lưu. Sao chép chi tiết để gửi bộ phận kỹ thuật.</translation>
     </message>
+    <message>
+        <source>No API key has been entered for this speech service.</source>
+        <translation>Chưa nhập khoá API cho dịch vụ đọc văn bản này.</translation>
+    </message>
+    <message>
+        <source>Open Settings, Speech services, and enter the key from the provider's account.</source>
+        <translation>Mở Cài đặt, mục Dịch vụ giọng đọc, rồi nhập khoá lấy từ tài khoản của nhà cung cấp.</translation>
+    </message>
+    <message>
+        <source>The speech service refused the API key.</source>
+        <translation>Dịch vụ đọc văn bản từ chối khoá API.</translation>
+    </message>
+    <message>
+        <source>Check the key in Settings, Speech services: it may be mistyped, expired or revoked.</source>
+        <translation>Kiểm tra khoá trong Cài đặt, mục Dịch vụ giọng đọc: khoá có thể gõ sai, đã hết hạn hoặc bị thu hồi.</translation>
+    </message>
+    <message>
+        <source>The speech service account has used up its quota.</source>
+        <translation>Tài khoản dịch vụ đọc văn bản đã dùng hết hạn mức.</translation>
+    </message>
+    <message>
+        <source>Top up the account with the provider, or choose a voice of this computer for now.</source>
+        <translation>Hãy nạp thêm hạn mức với nhà cung cấp, hoặc tạm chọn giọng đọc có sẵn trên máy.</translation>
+    </message>
+    <message>
+        <source>The speech service is receiving too many requests.</source>
+        <translation>Dịch vụ đọc văn bản đang nhận quá nhiều yêu cầu.</translation>
+    </message>
+    <message>
+        <source>Wait a minute and try again.</source>
+        <translation>Hãy chờ một phút rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>The speech service cannot be reached (no Internet connection?).</source>
+        <translation>Không kết nối được dịch vụ đọc văn bản (mất mạng Internet?).</translation>
+    </message>
+    <message>
+        <source>The bulletin waits in the queue and is made when the connection is back; this computer's voice reads it meanwhile.</source>
+        <translation>Bản tin được xếp hàng chờ và sẽ được tạo khi có mạng lại; trong lúc chờ, giọng đọc trên máy sẽ đọc bản tin.</translation>
+    </message>
+    <message>
+        <source>The speech service did not send the audio in time.</source>
+        <translation>Dịch vụ đọc văn bản không gửi âm thanh kịp thời.</translation>
+    </message>
+    <message>
+        <source>Try again; a long text takes the service longer.</source>
+        <translation>Hãy thử lại; văn bản dài thì dịch vụ cần nhiều thời gian hơn.</translation>
+    </message>
+    <message>
+        <source>The speech service could not read this text.</source>
+        <translation>Dịch vụ đọc văn bản không đọc được văn bản này.</translation>
+    </message>
+    <message>
+        <source>Try again later, or choose a voice of this computer. Copy the details for technical support.</source>
+        <translation>Hãy thử lại sau, hoặc chọn giọng đọc có sẵn trên máy. Sao chép chi tiết gửi hỗ trợ kỹ thuật.</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunGuide</name>
@@ -1150,6 +1206,20 @@
     <message>
         <source>Commune Radio Studio: record, clean, schedule and publish the commune's loudspeaker bulletins.</source>
         <translation>Studio Truyền thanh xã: thu âm, làm sạch, lập lịch và phát bản tin ra hệ thống loa của xã.</translation>
+    </message>
+    <message>
+        <source>Saving the speech service keys</source>
+        <translation>Đang lưu khoá của dịch vụ giọng đọc</translation>
+    </message>
+    <message>
+        <source>Making queued bulletins</source>
+        <translation>Đang tạo các bản tin đang chờ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n queued bulletin(s) made by the speech service.</source>
+        <translation>
+            <numerusform>Dịch vụ giọng đọc đã tạo %n bản tin đang chờ.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2832,6 +2902,18 @@ Vẫn sửa?</translation>
         <source>Vietnamese voice: %1</source>
         <translation>Giọng tiếng Việt: %1</translation>
     </message>
+    <message>
+        <source>female</source>
+        <translation>nữ</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>nam</translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1, %2: %3</translation>
+    </message>
 </context>
 <context>
     <name>EmergencyConfirmDialog</name>
@@ -3152,6 +3234,29 @@ Vẫn sửa?</translation>
     <message>
         <source>Setting the category</source>
         <translation>Đang đặt chuyên mục</translation>
+    </message>
+</context>
+<context>
+    <name>SpeechServicesPanel</name>
+    <message>
+        <source>Speech services (domestic platforms)</source>
+        <translation>Dịch vụ giọng đọc (nền tảng trong nước)</translation>
+    </message>
+    <message>
+        <source>Paste the API key from the provider's account once; its voices then appear in the voice list. Without a connection, bulletins wait and this computer's voice reads them meanwhile.</source>
+        <translation>Dán khoá API lấy từ tài khoản của nhà cung cấp một lần; các giọng đọc của họ sẽ hiện trong danh sách giọng. Khi mất kết nối, bản tin được xếp hàng chờ và giọng đọc trên máy sẽ đọc trong lúc chờ.</translation>
+    </message>
+    <message>
+        <source>Key saved; paste a new one to replace it</source>
+        <translation>Đã lưu khoá; dán khoá mới để thay thế</translation>
+    </message>
+    <message>
+        <source>Paste the API key</source>
+        <translation>Dán khoá API</translation>
+    </message>
+    <message>
+        <source>Remove key</source>
+        <translation>Xoá khoá</translation>
     </message>
 </context>
 </TS>
