@@ -38,3 +38,32 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def atomic_write_copies(targets: list[Path], data: bytes) -> None:
+    """Replace each of `targets` (one folder) by `data`: every temp file is written and
+    fsynced, then renamed in order, then the folder fsynced once. A power cut leaves each
+    target old or new, never a mix, and the first renamed before the next: the same
+    guarantee as `atomic_write_bytes` one after the other, with one folder fsync instead
+    of one per copy (each fsync costs ~10 ms on an SD card, more when many are queued)."""
+    targets = [Path(t) for t in targets]
+    folder = targets[0].parent
+    if any(t.parent != folder for t in targets):
+        raise ValueError("atomic_write_copies: every copy in one folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    temps: list[Path] = []
+    try:
+        for target in targets:
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+            temps.append(Path(tmp_name))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for tmp, target in zip(temps, targets, strict=True):
+            os.replace(tmp, target)
+        fsync_dir(folder)
+    except BaseException:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+        raise

@@ -82,6 +82,8 @@ class Engine:
         self.last_error: str | None = None
         self.last_error_code: FaultCode | None = None  # what kind of fault `last_error` is
         self._lock = threading.Lock()
+        self._now_write = threading.Lock()  # one play-now record written at a time, the newest
+        self._newest_now: dict | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="receiver-scheduler", daemon=True)
@@ -129,15 +131,19 @@ class Engine:
             current = self.current
             if item_id in self.handled or (self.pending_now or {}).get("id") == item_id:
                 return False
-            self.pending_now = {"id": item_id, "media": media, "priority": "emergency", "volume": volume,
-                                "start_mode": "hard", "valid_until": valid_until,
-                                "received": self.clock().isoformat()}
-            # On disk before the answer: a receiver killed now still plays it after its restart.
-            self.store.state.write(PLAY_NOW_FILE, self.pending_now)
+            record = {"id": item_id, "media": media, "priority": "emergency", "volume": volume,
+                      "start_mode": "hard", "valid_until": valid_until, "received": self.clock().isoformat()}
+            self.pending_now = self._newest_now = record
+        # The sound starts now; the record is written meanwhile, on disk before the answer
+        # (a receiver killed after answering still plays it after its restart). Written
+        # under the lock, the scheduler waited for its fsyncs before starting the sound.
         if current is not None:
             current.outcome = "interrupted"
             current.stop.set()
         self._wake.set()
+        with self._now_write:
+            if self._newest_now is record:  # a newer play-now writes its own (and cuts this one)
+                self.store.state.write(PLAY_NOW_FILE, record)
         return True
 
     def stop_playing(self) -> None:
@@ -313,7 +319,10 @@ class Engine:
         self._log({"id": playing.item_id, "media": playing.media, "priority": playing.priority},
                   playing.scheduled, playing.started, outcome, level, skipped=playing.skipped)
         if playing.scheduled is None:  # a play-now: logged, so never resumed again
-            forget_play_now(self.store, playing.item_id)
+            with self._now_write:
+                if self._newest_now is not None and self._newest_now["id"] == playing.item_id:
+                    self._newest_now = None  # not written any more if it has not been yet
+                forget_play_now(self.store, playing.item_id)
 
     def _log(self, item: dict, scheduled: str | None, started: datetime | None, outcome: str,
              level: float | None, skipped=()) -> None:

@@ -2,8 +2,9 @@
 so that neither damage nor an I/O error costs the receiver its identity, its pairing or
 its schedule.
 
-- Each file is written twice, `name` then `name.bak`, each by temp + fsync + rename: a
-  power cut or a bad sector leaves at least one whole copy.
+- Each file is written twice, `name` then `name.bak`, each by temp + fsync + rename (the
+  folder fsynced once after both renames): a power cut or a bad sector leaves at least
+  one whole copy.
 - A read that fails with an I/O error (EMFILE while something floods the receiver with
   connections, EIO from a failing SD card) is retried, then raised as `StateUnavailable`.
   It is not damage: nothing is renamed and nothing is dropped.
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from crs_protocol import ManifestProblem, check_manifest
 
-from crs_receiver.durable import atomic_write_bytes
+from crs_receiver.durable import atomic_write_copies
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +87,7 @@ class StateFiles:
 
     def write(self, name: str, value: object) -> None:
         data = json.dumps(value, ensure_ascii=False).encode()
-        atomic_write_bytes(self.root / name, data)
-        atomic_write_bytes(self.root / f"{name}.bak", data)
+        atomic_write_copies([self.root / name, self.root / f"{name}.bak"], data)
 
     def remove(self, name: str) -> None:
         for path in (self.root / name, self.root / f"{name}.bak"):

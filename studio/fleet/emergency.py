@@ -178,6 +178,18 @@ class Emergencies:
                WHERE t.state = 'pending' AND e.valid_until > ?""", (self.clock.stamp(),))
         return {r[0] for r in rows}
 
+    def pending_by_receiver(self) -> dict[int, list[Emergency]]:
+        """Every receiver's valid pending emergencies, newest first, in one query: the
+        sweep starts twenty senders without a query of its own between two starts."""
+        rows = self.conn.execute(
+            """SELECT e.*, t.receiver AS target_receiver FROM emergencies e
+               JOIN emergency_targets t ON t.emergency_id = e.id
+               WHERE t.state = 'pending' AND e.valid_until > ? ORDER BY e.id DESC""", (self.clock.stamp(),))
+        waiting: dict[int, list[Emergency]] = {}
+        for r in rows:
+            waiting.setdefault(r["target_receiver"], []).append(_emergency(r))
+        return waiting
+
     def pending_for(self, receiver: int) -> list[Emergency]:
         """This receiver's valid pending emergencies, newest first."""
         rows = self.conn.execute(

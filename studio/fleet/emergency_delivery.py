@@ -100,19 +100,22 @@ class EmergencyLane:
         emergencies = Emergencies(library.conn, library.clock)
         with self._write:
             emergencies.expire_due()
-        waiting = emergencies.waiting_receivers()
-        repository = FleetRepository(library.conn, library.clock)
+        # Everything the senders start with, in two queries before the first start: a
+        # query between two starts waits for the GIL behind the senders already started
+        # (13 ms a receiver on a loaded 2-core machine, the twentieth started 0.25 s late).
+        waiting = emergencies.pending_by_receiver()
+        rows = {row["id"]: row for row in FleetRepository(library.conn, library.clock).receivers()} if waiting else {}
         with self._lock:
-            for receiver in waiting:
+            for receiver, pending in waiting.items():
                 thread = self._threads.get(receiver)
                 if thread is None or not thread.is_alive():
-                    first = (repository.receiver(receiver), emergencies.pending_for(receiver))
-                    thread = threading.Thread(target=self._serve, args=(receiver, first, library.store),
+                    thread = threading.Thread(target=self._serve, args=(receiver, (rows.get(receiver), pending),
+                                                                        library.store),
                                               daemon=True, name=f"emergency-{receiver}")
                     self._threads[receiver] = thread
                     thread.start()
         self.ring()
-        return waiting
+        return set(waiting)
 
     def busy(self, receiver: int) -> bool:
         """A sender is working for this receiver: other deliveries to it wait."""
