@@ -79,7 +79,7 @@ class ReceiverApp:
         self.security: SecurityLog = self.requests.security
         self.bodies = Bodies()
         self.connections: Connections | None = None  # set by `serve`; absent under a test server
-        self.background: list = []  # coroutines run beside the server (the MQTT link)
+        self.background: list = []  # coroutine functions run beside the server (the MQTT link)
         self.app = web.Application(client_max_size=MAX_CHUNK + 1024, middlewares=[self._errors])
         r = self.app.router
         for route in ROUTES:
@@ -155,22 +155,33 @@ class ReceiverApp:
 
 
 def serve(data_dir: Path, host: str = "0.0.0.0", port: int = 8765, output_device: str | int | None = None,
-          quota_bytes: int = 2 << 30) -> None:
-    """Run the receiver until SIGINT/SIGTERM."""
+          quota_bytes: int = 2 << 30, broker: str | None = None, broker_tls: bool = False,
+          broker_ca: str | None = None, name: str | None = None) -> None:
+    """Run the receiver until SIGINT/SIGTERM; with `broker` (mqtt://HOST:PORT) it also
+    connects out to that broker (mqtt_link.py)."""
     store = ReceiverStore(data_dir, quota_bytes)
+    if name:
+        store.rename(name)
+    print(f"receiver id: {store.receiver_id}", flush=True)
     engine = Engine(store, output_device)
     receiver = ReceiverApp(store, engine)
     timeouts = timeouts_from_env()
     receiver.bodies = Bodies(slot_wait_s=timeouts.get("slot", SLOT_WAIT_S), stall_s=timeouts.get("stall", STALL_S))
     forward("aiohttp.server", receiver.security)
+    if broker:
+        from crs_receiver.mqtt_link import BrokerAddress, MqttLink  # paho and aiomqtt only with --broker
+
+        address = BrokerAddress.parse(broker, broker_tls, broker_ca)
+
+        async def link() -> None:
+            await MqttLink(receiver.requests, address).run()
+        receiver.background.append(link)
     engine.start()
-    log.info("receiver %s (%s) on %s:%d, manifest %s", store.receiver_id, store.name, host, port,
-             (store.manifest() or {}).get("version"))
+    log.info("receiver %s (%s) on %s:%d, manifest %s%s", store.receiver_id, store.name, host, port,
+             (store.manifest() or {}).get("version"), f", broker {broker}" if broker else "")
     try:
         asyncio.run(listen(receiver, host, port, timeouts))
     except KeyboardInterrupt:
         pass
     finally:
         engine.shutdown()
-
-

@@ -126,8 +126,9 @@ def is_link(value: object) -> bool:
     """What the MQTT link remembers: the acked play-log seq, the counters of the retained
     envelopes already applied (topic -> counter)."""
     return (isinstance(value, dict) and type(value.get("acked", 0)) is int
-            and isinstance(value.get("applied", {}), dict)
-            and all(isinstance(k, str) and type(v) is int for k, v in value.get("applied", {}).items()))
+            and all(isinstance(value.get(name, {}), dict)
+                    and all(isinstance(k, str) and type(v) is int for k, v in value.get(name, {}).items())
+                    for name in ("applied", "accepted")))
 
 
 def is_volume(value: object) -> bool:

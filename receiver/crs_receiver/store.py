@@ -109,6 +109,14 @@ class ReceiverStore:
         self.state.write("replay.json", replay)
         return replay
 
+    def rename(self, name: str) -> None:
+        """The receiver's name as the officer sees it (`--name`); its id never changes."""
+        name = name.strip()[:100]
+        if name and name != self.name:
+            with self.lock:
+                self.state.write("receiver.json", {"id": self.receiver_id, "name": name})
+                self.name = name
+
     # -- pairing and replay ----------------------------------------------------------------------
     def trusted_key(self) -> str | None:
         return self._trust["key"] if self._trust else None
@@ -181,6 +189,12 @@ class ReceiverStore:
             length.unlink(missing_ok=True)
             declared = None
         return (part.stat().st_size if part.exists() else 0), declared, False
+
+    def drop_partial(self, sha: str) -> None:
+        """Forget an upload in progress (its bytes came from an untrusted broker and failed)."""
+        with self.lock:
+            for path in self._partial(sha):
+                path.unlink(missing_ok=True)
 
     def used_bytes(self) -> int:
         total = 0
@@ -419,6 +433,16 @@ class ReceiverStore:
     def set_applied(self, topic: str, counter: int) -> None:
         with self.lock:
             self._link = {**self._link, "applied": {**self._link.get("applied", {}), topic: counter}}
+            self.state.write("link.json", self._link)
+
+    def accepted(self, topic: str) -> int | None:
+        """The counter of the retained envelope on `topic` authenticated (its counter taken)
+        but perhaps not applied yet."""
+        return self._link.get("accepted", {}).get(topic)
+
+    def set_accepted(self, topic: str, counter: int) -> None:
+        with self.lock:
+            self._link = {**self._link, "accepted": {**self._link.get("accepted", {}), topic: counter}}
             self.state.write("link.json", self._link)
 
     # -- volume -----------------------------------------------------------------------------------
