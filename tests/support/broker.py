@@ -29,11 +29,48 @@ def mosquitto_missing() -> str | None:
     return None
 
 
+def make_certificates(folder: Path, ca: tuple[Path, Path] | None = None, name: str = "broker") -> dict[str, Path]:
+    """A CA (unless given as (crt, key)) and a broker certificate it signs for 127.0.0.1 and
+    localhost, made with the openssl tool."""
+    import subprocess
+
+    from tests.support.tools import require_tool
+
+    openssl = require_tool("openssl")
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def run(*args: str) -> None:
+        subprocess.run([openssl, *args], check=True, capture_output=True, timeout=60)
+
+    if ca is None:
+        ca = folder / "ca.crt", folder / "ca.key"
+        run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=CRS test CA",
+            "-keyout", str(ca[1]), "-out", str(ca[0]))
+    crt, key, csr, ext = (folder / f"{name}.{x}" for x in ("crt", "key", "csr", "ext"))
+    run("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(csr))
+    ext.write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    run("x509", "-req", "-in", str(csr), "-CA", str(ca[0]), "-CAkey", str(ca[1]), "-CAcreateserial", "-days", "30",
+        "-extfile", str(ext), "-out", str(crt))
+    return {"ca": ca[0], "ca_key": ca[1], "cert": crt, "key": key}
+
+
 class RunningBroker:
-    def __init__(self, folder: Path, host: str = "127.0.0.1", port: int | None = None) -> None:
+    def __init__(self, folder: Path, host: str = "127.0.0.1", port: int | None = None,
+                 tls: dict[str, Path] | None = None) -> None:
         self.folder, self.host, self.port = folder, host, port or free_port()
-        self.process = BrokerProcess(folder, BrokerSettings(host, self.port))
+        self.tls_port = free_port() if tls else None
+        self.tls = tls
+        self.process = BrokerProcess(folder, self._settings())
         self.account: BrokerAccount | None = None
+
+    def _settings(self) -> BrokerSettings:
+        if self.tls is None:
+            return BrokerSettings(self.host, self.port)
+        return BrokerSettings(self.host, self.port, self.tls_port, self.tls["cert"], self.tls["key"])
+
+    @property
+    def tls_url(self) -> str:
+        return f"mqtts://{self.host}:{self.tls_port}"
 
     @property
     def url(self) -> str:
@@ -57,9 +94,11 @@ class RunningBroker:
     def kill(self) -> None:
         self.process.kill()
 
-    def restart(self) -> None:
+    def restart(self, tls: dict[str, Path] | None = None) -> None:
+        """Stopped and started again on the same ports (with `tls`: another certificate)."""
         self.stop()
-        self.process = BrokerProcess(self.folder, BrokerSettings(self.host, self.port))
+        self.tls = tls or self.tls
+        self.process = BrokerProcess(self.folder, self._settings())
         self.start()
 
     def admin(self) -> BrokerAdmin:
