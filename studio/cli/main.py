@@ -18,6 +18,7 @@ from studio import __version__
 from studio.cli import (
     accounts_commands,
     archive_commands,
+    broker_commands,
     demo_commands,
     emergency_commands,
     fleet_commands,
@@ -39,8 +40,8 @@ log = logging.getLogger(__name__)
 
 # In the order `--help` lists them.
 COMMAND_GROUPS = (library_commands, record_commands, tts_commands, accounts_commands, schedule_commands,
-                  programmes_commands, receiver_commands, fleet_commands, emergency_commands, report_commands,
-                  archive_commands, demo_commands)
+                  programmes_commands, receiver_commands, broker_commands, fleet_commands, emergency_commands,
+                  report_commands, archive_commands, demo_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

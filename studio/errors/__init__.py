@@ -7,6 +7,7 @@ user-interface text: `ui/` maps the type to a Vietnamese message, and the CLI pr
 
 from __future__ import annotations
 
+from studio.errors.broker import BrokerNotInstalled, BrokerRefused, BrokerUnavailable
 from studio.errors.core import (
     AccessDenied,
     ApprovalError,
@@ -72,6 +73,9 @@ __all__ = [
     "ApprovalError",
     "ArchivedMediaMissing",
     "AuditChainBroken",
+    "BrokerNotInstalled",
+    "BrokerRefused",
+    "BrokerUnavailable",
     "AudioDeviceError",
     "AudioFileError",
     "AudioTooLarge",
