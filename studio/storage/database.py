@@ -285,6 +285,20 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
     ALTER TABLE audit_log ADD COLUMN hash TEXT;
     """,
+    # 9 -> 10: MQTT transport (studio.fleet.mqtt_media): which media sha is retained on which
+    # broker (uploaded once per broker, cleared when no desired manifest names it), and when
+    # a delivery's signed manifest was published retained to the broker
+    """
+    CREATE TABLE broker_media (
+        broker       TEXT NOT NULL,
+        sha256       TEXT NOT NULL,
+        size         INTEGER NOT NULL,
+        chunks       INTEGER NOT NULL,
+        uploaded_at  TEXT NOT NULL,
+        PRIMARY KEY (broker, sha256)
+    );
+    ALTER TABLE deliveries ADD COLUMN broker_published_at TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
