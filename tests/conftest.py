@@ -53,3 +53,6 @@ def library(data_dir: Path):
 @pytest.fixture
 def speech_wav(tmp_path: Path) -> Path:
     return write_audio(tmp_path / "speech.wav", synthetic.speech_like(12.0), subtype="PCM_16")
+
+
+from tests.support.broker import broker  # noqa: E402, F401  (the real Mosquitto fixture)

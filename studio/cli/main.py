@@ -17,6 +17,7 @@ from pathlib import Path
 from studio import __version__
 from studio.cli import (
     accounts_commands,
+    broker_commands,
     demo_commands,
     emergency_commands,
     fleet_commands,
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 
 # In the order `--help` lists them.
 COMMAND_GROUPS = (library_commands, record_commands, tts_commands, accounts_commands, schedule_commands,
-                  programmes_commands, receiver_commands, fleet_commands, emergency_commands, report_commands,
+                  programmes_commands, receiver_commands, broker_commands, fleet_commands, emergency_commands, report_commands,
                   demo_commands)
 
 

@@ -7,6 +7,7 @@ user-interface text: `ui/` maps the type to a Vietnamese message, and the CLI pr
 
 from __future__ import annotations
 
+from studio.errors.broker import BrokerNotInstalled, BrokerRefused, BrokerUnavailable
 from studio.errors.core import (
     AccessDenied,
     ApprovalError,
@@ -45,7 +46,6 @@ from studio.errors.core import (
     ZoneInUse,
 )
 from studio.errors.receivers import (
-    BrokerUnreachable,
     InvalidBrokerAddress,
     NoBrokerAccount,
     NoReceivers,
@@ -61,7 +61,9 @@ __all__ = [
     "AccessDenied",
     "ApprovalError",
     "AuditChainBroken",
-    "BrokerUnreachable",
+    "BrokerNotInstalled",
+    "BrokerRefused",
+    "BrokerUnavailable",
     "AudioDeviceError",
     "AudioFileError",
     "AudioTooLarge",

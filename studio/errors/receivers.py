@@ -116,13 +116,3 @@ class NoBrokerAccount(StudioError):
         return (f"the studio has no account on the broker {self.broker}: run `radio-studio broker serve` or "
                 f"`radio-studio broker connect mqtt://{self.broker} --user U --password-stdin` first")
 
-
-@dataclass
-class BrokerUnreachable(StudioError):
-    """The studio cannot reach (or log in to) the broker at `broker` (host:port)."""
-
-    broker: str
-    reason: str
-
-    def describe(self) -> str:
-        return f"the broker {self.broker} is unreachable: {self.reason}"

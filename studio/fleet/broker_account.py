@@ -2,9 +2,10 @@
 
 A receiver's address says its transport: `http://HOST:PORT` (protocol v1 over HTTP) or
 `mqtt://HOST:PORT/RID` / `mqtts://HOST:PORT/RID` (the same protocol through an MQTT 5
-broker). The studio's account on a broker (the dynamic-security admin that may also
-publish and read every `crs/v1/` topic) is written by `radio-studio broker serve` for the
-studio's own Mosquitto, or by `radio-studio broker connect` for a province's broker, into
+broker). The studio's account on a broker (`studio.broker.BrokerAccount`: the
+dynamic-security admin, which may also publish and read every `crs/v1/` topic) is written
+by `radio-studio broker serve` into `<data>/broker/admin.json` for the studio's own
+Mosquitto, or by `radio-studio broker connect` for a province's broker into
 `<data>/broker-accounts.json` (mode 0600), one entry per `host:port`.
 
 Pure values and small file reads: any thread.
@@ -18,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from studio.broker.config import BrokerAccount, load_admin
 from studio.errors import InvalidBrokerAddress, NoBrokerAccount
 from studio.storage.durable import atomic_write_bytes
 
@@ -36,20 +38,6 @@ class BrokerAddress:
     @property
     def broker(self) -> str:
         """The broker's name in the database and in the accounts file: host:port."""
-        return f"{self.host}:{self.port}"
-
-
-@dataclass(frozen=True)
-class BrokerAccount:
-    host: str
-    port: int
-    username: str
-    password: str
-    tls: bool = False
-    ca_file: str | None = None
-
-    @property
-    def broker(self) -> str:
         return f"{self.host}:{self.port}"
 
 
@@ -75,6 +63,10 @@ def parse_broker_address(address: str, need_receiver: bool = False) -> BrokerAdd
     return BrokerAddress(parts.hostname, port, scheme == "mqtts", receiver_id)
 
 
+def broker_name(account: BrokerAccount) -> str:
+    return f"{account.host}:{account.port}"
+
+
 def _file(data_dir: Path) -> Path:
     return Path(data_dir) / ACCOUNTS_FILE
 
@@ -96,7 +88,7 @@ def load_accounts(data_dir: Path) -> dict[str, BrokerAccount]:
 def save_account(data_dir: Path, account: BrokerAccount) -> Path:
     """Add or replace the account for its host:port (file mode 0600)."""
     accounts = load_accounts(data_dir)
-    accounts[account.broker] = account
+    accounts[broker_name(account)] = account
     path = _file(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, json.dumps({k: asdict(v) for k, v in accounts.items()}, indent=1).encode())
@@ -109,6 +101,9 @@ def account_for(data_dir: Path, address: BrokerAddress) -> BrokerAccount:
     A broker named by another host spelling of the same port (localhost / 127.0.0.1) is
     found too when only one account has that port."""
     accounts = load_accounts(data_dir)
+    served = load_admin(Path(data_dir) / "broker")  # `broker serve`'s own Mosquitto
+    if served is not None:
+        accounts.setdefault(broker_name(served), served)
     found = accounts.get(address.broker)
     if found is None:
         same_port = [a for a in accounts.values() if a.port == address.port]

@@ -8,15 +8,14 @@ worker thread with that thread's library.
 from __future__ import annotations
 
 from studio.errors import ReceiverIdTaken
-from studio.fleet.client import ReceiverClient
 from studio.fleet.broker_account import parse_broker_address
+from studio.fleet.client import ReceiverClient
 from studio.fleet.keys import StudioKey
 from studio.fleet.mqtt_pairing import pair_via_broker
 from studio.fleet.repository import FleetRepository, OutboxRow
 from studio.fleet.status import check_status
 from studio.fleet.transport import via_broker
 from studio.library import ClipLibrary
-
 
 STUDIO_NAME = "Commune Radio Studio"
 

@@ -24,7 +24,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from studio.errors import BrokerUnreachable, ReceiverError, ReceiverUnreachable, StudioError
+from studio.errors import BrokerUnavailable, ReceiverError, ReceiverUnreachable, StudioError
 from studio.fleet.broker_account import account_for, parse_broker_address
 from studio.fleet.client import BAD_ANSWER, STATUS_FIELDS, TIMEOUT
 from studio.fleet.keys import StudioKey
@@ -80,7 +80,7 @@ class MqttReceiverClient:
         try:
             request_id = self.link.send_request(self.receiver_id, method, path, body, kind=kind,
                                                 timeout=max(wait, 5.0))
-        except BrokerUnreachable as exc:
+        except BrokerUnavailable as exc:
             raise self._unreachable(exc.describe()) from exc
         return self._checked(self.link.answer(request_id, wait), wait)
 
@@ -106,7 +106,7 @@ class MqttReceiverClient:
         if it published none, or if the newest is older than `STATUS_STALE_S`."""
         try:
             seen = self.link.status_of(self.receiver_id, min(self.read_timeout, 3.0))
-        except BrokerUnreachable as exc:
+        except BrokerUnavailable as exc:
             raise self._unreachable(exc.describe()) from exc
         if seen is None:
             raise self._unreachable("it has published no status on the broker")
@@ -149,7 +149,7 @@ class MqttReceiverClient:
         sha = sha or _sha256(Path(path))
         try:
             return self._media().ensure(Path(path), sha, progress)
-        except BrokerUnreachable as exc:
+        except BrokerUnavailable as exc:
             raise self._unreachable(exc.describe()) from exc
 
     def send_whole(self, path: Path, sha: str, limit: int = 0) -> None:
@@ -162,7 +162,7 @@ class MqttReceiverClient:
         try:
             self.link.publish(f"{PREFIX}/rx/{self.receiver_id}/manifest", payload, retain=True,
                               timeout=max(self.read_timeout, 5.0))
-        except BrokerUnreachable as exc:
+        except BrokerUnavailable as exc:
             raise self._unreachable(exc.describe()) from exc
         return {"manifest_version": manifest.get("version"), "published": True}
 
@@ -196,7 +196,7 @@ class MqttReceiverClient:
             try:
                 request_id = self.link.send_request(self.receiver_id, "POST", "/v1/commands/play-now", payload,
                                                     timeout=5.0, expiry_s=expiry)
-            except BrokerUnreachable as exc:
+            except BrokerUnavailable as exc:
                 raise self._unreachable(exc.describe()) from exc
             if item_id:
                 self.link.outstanding[name] = (request_id, time.monotonic())

@@ -38,8 +38,8 @@ from crs_protocol import key_id, sign_headers
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from studio.errors import BrokerUnreachable
-from studio.fleet.broker_account import BrokerAccount
+from studio.errors import BrokerUnavailable
+from studio.fleet.broker_account import BrokerAccount, broker_name
 from studio.fleet.keys import StudioKey
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ class BrokerLink:
 
     @property
     def broker(self) -> str:
-        return self.account.broker
+        return broker_name(self.account)
 
     # -- connection -------------------------------------------------------------------------------
     def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
@@ -138,7 +138,7 @@ class BrokerLink:
     def wait_connected(self, timeout: float = CONNECT_WAIT_S) -> None:
         with self._lock:
             if not self._lock.wait_for(lambda: self._connected, timeout):
-                raise BrokerUnreachable(self.broker, self._reason)
+                raise BrokerUnavailable(self.broker, self._reason)
 
     @property
     def connected(self) -> bool:
@@ -165,9 +165,9 @@ class BrokerLink:
         try:
             info.wait_for_publish(timeout)
         except (RuntimeError, ValueError) as exc:  # queue full, or not connected any more
-            raise BrokerUnreachable(self.broker, str(exc)) from exc
+            raise BrokerUnavailable(self.broker, str(exc)) from exc
         if not info.is_published():
-            raise BrokerUnreachable(self.broker, f"no acknowledgement within {timeout:.0f} s")
+            raise BrokerUnavailable(self.broker, f"no acknowledgement within {timeout:.0f} s")
 
     def send_request(self, receiver_id: str, method: str, path: str, body: bytes = b"",
                      kind: str = "rx", timeout: float = 10.0, expiry_s: int | None = None) -> str:
@@ -302,7 +302,7 @@ class Links:
 
     def get(self, account: BrokerAccount, key: StudioKey) -> BrokerLink:
         data_dir = key.folder.parent  # StudioPaths.keys_dir is <data>/keys
-        name = (account.broker, key.public_text)
+        name = (broker_name(account), key.public_text)
         with self._lock:
             link = self._links.get(name)
             if link is None or link.account != account:
