@@ -28,12 +28,17 @@ from studio.errors import BrokerUnavailable, ReceiverError, ReceiverUnreachable,
 from studio.fleet.broker_account import account_for, parse_broker_address
 from studio.fleet.client import BAD_ANSWER, STATUS_FIELDS, TIMEOUT
 from studio.fleet.keys import StudioKey
-from studio.fleet.mqtt_link import PREFIX, STATUS_STALE_S, Answer, envelope, links
+from studio.fleet.mqtt_link import PREFIX, STATUS_STALE_S, Answer, BrokerLink, envelope, links
 from studio.fleet.mqtt_media import BrokerMedia
 
 PAIR_WAIT_S = 60.0  # an unpaired receiver retries its broker login with backoff
 RESEND_S = 60.0  # an unanswered play-now is published again at most this often
 OFFLINE_WAIT_S = 1.0  # how long to wait for an answer from a receiver whose last will said offline
+
+
+def link_for(address: str, key: StudioKey) -> BrokerLink:
+    """The process's link to the broker of `address` (mqtt://HOST:PORT[/RID])."""
+    return links().get(account_for(key.folder.parent, parse_broker_address(address)), key)
 
 
 class MqttReceiverClient:
@@ -46,7 +51,7 @@ class MqttReceiverClient:
         self.timeout = timeout
         self.conn = conn
         try:
-            self.link = links().get(account_for(key.folder.parent, self.where), key)
+            self.link = link_for(self.address, key)
         except StudioError as exc:
             raise ReceiverUnreachable(self.receiver_id, self.address, exc.describe()) from exc
 

@@ -44,6 +44,9 @@ def deliver_via_broker(library: ClipLibrary, key: StudioKey, receiver_row, deliv
     if status is not None:
         repository.record_status(receiver_row["id"], status)
         held = status.get("manifest_version") or 0
+        if delivery["broker_published_at"] is not None and taken(status, delivery):
+            delivered(repository, delivery, receiver_row, delivery["bytes_total"])
+            return True, 0
         if held >= delivery["version"]:
             if moot(repository, receiver_row, delivery, held):
                 delivered(repository, delivery, receiver_row, delivery["bytes_sent"])

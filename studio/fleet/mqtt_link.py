@@ -23,7 +23,6 @@ database connection of its own); any thread may call `request`, `publish`, `stat
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import secrets
@@ -35,6 +34,7 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 from crs_protocol import key_id, sign_headers
+from crs_protocol.mqtt import PREFIX, Envelope
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -44,7 +44,6 @@ from studio.fleet.keys import StudioKey
 
 log = logging.getLogger(__name__)
 
-PREFIX = "crs/v1"
 SESSION_EXPIRY_S = 7 * 24 * 3600
 KEEPALIVE_S = 30
 CONNECT_WAIT_S = 5.0
@@ -65,12 +64,10 @@ class SeenStatus:
 
 
 def envelope(key: StudioKey, receiver_id: str, method: str, path: str, body: bytes) -> tuple[str, bytes]:
-    """A signed v1 request as an MQTT envelope: its id and its JSON bytes."""
-    request_id = secrets.token_hex(16)
+    """A signed v1 request as an MQTT envelope (crs_protocol.mqtt): its id and its bytes."""
     headers = sign_headers(key.private, method, path, body, key.next_counter(), receiver_id, datetime.now(UTC))
-    payload = {"id": request_id, "method": method, "path": path, "headers": headers,
-               "body": base64.b64encode(body).decode("ascii")}
-    return request_id, json.dumps(payload, separators=(",", ":")).encode()
+    request = Envelope.make(method, path, headers, body)
+    return request.id, request.to_bytes()
 
 
 class BrokerLink:
@@ -86,7 +83,6 @@ class BrokerLink:
         self._statuses: dict[str, SeenStatus] = {}
         self._retained: dict[str, bytes | None] = {}
         self._probing: set[str] = set()
-        self._db = None
         self.outstanding: dict[tuple[str, str], tuple[str, float]] = {}  # (rid, item) -> (id, sent)
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=self.client_id,
                              protocol=mqtt.MQTTv5)
@@ -147,9 +143,6 @@ class BrokerLink:
     def close(self) -> None:
         self.client.disconnect()
         self.client.loop_stop()
-        if self._db is not None:
-            self._db.close()
-            self._db = None
 
     # -- publishing --------------------------------------------------------------------------------
     def publish(self, topic: str, payload: bytes, retain: bool = False, timeout: float = 30.0,
@@ -267,12 +260,13 @@ class BrokerLink:
     def _take_playlog(self, receiver_id: str, payload: bytes) -> None:
         """Store the entries before paho acknowledges the message, then ack the seq retained."""
         from studio.fleet.mqtt_playlog import store_pushed_playlog
+        from studio.storage.database import connect
 
-        if self._db is None:
-            from studio.storage.database import connect
-
-            self._db = connect(self.data_dir / "studio.db")
-        acked = store_pushed_playlog(self._db, receiver_id, payload)
+        conn = connect(self.data_dir / "studio.db")  # a play log a minute: a connection each is cheap
+        try:
+            acked = store_pushed_playlog(conn, receiver_id, payload)
+        finally:
+            conn.close()
         if acked is not None:
             self.ack_playlog(receiver_id, acked)
 

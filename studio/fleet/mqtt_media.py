@@ -19,29 +19,30 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import sqlite3
 import threading
 from pathlib import Path
 
+from crs_protocol.mqtt import CHUNK_SIZE, chunk_count, media_meta, media_topic
+
 from studio.clock import Clock
 from studio.fleet.broker_account import is_broker_address, parse_broker_address
-from studio.fleet.mqtt_link import PREFIX, BrokerLink
+from studio.fleet.mqtt_link import BrokerLink
 
 log = logging.getLogger(__name__)
 
-CHUNK_SIZE = 256 << 10
 ACK_TIMEOUT_S = 60.0
 _verified: set[tuple[str, str]] = set()  # (broker, sha) seen on the broker in this process
+_uploading: dict[tuple[str, str], threading.Lock] = {}
 _verified_lock = threading.Lock()
 
 
 def meta_topic(sha: str) -> str:
-    return f"{PREFIX}/media/{sha}/meta"
+    return media_topic(sha, "meta")
 
 
 def chunk_topic(sha: str, index: int) -> str:
-    return f"{PREFIX}/media/{sha}/{index}"
+    return media_topic(sha, index)
 
 
 class BrokerMedia:
@@ -54,23 +55,32 @@ class BrokerMedia:
         with _verified_lock:
             if name in _verified:
                 return True
-        if self.conn is not None and self.conn.execute(
-                "SELECT 1 FROM broker_media WHERE broker = ? AND sha256 = ?", name).fetchone() is None:
+        recorded = self.conn is not None and self.conn.execute(
+            "SELECT 1 FROM broker_media WHERE broker = ? AND sha256 = ?", name).fetchone() is not None
+        if self.conn is not None and not recorded:
             return False
-        if self.link.retained(meta_topic(sha), timeout=3.0) is None:
-            log.warning("broker %s no longer holds media %s: uploading it again", self.link.broker, sha[:12])
+        if self.link.retained(meta_topic(sha), timeout=2.0) is None:
+            if recorded:
+                log.warning("broker %s no longer holds media %s: uploading it again", self.link.broker, sha[:12])
             return False
         with _verified_lock:
             _verified.add(name)
         return True
 
     def ensure(self, path: Path, sha: str, progress=None) -> int:
-        """Upload the file unless the broker holds it; returns the payload bytes sent."""
+        """Upload the file unless the broker holds it; returns the payload bytes sent. Two
+        threads wanting the same file (emergency senders) upload it once."""
+        with _verified_lock:
+            lock = _uploading.setdefault((self.link.broker, sha), threading.Lock())
+        with lock:
+            return self._ensure(path, sha, progress)
+
+    def _ensure(self, path: Path, sha: str, progress) -> int:
         if self.on_broker(sha):
             return 0
         path = Path(path)
         size = path.stat().st_size
-        chunks = max(1, math.ceil(size / CHUNK_SIZE))
+        chunks = chunk_count(size)
         sent = 0
         infos = []
         with open(path, "rb") as handle:
@@ -84,7 +94,7 @@ class BrokerMedia:
                     progress(sent, size)
         for info in infos:
             self.link.wait_published(info, ACK_TIMEOUT_S)
-        meta = {"sha256": sha, "size": size, "chunk_size": CHUNK_SIZE, "chunks": chunks}
+        meta = media_meta(sha, size)
         self.link.publish(meta_topic(sha), json.dumps(meta).encode(), retain=True, timeout=ACK_TIMEOUT_S)
         if self.conn is not None:
             self.conn.execute("INSERT OR REPLACE INTO broker_media (broker, sha256, size, chunks, uploaded_at) "
