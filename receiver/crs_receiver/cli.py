@@ -1,6 +1,7 @@
 """The `crs-receiver` command: `serve` (the default) and the local `reset-pairing` action.
 
     crs-receiver [serve] --data-dir D [--host H] [--port P] [--output-device X] [--quota-mb N]
+                 [--broker mqtt://HOST:PORT [--broker-tls] [--broker-ca FILE]] [--name N]
     crs-receiver reset-pairing --data-dir D
 
 `serve` runs the receiver until SIGINT/SIGTERM (systemd: receiver/systemd/crs-receiver.service);
@@ -26,6 +27,10 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--output-device", default=None, help="PortAudio output device name or index")
     p.add_argument("--quota-mb", type=int, default=2048, help="disk space for media (default 2048 MB)")
+    p.add_argument("--broker", metavar="URL", help="also connect out to this MQTT broker (mqtt://HOST:PORT)")
+    p.add_argument("--broker-tls", action="store_true", help="TLS to the broker (as mqtts://)")
+    p.add_argument("--broker-ca", metavar="FILE", help="the CA that signed the broker's certificate (PEM)")
+    p.add_argument("--name", help="the receiver's name shown to the studio")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,7 +71,16 @@ def run_serve(args: argparse.Namespace) -> int:
     device = args.output_device
     if device is not None and device.isdigit():
         device = int(device)
-    serve(args.receiver_dir, args.host, args.port, device, args.quota_mb << 20)
+    if args.broker:
+        from crs_receiver.mqtt_link import BrokerAddress
+
+        try:
+            BrokerAddress.parse(args.broker, args.broker_tls, args.broker_ca)
+        except ValueError as exc:
+            print(f"crs-receiver: error: {exc}", file=sys.stderr)
+            return 2
+    serve(args.receiver_dir, args.host, args.port, device, args.quota_mb << 20, args.broker, args.broker_tls,
+          args.broker_ca, args.name)
     return 0
 
 

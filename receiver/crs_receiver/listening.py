@@ -7,7 +7,8 @@ keep-alive, 128 headers, inflated bodies), logging a warning for every connectio
 `AppRunner` gets them directly (`handler_options`), and `loop.create_server` puts the guard
 in front of aiohttp's protocol.
 
-Threads: `listen` runs the asyncio loop (the main thread).
+Threads: `listen` runs the asyncio loop (the main thread), and on it the receiver's
+background tasks (the MQTT link).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ async def listen(receiver: ReceiverApp, host: str, port: int, timeouts: dict[str
     log.info("at most %d connections (%d from one source, %d kept for the studio)", connections.total,
              connections.per_source, connections.studio_reserve)
     print(f"receiver {receiver.store.receiver_id} listening on {host}:{port}", flush=True)
+    tasks = [asyncio.create_task(make()) for make in receiver.background]
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
@@ -84,5 +86,9 @@ async def listen(receiver: ReceiverApp, host: str, port: int, timeouts: dict[str
             except TimeoutError:
                 receiver.security.flush()
     finally:
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=5)
         server.close()
         await runner.cleanup()

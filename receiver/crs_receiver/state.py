@@ -117,6 +117,20 @@ def is_replay(value: object) -> bool:
         for key, state in value.items())
 
 
+def is_broker(value: object) -> bool:
+    return (isinstance(value, dict) and isinstance(value.get("secret"), str) and 16 <= len(value["secret"]) <= 128
+            and (value.get("fingerprint") is None or isinstance(value["fingerprint"], str)))
+
+
+def is_link(value: object) -> bool:
+    """What the MQTT link remembers: the acked play-log seq, the counters of the retained
+    envelopes already applied (topic -> counter)."""
+    return (isinstance(value, dict) and type(value.get("acked", 0)) is int
+            and all(isinstance(value.get(name, {}), dict)
+                    and all(isinstance(k, str) and type(v) is int for k, v in value.get(name, {}).items())
+                    for name in ("applied", "accepted")))
+
+
 def is_volume(value: object) -> bool:
     return isinstance(value, dict) and type(value.get("volume")) is int and 0 <= value["volume"] <= 100
 

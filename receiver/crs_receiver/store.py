@@ -40,7 +40,16 @@ from crs_protocol import (
 )
 
 from crs_receiver.durable import atomic_write_bytes, fsync_dir
-from crs_receiver.state import StateFiles, is_identity, is_manifest, is_replay, is_trust, is_volume
+from crs_receiver.state import (
+    StateFiles,
+    is_broker,
+    is_identity,
+    is_link,
+    is_manifest,
+    is_replay,
+    is_trust,
+    is_volume,
+)
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +91,8 @@ class ReceiverStore:
         self._volume = volume["volume"] if volume else None
         self._manifest = self.state.read("manifest.json", is_manifest) or self.state.read("manifest.prev.json",
                                                                                           is_manifest)
+        self._broker = self.state.read("broker.json", is_broker)
+        self._link = self.state.read("link.json", is_link) or {"acked": 0, "applied": {}}
         self._clean_partials()
         self._seq = self._last_seq()
 
@@ -98,6 +109,14 @@ class ReceiverStore:
         self.state.write("replay.json", replay)
         return replay
 
+    def rename(self, name: str) -> None:
+        """The receiver's name as the officer sees it (`--name`); its id never changes."""
+        name = name.strip()[:100]
+        if name and name != self.name:
+            with self.lock:
+                self.state.write("receiver.json", {"id": self.receiver_id, "name": name})
+                self.name = name
+
     # -- pairing and replay ----------------------------------------------------------------------
     def trusted_key(self) -> str | None:
         return self._trust["key"] if self._trust else None
@@ -113,7 +132,9 @@ class ReceiverStore:
         studio paired again cannot have a request captured before replayed."""
         with self.lock:
             self.state.remove("trust.json")
+            self.state.remove("broker.json")
             self._trust = None
+            self._broker = None
 
     def accept_counter(self, key: str, counter: int, durable: bool = True) -> bool:
         """True once per counter: higher than any seen, or late but inside the window and
@@ -168,6 +189,12 @@ class ReceiverStore:
             length.unlink(missing_ok=True)
             declared = None
         return (part.stat().st_size if part.exists() else 0), declared, False
+
+    def drop_partial(self, sha: str) -> None:
+        """Forget an upload in progress (its bytes came from an untrusted broker and failed)."""
+        with self.lock:
+            for path in self._partial(sha):
+                path.unlink(missing_ok=True)
 
     def used_bytes(self) -> int:
         total = 0
@@ -364,6 +391,59 @@ class ReceiverStore:
                     if len(entries) >= limit:
                         break
         return entries
+
+    # -- the MQTT link (mqtt_link.py) ------------------------------------------------------------
+    def broker_secret(self) -> str | None:
+        """The broker password the studio gave at pairing (None: not paired over MQTT)."""
+        return self._broker["secret"] if self._broker else None
+
+    def set_broker_secret(self, secret: str) -> None:
+        with self.lock:
+            broker = {"secret": secret, "fingerprint": None}
+            self.state.write("broker.json", broker)
+            os.chmod(self.root / "broker.json", 0o600)
+            os.chmod(self.root / "broker.json.bak", 0o600)
+            self._broker = broker
+
+    def broker_fingerprint(self) -> str | None:
+        """The broker's TLS certificate (SHA-256) seen at the first TLS connection."""
+        return self._broker.get("fingerprint") if self._broker else None
+
+    def set_broker_fingerprint(self, fingerprint: str) -> None:
+        with self.lock:
+            if self._broker is None:
+                return
+            self._broker = {**self._broker, "fingerprint": fingerprint}
+            self.state.write("broker.json", self._broker)
+
+    def playlog_acked(self) -> int:
+        return self._link.get("acked", 0)
+
+    def set_playlog_acked(self, seq: int) -> None:
+        """The studio holds every entry up to `seq` (never goes down)."""
+        with self.lock:
+            if seq > self._link.get("acked", 0):
+                self._link = {**self._link, "acked": seq}
+                self.state.write("link.json", self._link)
+
+    def applied(self, topic: str) -> int | None:
+        """The counter of the retained envelope on `topic` last applied."""
+        return self._link.get("applied", {}).get(topic)
+
+    def set_applied(self, topic: str, counter: int) -> None:
+        with self.lock:
+            self._link = {**self._link, "applied": {**self._link.get("applied", {}), topic: counter}}
+            self.state.write("link.json", self._link)
+
+    def accepted(self, topic: str) -> int | None:
+        """The counter of the retained envelope on `topic` authenticated (its counter taken)
+        but perhaps not applied yet."""
+        return self._link.get("accepted", {}).get(topic)
+
+    def set_accepted(self, topic: str, counter: int) -> None:
+        with self.lock:
+            self._link = {**self._link, "accepted": {**self._link.get("accepted", {}), topic: counter}}
+            self.state.write("link.json", self._link)
 
     # -- volume -----------------------------------------------------------------------------------
     def volume(self) -> int | None:

@@ -58,29 +58,50 @@ class LineReader:
 
 class Receiver:
     def __init__(self, folder: Path, quota_mb: int = 64, command: list[str] | None = None,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, args: list[str] | None = None) -> None:
         self.folder, self.port, self.quota_mb = folder, free_port(), quota_mb
         self.extra_env = env or {}
         self.url = f"http://127.0.0.1:{self.port}"
         self.sound = SoundDevices.create(folder.parent / f"{folder.name}-sound")
         self.command = command or [sys.executable, "-m", "studio", "receiver", "serve"]
+        self.args = list(args or [])  # e.g. ["--broker", broker.url]
         self.process: subprocess.Popen | None = None
+        self.reader: LineReader | None = None
         self.code = ""
+        self.receiver_id = ""
 
     def start(self, timeout: float = 20.0) -> Receiver:
         self.process = subprocess.Popen(
             [*self.command, "--data-dir", str(self.folder), "--host", "127.0.0.1", "--port", str(self.port),
-             "--quota-mb", str(self.quota_mb), "--output-device", "testspk"],
+             "--quota-mb", str(self.quota_mb), "--output-device", "testspk", *self.args],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**self.sound.env(), **self.extra_env})
+        self.reader = LineReader(self.process.stdout)
         try:
-            lines = LineReader(self.process.stdout).until("listening on", timeout)
+            lines = self.reader.until("listening on", timeout)
         except AssertionError:
             self.kill()
             raise
         for line in lines:
-            found = re.search(r"pairing code: (\d+)", line)
-            self.code = found.group(1) if found else self.code
+            self._read(line)
         return self
+
+    def _read(self, line: str) -> None:
+        found = re.search(r"pairing code: (\d+)", line)
+        self.code = found.group(1) if found else self.code
+        found = re.search(r"receiver id: (\S+)", line)
+        self.receiver_id = found.group(1) if found else self.receiver_id
+
+    def new_code(self, timeout: float) -> str:
+        """The next pairing code the receiver prints (its code changed)."""
+        for line in self.reader.until("pairing code:", timeout):
+            self._read(line)
+        return self.code
+
+    def terminate(self, timeout: float = 15) -> None:
+        """SIGTERM: a clean stop."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout)
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:

@@ -1,0 +1,454 @@
+"""The receiver's MQTT transport (issue 16; docs/protocol.md, "Transport 2: MQTT"): the
+receiver connects out to a broker, so that a studio behind NAT reaches a receiver behind
+carrier NAT. Every message it acts on is a v1 signed request in an envelope, run through
+the same `Requests` as over HTTP (same signature gate, same counters, same security log):
+the broker can delay, drop or replay, never make the loudspeaker say what the studio did
+not sign.
+
+- Unpaired: username = receiver id, password from the code on the console (it changes
+  every 10 minutes: the link reconnects with the new one); answers `crs/v1/pair/RID/req`,
+  then stores the studio's key and the broker secret, and reconnects with that secret.
+- Paired: subscribes to its `req` (answered on `resp` with the correlation data), its
+  retained `manifest` and `playlog-ack`; a retained envelope already applied (same
+  counter) is "already have", silently; a manifest whose media is missing waits while
+  media_fetch.py reads the media's retained chunks, then is applied.
+- Publishes its status (retained; a last will says `{"online": false}`) at connect, at
+  every change and every minute, and its play log from the last acked entry on.
+- Broker down or refusing: playback goes on from what the receiver holds; the link retries
+  with a growing, jittered delay, logging once when it fails and once when it is back.
+- TLS (mqtts): the broker's certificate is checked against the CA (system or --broker-ca);
+  a certificate that changes from the one seen before is reported (security log, status).
+
+Threads: the asyncio loop (paho's socket runs on it through aiomqtt); disk work goes to
+the default executor through `Requests` and the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import random
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import aiomqtt
+from crs_protocol import H_COUNTER, H_KEY, ErrorCode, SignatureProblem, key_id, verify
+from crs_protocol.mqtt import (
+    STATUS_EVERY_S,
+    Envelope,
+    EnvelopeProblem,
+    pair_topic,
+    pairing_password,
+    rx_topic,
+)
+from crs_protocol.mqtt import response as envelope_response
+from multidict import CIMultiDict
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from crs_receiver.handlers import Answer, Call, Requests
+from crs_receiver.media_fetch import MediaFetch
+from crs_receiver.security_log import clean
+
+log = logging.getLogger(__name__)
+
+FIRST_DELAY_S = 1.0
+MAX_DELAY_S = 60.0
+MAX_PAIRING_DELAY_S = 10.0
+KEEPALIVE_S = 30
+REQUEST_TASKS = 4
+
+
+@dataclass(frozen=True)
+class BrokerAddress:
+    host: str
+    port: int
+    tls: bool = False
+    ca_file: str | None = None
+
+    @classmethod
+    def parse(cls, url: str, tls: bool = False, ca_file: str | None = None) -> BrokerAddress:
+        """mqtt://HOST:PORT or mqtts://HOST:PORT (TLS; so does `tls`)."""
+        parts = urlsplit(url if "://" in url else f"mqtt://{url}")
+        if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
+            raise ValueError(f"not a broker address: {url!r} (mqtt://HOST:PORT)")
+        tls = tls or parts.scheme == "mqtts" or ca_file is not None
+        return cls(parts.hostname, parts.port or (8883 if tls else 1883), tls, ca_file)
+
+    def __str__(self) -> str:
+        return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}"
+
+
+class NotGranted(Exception):
+    """The broker refused a subscription: the account lacks its role (not promoted yet)."""
+
+
+def _granted(codes) -> bool:
+    return not any(getattr(code, "is_failure", False) or (isinstance(code, int) and code >= 0x80) for code in codes)
+
+
+def _source(headers) -> str:
+    """Who a message over MQTT counts against (the security log's budget, pairing guesses):
+    the studio key it claims, since the broker hides every address."""
+    return f"key {key_id(str(headers.get(H_KEY, '')))}" if headers.get(H_KEY) else "mqtt"
+
+
+class MqttLink:
+    """One receiver's broker connection, for as long as the receiver runs."""
+
+    def __init__(self, requests: Requests, address: BrokerAddress) -> None:
+        self.requests, self.store, self.address = requests, requests.store, address
+        self.rid = self.store.receiver_id
+        self.online = False
+        self.fetch: MediaFetch | None = None
+        self.pending: Envelope | None = None  # the desired manifest, waiting for its media
+        self.pending_missing: list[str] = []
+        self.certificate: dict | None = None  # a changed broker certificate, for the status
+        self._client: aiomqtt.Client | None = None
+        self._changed = asyncio.Event()
+        self._tasks: set[asyncio.Task] = set()
+        self._slots = asyncio.Semaphore(REQUEST_TASKS)
+        requests.changed.append(lambda _name: self._changed.set())
+
+    # -- connecting -------------------------------------------------------------------------------
+    def _credentials(self) -> tuple[str, bool] | None:
+        """(password, paired) for the next connection; None when paired without a broker
+        secret (paired over HTTP: nothing to connect with)."""
+        if self.store.trusted_key() is not None:
+            secret = self.store.broker_secret()
+            return (secret, True) if secret else None
+        pairing = self.requests.pairing
+        if pairing.clock() > pairing.expires:
+            pairing.renew()
+        return pairing_password(self.rid, pairing.code), False
+
+    def _tls_context(self) -> ssl.SSLContext | None:
+        if not self.address.tls:
+            return None
+        return ssl.create_default_context(cafile=self.address.ca_file)
+
+    def _will(self) -> aiomqtt.Will:
+        return aiomqtt.Will(rx_topic(self.rid, "status"), json.dumps(self._offline()).encode(), qos=1, retain=True)
+
+    def _offline(self) -> dict:
+        return {"receiver_id": self.rid, "online": False, "transport": "mqtt"}
+
+    async def run(self) -> None:
+        """Connect, serve, reconnect, until cancelled."""
+        delay, failing, waiting_logged = FIRST_DELAY_S, False, False
+        while True:
+            credentials = self._credentials()
+            if credentials is None:
+                if not waiting_logged:
+                    log.warning("paired over HTTP, without a broker secret: the MQTT link stays off "
+                                "(pair through the broker, or reset-pairing)")
+                    waiting_logged = True
+                await asyncio.sleep(30)
+                continue
+            password, paired = credentials
+            try:
+                async with aiomqtt.Client(
+                        self.address.host, self.address.port, username=self.rid, password=password,
+                        identifier=f"crs-rx-{self.rid}", protocol=aiomqtt.ProtocolVersion.V5,
+                        will=self._will() if paired else None, keepalive=KEEPALIVE_S, timeout=20,
+                        tls_context=self._tls_context(), clean_start=True) as client:
+                    if failing:
+                        log.warning("broker %s reachable again", self.address)
+                    failing, delay = False, FIRST_DELAY_S
+                    log.info("connected to broker %s (%s)", self.address, "paired" if paired else "pairing")
+                    self._client = client
+                    if paired:
+                        await self._check_certificate(client)
+                        await self._serve(client)
+                    else:
+                        await self._pair(client)
+                    continue  # paired, or the code changed: connect again at once
+            except (aiomqtt.MqttError, NotGranted, OSError) as exc:
+                if not failing:
+                    log.warning("broker %s: %s; playback goes on, retrying", self.address, clean(exc, 200))
+                    failing = True
+            finally:
+                self.online, self._client, self.fetch = False, None, None
+                for task in list(self._tasks):
+                    task.cancel()
+            limit = MAX_DELAY_S if self.store.trusted_key() is not None else MAX_PAIRING_DELAY_S
+            await asyncio.sleep(min(delay, limit) * random.uniform(0.8, 1.2))
+            delay = min(delay * 2, limit)
+
+    async def _check_certificate(self, client: aiomqtt.Client) -> None:
+        sock = client._client.socket()  # aiomqtt exposes no peer certificate of its own
+        if not isinstance(sock, ssl.SSLSocket):
+            return
+        der = sock.getpeercert(binary_form=True) or b""
+        fingerprint = hashlib.sha256(der).hexdigest()
+        known = self.store.broker_fingerprint()
+        if known is not None and known != fingerprint:
+            self.certificate = {"changed": True, "was": known, "now": fingerprint,
+                                "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+            self.requests.security.event(str(self.address), "the broker's certificate changed (was %s, now %s); "
+                                         "signed messages only, playback goes on", known[:16], fingerprint[:16])
+        if known != fingerprint:
+            await asyncio.get_running_loop().run_in_executor(None, self.store.set_broker_fingerprint, fingerprint)
+
+    async def _subscribe(self, topic: str) -> None:
+        if self._client is None:
+            return
+        if not _granted(await self._client.subscribe(topic, qos=1)):
+            raise NotGranted(f"the broker refused the subscription to {topic}")
+
+    async def _unsubscribe(self, topic: str) -> None:
+        if self._client is not None:
+            await self._client.unsubscribe(topic)
+
+    @staticmethod
+    def _properties(message) -> Properties:
+        props = Properties(PacketTypes.PUBLISH)
+        correlation = getattr(message.properties, "CorrelationData", None) if message.properties else None
+        if correlation:
+            props.CorrelationData = correlation
+        return props
+
+    def _call(self, envelope: Envelope) -> Call:
+        headers = CIMultiDict(envelope.headers)
+        return Call(envelope.method, envelope.path, headers, envelope.body, _source(headers), "mqtt")
+
+    async def _answer(self, client: aiomqtt.Client, topic: str, message, request_id: str, answer: Answer) -> None:
+        body = answer.body if answer.body is not None else {}
+        payload = json.loads(envelope_response(request_id, answer.status, body))
+        if answer.headers:
+            payload["headers"] = answer.headers
+        await client.publish(topic, json.dumps(payload).encode(), qos=1, properties=self._properties(message))
+
+    def _refused(self, call: Call | None, answer: Answer, topic: str) -> None:
+        if call is None:
+            self.requests.refused("mqtt", "?", topic, answer, "mqtt")
+        else:
+            self.requests.refused(call.source, call.method, call.path, answer, "mqtt")
+        self._changed.set()
+
+    # -- pairing ----------------------------------------------------------------------------------
+    async def _pair(self, client: aiomqtt.Client) -> None:
+        """Answer pairing requests until paired, or until the code changes (then return)."""
+        request_topic = pair_topic(self.rid, "req")
+        if not _granted(await client.subscribe(request_topic, qos=1)):
+            raise NotGranted(f"the broker refused the subscription to {request_topic}")
+        messages = client.messages.__aiter__()
+        pairing = self.requests.pairing
+        while True:
+            left = pairing.expires - pairing.clock()
+            if left <= 0:
+                return  # the next connection uses the new code's password
+            try:
+                message = await asyncio.wait_for(messages.__anext__(), left)
+            except TimeoutError:
+                return
+            if message.topic.value != request_topic:
+                continue
+            call, answer, request_id = None, None, ""
+            try:
+                envelope = Envelope.parse(message.payload)
+                request_id = envelope.id
+                call = self._call(envelope)
+                if call.method != "POST" or call.route != "/v1/pair":
+                    answer = Answer(404, {"error": ErrorCode.HTTP, "message": "only pairing here"}, code=ErrorCode.HTTP)
+                elif not self._has_secret(envelope.body):
+                    answer = Answer(400, {"error": ErrorCode.MALFORMED, "message": "pairing through a broker "
+                                          "needs a broker_secret"}, code=ErrorCode.MALFORMED)
+                else:
+                    answer = await self.requests.dispatch(call)
+            except EnvelopeProblem as exc:
+                answer = Answer(400, {"error": ErrorCode.MALFORMED, "message": str(exc)}, code=ErrorCode.MALFORMED)
+            if not answer.ok:
+                self._refused(call, answer, request_topic)
+            await self._answer(client, pair_topic(self.rid, "resp"), message, request_id, answer)
+            if answer.ok:
+                log.warning("paired through the broker: reconnecting with the broker secret")
+                return
+
+    @staticmethod
+    def _has_secret(body: bytes) -> bool:
+        try:
+            return isinstance(json.loads(body).get("broker_secret"), str)
+        except (ValueError, AttributeError):
+            return False
+
+    # -- paired -----------------------------------------------------------------------------------
+    async def _serve(self, client: aiomqtt.Client) -> None:
+        self.fetch = MediaFetch(self.store, self._subscribe, self._unsubscribe, self._media_arrived,
+                                self._media_corrupt)
+        for leaf in ("req", "manifest", "playlog-ack"):
+            await self._subscribe(rx_topic(self.rid, leaf))
+        self.online = True
+        await self._publish_status(client)
+        background = [asyncio.create_task(self._status_loop(client)), asyncio.create_task(self._playlog_loop(client))]
+        try:
+            async for message in client.messages:
+                topic = message.topic.value
+                if topic == rx_topic(self.rid, "req"):
+                    self._spawn(self._request(client, message))
+                elif topic in (rx_topic(self.rid, "manifest"), rx_topic(self.rid, "playlog-ack")):
+                    await self._retained(client, topic, message.payload)
+                elif topic.startswith("crs/v1/media/"):
+                    await self.fetch.feed(topic, message.payload)
+        finally:
+            for task in background:
+                task.cancel()
+            if asyncio.current_task().cancelling():
+                with contextlib.suppress(Exception):  # a clean stop says so (the will is for a crash)
+                    await asyncio.wait_for(client.publish(rx_topic(self.rid, "status"),
+                                                          json.dumps(self._offline()).encode(), qos=1, retain=True), 2)
+
+    def _spawn(self, coroutine) -> None:
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _request(self, client: aiomqtt.Client, message) -> None:
+        async with self._slots:
+            call, request_id = None, ""
+            try:
+                envelope = Envelope.parse(message.payload)
+                request_id = envelope.id
+                call = self._call(envelope)
+                answer = await self.requests.dispatch(call)
+            except EnvelopeProblem as exc:
+                answer = Answer(400, {"error": ErrorCode.MALFORMED, "message": str(exc)}, code=ErrorCode.MALFORMED)
+            if not answer.ok:
+                self._refused(call, answer, rx_topic(self.rid, "req"))
+            await self._answer(client, rx_topic(self.rid, "resp"), message, request_id, answer)
+
+    async def _retained(self, client: aiomqtt.Client, topic: str, payload: bytes) -> None:
+        """The desired manifest or the play-log acknowledgement, as the broker keeps it."""
+        if not payload:
+            return  # cleared
+        try:
+            envelope = Envelope.parse(payload)
+        except EnvelopeProblem as exc:
+            self._refused(None, Answer(400, code=ErrorCode.MALFORMED), f"{topic} ({clean(exc, 60)})")
+            return
+        try:
+            counter = int(envelope.headers.get(H_COUNTER, ""))
+        except ValueError:
+            counter = None
+        if counter is not None and self.store.applied(topic) == counter:
+            log.debug("%s: the retained copy already applied", topic)
+            return
+        call = self._call(envelope)
+        if topic.endswith("/manifest"):
+            await self._manifest(call, envelope, topic, counter)
+            return
+        answer = await self.requests.dispatch(call)
+        if answer.ok and counter is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.store.set_applied, topic, counter)
+        elif not answer.ok:
+            self._refused(call, answer, topic)
+        self._changed.set()
+
+    async def _manifest(self, call: Call, envelope: Envelope, topic: str, counter: int | None) -> None:
+        """Authenticated once, when first seen (its counter taken and the fact kept: its
+        media may take longer than the replay window to arrive, and the retained copy comes
+        again after a restart), then installed when every file it names is here."""
+        loop = asyncio.get_running_loop()
+        if call.method != "PUT" or call.route != "/v1/manifest":
+            self._refused(call, Answer(404, code=ErrorCode.HTTP), topic)
+            return
+        if counter is None or self.store.accepted(topic) != counter or not self._signed_by_studio(call):
+            refusal = await self.requests.authenticate(call)
+            if refusal is not None:
+                self._refused(call, refusal, topic)
+                return
+            await loop.run_in_executor(None, self.store.set_accepted, topic, counter)
+        _manifest, problem = self.requests.manifest_problem(call.body)
+        if problem is not None and problem.code == ErrorCode.MISSING_MEDIA:
+            self.pending, self.pending_missing = envelope, list(problem.body["missing"])
+            self._changed.set()
+            await self.fetch.want(self.pending_missing)
+            return
+        self.pending, self.pending_missing = None, []
+        if problem is not None and problem.code != ErrorCode.STALE_MANIFEST:
+            self._refused(call, problem, topic)
+            return
+        # a stale one is a version this receiver already has (e.g. over HTTP): applied, silently
+        if problem is None:
+            answer = await self.requests.put_manifest(call)
+            if not answer.ok:
+                self._refused(call, answer, topic)
+                return
+        await loop.run_in_executor(None, self.store.set_applied, topic, counter)
+        self._changed.set()
+
+    def _signed_by_studio(self, call: Call) -> bool:
+        """The signature verifies and the key is the paired one (the counter aside)."""
+        try:
+            signed = verify(call.headers, call.method, call.path, call.body, self.rid)
+        except SignatureProblem:
+            return False
+        return signed.key == self.store.trusted_key()
+
+    async def _media_arrived(self, sha: str) -> None:
+        self._changed.set()
+        if self.pending is not None and all(self.store.has_media(s) for s in self.pending_missing):
+            pending, self.pending = self.pending, None
+            await self._retained(self._client, rx_topic(self.rid, "manifest"), pending.to_bytes())
+
+    def _media_corrupt(self, sha: str, why: str) -> None:
+        self.requests.security.event(str(self.address), "media %s from the broker discarded: %s", sha[:16],
+                                     clean(why, 120))
+        self._changed.set()
+
+    async def status_body(self) -> dict:
+        body = await self.requests.status_body()
+        missing = sorted(s for s in self.pending_missing if not self.store.has_media(s))
+        body.update({"online": True, "transport": "mqtt", "media_missing": missing,
+                     "media_corrupt": sorted(self.fetch.corrupt) if self.fetch else []})
+        if self.certificate:
+            body["broker_certificate"] = self.certificate
+        return body
+
+    def _status_key(self) -> tuple:
+        playing = self.requests.engine.status() or {}
+        manifest = self.store.manifest() or {}
+        return (manifest.get("version"), playing.get("item"), self.requests.engine.volume(),
+                self.requests.engine.last_error, self.requests.refusals["count"], self.store._seq,
+                tuple(self.pending_missing), tuple(sorted(self.fetch.corrupt)) if self.fetch else (),
+                bool(self.certificate))
+
+    async def _publish_status(self, client: aiomqtt.Client) -> None:
+        await client.publish(rx_topic(self.rid, "status"), json.dumps(await self.status_body()).encode(), qos=1,
+                             retain=True)
+
+    async def _status_loop(self, client: aiomqtt.Client) -> None:
+        last_key, last_sent = self._status_key(), time.monotonic()
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), 1.0)
+            self._changed.clear()
+            if self.fetch is not None and await self.fetch.retry_due() and self.pending is not None:
+                pending, self.pending = self.pending, None
+                await self._retained(client, rx_topic(self.rid, "manifest"), pending.to_bytes())
+            key = self._status_key()
+            if key != last_key or time.monotonic() - last_sent >= STATUS_EVERY_S:
+                await self._publish_status(client)
+                last_key, last_sent = key, time.monotonic()
+
+    async def _playlog_loop(self, client: aiomqtt.Client) -> None:
+        """Entries after the last one the studio acknowledged, oldest first, as they come."""
+        sent = self.store.playlog_acked()
+        loop = asyncio.get_running_loop()
+        while True:
+            sent = max(sent, self.store.playlog_acked())
+            if self.store._seq > sent:
+                entries = await loop.run_in_executor(None, self.store.playlog, sent, 500)
+                if entries:
+                    await client.publish(rx_topic(self.rid, "playlog"), json.dumps({"entries": entries}).encode(),
+                                         qos=1)
+                    sent = entries[-1]["seq"]
+                else:
+                    sent = self.store._seq
+                continue
+            await asyncio.sleep(1.0)
