@@ -32,6 +32,7 @@ from studio.fleet.mqtt_link import PREFIX, STATUS_STALE_S, Answer, BrokerLink, e
 from studio.fleet.mqtt_media import BrokerMedia
 
 PAIR_WAIT_S = 60.0  # an unpaired receiver retries its broker login with backoff
+PAIR_RESEND_S = 5.0
 RESEND_S = 60.0  # an unanswered play-now is published again at most this often
 OFFLINE_WAIT_S = 1.0  # how long to wait for an answer from a receiver whose last will said offline
 
@@ -99,9 +100,29 @@ class MqttReceiverClient:
     # -- calls ------------------------------------------------------------------------------------
     def pair(self, code: str, studio_name: str, broker_secret: str = "") -> dict:
         """The signed `POST /v1/pair` on crs/v1/pair/RID/req; the receiver must be logged in
-        with its pairing account (`BrokerAdmin.create_pairing_account`) to hear it."""
-        return self._call("POST", "/v1/pair", {"code": code, "studio": studio_name, "broker_secret": broker_secret},
-                          kind="pair", wait=max(self.read_timeout, PAIR_WAIT_S))
+        with its pairing account (`BrokerAdmin.create_pairing_account`) to hear it. It may log
+        in only after the account exists (it retries with backoff), and a request published
+        before it subscribed is lost: sent again every `PAIR_RESEND_S` until one is answered."""
+        body = json.dumps({"code": code, "studio": studio_name, "broker_secret": broker_secret},
+                          ensure_ascii=False).encode()
+        deadline = time.monotonic() + max(self.read_timeout, PAIR_WAIT_S)
+        sent: list[str] = []
+        try:
+            while time.monotonic() < deadline:
+                sent.append(self.link.send_request(self.receiver_id, "POST", "/v1/pair", body, kind="pair"))
+                resend = time.monotonic() + PAIR_RESEND_S
+                while time.monotonic() < min(resend, deadline):
+                    for request_id in sent:
+                        answer = self.link.answer(request_id, 0.0, forget=False)
+                        if answer is not None:
+                            return self._checked(answer, 0)
+                    time.sleep(0.1)
+        except BrokerUnavailable as exc:
+            raise self._unreachable(exc.describe()) from exc
+        finally:
+            for request_id in sent:
+                self.link.forget(request_id)
+        raise self._unreachable(f"no pairing answer through the broker within {PAIR_WAIT_S:.0f} s")
 
     def identify(self) -> str:
         return self.receiver_id
