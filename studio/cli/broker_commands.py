@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from studio.cli.broker_connect import add_connect_parser
 from studio.cli.console import Parser
 from studio.context import StudioContext
 
@@ -33,6 +34,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--certfile", type=Path, help="the broker's certificate (PEM, with its chain)")
     p.add_argument("--keyfile", type=Path, help="the certificate's private key (PEM)")
     p.set_defaults(func=cmd_serve)
+    add_connect_parser(actions)
 
 
 def _stop_on_sigterm(*_args) -> None:

@@ -28,7 +28,7 @@ def add_parsers(sub) -> None:
     receivers.set_defaults(func=_fleet(_receivers_list))
     receivers_sub = receivers.add_subparsers(dest="receivers_action", metavar="ACTION", parser_class=Parser)
     p = receivers_sub.add_parser("add", help="pair a receiver with the code it shows")
-    p.add_argument("url", help="http://ADDRESS:PORT")
+    p.add_argument("url", help="http://ADDRESS:PORT, or mqtt://BROKER:PORT/RECEIVER_ID through a broker")
     p.add_argument("--code", required=True)
     p.add_argument("--zone", required=True, metavar="NAME")
     p.add_argument("--name")

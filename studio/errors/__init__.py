@@ -59,6 +59,8 @@ from studio.errors.providers import (
     UnknownProvider,
 )
 from studio.errors.receivers import (
+    InvalidBrokerAddress,
+    NoBrokerAccount,
     NoReceivers,
     ReasonRequired,
     ReceiverError,
@@ -87,12 +89,14 @@ __all__ = [
     "EmptyAudio",
     "EmptyText",
     "EngineUnavailable",
+    "InvalidBrokerAddress",
     "InvalidEdit",
     "InvalidPreference",
     "InvalidProgramme",
     "InvalidSchedule",
     "LastAdmin",
     "MislabeledAudio",
+    "NoBrokerAccount",
     "NoReceivers",
     "NoSpeechSource",
     "NotFound",

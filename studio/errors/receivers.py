@@ -92,3 +92,27 @@ class ReceiverIdTaken(StudioError):
     def describe(self) -> str:
         return (f"the device at {self.new_address} claims receiver id {self.receiver_id}, already paired at "
                 f"{self.existing_address}; nothing was changed (if the receiver moved, pair again with --replace)")
+
+
+@dataclass
+class InvalidBrokerAddress(StudioError):
+    """A receiver or broker address that is not `mqtt[s]://HOST:PORT[/RECEIVER_ID]`."""
+
+    address: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.address!r} is not a broker address: {self.reason}"
+
+
+@dataclass
+class NoBrokerAccount(StudioError):
+    """The studio has no account on this broker: run `broker serve` (its own Mosquitto) or
+    `broker connect` (a province's broker) first."""
+
+    broker: str
+
+    def describe(self) -> str:
+        return (f"the studio has no account on the broker {self.broker}: run `radio-studio broker serve` or "
+                f"`radio-studio broker connect mqtt://{self.broker} --user U --password-stdin` first")
+

@@ -20,10 +20,10 @@ from enum import StrEnum
 
 from studio.accounts.store import Accounts
 from studio.errors import NotFound, StudioError
-from studio.fleet.client import ReceiverClient
 from studio.fleet.keys import StudioKey
 from studio.fleet.repository import FleetRepository
 from studio.fleet.status import check_status, receiver_views
+from studio.fleet.transport import transport_for
 from studio.library import ClipLibrary
 
 CONTROL_TIMEOUT = (3.0, 5.0)
@@ -82,7 +82,7 @@ def set_volume(library: ClipLibrary, key: StudioKey, receiver: int, percent: int
     row = _row(library, receiver)
 
     def run() -> ControlResult:
-        answer = ReceiverClient(row["address"], key, row["receiver_id"], timeout=CONTROL_TIMEOUT).set_volume(percent)
+        answer = transport_for(row["address"], key, row["receiver_id"], timeout=CONTROL_TIMEOUT).set_volume(percent)
         check_status(library, key, row)
         view = next(v for v in receiver_views(library) if v.id == row["id"])
         volume = int(answer.get("volume", percent))
@@ -96,7 +96,7 @@ def stop(library: ClipLibrary, key: StudioKey, receiver: int, by: str) -> Contro
     row = _row(library, receiver)
 
     def run() -> ControlResult:
-        client = ReceiverClient(row["address"], key, row["receiver_id"], timeout=CONTROL_TIMEOUT)
+        client = transport_for(row["address"], key, row["receiver_id"], timeout=CONTROL_TIMEOUT)
         check_status(library, key, row)
         before = next(v for v in receiver_views(library) if v.id == row["id"]).now_playing
         client.stop()

@@ -37,8 +37,11 @@ from studio.errors import ReceiverError, ReceiverUnreachable
 from studio.fleet.client import ReceiverClient
 from studio.fleet.emergency_delivery import EmergencyLane
 from studio.fleet.keys import StudioKey
+from studio.fleet.mqtt_delivery import deliver_via_broker
+from studio.fleet.mqtt_link import links
 from studio.fleet.repository import FleetRepository
 from studio.fleet.status import STATUS_TIMEOUT, check_status, problem_of
+from studio.fleet.transport import via_broker
 from studio.library import ClipLibrary
 
 log = logging.getLogger(__name__)
@@ -69,10 +72,14 @@ def deliver_once(library: ClipLibrary, key: StudioKey, receiver_row, chunk: int 
     delivery = rows[0]
     if not force and delivery["next_attempt"] and delivery["next_attempt"] > library.clock.stamp():
         return False
-    client = ReceiverClient(receiver_row["address"], key, receiver_row["receiver_id"], timeout=timeout)
     sent_before = delivery["bytes_sent"]
     sent = 0
     try:
+        if via_broker(receiver_row["address"]):  # store-and-forward through the broker
+            done, sent = deliver_via_broker(library, key, receiver_row, delivery, timeout, progress, _moot,
+                                            _delivered)
+            return done
+        client = ReceiverClient(receiver_row["address"], key, receiver_row["receiver_id"], timeout=timeout)
         status = client.status()
         repository.record_status(receiver_row["id"], status, clear_error=True)
         held = status.get("manifest_version") or 0
@@ -128,7 +135,10 @@ def _delivered(repository: FleetRepository, delivery, receiver_row, sent: int) -
 
 
 def pull_playlog(library: ClipLibrary, key: StudioKey, receiver_row, timeout=(5.0, 30.0)) -> int:
-    """Bring the receiver's new play-log entries into the studio database."""
+    """Bring the receiver's new play-log entries into the studio database. A receiver
+    reached through a broker pushes its play log instead (studio.fleet.mqtt_playlog)."""
+    if via_broker(receiver_row["address"]):
+        return 0
     client = ReceiverClient(receiver_row["address"], key, receiver_row["receiver_id"], timeout=timeout)
     entries = client.playlog(after=receiver_row["playlog_seq"])
     return FleetRepository(library.conn, library.clock).record_playlog(receiver_row["id"], entries)
@@ -151,6 +161,7 @@ class Delivery:
         self._lock = threading.Lock()
         self._supervisor: threading.Thread | None = None
         # emergencies: a sender per receiver, ahead of (and beside) the outbox workers
+        links().claim_session()  # this process stores the play logs pushed through brokers
         self.emergencies = EmergencyLane(open_library, key, stop=self._stop)
 
     def start(self) -> None:

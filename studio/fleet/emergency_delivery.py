@@ -25,10 +25,10 @@ import time
 from collections.abc import Callable
 
 from studio.errors import ReceiverError, ReceiverUnreachable
-from studio.fleet.client import ReceiverClient
 from studio.fleet.emergency import Emergencies, Emergency, Target, TargetState
 from studio.fleet.keys import StudioKey
 from studio.fleet.repository import FleetRepository
+from studio.fleet.transport import transport_for
 from studio.library import ClipLibrary
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,8 @@ def send_once(key: StudioKey, emergency: Emergency, receiver_row, media_path,
     """One try at one receiver, network only: upload, play-now. Returns the target's new
     state (PENDING: no answer, or a refusal worth another try), the error if any, and
     whether the receiver said it already had this emergency."""
-    client = ReceiverClient(receiver_row["address"], key, receiver_row["receiver_id"], timeout=timeout)
     try:
+        client = transport_for(receiver_row["address"], key, receiver_row["receiver_id"], timeout=timeout)
         client.send_whole(media_path, emergency.media_sha256)
         answer = client.play_now([emergency.media_sha256], None, emergency.item_id, emergency.valid_until)
     except ReceiverUnreachable as exc:

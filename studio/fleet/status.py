@@ -24,9 +24,9 @@ from crs_protocol import ErrorCode
 
 from studio.clock import parse_stamp
 from studio.errors import ReceiverError, ReceiverFault, ReceiverUnreachable, StudioError
-from studio.fleet.client import ReceiverClient
 from studio.fleet.keys import StudioKey
 from studio.fleet.repository import FleetRepository
+from studio.fleet.transport import transport_for
 from studio.library import ClipLibrary
 
 STATUS_TIMEOUT = (2.0, 3.0)  # connect, read: a status answer is small and quick
@@ -106,9 +106,8 @@ def problem_error(problem: dict, receiver_id: str, address: str) -> StudioError:
 def check_status(library: ClipLibrary, key: StudioKey, row, timeout=STATUS_TIMEOUT) -> bool:
     """Ask one receiver for its status and record the answer or the failure; True if it answered."""
     repository = FleetRepository(library.conn, library.clock)
-    client = ReceiverClient(row["address"], key, row["receiver_id"], timeout=timeout)
     try:
-        status = client.status()
+        status = transport_for(row["address"], key, row["receiver_id"], timeout=timeout).status()
     except (ReceiverUnreachable, OSError) as exc:
         repository.record_problem(row["id"], problem_of(exc), offline=True)
         return False

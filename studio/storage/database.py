@@ -333,6 +333,20 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX speech_jobs_state ON speech_jobs(state, id);
     """,
+    # 11 -> 12: MQTT transport (studio.fleet.mqtt_media): which media sha is retained on which
+    # broker (uploaded once per broker, cleared when no desired manifest names it), and when
+    # a delivery's signed manifest was published retained to the broker
+    """
+    CREATE TABLE broker_media (
+        broker       TEXT NOT NULL,
+        sha256       TEXT NOT NULL,
+        size         INTEGER NOT NULL,
+        chunks       INTEGER NOT NULL,
+        uploaded_at  TEXT NOT NULL,
+        PRIMARY KEY (broker, sha256)
+    );
+    ALTER TABLE deliveries ADD COLUMN broker_published_at TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

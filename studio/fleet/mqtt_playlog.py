@@ -1,0 +1,44 @@
+"""Play-log entries a receiver pushed through the broker (`crs/v1/rx/RID/playlog`), stored.
+
+The payload is `{"entries": [...]}`, the entry format of `GET /v1/playlog`, oldest first.
+Entries are stored idempotently by (receiver, seq) (`FleetRepository.record_playlog`:
+INSERT OR IGNORE), so a message the broker delivers twice (QoS 1 is at least once), or a
+receiver republishing from the last acknowledged seq after a reconnect, adds nothing twice.
+What comes back is the seq to acknowledge (every entry up to it is stored), or None when
+the message is not one to acknowledge (an unknown receiver, not a play log).
+
+Threads: called on the broker link's network thread with that thread's connection.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+
+from studio.fleet.repository import FleetRepository
+
+log = logging.getLogger(__name__)
+
+MAX_PLAYLOG_BYTES = 8 << 20
+
+
+def store_pushed_playlog(conn: sqlite3.Connection, receiver_id: str, payload: bytes) -> int | None:
+    repository = FleetRepository(conn)
+    row = repository.receiver_by_id(receiver_id)
+    if row is None or len(payload) > MAX_PLAYLOG_BYTES:
+        return None
+    try:
+        entries = json.loads(payload).get("entries")
+    except (ValueError, AttributeError):
+        entries = None
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and type(e.get("seq")) is int and e["seq"] > 0 for e in entries):
+        log.warning("play log from %s is not a list of entries with a seq: ignored", receiver_id)
+        return None
+    entries.sort(key=lambda e: e["seq"])
+    fresh = [e for e in entries if e["seq"] > row["playlog_seq"]]
+    if fresh:
+        repository.record_playlog(row["id"], fresh)
+        log.info("stored %d play-log entries of %s (to seq %d)", len(fresh), receiver_id, fresh[-1]["seq"])
+    return max(row["playlog_seq"], entries[-1]["seq"] if entries else 0)
