@@ -1,4 +1,5 @@
-"""CLI commands for speech: `tts normalize`, `tts voices`, `tts say`, `tts lexicon`.
+"""CLI commands for speech: `tts normalize`, `tts voices` (and `voices install FILE.onnx`,
+`voices remove NAME` for Piper voice packs), `tts say`, `tts lexicon`.
 
 `normalize` prints exactly what will be read; what it could not read confidently, and a
 legacy-font conversion, are reported on stderr as notes (exit status stays 0). `say`
@@ -16,6 +17,8 @@ from studio.cli.runtime import open_library
 from studio.context import StudioContext
 from studio.errors import EmptyText, NoSpeechSource
 
+ENGINE_CHOICES = ["pyttsx3", "espeak-ng", "piper"]
+
 
 def add_parsers(sub) -> None:
     tts = sub.add_parser("tts", help="Vietnamese text to speech: normalize, voices, say, lexicon")
@@ -27,10 +30,21 @@ def add_parsers(sub) -> None:
     p.add_argument("--no-legacy", action="store_true", help="do not convert TCVN3/VNI text")
     p.set_defaults(func=_normalize)
 
-    p = tts_sub.add_parser("voices", help="list the voices of the speech engine")
-    p.add_argument("--engine", choices=["pyttsx3", "espeak-ng"], help="default: pyttsx3 if installed")
+    p = tts_sub.add_parser("voices", help="list the voices (default), install or remove a Piper voice pack")
+    p.add_argument("--engine", choices=ENGINE_CHOICES, help="default: pyttsx3 if installed, and Piper's voices")
     p.add_argument("--all", action="store_true", help="also voices that are not Vietnamese")
     p.set_defaults(func=_voices)
+    voices_sub = p.add_subparsers(dest="voices_action", metavar="ACTION", parser_class=Parser)
+    q = voices_sub.add_parser("install", help="install a Piper voice (FILE.onnx, its .onnx.json beside it)")
+    q.add_argument("file", type=Path, metavar="FILE.onnx")
+    q.add_argument("--name", help="install under this name (default: the file name without .onnx)")
+    q.add_argument("--licence", "--license", dest="licence",
+                   help="the voice's licence (default: from its MODEL_CARD or .onnx.json)")
+    q.add_argument("--attribution", help="the credit to show in About (default: from its MODEL_CARD)")
+    q.set_defaults(func=_voices_install)
+    q = voices_sub.add_parser("remove", help="remove an installed Piper voice")
+    q.add_argument("name", help="its name (as listed, with or without 'piper:')")
+    q.set_defaults(func=_voices_remove)
 
     p = tts_sub.add_parser("say", help="synthesise a bulletin into the library; prints the clip id")
     p.add_argument("text", nargs="?", metavar="TEXT")
@@ -42,7 +56,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--volume", type=float, help="0 to 1 (default 1)")
     p.add_argument("--region", choices=["north", "south"], help="reading style (default north)")
     p.add_argument("--title", help="clip title (default: the first line)")
-    p.add_argument("--engine", choices=["pyttsx3", "espeak-ng"])
+    p.add_argument("--engine", choices=ENGINE_CHOICES, help="default: the one that has the voice")
     p.set_defaults(func=_say)
 
     p = tts_sub.add_parser("lexicon", help="the user dictionary: list (default), add or remove entries")
@@ -101,19 +115,50 @@ def _normalize(args: argparse.Namespace, ctx: StudioContext) -> int:
 
 
 def _voices(args: argparse.Namespace, ctx: StudioContext) -> int:
-    from studio.tts.engines import create_engine
+    """Piper voices are listed even when not Vietnamese: the officer installed them."""
+    from studio.tts.engine_set import create_speech_engine
 
-    engine = create_engine(args.engine)
+    engine = create_speech_engine(ctx.paths, args.engine)
     print(f"{'ID':<24}  {'LANGUAGES':<18}  NAME   ({engine.id})")
     for voice in engine.voices():
-        if voice.vietnamese or args.all:
-            print(f"{voice.id:<24}  {','.join(voice.languages):<18}  {voice.name}")
+        if voice.vietnamese or args.all or voice.engine == "piper":
+            where = ", ".join(part for part in (voice.language_name, voice.country) if part)
+            print(f"{voice.id:<24}  {','.join(voice.languages):<18}  {voice.name}" + (f"  ({where})" if where else ""))
+    return 0
+
+
+def _voice_store(ctx: StudioContext):
+    from studio.tts.engine_set import piper_engine
+
+    engine = piper_engine(ctx.paths)
+    return engine, engine.store
+
+
+def _voices_install(args: argparse.Namespace, ctx: StudioContext) -> int:
+    from studio.errors import EngineUnavailable
+    from studio.tts.piper_engine import PiperEngine
+
+    if not PiperEngine.installed():
+        raise EngineUnavailable("piper", "piper-tts is not installed")
+    engine, store = _voice_store(ctx)
+    pack = store.install(args.file, engine.check, name=args.name, licence=args.licence, attribution=args.attribution)
+    print(f"{pack.voice_id}  {pack.language}  sha256 {pack.sha256}")
+    print(f"  licence: {pack.licence}; {pack.attribution}")
+    if pack.licence == "unknown":
+        print("radio-studio: note: no licence found; give it with --licence and --attribution", file=sys.stderr)
+    return 0
+
+
+def _voices_remove(args: argparse.Namespace, ctx: StudioContext) -> int:
+    _engine, store = _voice_store(ctx)
+    store.remove(args.name.removeprefix("piper:"))
     return 0
 
 
 def _say(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.tts.bulletin import make_bulletin
-    from studio.tts.engines import SpeechSettings, create_engine
+    from studio.tts.engine_set import create_speech_engine
+    from studio.tts.engines import SpeechSettings
     from studio.tts.lexicon_store import load_lexicon
     from studio.tts.normalizer import Normalizer
     from studio.tts.synthesis import SpeechCache, SpeechSource, Synthesizer
@@ -133,11 +178,14 @@ def _say(args: argparse.Namespace, ctx: StudioContext) -> int:
         raise EmptyText()
     region = args.region or defaults.region
     normalizer = Normalizer(load_lexicon(library.conn), _style(region))
-    engine = create_engine(args.engine or (defaults.engine if args.again is not None else None))
+    voice = args.voice if args.voice is not None else defaults.voice
+    engine_name = args.engine or (defaults.engine if args.again is not None else None)
+    if engine_name != "piper" and voice.startswith("piper:"):
+        engine_name = None  # the engine set hands a piper: voice to Piper
+    engine = create_speech_engine(ctx.paths, engine_name)
     synthesizer = Synthesizer(engine, SpeechCache(ctx.paths.speech_cache_dir), normalizer)
     volume = defaults.volume if args.volume is None else args.volume
-    settings = SpeechSettings(args.voice if args.voice is not None else defaults.voice,
-                              args.rate or defaults.rate, max(0.0, min(1.0, volume)))
+    settings = SpeechSettings(voice, args.rate or defaults.rate, max(0.0, min(1.0, volume)))
     _notes(normalizer.normalize(text))
     result = make_bulletin(library, synthesizer, text, settings, title=title)
     print(result.clip.id)

@@ -42,6 +42,10 @@ from studio.errors.core import (
     UnsupportedAudio,
     UnsupportedOutput,
     VoiceNotFound,
+    VoicePackExists,
+    VoicePackInvalid,
+    VoicePackNotFound,
+    VoicePackProblem,
     ZoneInUse,
 )
 from studio.errors.receivers import (
@@ -89,6 +93,10 @@ __all__ = [
     "StudioError",
     "SynthesisFailed",
     "SynthesisTimeout",
+    "VoicePackExists",
+    "VoicePackInvalid",
+    "VoicePackNotFound",
+    "VoicePackProblem",
     "TruncatedAudio",
     "UnknownUser",
     "UnreadableKey",

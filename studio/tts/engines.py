@@ -7,8 +7,9 @@
   fresh process before `SynthesisFailed`.
 - `EspeakNgEngine`: the espeak-ng command line, one process per sentence; used when
   pyttsx3 is not installed.
-A neural engine fits the same protocol: its `voices()` lists the model files the user has
-supplied, and `synthesize()` writes one WAV per sentence.
+The Piper neural engine (`studio.tts.piper_engine`) fits the same protocol: its `voices()`
+lists the voice packs the user has installed, and `synthesize()` writes one WAV per
+sentence; `studio.tts.engine_set` puts it beside the engine here in one voice list.
 
 Threading: methods block (they wait on child processes); call them off the UI thread.
 Each call is independent, so one engine may serve several threads.
@@ -53,6 +54,8 @@ class Voice:
     name: str
     languages: tuple[str, ...]
     engine: str
+    language_name: str = ""  # the language in its own name, where the engine says (Piper packs)
+    country: str = ""  # the region the voice comes from, where the engine says (Piper packs)
 
     @property
     def accent(self) -> VoiceAccent | None:
