@@ -42,7 +42,7 @@ from studio.errors import (
 )
 from studio.launch import module_command
 from studio.tts.engines import SpeechSettings, Voice
-from studio.tts.piper_rate import length_scale
+from studio.tts.piper_rate import CALIBRATION_SCALES, length_scale
 from studio.tts.voice_packs import VoicePack, VoicePackStore
 
 log = logging.getLogger(__name__)
@@ -237,8 +237,9 @@ class PiperEngine:
         """Load a model in a fresh worker and speak `text` (the install check): what it
         heard, or VoicePackInvalid when the model does not load or the worker dies."""
         try:
-            for answer in self._ask({"op": "check", "onnx": str(onnx), "config": str(config), "text": text},
-                                    self.timeout_base * 2, pooled=False):
+            request = {"op": "check", "onnx": str(onnx), "config": str(config), "text": text,
+                       "length_scales": list(CALIBRATION_SCALES)}
+            for answer in self._ask(request, self.timeout_base * 2, pooled=False):
                 return answer
         except _WorkerError as exc:
             problem = VoicePackProblem.BAD_MODEL if exc.kind == "load" else VoicePackProblem.SILENT
@@ -251,7 +252,7 @@ class PiperEngine:
 
     def synthesize(self, sentences, settings: SpeechSettings, out_dir, cancel=None, progress=None) -> list[Path]:
         pack = self.pack(settings.voice)
-        scale = length_scale(settings.rate, pack.natural_spm)
+        scale = length_scale(settings.rate, pack.natural_spm, pack.scaled_fraction)
         results: dict[int, Path] = {}
         lock = threading.Lock()
         todo = list(range(len(sentences)))

@@ -1,11 +1,14 @@
 """The speed of a Piper voice: syllables per minute to Piper's `length_scale`.
 
-A Piper (VITS) voice stretches every phoneme's predicted duration by `length_scale`, so
-its speaking rate is inversely proportional to it. Each voice has its own natural rate,
-measured once when it is installed (`VoicePack.natural_spm`: a calibration text spoken
-at length_scale 1, voiced span only, syllables counted), and
+A Piper (VITS) voice stretches each phoneme's predicted duration by `length_scale`, but
+a sentence does not get longer in proportion: measured on en_US-joe-medium, doubling
+length_scale makes a sentence 1.73 times as long (part of it, the pauses and the edges,
+stays). So each voice is measured once when it is installed, by speaking a calibration
+text at length_scale 1 and 2 (`CALIBRATION_SCALES`; voiced span only, syllables
+counted): its natural rate `natural_spm` and the fraction `f` of its length that
+length_scale stretches. A sentence then lasts d(s) = d(1) * ((1 - f) + f * s), and
 
-    length_scale = natural_spm / wanted_spm
+    length_scale = (natural_spm / wanted_spm - (1 - f)) / f
 
 gives the wanted rate (tests/e2e/test_piper.py measures 120 and 180). The `readings`
 work turns the studio's speed setting into syllables per minute for every engine; this
@@ -15,9 +18,11 @@ is the Piper end of it. Pure; thread-safe.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-MIN_SCALE = 0.4  # faster than 2.5x its natural rate, a voice garbles
-MAX_SCALE = 2.5
+MIN_SCALE = 0.3  # beyond these a voice garbles or drawls past use
+MAX_SCALE = 4.0
+CALIBRATION_SCALES = (1.0, 2.0)
 DEFAULT_NATURAL_SPM = 200.0  # when a pack was installed without a measurement
 
 # Spoken at install time to measure the natural rate: a bulletin-style text per language.
@@ -59,8 +64,22 @@ def natural_rate(text: str, language: str, voiced_seconds: float) -> float:
     return count_syllables(text, language) * 60.0 / voiced_seconds
 
 
-def length_scale(syllables_per_minute: float, natural_spm: float = DEFAULT_NATURAL_SPM) -> float:
-    """Piper's length_scale that makes a voice of `natural_spm` read at the wanted rate."""
+def calibrate(text: str, language: str, voiced_seconds: Sequence[float]) -> tuple[float, float]:
+    """(natural_spm, f) from `text` spoken at each of CALIBRATION_SCALES."""
+    natural = natural_rate(text, language, voiced_seconds[0])
+    if len(voiced_seconds) < 2 or voiced_seconds[0] <= 0:
+        return natural, 1.0
+    (s1, s2), (d1, d2) = CALIBRATION_SCALES[:2], voiced_seconds[:2]
+    fraction = (d2 / d1 - 1) / (s2 - s1)
+    return natural, max(0.2, min(1.0, fraction))
+
+
+def length_scale(syllables_per_minute: float, natural_spm: float = DEFAULT_NATURAL_SPM,
+                 scaled_fraction: float = 1.0) -> float:
+    """Piper's length_scale that makes a voice of `natural_spm` (and stretchable fraction
+    `scaled_fraction`) read at the wanted syllables per minute."""
     if syllables_per_minute <= 0:
         return 1.0
-    return max(MIN_SCALE, min(MAX_SCALE, natural_spm / syllables_per_minute))
+    ratio = natural_spm / syllables_per_minute
+    scale = (ratio - (1 - scaled_fraction)) / scaled_fraction
+    return max(MIN_SCALE, min(MAX_SCALE, scale))

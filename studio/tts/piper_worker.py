@@ -8,8 +8,9 @@ one: the parent keeps a few warm workers and sends them one job after another.
 
 Protocol: JSON lines both ways; one request per line on stdin, the process ends at EOF.
   {"op": "load", "onnx", "config"}         -> {"loaded": true, "sample_rate"} then {"done": true}
-  {"op": "check", "onnx", "config", "text"} -> {"sample_rate", "seconds", "voiced_seconds", "peak"}
-      then {"done": true}  (speaks `text` at the voice's own speed, writes nothing)
+  {"op": "check", "onnx", "config", "text", "length_scales"}
+      -> {"sample_rate", "voiced_seconds": [one per length_scale], "peak"} then {"done": true}
+      (speaks `text` at each length_scale, writes nothing: the install check and calibration)
   {"op": "synthesize", "onnx", "config", "length_scale", "volume", "out_dir", "sentences"}
       -> {"index": i, "path": "..."} per sentence, then {"done": true}
 A failure -> {"error": "...", "kind": "load" | "synthesis"} and the worker waits for the
@@ -98,11 +99,13 @@ def _handle(request: dict, voices: _Voices, send) -> None:
         if request["op"] == "load":
             send({"loaded": True, "sample_rate": rate})
         elif request["op"] == "check":
-            audio = _speak(voice, request["text"], None, 1.0)
-            loud = np.flatnonzero(np.abs(audio) > SILENCE)
-            voiced = (loud[-1] - loud[0] + 1) / rate if loud.size else 0.0
-            send({"sample_rate": rate, "seconds": audio.size / rate, "voiced_seconds": float(voiced),
-                  "peak": float(np.max(np.abs(audio))) if audio.size else 0.0})
+            voiced, peak = [], 0.0
+            for scale in request.get("length_scales", [1.0]):
+                audio = _speak(voice, request["text"], float(scale), 1.0)
+                loud = np.flatnonzero(np.abs(audio) > SILENCE)
+                voiced.append(float((loud[-1] - loud[0] + 1) / rate) if loud.size else 0.0)
+                peak = max(peak, float(np.max(np.abs(audio))) if audio.size else 0.0)
+            send({"sample_rate": rate, "voiced_seconds": voiced, "peak": peak})
         elif request["op"] == "synthesize":
             out_dir = Path(request["out_dir"])
             for index, sentence in enumerate(request["sentences"]):

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from studio.errors import VoicePackExists, VoicePackInvalid, VoicePackNotFound, VoicePackProblem
-from studio.tts.piper_rate import calibration_text, natural_rate
+from studio.tts.piper_rate import calibrate, calibration_text
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ ONNX_MAGIC = b"\x08"  # an ONNX ModelProto opens with field 1 (ir_version), a va
 MIN_MODEL_BYTES = 1024
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
-# check(onnx, config, text) -> {"sample_rate", "seconds", "voiced_seconds", "peak"}, raising
+# check(onnx, config, text) -> {"sample_rate", "voiced_seconds": [at each CALIBRATION_SCALES], "peak"}, raising
 # VoicePackInvalid for a model that does not load (PiperEngine.check).
 Checker = Callable[[Path, Path, str], dict]
 
@@ -59,6 +59,7 @@ class VoicePack:
     sha256: str  # of the .onnx
     config_sha256: str
     natural_spm: float  # syllables per minute at length_scale 1
+    scaled_fraction: float  # of a sentence's length, the part length_scale stretches (piper_rate)
     installed_at: float  # Unix time
     source: str  # the file it was installed from
     directory: Path
@@ -155,6 +156,7 @@ class VoicePackStore:
                 continue
             try:
                 data = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+                data.setdefault("scaled_fraction", 1.0)
                 found.append(VoicePack(**data, directory=folder))
             except (OSError, ValueError, TypeError) as exc:
                 log.warning("voice pack %s skipped: unreadable %s (%s)", folder, RECORD, exc)
@@ -194,8 +196,10 @@ class VoicePackStore:
                 code = str(language.get("code") or config.get("espeak", {}).get("voice") or "")
                 text = calibration_text(code)
                 heard = check(staging / f"{name}.onnx", staging / f"{name}.onnx.json", text)
-                if heard.get("peak", 0.0) < 0.01 or heard.get("voiced_seconds", 0.0) < 0.3:
+                spoken = heard.get("voiced_seconds") or [0.0]
+                if heard.get("peak", 0.0) < 0.01 or min(spoken) < 0.3:
                     raise VoicePackInvalid(onnx, VoicePackProblem.SILENT, "it loads but speaks no audio")
+                natural_spm, fraction = calibrate(text, code, spoken)
                 dataset = str(config.get("dataset") or name)
                 licence = licence or card_licence or str(config.get("license") or config.get("licence") or "")
                 attribution = attribution or (f"Piper voice {name}; data set {dataset}"
@@ -207,7 +211,7 @@ class VoicePackStore:
                     quality=str(config.get("audio", {}).get("quality") or ""),
                     sample_rate=int(config["audio"]["sample_rate"]), licence=licence or "unknown",
                     attribution=attribution, sha256=digest, config_sha256=config_digest,
-                    natural_spm=round(natural_rate(text, code, float(heard["voiced_seconds"])), 1),
+                    natural_spm=round(natural_spm, 1), scaled_fraction=round(fraction, 3),
                     installed_at=time.time(), source=str(onnx.resolve()), directory=self.directory / name)
                 card = _model_card_beside(onnx, name)
                 if card.is_file():
