@@ -1,6 +1,7 @@
 """Voices as the officer reads them: "Giọng miền Bắc" rather than the engine's own
 "Vietnamese (Northern)". The accent comes from the core (`Voice.accent`); a voice whose
-engine does not say keeps its own name after "Giọng tiếng Việt". Any thread that has a
+engine does not say keeps its own name after "Giọng tiếng Việt"; an installed Piper voice
+shows its name, language and region. Any thread that has a
 QCoreApplication (translation only), no widgets.
 """
 
@@ -18,6 +19,9 @@ def voice_label(voice: Voice) -> str:
         VoiceAccent.CENTRAL: translate("VoiceNames", "Central voice"),
         VoiceAccent.SOUTHERN: translate("VoiceNames", "Southern voice"),
     }
+    if voice.engine == "piper":  # an installed neural voice: its language and region, as its pack says
+        where = ", ".join(part for part in (voice.language_name or ",".join(voice.languages), voice.country) if part)
+        return translate("VoiceNames", "Neural voice %1 (%2)").replace("%1", voice.name).replace("%2", where)
     if voice.accent is None:
         return translate("VoiceNames", "Vietnamese voice: %1").replace("%1", voice.name)
     return names[voice.accent]

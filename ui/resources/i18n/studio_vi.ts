@@ -169,6 +169,10 @@
 <context>
     <name>ComposePanel</name>
     <message>
+        <source>Loading the voice</source>
+        <translation>Đang nạp giọng đọc</translation>
+    </message>
+    <message>
         <source>Title (default: the first line)</source>
         <translation>Tiêu đề (mặc định: dòng đầu tiên)</translation>
     </message>
@@ -457,6 +461,26 @@
 </context>
 <context>
     <name>ErrorMessages</name>
+    <message>
+        <source>“%1” is not a usable voice: the file is damaged, cut off or incomplete.</source>
+        <translation>“%1” không phải giọng đọc dùng được: tệp bị hỏng, bị cắt cụt hoặc thiếu.</translation>
+    </message>
+    <message>
+        <source>Copy the .onnx file again together with its .onnx.json, then install it again. Nothing was installed.</source>
+        <translation>Chép lại tệp .onnx cùng tệp .onnx.json đi kèm, rồi cài lại. Chưa có gì được cài.</translation>
+    </message>
+    <message>
+        <source>A voice of this name is already installed.</source>
+        <translation>Đã có giọng đọc cùng tên được cài.</translation>
+    </message>
+    <message>
+        <source>Remove the installed one first, or install it under another name.</source>
+        <translation>Gỡ giọng đã cài trước, hoặc cài với tên khác.</translation>
+    </message>
+    <message>
+        <source>This voice is not installed.</source>
+        <translation>Giọng đọc này chưa được cài.</translation>
+    </message>
     <message>
         <source>“%1” is not an audio format the studio can read.</source>
         <translation>“%1” không phải định dạng âm thanh mà studio đọc được.</translation>
@@ -991,6 +1015,18 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>Installed voices:</source>
+        <translation>Giọng đọc đã cài:</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>Reading the installed voices</source>
+        <translation>Đang đọc danh sách giọng đã cài</translation>
+    </message>
     <message>
         <source>Commune Radio Studio</source>
         <translation>Studio Truyền thanh xã</translation>
@@ -2712,6 +2748,10 @@ Vẫn sửa?</translation>
 </context>
 <context>
     <name>VoiceNames</name>
+    <message>
+        <source>Neural voice %1 (%2)</source>
+        <translation>Giọng nơ-ron %1 (%2)</translation>
+    </message>
     <message>
         <source>Northern voice</source>
         <translation>Giọng miền Bắc</translation>
