@@ -36,7 +36,9 @@ def add_parsers(sub) -> None:
     p.set_defaults(func=_voices)
     voices_sub = p.add_subparsers(dest="voices_action", metavar="ACTION", parser_class=Parser)
     q = voices_sub.add_parser("install", help="install a Piper voice (FILE.onnx, its .onnx.json beside it)")
-    q.add_argument("file", type=Path, metavar="FILE.onnx")
+    q.add_argument("file", type=Path, nargs="?", metavar="FILE.onnx")
+    q.add_argument("--bundled", action="store_true",
+                   help="the voices the installer brought (verified by sha256); those installed already are kept")
     q.add_argument("--name", help="install under this name (default: the file name without .onnx)")
     q.add_argument("--licence", "--license", dest="licence",
                    help="the voice's licence (default: from its MODEL_CARD or .onnx.json)")
@@ -141,11 +143,34 @@ def _voices_install(args: argparse.Namespace, ctx: StudioContext) -> int:
     if not PiperEngine.installed():
         raise EngineUnavailable("piper", "piper-tts is not installed")
     engine, store = _voice_store(ctx)
-    pack = store.install(args.file, engine.check, name=args.name, licence=args.licence, attribution=args.attribution)
+    try:
+        if args.bundled:
+            return _install_bundled(engine, store)
+        if args.file is None:
+            print("radio-studio: error: give FILE.onnx or --bundled", file=sys.stderr)
+            return 2
+        _print_pack(store.install(args.file, engine.check, name=args.name, licence=args.licence,
+                                  attribution=args.attribution))
+        return 0
+    finally:
+        engine.close()
+
+
+def _print_pack(pack) -> None:
     print(f"{pack.voice_id}  {pack.language}  sha256 {pack.sha256}")
     print(f"  licence: {pack.licence}; {pack.attribution}")
     if pack.licence == "unknown":
         print("radio-studio: note: no licence found; give it with --licence and --attribution", file=sys.stderr)
+
+
+def _install_bundled(engine, store) -> int:
+    from studio.tts.voice_packs import bundled_packs, bundled_voices_dir
+
+    directory = bundled_voices_dir()
+    installed = {pack.name for pack in store.packs()}
+    for path in bundled_packs(directory) if directory is not None else []:
+        if path.name.removesuffix(".onnx") not in installed:
+            _print_pack(store.install(path, engine.check))
     return 0
 
 

@@ -24,6 +24,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import threading
 import time
 import uuid
@@ -32,6 +33,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from studio.errors import VoicePackExists, VoicePackInvalid, VoicePackNotFound, VoicePackProblem
+from studio.launch import frozen
 from studio.tts.piper_rate import calibrate, calibration_text
 
 log = logging.getLogger(__name__)
@@ -240,6 +242,15 @@ class VoicePackStore:
             for folder in self.directory.iterdir():
                 if folder.name.startswith((".install-", ".remove-")):
                     shutil.rmtree(folder, ignore_errors=True)
+
+
+def bundled_voices_dir() -> Path | None:
+    """Where a frozen build carries the voices it was built with (installers/voices/ on
+    the build machine, put in `voices/` of the bundle by the PyInstaller spec); None
+    when not frozen."""
+    if not frozen():
+        return None
+    return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "voices"
 
 
 def bundled_packs(directory: Path) -> list[Path]:
