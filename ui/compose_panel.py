@@ -212,8 +212,9 @@ class ComposePanel(QWidget):
         prepare = getattr(self.services.speech_engine(), "prepare", None)
         if not voice.startswith("piper:") or prepare is None:
             return
+        # A failure here is only logged (by the runner): the job that uses the voice reports it.
         self.runner.run(self.tr("Loading the voice"), lambda progress, cancel: prepare(voice), lambda _: None,
-                        self.errors.show, cancellable=False)
+                        lambda exc, details: None, cancellable=False)
 
     def reload_lexicon(self) -> None:
         from studio.tts.lexicon_store import load_lexicon

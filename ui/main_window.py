@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
             QMessageBox.about(self, self.tr("About"), text)
 
         self.runner.run(self.tr("Reading the installed voices"), lambda progress, cancel: self.services.voice_packs(),
-                        done, lambda exc: done([]), cancellable=False)
+                        done, lambda exc, details: done([]), cancellable=False)
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().paintEvent(event)
