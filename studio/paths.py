@@ -66,6 +66,11 @@ class StudioPaths:
     def speech_cache_dir(self) -> Path:
         return self.data_dir / "cache" / "speech"
 
+    @property
+    def voices_dir(self) -> Path:
+        """Installed Piper voice packs, one folder each (studio/tts/voice_packs.py)."""
+        return self.data_dir / "voices" / "piper"
+
     def ensure(self) -> StudioPaths:
         for d in (self.data_dir, self.log_dir, self.media_dir, self.peaks_dir):
             d.mkdir(parents=True, exist_ok=True)

@@ -164,6 +164,7 @@ class ComposePanel(QWidget):
         self.editor.textChanged.connect(self._debounce.start)
         self.region.currentIndexChanged.connect(self._style_changed)
         self.rate.valueChanged.connect(self._debounce.start)  # the length estimate follows the speed
+        self.voice.currentIndexChanged.connect(self._voice_chosen)
         self.convert_button.clicked.connect(self.convert_legacy)
         self.keep_button.clicked.connect(self._keep_legacy)
         self.open_button.clicked.connect(self.choose_file)
@@ -205,6 +206,17 @@ class ComposePanel(QWidget):
             self.voice.setCurrentIndex(max(0, index))
 
         self.runner.run(self.tr("Finding voices"), work, done, self.errors.show, cancellable=False)
+
+    def _voice_chosen(self) -> None:
+        """A Piper voice is loaded in a warm worker as soon as it is chosen, so that
+        "Nghe thử" is heard within a second (loading takes most of one)."""
+        voice = self.voice.currentData() or ""
+        prepare = getattr(self.services.speech_engine(), "prepare", None)
+        if not voice.startswith("piper:") or prepare is None:
+            return
+        # A failure here is only logged (by the runner): the job that uses the voice reports it.
+        self.runner.run(self.tr("Loading the voice"), lambda progress, cancel: prepare(voice), lambda _: None,
+                        lambda exc, details: None, cancellable=False)
 
     def reload_lexicon(self) -> None:
         from studio.tts.lexicon_store import load_lexicon

@@ -356,8 +356,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10000)
 
     def _about(self) -> None:
-        QMessageBox.about(self, self.tr("About"), self.tr(
-            "Commune Radio Studio: record, clean, schedule and publish the commune's loudspeaker bulletins."))
+        """The installed voices' attributions (their licences ask for it) are read off the
+        UI thread, then the box opens."""
+        def done(packs) -> None:
+            text = self.tr("Commune Radio Studio: record, clean, schedule and publish the commune's loudspeaker bulletins.")
+            if packs:
+                text += "\n\n" + self.tr("Installed voices:")
+                for pack in packs:
+                    text += "\n• " + self.tr("%1 (%2): %3").replace("%1", pack.name).replace(
+                        "%2", pack.licence).replace("%3", pack.attribution)
+            self.about_text = text
+            QMessageBox.about(self, self.tr("About"), text)
+
+        self.runner.run(self.tr("Reading the installed voices"), lambda progress, cancel: self.services.voice_packs(),
+                        done, lambda exc, details: done([]), cancellable=False)
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().paintEvent(event)
@@ -369,6 +381,7 @@ class MainWindow(QMainWindow):
         self.recorder_panel.shutdown()
         self.compose_panel.stop()
         self.services.stop_delivery()
+        self.services.stop_speech()
         self.preview.stop()
         self.runner.shutdown()
         self.editor.shutdown()

@@ -49,14 +49,27 @@ class Services:
         return Renderer(self.library())
 
     def speech_engine(self):
-        """The speech engine (pyttsx3 in a worker process, or the espeak-ng command line);
-        created on first use, safe to share between threads."""
+        """The speech engines (pyttsx3 in a worker process, or the espeak-ng command line,
+        beside the installed Piper voices in their warm worker processes); created on
+        first use, safe to share between threads."""
         engine = getattr(self, "_speech_engine", None)
         if engine is None:
-            from studio.tts.engines import create_engine
+            from studio.tts.engine_set import create_speech_engine
 
-            engine = self._speech_engine = create_engine()
+            engine = self._speech_engine = create_speech_engine(self.paths)
         return engine
+
+    def stop_speech(self) -> None:
+        """End the speech engine's idle worker processes (the window is closing)."""
+        close = getattr(getattr(self, "_speech_engine", None), "close", None)
+        if close is not None:
+            close()
+
+    def voice_packs(self):
+        """The installed Piper voice packs (disk: call off the UI thread)."""
+        from studio.tts.voice_packs import VoicePackStore
+
+        return VoicePackStore(self.paths.voices_dir).packs()
 
     def start_delivery(self) -> None:
         """The background delivery engine (one worker per receiver with something to send),
@@ -131,7 +144,7 @@ class Services:
 
         voices = []
         try:
-            voices += [v for v in self.speech_engine().voices() if v.vietnamese]
+            voices += [v for v in self.speech_engine().voices() if v.vietnamese or v.engine == "piper"]
         except Exception as exc:
             if not self.provider_keys().configs():
                 raise

@@ -31,6 +31,9 @@ def voice_label(voice: Voice) -> str:
                       else translate("VoiceNames", "male"))
             return (translate("VoiceNames", "%1, %2: %3").replace("%1", names[spoken.accent])
                     .replace("%2", gender).replace("%3", f"{adapter.label} {spoken.name}"))
+    if voice.engine == "piper":  # an installed neural voice: its language and region, as its pack says
+        where = ", ".join(part for part in (voice.language_name or ",".join(voice.languages), voice.country) if part)
+        return translate("VoiceNames", "Neural voice %1 (%2)").replace("%1", voice.name).replace("%2", where)
     if voice.accent is None:
         return translate("VoiceNames", "Vietnamese voice: %1").replace("%1", voice.name)
     return names[voice.accent]

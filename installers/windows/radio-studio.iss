@@ -60,6 +60,8 @@ vi.StartStudio=Mở {#AppName}
 en.StartStudio=Open {#AppName}
 vi.UninstallStudio=Gỡ cài đặt {#AppName}
 en.UninstallStudio=Uninstall {#AppName}
+vi.InstallingVoices=Đang cài giọng đọc…
+en.InstallingVoices=Installing the voices…
 vi.DataKept=Dữ liệu của xã (thư viện, bản ghi, cài đặt, khóa, nhật ký) vẫn được giữ trong:%n%n%1%n%nCài đặt lại sẽ thấy đủ như cũ. Muốn xóa hẳn thì xóa thư mục đó.
 en.DataKept=The commune's data (library, recordings, settings, keys, logs) is kept in:%n%n%1%n%nA reinstall finds it as it was. Delete that folder to remove it for good.
 
@@ -75,6 +77,9 @@ Name: "{group}\{cm:UninstallStudio}"; Filename: "{uninstallexe}"
 Name: "{userdesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Tasks: desktopicon
 
 [Run]
+; Voice packs the build bundled (installers/voices/, verified by sha256 at build time and
+; again here) go into the officer's own data folder; one installed already is kept.
+Filename: "{app}\radio-studio.exe"; Parameters: "tts voices install --bundled"; Flags: runhidden waituntilterminated; StatusMsg: "{cm:InstallingVoices}"
 Filename: "{app}\{#AppExe}"; Description: "{cm:StartStudio}"; Flags: nowait postinstall skipifsilent
 
 [Code]

@@ -1,5 +1,6 @@
-"""CLI commands for speech: `tts normalize`, `tts voices`, `tts say`, `tts lexicon` (and,
-from tts_provider_commands, `tts provider` and `tts queue` for the domestic platforms).
+"""CLI commands for speech: `tts normalize`, `tts voices` (and `voices install FILE.onnx`,
+`voices remove NAME` for Piper voice packs), `tts say`, `tts lexicon` (and, from
+tts_provider_commands, `tts provider` and `tts queue` for the domestic platforms).
 
 `normalize` prints exactly what will be read; what it could not read confidently, and a
 legacy-font conversion, are reported on stderr as notes (exit status stays 0). `say`
@@ -19,7 +20,8 @@ from studio.context import StudioContext
 from studio.errors import EmptyText, NoSpeechSource
 from studio.tts.speech_rate import DEFAULT_RATE, RATE_RANGE
 
-ENGINE_CHOICES = ["pyttsx3", "espeak-ng", *tts_provider_commands.PROVIDERS]
+ENGINE_CHOICES = ["pyttsx3", "espeak-ng", "piper", *tts_provider_commands.PROVIDERS]
+
 
 
 def add_parsers(sub) -> None:
@@ -32,11 +34,24 @@ def add_parsers(sub) -> None:
     p.add_argument("--no-legacy", action="store_true", help="do not convert TCVN3/VNI text")
     p.set_defaults(func=_normalize)
 
-    p = tts_sub.add_parser("voices", help="list the voices of the speech engine")
+    p = tts_sub.add_parser("voices", help="list the voices (default), install or remove a Piper voice pack")
     p.add_argument("--engine", choices=ENGINE_CHOICES,
-                   help="default: pyttsx3 if installed, then every provider with a key")
+                   help="default: pyttsx3 if installed, Piper's voices, then every provider with a key")
     p.add_argument("--all", action="store_true", help="also voices that are not Vietnamese")
     p.set_defaults(func=_voices)
+    voices_sub = p.add_subparsers(dest="voices_action", metavar="ACTION", parser_class=Parser)
+    q = voices_sub.add_parser("install", help="install a Piper voice (FILE.onnx, its .onnx.json beside it)")
+    q.add_argument("file", type=Path, nargs="?", metavar="FILE.onnx")
+    q.add_argument("--bundled", action="store_true",
+                   help="the voices the installer brought (verified by sha256); those installed already are kept")
+    q.add_argument("--name", help="install under this name (default: the file name without .onnx)")
+    q.add_argument("--licence", "--license", dest="licence",
+                   help="the voice's licence (default: from its MODEL_CARD or .onnx.json)")
+    q.add_argument("--attribution", help="the credit to show in About (default: from its MODEL_CARD)")
+    q.set_defaults(func=_voices_install)
+    q = voices_sub.add_parser("remove", help="remove an installed Piper voice")
+    q.add_argument("name", help="its name (as listed, with or without 'piper:')")
+    q.set_defaults(func=_voices_remove)
 
     p = tts_sub.add_parser("say", help="synthesise a bulletin into the library; prints the clip id")
     p.add_argument("text", nargs="?", metavar="TEXT")
@@ -50,7 +65,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--volume", type=float, help="0 to 1 (default 1)")
     p.add_argument("--region", choices=["north", "south"], help="reading style (default north)")
     p.add_argument("--title", help="clip title (default: the first line)")
-    p.add_argument("--engine", choices=ENGINE_CHOICES)
+    p.add_argument("--engine", choices=ENGINE_CHOICES, help="default: the one that has the voice")
     p.set_defaults(func=_say)
 
     p = tts_sub.add_parser("lexicon", help="the user dictionary: list (default), add or remove entries")
@@ -111,33 +126,82 @@ def _normalize(args: argparse.Namespace, ctx: StudioContext) -> int:
 
 
 def _voices(args: argparse.Namespace, ctx: StudioContext) -> int:
-    from studio.errors import EngineUnavailable
-    from studio.tts.engines import create_engine
+    """Piper voices are listed even when not Vietnamese: the officer installed them; the
+    domestic platforms' voices appear once their key is set."""
+    from studio.tts.engine_set import create_speech_engine
     from studio.tts.providers.registry import cloud_engine, configured_engines, is_provider
 
     if is_provider(args.engine):
         engines = [cloud_engine(ctx.paths.data_dir, args.engine)]
     else:
-        engines = []
-        try:
-            engines.append(create_engine(args.engine))
-        except EngineUnavailable:
-            if args.engine is not None:
-                raise
-        if args.engine is None:  # the domestic platforms' voices appear once their key is set
+        engines = [create_speech_engine(ctx.paths, args.engine)]
+        if args.engine is None:
             engines += configured_engines(ctx.paths.data_dir)
     print(f"{'ID':<24}  {'LANGUAGES':<18}  NAME   ({', '.join(e.id for e in engines)})")
     for engine in engines:
         for voice in engine.voices():
-            if voice.vietnamese or args.all:
-                print(f"{voice.id:<24}  {','.join(voice.languages):<18}  {voice.name}")
+            if voice.vietnamese or args.all or voice.engine == "piper":
+                where = ", ".join(part for part in (voice.language_name, voice.country) if part)
+                print(f"{voice.id:<24}  {','.join(voice.languages):<18}  {voice.name}" + (f"  ({where})" if where else ""))
+    return 0
+
+
+def _voice_store(ctx: StudioContext):
+    from studio.tts.engine_set import piper_engine
+
+    engine = piper_engine(ctx.paths)
+    return engine, engine.store
+
+
+def _voices_install(args: argparse.Namespace, ctx: StudioContext) -> int:
+    from studio.errors import EngineUnavailable
+    from studio.tts.piper_engine import PiperEngine
+
+    if not PiperEngine.installed():
+        raise EngineUnavailable("piper", "piper-tts is not installed")
+    engine, store = _voice_store(ctx)
+    try:
+        if args.bundled:
+            return _install_bundled(engine, store)
+        if args.file is None:
+            print("radio-studio: error: give FILE.onnx or --bundled", file=sys.stderr)
+            return 2
+        _print_pack(store.install(args.file, engine.check, name=args.name, licence=args.licence,
+                                  attribution=args.attribution))
+        return 0
+    finally:
+        engine.close()
+
+
+def _print_pack(pack) -> None:
+    print(f"{pack.voice_id}  {pack.language}  sha256 {pack.sha256}")
+    print(f"  licence: {pack.licence}; {pack.attribution}")
+    if pack.licence == "unknown":
+        print("radio-studio: note: no licence found; give it with --licence and --attribution", file=sys.stderr)
+
+
+def _install_bundled(engine, store) -> int:
+    from studio.tts.voice_packs import bundled_packs, bundled_voices_dir
+
+    directory = bundled_voices_dir()
+    installed = {pack.name for pack in store.packs()}
+    for path in bundled_packs(directory) if directory is not None else []:
+        if path.name.removesuffix(".onnx") not in installed:
+            _print_pack(store.install(path, engine.check))
+    return 0
+
+
+def _voices_remove(args: argparse.Namespace, ctx: StudioContext) -> int:
+    _engine, store = _voice_store(ctx)
+    store.remove(args.name.removeprefix("piper:"))
     return 0
 
 
 def _say(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.errors import EngineUnavailable
     from studio.tts.bulletin import make_bulletin
-    from studio.tts.engines import SpeechSettings, create_engine
+    from studio.tts.engine_set import create_speech_engine
+    from studio.tts.engines import SpeechSettings
     from studio.tts.lexicon_store import load_lexicon
     from studio.tts.normalizer import Normalizer
     from studio.tts.providers.registry import cloud_engine, is_provider, provider_of_voice
@@ -164,12 +228,14 @@ def _say(args: argparse.Namespace, ctx: StudioContext) -> int:
                               args.rate or defaults.rate, max(0.0, min(1.0, volume)))
     engine_name = args.engine or provider_of_voice(settings.voice) or (
         defaults.engine if args.again is not None else None)
+    if engine_name != "piper" and settings.voice.startswith("piper:"):
+        engine_name = None  # the engine set hands a piper: voice to Piper
     _notes(normalizer.normalize(text))
     if is_provider(engine_name):
         cloud = Synthesizer(cloud_engine(ctx.paths.data_dir, engine_name), SpeechCache(ctx.paths.speech_cache_dir),
                             normalizer)
         try:
-            local = Synthesizer(create_engine(), SpeechCache(ctx.paths.speech_cache_dir), normalizer)
+            local = Synthesizer(create_speech_engine(ctx.paths), SpeechCache(ctx.paths.speech_cache_dir), normalizer)
         except EngineUnavailable:
             local = None
         spoken = speak_or_queue(library, cloud, local, text, settings, title=title)
@@ -179,7 +245,7 @@ def _say(args: argparse.Namespace, ctx: StudioContext) -> int:
                   file=sys.stderr)
         print(spoken.clip_id)
         return 0
-    engine = create_engine(engine_name)
+    engine = create_speech_engine(ctx.paths, engine_name)
     synthesizer = Synthesizer(engine, SpeechCache(ctx.paths.speech_cache_dir), normalizer)
     result = make_bulletin(library, synthesizer, text, settings, title=title)
     print(result.clip.id)

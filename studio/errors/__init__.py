@@ -45,6 +45,10 @@ from studio.errors.core import (
     UnsupportedAudio,
     UnsupportedOutput,
     VoiceNotFound,
+    VoicePackExists,
+    VoicePackInvalid,
+    VoicePackNotFound,
+    VoicePackProblem,
     ZoneInUse,
 )
 from studio.errors.providers import (
@@ -120,6 +124,10 @@ __all__ = [
     "StudioError",
     "SynthesisFailed",
     "SynthesisTimeout",
+    "VoicePackExists",
+    "VoicePackInvalid",
+    "VoicePackNotFound",
+    "VoicePackProblem",
     "TruncatedAudio",
     "UnknownUser",
     "UnknownProvider",

@@ -238,6 +238,44 @@ class SynthesisFailed(StudioError):
         return f"speech engine {self.engine} failed: {self.reason}"
 
 
+class VoicePackProblem(Enum):
+    """Why a voice pack (a Piper .onnx with its .onnx.json) was refused."""
+
+    MISSING_FILE = "missing-file"  # the .onnx, or the .onnx.json beside it, is not there
+    BAD_CONFIG = "bad-config"  # the .onnx.json is not JSON, or lacks what Piper needs
+    BAD_MODEL = "bad-model"  # the .onnx is corrupt or truncated: ONNX Runtime cannot load it
+    SILENT = "silent"  # it loads but speaks no audio for a test sentence
+    BAD_NAME = "bad-name"  # the name is not a plain file name
+
+
+@dataclass
+class VoicePackInvalid(StudioError):
+    """A voice pack refused at install time; nothing of it was kept."""
+
+    path: Path
+    problem: VoicePackProblem
+    detail: str
+
+    def describe(self) -> str:
+        return f"{self.path}: not a usable Piper voice ({self.problem.value}): {self.detail}"
+
+
+@dataclass
+class VoicePackExists(StudioError):
+    name: str
+
+    def describe(self) -> str:
+        return f"a voice named {self.name!r} is already installed (remove it first: radio-studio tts voices remove)"
+
+
+@dataclass
+class VoicePackNotFound(StudioError):
+    name: str
+
+    def describe(self) -> str:
+        return f"no installed voice {self.name!r} (see: radio-studio tts voices)"
+
+
 @dataclass
 class NoSpeechSource(StudioError):
     """The clip was recorded or imported, not synthesised: it has no text to read again."""

@@ -58,7 +58,7 @@ def make_bulletin(
         result = synthesizer.synthesize(text, settings, Path(work) / "speech.wav", cancel=cancel, progress=progress,
                                          convert_legacy=convert_legacy)
         source = SpeechSource(
-            text=result.reading.source, engine=synthesizer.engine.id, voice=settings.voice,
+            text=result.reading.source, engine=_engine_id(synthesizer, settings.voice), voice=settings.voice,
             rate=settings.rate, volume=settings.volume, region=synthesizer.normalizer.style.region.value,
             lexicon_version=synthesizer.normalizer.lexicon.version,
         )
@@ -66,3 +66,9 @@ def make_bulletin(
         name = title or (first_line[:60].capitalize() if first_line.isupper() else first_line[:60]) or "Bản tin"
         return library.import_file(Path(work) / "speech.wav", title=name, language=language,
                                    cancel=cancel, speech_json=source.to_json())
+
+
+def _engine_id(synthesizer: Synthesizer, voice: str) -> str:
+    """The engine that speaks `voice` (an engine set names the one it hands the voice to)."""
+    engine_for = getattr(synthesizer.engine, "engine_for", None)
+    return engine_for(voice).id if engine_for is not None else synthesizer.engine.id

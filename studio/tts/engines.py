@@ -7,8 +7,9 @@
   fresh process before `SynthesisFailed`.
 - `EspeakNgEngine`: the espeak-ng command line, one process per sentence; used when
   pyttsx3 is not installed.
-A neural engine fits the same protocol: its `voices()` lists the model files the user has
-supplied, and `synthesize()` writes one WAV per sentence.
+The Piper neural engine (`studio.tts.piper_engine`) fits the same protocol: its `voices()`
+lists the voice packs the user has installed, and `synthesize()` writes one WAV per
+sentence; `studio.tts.engine_set` puts it beside the engine here in one voice list.
 
 Speed: `SpeechSettings.rate` is syllables per minute for every engine. Each engine names
 its own rate parameter in `rate_control` (`studio.tts.speech_rate`): the synthesiser maps
@@ -60,6 +61,8 @@ class Voice:
     name: str
     languages: tuple[str, ...]
     engine: str
+    language_name: str = ""  # the language in its own name, where the engine says (Piper packs)
+    country: str = ""  # the region the voice comes from, where the engine says (Piper packs)
 
     @property
     def accent(self) -> VoiceAccent | None:

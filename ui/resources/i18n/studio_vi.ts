@@ -316,6 +316,10 @@
         <source>%1 syllables to read, about %2 min; %3 to check.</source>
         <translation>%1 âm tiết sẽ đọc, khoảng %2 phút; %3 chỗ cần kiểm tra.</translation>
     </message>
+    <message>
+        <source>Loading the voice</source>
+        <translation>Đang nạp giọng đọc</translation>
+    </message>
 </context>
 <context>
     <name>EditorPanel</name>
@@ -881,6 +885,26 @@
         <source>Try again later, or choose a voice of this computer. Copy the details for technical support.</source>
         <translation>Hãy thử lại sau, hoặc chọn giọng đọc có sẵn trên máy. Sao chép chi tiết gửi hỗ trợ kỹ thuật.</translation>
     </message>
+    <message>
+        <source>“%1” is not a usable voice: the file is damaged, cut off or incomplete.</source>
+        <translation>“%1” không phải giọng đọc dùng được: tệp bị hỏng, bị cắt cụt hoặc thiếu.</translation>
+    </message>
+    <message>
+        <source>Copy the .onnx file again together with its .onnx.json, then install it again. Nothing was installed.</source>
+        <translation>Chép lại tệp .onnx cùng tệp .onnx.json đi kèm, rồi cài lại. Chưa có gì được cài.</translation>
+    </message>
+    <message>
+        <source>A voice of this name is already installed.</source>
+        <translation>Đã có giọng đọc cùng tên được cài.</translation>
+    </message>
+    <message>
+        <source>Remove the installed one first, or install it under another name.</source>
+        <translation>Gỡ giọng đã cài trước, hoặc cài với tên khác.</translation>
+    </message>
+    <message>
+        <source>This voice is not installed.</source>
+        <translation>Giọng đọc này chưa được cài.</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunGuide</name>
@@ -1220,6 +1244,18 @@
         <translation>
             <numerusform>Dịch vụ giọng đọc đã tạo %n bản tin đang chờ.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Installed voices:</source>
+        <translation>Giọng đọc đã cài:</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>Reading the installed voices</source>
+        <translation>Đang đọc danh sách giọng đã cài</translation>
     </message>
 </context>
 <context>
@@ -2913,6 +2949,10 @@ Vẫn sửa?</translation>
     <message>
         <source>%1, %2: %3</source>
         <translation>%1, %2: %3</translation>
+    </message>
+    <message>
+        <source>Neural voice %1 (%2)</source>
+        <translation>Giọng nơ-ron %1 (%2)</translation>
     </message>
 </context>
 <context>
