@@ -5,10 +5,10 @@ for one receiver its own entries; for a zone one entry per broadcast (its loudsp
 play the same items; the one that played it longest stands for the village, so an item
 that reached only some loudspeakers still counts; one that played it through stands before
 one that was cut). Each entry carries the exact files it
-played (`archive_media`). `render(store, entries)` decodes the audible ones (played, or
-interrupted: as far as it got) back to back, with `gap_s` of silence between them, and
-`write_replay` writes that as a WAV file — what the CLI's `archive replay` and the
-window's preview play.
+played (`archive_media`). `write_replay` decodes the audible ones (played, or interrupted:
+as far as it got) back to back, with `gap_s` of silence between them, into a WAV file, a
+block at a time (a whole day in a few MB) — what the CLI's `archive replay` and the
+window's preview play; `render` gives the same in memory.
 
 Threads: the caller's connection; decoding is blocking and takes `cancel`. No Qt.
 """
@@ -93,49 +93,72 @@ def heard(conn: sqlite3.Connection, day: date, zone: str | None = None, receiver
                   key=lambda h: (h.started or h.scheduled or "", h.item))
 
 
-def _decode(path: Path):
+BLOCK = 1 << 16  # frames decoded at a time: a day of replay is written in bounded memory
+
+
+def _blocks(path: Path, limit: int | None, cancel: threading.Event | None):
+    """Mono float32 blocks at REPLAY_RATE of one archived file, at most `limit` frames."""
     import numpy as np
 
     from studio.audio.analysis import open_audio
 
+    left = limit
     with open_audio(path) as f:
-        samples = f.read(dtype="float32", always_2d=True)
-        rate = f.samplerate
-    if rate != REPLAY_RATE:
-        from math import gcd
+        stream = None
+        if f.samplerate != REPLAY_RATE:
+            import soxr
 
-        from scipy.signal import resample_poly
+            stream = soxr.ResampleStream(f.samplerate, REPLAY_RATE, 1, dtype="float32")
+        while left is None or left > 0:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            block = f.read(BLOCK, dtype="float32", always_2d=True)
+            last = len(block) < BLOCK
+            mono = np.ascontiguousarray(block.mean(axis=1), dtype=np.float32)  # a loudspeaker is one channel
+            if stream is not None:
+                mono = stream.resample_chunk(mono, last=last)
+            if left is not None:
+                mono = mono[:left]
+                left -= len(mono)
+            if len(mono):
+                yield mono
+            if last:
+                return
 
-        g = gcd(rate, REPLAY_RATE)
-        samples = resample_poly(samples, REPLAY_RATE // g, rate // g, axis=0).astype(np.float32)
-    return samples.mean(axis=1)  # a loudspeaker is one channel
+
+def _pieces(store: MediaStore, entries: list[Heard], gap_s: float, cancel: threading.Event | None):
+    """Blocks of the audible entries back to back, with `gap_s` of silence between them;
+    every archived file is checked to be there before anything is decoded."""
+    import numpy as np
+
+    audible = [e for e in entries if e.audible]
+    for entry in audible:
+        for sha in entry.media:
+            if not store.has(sha):
+                raise ArchivedMediaMissing(sha, entry.item)
+    for index, entry in enumerate(audible):
+        if index and gap_s > 0:
+            yield np.zeros(int(gap_s * REPLAY_RATE), np.float32)
+        # interrupted: heard as far as it got
+        left = int(round(entry.played_s * REPLAY_RATE)) if entry.outcome == "interrupted" else None
+        for sha in entry.media:
+            for block in _blocks(store.path_for(sha), left, cancel):
+                if left is not None:
+                    left -= len(block)
+                yield block
+            if left is not None and left <= 0:
+                break
 
 
 def render(store: MediaStore, entries: list[Heard], gap_s: float = 1.0,
            cancel: threading.Event | None = None):
-    """(mono float32 samples at REPLAY_RATE, broadcasts included) of the audible entries."""
+    """(mono float32 samples at REPLAY_RATE, broadcasts included) of the audible entries, in
+    memory (for short excerpts; `write_entries` streams a whole day to a file)."""
     import numpy as np
 
-    parts = []
-    included = 0
-    for entry in entries:
-        if not entry.audible:
-            continue
-        pieces = []
-        for sha in entry.media:
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
-            if not store.has(sha):
-                raise ArchivedMediaMissing(sha, entry.item)
-            pieces.append(_decode(store.path_for(sha)))
-        audio = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
-        if entry.outcome == "interrupted":  # heard as far as it got
-            audio = audio[:int(round(entry.played_s * REPLAY_RATE))]
-        if parts and gap_s > 0:
-            parts.append(np.zeros(int(gap_s * REPLAY_RATE), np.float32))
-        parts.append(audio)
-        included += 1
-    return (np.concatenate(parts) if parts else np.zeros(0, np.float32)), included
+    blocks = list(_pieces(store, entries, gap_s, cancel))
+    return ((np.concatenate(blocks) if blocks else np.zeros(0, np.float32)),
+            sum(1 for e in entries if e.audible))
 
 
 def write_replay(conn: sqlite3.Connection, store: MediaStore, day: date, out: Path, zone: str | None = None,
@@ -150,12 +173,16 @@ def write_entries(store: MediaStore, entries: list[Heard], out: Path, scope: str
     """Write these entries (of `scope` on `day`, for the error) as a WAV file."""
     from studio.storage.durable import atomic_writer
 
-    samples, included = render(store, entries, gap_s, cancel)
+    included = sum(1 for e in entries if e.audible)
     if not included:
         raise NothingToReplay(scope, day.isoformat())
     import soundfile as sf
 
     out = Path(out)
+    frames = 0
     with atomic_writer(out) as handle:
-        sf.write(handle, samples, REPLAY_RATE, subtype="PCM_16", format="WAV")
-    return Replay(out, included, len(samples) / REPLAY_RATE)
+        with sf.SoundFile(handle, "w", REPLAY_RATE, 1, subtype="PCM_16", format="WAV") as wav:
+            for block in _pieces(store, entries, gap_s, cancel):
+                wav.write(block)
+                frames += len(block)
+    return Replay(out, included, frames / REPLAY_RATE)
