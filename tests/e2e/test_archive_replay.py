@@ -36,8 +36,8 @@ from studio.reports.replay import REPLAY_RATE, heard, write_replay
 from studio.schedule.slots import Slots, StartMode
 from studio.schedule.zones import Policy, ZoneKind, Zones
 from tests.support.cli import run
-from tests.support.receiver import Receiver
-from tests.support.tools import write_audio
+from tests.support.receiver import Receiver, playlog_of
+from tests.support.tools import wait_for, write_audio
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -48,21 +48,6 @@ def fleet(library, tmp_path):
     yield dict(zip(("whole", "cut"), receivers))
     for receiver in receivers:
         receiver.kill()
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"no {what} within {timeout} s")
-
-
-def log_of(receiver: Receiver) -> list[dict]:
-    path = receiver.folder / "playlog.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
 def decoded(paths) -> np.ndarray:
@@ -112,12 +97,12 @@ def test_replay_of_a_village_day_and_the_archive_keeps_its_media(library, tmp_pa
     wait_for(lambda: (cut.status().get("now_playing") or {}).get("item") == item["id"], 60, "programme playing")
     cut.play_now([siren.output_sha256])
     end = datetime.fromisoformat(item["start"]) + timedelta(seconds=item["duration_s"] + 1)
-    wait_for(lambda: datetime.now(VIETNAM) > end and len(log_of(fleet["whole"])) == 1
-             and len(log_of(fleet["cut"])) == 2, 60, "play logs")
+    wait_for(lambda: datetime.now(VIETNAM) > end and len(playlog_of(fleet["whole"])) == 1
+             and len(playlog_of(fleet["cut"])) == 2, 60, "play logs")
     for row in rows.values():
         pull_playlog(library, key, library.conn.execute("SELECT * FROM receivers WHERE id = ?",
                                                         (row["id"],)).fetchone())
-    logs = {name: log_of(receiver) for name, receiver in fleet.items()}
+    logs = {name: playlog_of(receiver) for name, receiver in fleet.items()}
     assert [e["outcome"] for e in logs["whole"]] == ["played"]
     assert [e["outcome"] for e in logs["cut"]] == ["interrupted", "played"]
     day = datetime.fromisoformat(item["start"]).astimezone(VIETNAM).date()

@@ -6,7 +6,6 @@ the day are exactly what their own play logs say; the CLI writes the same figure
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,8 +28,8 @@ from studio.reports.statistics import Scope, compute
 from studio.schedule.slots import Slots, StartMode
 from studio.schedule.zones import Policy, ZoneKind, Zones
 from tests.support.cli import run
-from tests.support.receiver import Receiver
-from tests.support.tools import write_audio
+from tests.support.receiver import Receiver, playlog_of
+from tests.support.tools import wait_for, write_audio
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -41,21 +40,6 @@ def fleet(library, tmp_path):
     yield dict(zip(("normal", "emergency", "down", "corrupt"), receivers))
     for receiver in receivers:
         receiver.kill()
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"no {what} within {timeout} s")
-
-
-def log_of(receiver: Receiver) -> list[dict]:
-    path = receiver.folder / "playlog.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
 def seconds(entry: dict) -> float:
@@ -108,16 +92,16 @@ def test_statistics_match_what_the_receivers_played(library, tmp_path, fleet, da
     # (the file-backed test speakers take samples faster than real time: no waiting here)
     emergency.play_now([result.output_sha256])
     end = datetime.fromisoformat(item["start"]) + timedelta(seconds=item["duration_s"] + 1)
-    wait_for(lambda: datetime.now(VIETNAM) > end and len(log_of(fleet["normal"])) == 1
-             and len(log_of(fleet["emergency"])) == 2 and len(log_of(fleet["corrupt"])) == 1, 60, "play logs")
+    wait_for(lambda: datetime.now(VIETNAM) > end and len(playlog_of(fleet["normal"])) == 1
+             and len(playlog_of(fleet["emergency"])) == 2 and len(playlog_of(fleet["corrupt"])) == 1, 60, "play logs")
     fleet["down"].start()  # back after the programme's time: it logs it missed
-    wait_for(lambda: len(log_of(fleet["down"])) == 1, 30, "missed entry")
+    wait_for(lambda: len(playlog_of(fleet["down"])) == 1, 30, "missed entry")
     assert check_status(library, key, rows["down"], (2.0, 3.0))
     for row in rows.values():
         pull_playlog(library, key, library.conn.execute("SELECT * FROM receivers WHERE id = ?",
                                                         (row["id"],)).fetchone())
 
-    logs = {name: log_of(receiver) for name, receiver in fleet.items()}
+    logs = {name: playlog_of(receiver) for name, receiver in fleet.items()}
     assert [e["outcome"] for e in logs["normal"]] == ["played"]
     assert [e["outcome"] for e in logs["emergency"]] == ["interrupted", "played"]
     assert [e["outcome"] for e in logs["down"]] == ["missed"]

@@ -9,6 +9,7 @@ stdout; the rest runs on the test's thread.
 
 from __future__ import annotations
 
+import json
 import queue
 import re
 import socket
@@ -107,3 +108,9 @@ class Receiver:
         if self.process and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+def playlog_of(receiver: Receiver) -> list[dict]:
+    """The receiver's play log as it stands on its disk."""
+    path = receiver.folder / "playlog.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
+
+
+def wait_for(condition, timeout: float, what: str, step: float = 0.1):
+    """The first truthy value of `condition()` within `timeout` s; an AssertionError naming
+    `what` when none came."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(step)
+    raise AssertionError(f"no {what} within {timeout} s")
 
 
 def write_audio(path: Path, samples: np.ndarray, sr: int = 48000, **kwargs) -> Path:
