@@ -164,7 +164,7 @@ class Services:
         library = self.library()
         if isinstance(synthesizer, FallbackSynthesizer):
             return speak_or_queue(library, synthesizer.primary, synthesizer.fallback, text, settings, title=title,
-                                  cancel=cancel, progress=progress)
+                                  cancel=cancel, progress=progress, convert_legacy=convert_legacy)
         return SpokenBulletin(make_bulletin(library, synthesizer, text, settings, title=title, cancel=cancel,
                                             progress=progress, convert_legacy=convert_legacy).clip.id)
 

@@ -105,19 +105,23 @@ class QueueReport:
 def speak_or_queue(library: ClipLibrary, cloud: Synthesizer, local: Synthesizer | None, text: str,
                    settings: SpeechSettings, title: str | None = None,
                    language: str = Language.VIETNAMESE.code, cancel: threading.Event | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> SpokenBulletin:
-    """The bulletin through the provider, or (offline) queued with a local-engine clip."""
+                   progress: Callable[[int, int], None] | None = None,
+                   convert_legacy: bool = True) -> SpokenBulletin:
+    """The bulletin through the provider, or (offline) queued with a local-engine clip.
+    `convert_legacy`: the officer's choice on a text that looks VNI/TCVN3-encoded; the queued
+    job keeps the text as it is to be read (converted or not), so the choice holds later."""
     try:
         return SpokenBulletin(make_bulletin(library, cloud, text, settings, title=title, language=language,
-                                            cancel=cancel, progress=progress).clip.id)
+                                            cancel=cancel, progress=progress, convert_legacy=convert_legacy).clip.id)
     except ProviderOffline as exc:
         log.warning("%s; queueing the bulletin and speaking it with the local engine meanwhile", exc)
+        readable = cloud.normalizer.normalize(text, convert_legacy=convert_legacy).source
         job = enqueue(library.conn, library.clock, cloud.engine.id, settings, cloud.normalizer.style.region.value,
-                      language, title, text, str(exc))
+                      language, title, readable, str(exc))
         if local is None:
             raise
-        preview = make_bulletin(library, local, text, replace(settings, voice=""), title=title, language=language,
-                                cancel=cancel, progress=progress)
+        preview = make_bulletin(library, local, readable, replace(settings, voice=""), title=title,
+                                language=language, cancel=cancel, progress=progress, convert_legacy=False)
         with library.conn:
             library.conn.execute("UPDATE speech_jobs SET preview_clip = ? WHERE id = ?", (preview.clip.id, job))
         return SpokenBulletin(preview.clip.id, job, exc)
@@ -158,16 +162,20 @@ def _deliver(library: ClipLibrary, synthesizer_for: Callable[[SpeechJob], Synthe
              cancel: threading.Event | None) -> QueueReport:
     report = QueueReport()
     conn = library.conn
+    offline: set[str] = set()  # engines found unreachable in this pass: their other jobs wait
     for job in jobs(conn):
         if cancel is not None and cancel.is_set():
             break
+        if job.engine in offline:
+            continue
         try:
             result = make_bulletin(library, synthesizer_for(job), job.text, job.settings, title=job.title,
-                                   language=job.language, cancel=cancel)
+                                   language=job.language, cancel=cancel, convert_legacy=False)
         except ProviderOffline as exc:
             _attempt(conn, job.id, str(exc))
             report.still_offline = True
-            break
+            offline.add(job.engine)
+            continue
         except (ProviderAuthFailed, ProviderQuotaExceeded, ProviderRateLimited) as exc:
             _attempt(conn, job.id, str(exc))
             report.held.append((job.id, str(exc)))

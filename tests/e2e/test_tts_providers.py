@@ -19,6 +19,7 @@ import pytest
 from studio.context import StudioContext
 from studio.errors import (
     ProviderAuthFailed,
+    ProviderFailed,
     ProviderKeyMissing,
     ProviderOffline,
     ProviderQuotaExceeded,
@@ -194,6 +195,58 @@ def test_offline_the_job_is_queued_the_local_engine_speaks_and_it_is_delivered_l
     assert jobs(ctx.connect(), state="done")[0].clip == clip_id
 
 
+def test_one_unreachable_platform_does_not_hold_back_the_others_jobs(tmp_path):
+    require_tool("espeak-ng")
+    ctx = StudioContext.create(StudioPaths.at(tmp_path / "data"))
+    cache = SpeechCache(ctx.paths.speech_cache_dir)
+    local = Synthesizer(EspeakNgEngine(), cache, Normalizer())
+    with ProviderServer("zalo") as zalo_server:
+        dead = f"http://127.0.0.1:{free_port()}"
+        synths = {"fpt": Synthesizer(CloudEngine(adapter_for("fpt"), lambda: "k", dead, retry=FAST), cache, Normalizer()),
+                  "zalo": Synthesizer(CloudEngine(adapter_for("zalo"), lambda: "k", dead, retry=FAST), cache,
+                                      Normalizer())}
+        for engine, voice in (("fpt", "fpt:leminh"), ("zalo", "zalo:1")):
+            assert speak_or_queue(ctx.library(), synths[engine], local, TEXT, SpeechSettings(voice, 150)).queued_job
+        # the FPT job is older and its platform still down; Zalo's is back
+        synths["zalo"] = Synthesizer(CloudEngine(adapter_for("zalo"), lambda: "good-key", zalo_server.url, retry=FAST),
+                                     cache, Normalizer())
+        report = deliver_queued(ctx.library(), lambda job: synths[job.engine])
+    assert report.still_offline and len(report.delivered) == 1
+    assert [j.engine for j in jobs(ctx.connect())] == ["fpt"]
+
+
+@pytest.mark.parametrize("convert", [True, False])
+def test_the_officers_legacy_text_choice_holds_for_a_queued_job(tmp_path, convert):
+    require_tool("espeak-ng")
+    vni = "Thoâng baùo veà vieäc taïm döøng caáp nöôùc sinh hoaït."
+    ctx = StudioContext.create(StudioPaths.at(tmp_path / "data"))
+    cache = SpeechCache(ctx.paths.speech_cache_dir)
+    dead = f"http://127.0.0.1:{free_port()}"
+    cloud = Synthesizer(CloudEngine(adapter_for("fpt"), lambda: "k", dead, retry=FAST), cache, Normalizer())
+    local = Synthesizer(EspeakNgEngine(), cache, Normalizer())
+    spoken = speak_or_queue(ctx.library(), cloud, local, vni, SpeechSettings("fpt:leminh", 150),
+                            convert_legacy=convert)
+    [job] = jobs(ctx.connect())
+    assert job.text == ("Thông báo về việc tạm dừng cấp nước sinh hoạt." if convert else vni)
+    assert job.text in ctx.library().get(spoken.clip_id).speech_json
+
+
+def test_a_tls_failure_is_an_error_to_show_not_offline(tmp_path):
+    """https to a server that speaks plain HTTP fails the TLS handshake, as a wrong PC clock or an
+    intercepting proxy does: queueing it as offline would retry it forever and tell no one."""
+    with ProviderServer("zalo") as server:
+        engine = CloudEngine(adapter_for("zalo"), lambda: "k", server.url.replace("http:", "https:"), retry=FAST)
+        with pytest.raises(ProviderFailed, match="TLS"):
+            engine.synthesize(["Xin chào bà con."], SpeechSettings(), tmp_path)
+
+
+def test_quota_is_told_apart_from_rate_limits_and_length():
+    from studio.tts.providers.base import quota_words
+
+    assert quota_words("Quota exceeded: out of characters") and quota_words("Tài khoản hết ký tự")
+    assert not quota_words("API rate limit exceeded") and not quota_words("Text length exceeds the limit")
+
+
 def test_unreachable_host_name_is_offline_too(tmp_path):
     engine = CloudEngine(adapter_for("zalo"), lambda: "k", "http://no-such-host.invalid", retry=FAST)
     with pytest.raises(ProviderOffline):
@@ -240,6 +293,21 @@ def test_without_a_keyring_the_key_goes_to_a_0600_file(tmp_path):
     with pytest.raises(ProviderKeyMissing):
         store.get("viettel")
     assert "secret-token" not in store.key_path.read_text()
+
+
+def test_a_damaged_key_file_is_kept_aside_not_overwritten(tmp_path):
+    """A key file cut by a power failure holds other platforms' keys: setting a new key must not
+    silently write over it; it is kept beside the new file for a technician to recover."""
+    store = KeyStore(tmp_path, use_keyring=False)
+    store.set("fpt", "fpt-key")
+    damaged = store.key_path.read_bytes()[:-5]
+    store.key_path.write_bytes(damaged)
+    store.set("zalo", "zalo-key")
+    assert store.get("zalo") == "zalo-key"
+    kept = list(tmp_path.glob(store.key_path.name + ".damaged-*"))
+    assert [p.read_bytes() for p in kept] == [damaged]
+    if os.name == "posix":
+        assert stat.S_IMODE(store.key_path.stat().st_mode) == 0o600
 
 
 def test_with_a_keyring_the_key_goes_there_and_not_to_disk(tmp_path):

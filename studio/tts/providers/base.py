@@ -174,10 +174,16 @@ class ProviderClient:
                                                                          self.timeout), **kwargs)
             except requests.ConnectTimeout as exc:  # no route: offline, like a refusal
                 raise ProviderOffline(self.provider, self.base_url, "connect timeout") from exc
+            except requests.exceptions.SSLError as exc:
+                # Not offline: a wrong PC clock or an intercepting proxy; queueing it would retry
+                # forever and tell no one.
+                raise ProviderFailed(self.provider, 0, f"TLS: {str(exc)[:160]}") from exc
             except requests.ConnectionError as exc:
                 raise ProviderOffline(self.provider, self.base_url, _reason(exc)) from exc
             except requests.Timeout as exc:
                 raise ProviderTimeout(self.provider, self.timeout) from exc
+            except requests.RequestException as exc:  # a cut or undecodable answer
+                raise ProviderFailed(self.provider, 0, type(exc).__name__) from exc
             if response.status_code != 429 and response.status_code < 500:
                 return response
             retry_after = _retry_after(response)
@@ -224,6 +230,11 @@ def _reason(exc: Exception) -> str:
 
 def quota_words(message: str) -> bool:
     """Whether a provider's free-text error speaks of an exhausted quota or balance (the
-    published pages give no codes for it, only messages)."""
+    published pages give no codes for it, only messages). Rate limits ("rate limit exceeded",
+    answered 429 and retried) and a text over the length limit are not a quota: the officer
+    would be told to top up an account that has credit left."""
     lowered = message.lower()
-    return any(word in lowered for word in ("quota", "exceed", "limit", "balance", "hết", "credit", "ký tự"))
+    if any(word in lowered for word in ("rate limit", "too many", "too long", "length", "độ dài", "quá dài")):
+        return False
+    return any(word in lowered for word in ("quota", "balance", "credit", "hết ký tự", "hết hạn mức", "hết số dư",
+                                            "out of characters", "insufficient"))

@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -172,22 +173,25 @@ class KeyStore:
             return {}
         return data if isinstance(data, dict) else {}
 
+    @classmethod
+    def _write(cls, path: Path, data: dict, private: bool) -> None:
+        """Replace `path` atomically; the file is born 0600 (mkstemp), never widened. A file
+        that cannot be read is not overwritten: it is kept beside as `NAME.damaged-STAMP`
+        (the keys of other platforms in it stay recoverable) and the loss is logged."""
+        if path.exists() and not cls._readable(path):
+            aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d%H%M%S')}")
+            try:
+                os.replace(path, aside)
+            except OSError as exc:
+                raise StorageError(path, exc.strerror or str(exc)) from exc
+            log.error("%s could not be read; kept as %s, a new one is written", path, aside)
+        atomic_write_bytes(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+        if private:
+            os.chmod(path, 0o600)
+
     @staticmethod
-    def _write(path: Path, data: dict, private: bool) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
-        if not private:
-            atomic_write_bytes(path, payload)
-            return
-        # The secret file is born 0600: created with that mode, never widened, then renamed.
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    def _readable(path: Path) -> bool:
         try:
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temporary, 0o600)
-            os.replace(temporary, path)
-        except OSError as exc:
-            raise StorageError(path, exc.strerror or str(exc)) from exc
+            return isinstance(json.loads(path.read_text(encoding="utf-8")), dict)
+        except (OSError, ValueError):
+            return False
