@@ -324,10 +324,21 @@ class MainWindow(QMainWindow):
                         self._speech_queue_delivered, None)
 
     def _speech_queue_delivered(self, report) -> None:
-        if report is not None and report.delivered:
+        if report is None:
+            return
+        if report.delivered:
             self.library.refresh()
-            self.statusBar().showMessage(
-                self.tr("%n queued bulletin(s) made by the speech service.", "", len(report.delivered)), 10000)
+        notes = [text for count, text in (
+            (len(report.delivered), self.tr("%n queued bulletin(s) made by the speech service.", "",
+                                            len(report.delivered))),
+            (len(report.held), self.tr("%n queued bulletin(s) held: the speech service refused the key or the "
+                                       "account's quota is used up (Settings, Speech services).", "",
+                                       len(report.held))),
+            (len(report.failed), self.tr("%n queued bulletin(s) could not be made by the speech service; the "
+                                         "reading by this computer's voice stays in the library.", "",
+                                         len(report.failed)))) if count]
+        if notes:
+            self.statusBar().showMessage(" ".join(notes), 30000)
 
     def apply_settings(self, dialog: SettingsDialog) -> None:
         preferences = dialog.preferences()

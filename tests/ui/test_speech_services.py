@@ -56,3 +56,21 @@ def test_auth_and_quota_errors_are_explained_in_vietnamese(qtbot, studio_window)
     assert message == "Dịch vụ đọc văn bản từ chối khoá API." and "Cài đặt" in action
     message, action = describe(ProviderQuotaExceeded("zalo", "Quota exceeded"))
     assert message == "Tài khoản dịch vụ đọc văn bản đã dùng hết hạn mức." and "nạp thêm" in action
+
+
+def test_a_queued_bulletin_the_platform_holds_back_is_told_in_the_status_bar(qtbot, studio_window, monkeypatch):
+    from studio.tts.engines import SpeechSettings
+    from studio.tts.speech_queue import enqueue
+
+    window = studio_window
+    port = free_port()
+    monkeypatch.setenv("CRS_TTS_URL_FPT", f"http://127.0.0.1:{port}")
+    window.services.provider_keys().set("fpt", "good-key")
+    library = window.services.library()
+    enqueue(library.conn, library.clock, "fpt", SpeechSettings("fpt:leminh", 150), "north", "vi", "Tiêm chủng",
+            "Thông báo lịch tiêm chủng cho trẻ em.")
+    with ProviderServer("fpt", port=port, quota=True):
+        window.deliver_speech_queue()
+        qtbot.waitUntil(lambda: "bị giữ lại" in window.statusBar().currentMessage(), timeout=30000)
+    assert "hết hạn mức" in window.statusBar().currentMessage()
+    assert len(jobs(window.services.library().conn)) == 1  # kept queued, nothing lost

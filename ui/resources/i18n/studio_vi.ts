@@ -1245,6 +1245,18 @@
             <numerusform>Dịch vụ giọng đọc đã tạo %n bản tin đang chờ.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n queued bulletin(s) held: the speech service refused the key or the account's quota is used up (Settings, Speech services).</source>
+        <translation>
+            <numerusform>%n bản tin đang chờ bị giữ lại: dịch vụ giọng đọc từ chối khoá API hoặc tài khoản đã hết hạn mức (Cài đặt, Dịch vụ giọng đọc).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n queued bulletin(s) could not be made by the speech service; the reading by this computer's voice stays in the library.</source>
+        <translation>
+            <numerusform>Dịch vụ giọng đọc không tạo được %n bản tin đang chờ; bản đọc bằng giọng của máy này vẫn ở trong thư viện.</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Installed voices:</source>
         <translation>Giọng đọc đã cài:</translation>
