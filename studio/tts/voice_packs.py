@@ -32,8 +32,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from studio.errors import VoicePackExists, VoicePackInvalid, VoicePackNotFound, VoicePackProblem
+from studio.errors import StorageError, VoicePackExists, VoicePackInvalid, VoicePackNotFound, VoicePackProblem
 from studio.launch import frozen
+from studio.storage.durable import atomic_write_bytes, fsync_dir
 from studio.tts.piper_rate import calibrate, calibration_text
 
 log = logging.getLogger(__name__)
@@ -218,9 +219,10 @@ class VoicePackStore:
                 card = _model_card_beside(onnx, name)
                 if card.is_file():
                     shutil.copyfile(card, staging / "MODEL_CARD")
-                (staging / RECORD).write_text(json.dumps(pack.record(), ensure_ascii=False, indent=1),
-                                              encoding="utf-8")
+                atomic_write_bytes(staging / RECORD,
+                                   json.dumps(pack.record(), ensure_ascii=False, indent=1).encode("utf-8"))
                 os.replace(staging, self.directory / name)
+                fsync_dir(self.directory)  # the installed voice survives a power cut
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
@@ -232,7 +234,10 @@ class VoicePackStore:
         with self._lock:
             pack = self.get(name)
             trash = self.directory / f".remove-{uuid.uuid4().hex}"
-            os.replace(pack.directory, trash)  # gone from the list at once, even if deleting is slow
+            try:
+                os.replace(pack.directory, trash)  # gone from the list at once, even if deleting is slow
+            except OSError as exc:  # Windows: a running reader holds the model open
+                raise StorageError(pack.directory, exc.strerror or str(exc)) from exc
             shutil.rmtree(trash, ignore_errors=True)
         log.info("voice pack %s removed", name)
 
