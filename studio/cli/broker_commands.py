@@ -6,7 +6,8 @@
 Runs in the foreground until Ctrl-C or SIGTERM, then stops Mosquitto cleanly (it saves its
 retained messages). The broker folder D (default: `broker/` in the studio's data folder)
 keeps the configuration, the accounts and the studio's admin account (`admin.json`, 0600),
-which the studio's MQTT transport reads. Main thread only.
+which the studio's MQTT transport reads (a folder elsewhere: the account is also recorded in
+the studio's data folder, so `receivers add mqtt://...` finds it). Main thread only.
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ def cmd_serve(args: argparse.Namespace, ctx: StudioContext) -> int:
     broker = BrokerProcess(folder, settings)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     account = broker.start()
+    if folder.resolve() != (ctx.paths.data_dir / "broker").resolve():
+        # A broker folder of its own: the studio of this data folder must still find the
+        # admin account (account_for looks in its broker accounts and in <data>/broker).
+        from studio.fleet.broker_account import save_account
+
+        save_account(ctx.paths.data_dir, account)
     print(f"broker listening on {account.url}", flush=True)
     if args.tls_port is not None:
         print(f"broker listening on mqtts://{args.host}:{args.tls_port}", flush=True)
