@@ -10,18 +10,15 @@ with a second copy and a shape check (`state.py`): an I/O error is never taken f
 and trust is never dropped without local action. Counters are judged by
 `crs_protocol.accept_counter` alone: the receiver's clock plays no part in which requests
 are fresh, except when every copy of the counter file is damaged (see `_counters_lost`).
+Media and uploads are in `uploads.py`, the play log in `playlog.py` (mixins of this class).
 Thread-safe: one lock around all state.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
-import re
 import secrets
-import shutil
 import threading
 import time
 import uuid
@@ -30,16 +27,12 @@ from pathlib import Path
 
 from crs_protocol import (
     REPLAY_WINDOW,
-    SHA256,
     TAG_BITS,
     CounterState,
-    ErrorCode,
     accept_counter,
-    manifest_media,
-    status_of,
 )
 
-from crs_receiver.durable import atomic_write_bytes, fsync_dir
+from crs_receiver.playlog import PlayLog
 from crs_receiver.state import (
     StateFiles,
     is_broker,
@@ -50,6 +43,10 @@ from crs_receiver.state import (
     is_trust,
     is_volume,
 )
+from crs_receiver.store_error import StoreError
+from crs_receiver.uploads import Uploads
+
+__all__ = ["ReceiverStore", "StoreError", "now_utc"]
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +55,7 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-class StoreError(Exception):
-    """A refusal the server answers as `{"error": code}` with the code's usual status."""
-
-    def __init__(self, code: ErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code = status_of(code), code
-
-
-class ReceiverStore:
+class ReceiverStore(Uploads, PlayLog):
     def __init__(self, data_dir: Path, quota_bytes: int = 2 << 30) -> None:
         self.root = Path(data_dir)
         self.quota = quota_bytes
@@ -161,143 +150,6 @@ class ReceiverStore:
                 self.state.write("replay.json", replay)
                 self._replay_saved = version
 
-    # -- media ------------------------------------------------------------------------------------
-    def media_path(self, sha: str) -> Path:
-        if not SHA256.match(sha):
-            raise StoreError(ErrorCode.BAD_NAME, "media names are 64 lowercase hex digits")
-        return self.root / "media" / sha
-
-    def has_media(self, sha: str) -> bool:
-        return self.media_path(sha).is_file()
-
-    def _partial(self, sha: str) -> tuple[Path, Path]:
-        self.media_path(sha)
-        return self.root / "partial" / f"{sha}.part", self.root / "partial" / f"{sha}.len"
-
-    def upload_state(self, sha: str) -> tuple[int, int | None, bool]:
-        """(bytes held, declared length, complete)."""
-        path = self.media_path(sha)
-        if path.is_file():
-            size = path.stat().st_size
-            return size, size, True
-        part, length = self._partial(sha)
-        try:
-            declared = int(length.read_text()) if length.exists() else None
-        except ValueError:  # a damaged length file: the upload starts again
-            log.warning("upload %s: its length file is damaged; the upload starts again", sha[:12])
-            part.unlink(missing_ok=True)
-            length.unlink(missing_ok=True)
-            declared = None
-        return (part.stat().st_size if part.exists() else 0), declared, False
-
-    def drop_partial(self, sha: str) -> None:
-        """Forget an upload in progress (its bytes came from an untrusted broker and failed)."""
-        with self.lock:
-            for path in self._partial(sha):
-                path.unlink(missing_ok=True)
-
-    def used_bytes(self) -> int:
-        total = 0
-        for folder in ("media", "partial"):
-            for entry in os.scandir(self.root / folder):
-                if entry.is_file():
-                    total += entry.stat().st_size
-        return total
-
-    def free_bytes(self) -> int:
-        return max(0, min(self.quota - self.used_bytes(), shutil.disk_usage(self.root).free))
-
-    def append(self, sha: str, offset: int, declared: int | None, data: bytes) -> tuple[int, bool]:
-        """A tus PATCH: append `data` at `offset`; when the declared length is reached the
-        hash is checked before the file becomes playable. Returns (new offset, complete)."""
-        with self.lock:
-            held, known, complete = self.upload_state(sha)
-            if complete:
-                raise StoreError(ErrorCode.COMPLETE, "this media is already held in full")
-            if offset != held:
-                raise StoreError(ErrorCode.OFFSET_MISMATCH, f"the receiver holds {held} bytes, not {offset}")
-            length = known if known is not None else declared
-            if length is None:
-                raise StoreError(ErrorCode.NO_LENGTH, "the first PATCH must give Upload-Length")
-            if declared is not None and known is not None and declared != known:
-                raise StoreError(ErrorCode.LENGTH_MISMATCH, f"Upload-Length was {known}")
-            if offset + len(data) > length:
-                raise StoreError(ErrorCode.TOO_LONG, "more bytes than Upload-Length declared")
-            if known is None:
-                if length > self.free_bytes() + 0:
-                    self.cleanup(needed=length)
-                    if length > self.free_bytes():
-                        raise StoreError(ErrorCode.QUOTA, f"{length} bytes do not fit in the disk quota")
-                part, length_file = self._partial(sha)
-                atomic_write_bytes(length_file, str(length).encode())
-            part, _ = self._partial(sha)
-            with open(part, "ab") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            new_offset = offset + len(data)
-            if new_offset < length:
-                return new_offset, False
-            return new_offset, self._finish(sha)
-
-    def _finish(self, sha: str) -> bool:
-        part, length_file = self._partial(sha)
-        digest = hashlib.sha256()
-        with open(part, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        if digest.hexdigest() != sha:
-            part.unlink(missing_ok=True)
-            length_file.unlink(missing_ok=True)
-            raise StoreError(ErrorCode.HASH_MISMATCH, "the uploaded bytes do not have this sha256; upload again")
-        os.replace(part, self.media_path(sha))
-        fsync_dir(self.root / "media")
-        length_file.unlink(missing_ok=True)
-        return True
-
-    def _clean_partials(self) -> None:
-        """After a crash: a part whose length file is lost cannot be trusted; a part that
-        reached its declared length (the power went between its last fsync and the rename)
-        is verified and made playable now, since no PATCH will ever come for it."""
-        for part in (self.root / "partial").glob("*.part"):
-            length_file = part.with_suffix(".len")
-            if not length_file.exists():
-                part.unlink(missing_ok=True)
-                continue
-            try:
-                declared = int(length_file.read_text())
-            except ValueError:
-                declared = -1
-            size = part.stat().st_size
-            if size > declared or declared < 0:
-                part.unlink(missing_ok=True)
-                length_file.unlink(missing_ok=True)
-            elif size == declared:
-                try:
-                    self._finish(part.stem)
-                except StoreError:
-                    log.warning("a complete upload of %s found at start did not match its hash; dropped", part.stem)
-        for tmp in self.root.rglob(".*.tmp*"):
-            tmp.unlink(missing_ok=True)
-
-    def cleanup(self, needed: int = 0) -> int:
-        """Delete media no manifest (current or previous) names, oldest first, until
-        `needed` bytes fit (or all such media is gone). Returns bytes freed."""
-        with self.lock:
-            keep = manifest_media(self._manifest) if self._manifest else set()
-            previous = self.state.read("manifest.prev.json", is_manifest)
-            if previous:
-                keep |= manifest_media(previous)
-            freed = 0
-            candidates = sorted((p for p in (self.root / "media").iterdir() if p.name not in keep),
-                                key=lambda p: p.stat().st_mtime)
-            for path in candidates:
-                if needed and self.free_bytes() >= needed:
-                    break
-                freed += path.stat().st_size
-                path.unlink(missing_ok=True)
-            return freed
-
     # -- manifests --------------------------------------------------------------------------------
     def manifest(self) -> dict | None:
         return self._manifest
@@ -309,88 +161,6 @@ class ReceiverStore:
                 self.state.write("manifest.prev.json", self._manifest)
             self.state.write("manifest.json", manifest)
             self._manifest = manifest
-
-    # -- play log ---------------------------------------------------------------------------------
-    def _last_seq(self) -> int:
-        """The last entry's number, from the end of the file: opening a receiver with a
-        100,000-entry log must not parse all of it (the whole file only when its tail holds
-        no whole entry)."""
-        path = self.root / "playlog.jsonl"
-        if not path.exists():
-            return 0
-        with open(path, "rb") as handle:
-            size = handle.seek(0, os.SEEK_END)
-            handle.seek(max(size - 65536, 0))
-            tail = handle.read().splitlines()
-        for line in reversed(tail[1:] if size > 65536 else tail):  # the first may be cut
-            try:
-                return int(json.loads(line)["seq"])
-            except (ValueError, KeyError, TypeError):
-                continue  # a line cut by a power cut
-        last = 0
-        with open(path, "rb") as handle:
-            for line in handle:
-                try:
-                    last = json.loads(line)["seq"]
-                except (ValueError, KeyError, TypeError):
-                    continue
-        return last
-
-    def log_play(self, entry: dict) -> dict:
-        return self.log_plays([entry])[0]
-
-    def log_plays(self, entries: list[dict]) -> list[dict]:
-        """Append entries in one write and one fsync: 15,600 items missed while the
-        receiver was off are one disk write, not 15,600 (minutes on an SD card)."""
-        with self.lock:
-            numbered = []
-            for entry in entries:
-                self._seq += 1
-                numbered.append({"seq": self._seq, **entry})
-            path = self.root / "playlog.jsonl"
-            with open(path, "ab") as handle:
-                handle.write(b"\n" if path.stat().st_size and not _ends_with_newline(path) else b"")
-                handle.write(b"".join(json.dumps(e, ensure_ascii=False).encode() + b"\n" for e in numbered))
-                handle.flush()
-                os.fsync(handle.fileno())
-            return numbered
-
-    def logged_items(self) -> set[str]:
-        """Every item id the play log holds (played, missed, failed): never played again
-        after a restart, however long the log (a page of `playlog` stops at 1,000)."""
-        items: set[str] = set()
-        path = self.root / "playlog.jsonl"
-        if path.exists():
-            with open(path, "rb") as handle:
-                for line in handle:
-                    found = _ENTRY_ITEM.match(line)  # the lines log_play writes: no JSON parser needed
-                    if found is not None and b"\\" not in found.group(1):
-                        items.add(found.group(1).decode("utf-8", "replace"))
-                        continue
-                    try:
-                        item = json.loads(line).get("item")
-                    except (ValueError, AttributeError):
-                        continue
-                    if isinstance(item, str):
-                        items.add(item)
-        return items
-
-    def playlog(self, after: int, limit: int = 1000) -> list[dict]:
-        path = self.root / "playlog.jsonl"
-        entries = []
-        if not path.exists():
-            return entries
-        with open(path, "rb") as handle:
-            for line in handle:
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    continue
-                if entry.get("seq", 0) > after:
-                    entries.append(entry)
-                    if len(entries) >= limit:
-                        break
-        return entries
 
     # -- the MQTT link (mqtt_link.py) ------------------------------------------------------------
     def broker_secret(self) -> str | None:
@@ -462,10 +232,3 @@ class ReceiverStore:
         return accept_counter(CounterState.from_json(self._replay.get(key)), counter) is not None
 
 
-_ENTRY_ITEM = re.compile(rb'\{"seq": \d+, "item": "((?:[^"\\]|\\.)*)"')
-
-
-def _ends_with_newline(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        handle.seek(-1, os.SEEK_END)
-        return handle.read(1) == b"\n"
