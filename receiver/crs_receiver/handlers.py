@@ -229,6 +229,7 @@ class Requests(DeliveryHandlers, CommandHandlers):
             "last_error": self.engine.last_error, "last_error_code": self.engine.last_error_code,
             "rejected_items": self.engine.rejected(),
             "playlog_seq": self.store._seq, "refusals": dict(self.refusals),
+            "identity_moved": self.store.identity_moved,
         }
 
     async def status(self, call: Call) -> Answer:

@@ -103,7 +103,8 @@ class StateFiles:
 
 def is_identity(value: object) -> bool:
     return (isinstance(value, dict) and isinstance(value.get("id"), str) and 0 < len(value["id"]) <= 64
-            and isinstance(value.get("name"), str))
+            and isinstance(value.get("name"), str)
+            and (value.get("machine") is None or isinstance(value["machine"], str)))
 
 
 def is_trust(value: object) -> bool:

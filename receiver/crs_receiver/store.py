@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import threading
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +30,7 @@ from crs_protocol import (
     accept_counter,
 )
 
+from crs_receiver.identity import IdentityLost, folder_was_used, machine_fingerprint, moved, new_identity
 from crs_receiver.playlog import PlayLog
 from crs_receiver.state import (
     StateFiles,
@@ -46,7 +45,7 @@ from crs_receiver.state import (
 from crs_receiver.store_error import StoreError
 from crs_receiver.uploads import Uploads
 
-__all__ = ["ReceiverStore", "StoreError", "now_utc"]
+__all__ = ["IdentityLost", "ReceiverStore", "StoreError", "now_utc"]
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +55,9 @@ def now_utc() -> datetime:
 
 
 class ReceiverStore(Uploads, PlayLog):
-    def __init__(self, data_dir: Path, quota_bytes: int = 2 << 30) -> None:
+    def __init__(self, data_dir: Path, quota_bytes: int = 2 << 30, make_identity: bool = False) -> None:
+        """`make_identity`: a lost identity is made anew (`crs-receiver new-identity`) instead of
+        raising IdentityLost."""
         self.root = Path(data_dir)
         self.quota = quota_bytes
         self.lock = threading.RLock()
@@ -66,11 +67,8 @@ class ReceiverStore(Uploads, PlayLog):
         for sub in ("media", "partial"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         self.state = StateFiles(self.root)
-        identity = self.state.read("receiver.json", is_identity)
-        if identity is None:
-            identity = {"id": uuid.uuid4().hex[:16], "name": f"receiver-{secrets.token_hex(2)}"}
-            self.state.write("receiver.json", identity)
-        self.receiver_id, self.name = identity["id"], identity["name"]
+        self._identity = self._load_identity(make_identity)
+        self.receiver_id, self.name = self._identity["id"], self._identity["name"]
         self._trust = self.state.read("trust.json", is_trust)
         replay = self.state.read("replay.json", is_replay)
         if replay is None and (self.root / "replay.json.damaged").exists() and self._trust:
@@ -84,6 +82,43 @@ class ReceiverStore(Uploads, PlayLog):
         self._link = self.state.read("link.json", is_link) or {"acked": 0, "applied": {}}
         self._clean_partials()
         self._seq = self._last_seq()
+
+    def _load_identity(self, make_identity: bool) -> dict:
+        """receiver.json; a new identity only for a folder never used (identity.py)."""
+        machine = machine_fingerprint()
+        identity = self.state.read("receiver.json", is_identity)
+        if identity is None:
+            if folder_was_used(self.root) and not make_identity:
+                raise IdentityLost(self.root)
+            identity = new_identity(machine)
+            self.state.write("receiver.json", identity)
+        elif identity.get("machine") is None and machine is not None:
+            identity = {**identity, "machine": machine}  # made before devices were recorded
+            self.state.write("receiver.json", identity)
+        self.identity_moved = moved(identity, machine)
+        if self.identity_moved:
+            log.error("receiver %s was made on another device: this SD card is a clone of another receiver's "
+                      "(run `crs-receiver new-identity`) or moved to new hardware (run `crs-receiver "
+                      "keep-identity`); docs/receiver.md, \"Cloned SD cards\"", identity["id"])
+        return identity
+
+    def new_identity(self) -> str:
+        """Local action (a cloned card): a new id on this device; the pairing, which the
+        clone shares with the receiver it was copied from, is forgotten. Returns the id."""
+        with self.lock:
+            self.reset_pairing()
+            self._identity = new_identity(machine_fingerprint())
+            self.state.write("receiver.json", self._identity)
+            self.receiver_id, self.name = self._identity["id"], self._identity["name"]
+            self.identity_moved = False
+            return self.receiver_id
+
+    def keep_identity(self) -> None:
+        """Local action (the same receiver on new hardware): this device is its own now."""
+        with self.lock:
+            self._identity = {**self._identity, "machine": machine_fingerprint()}
+            self.state.write("receiver.json", self._identity)
+            self.identity_moved = False
 
     def _counters_lost(self, key: str) -> dict:
         """Every copy of the counter file is damaged: which requests were seen is unknown.
@@ -103,7 +138,8 @@ class ReceiverStore(Uploads, PlayLog):
         name = name.strip()[:100]
         if name and name != self.name:
             with self.lock:
-                self.state.write("receiver.json", {"id": self.receiver_id, "name": name})
+                self._identity = {**self._identity, "name": name}
+                self.state.write("receiver.json", self._identity)
                 self.name = name
 
     # -- pairing and replay ----------------------------------------------------------------------
