@@ -1,6 +1,6 @@
 """The play log, `playlog.jsonl`: append-only, one fsynced write per batch of entries,
 each numbered (`seq`). A mixin of `ReceiverStore` (store.py), which supplies `root`,
-`lock` and `_seq`.
+`lock`, `reserve` and `_seq`.
 
 Threads: appends under the store's lock (from the executor and the player's thread);
 reads scan the file without it (lines are appended whole).
@@ -52,11 +52,15 @@ class PlayLog:
                 self._seq += 1
                 numbered.append({"seq": self._seq, **entry})
             path = self.root / "playlog.jsonl"
-            with open(path, "ab") as handle:
-                handle.write(b"\n" if path.stat().st_size and not _ends_with_newline(path) else b"")
-                handle.write(b"".join(json.dumps(e, ensure_ascii=False).encode() + b"\n" for e in numbered))
-                handle.flush()
-                os.fsync(handle.fileno())
+            lines = b"".join(json.dumps(e, ensure_ascii=False).encode() + b"\n" for e in numbered)
+
+            def append() -> None:
+                with open(path, "ab") as handle:  # a line torn by a failed write is ended first
+                    handle.write(b"\n" if path.stat().st_size and not _ends_with_newline(path) else b"")
+                    handle.write(lines)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            self.reserve.write(append)  # a full disk releases the reserve (disk_reserve.py)
             return numbered
 
     def logged_items(self) -> set[str]:

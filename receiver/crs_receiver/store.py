@@ -5,7 +5,7 @@ Layout under the data folder: `receiver.json` (id, name), `trust.json` (the pair
 key), `replay.json` (counters seen), `media/<sha256>` (complete, verified files only),
 `partial/<sha256>.part` + `.len` (uploads in progress; never played), `manifest.json` and
 `manifest.prev.json`, `playlog.jsonl` (append-only, one fsynced line per entry),
-`volume.json`. The small state files are read once at start and kept in memory, each
+`volume.json`, `reserve.bin` (room kept for a full disk: disk_reserve.py). The small state files are read once at start and kept in memory, each
 with a second copy and a shape check (`state.py`): an I/O error is never taken for damage,
 and trust is never dropped without local action. Counters are judged by
 `crs_protocol.accept_counter` alone: the receiver's clock plays no part in which requests
@@ -30,6 +30,7 @@ from crs_protocol import (
     accept_counter,
 )
 
+from crs_receiver.disk_reserve import DiskReserve
 from crs_receiver.identity import IdentityLost, folder_was_used, machine_fingerprint, moved, new_identity
 from crs_receiver.playlog import PlayLog
 from crs_receiver.state import (
@@ -66,7 +67,9 @@ class ReceiverStore(Uploads, PlayLog):
         self._replay_version = self._replay_saved = 0
         for sub in ("media", "partial"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
-        self.state = StateFiles(self.root)
+        self.reserve = DiskReserve(self.root)
+        self._verifying: set[str] = set()  # complete uploads being hashed (outside the lock)
+        self.state = StateFiles(self.root, self.reserve)
         self._identity = self._load_identity(make_identity)
         self.receiver_id, self.name = self._identity["id"], self._identity["name"]
         self._trust = self.state.read("trust.json", is_trust)
@@ -81,6 +84,7 @@ class ReceiverStore(Uploads, PlayLog):
         self._broker = self.state.read("broker.json", is_broker)
         self._link = self.state.read("link.json", is_link) or {"acked": 0, "applied": {}}
         self._clean_partials()
+        self.reserve.ensure()
         self._seq = self._last_seq()
 
     def _load_identity(self, make_identity: bool) -> dict:
