@@ -10,7 +10,16 @@ Pure functions and immutable data only: safe from any thread. Depends on PyNaCl
 (libsodium) alone, so a receiver installs it without anything of the studio.
 """
 
-from crs_protocol.counters import REPLAY_WINDOW, TAG_BITS, CounterState, accept_counter, make_counter
+from crs_protocol.counters import (
+    MAX_JUMP,
+    REPLAY_WINDOW,
+    TAG_BITS,
+    CounterState,
+    accept_counter,
+    ahead_of_own_time,
+    make_counter,
+    refusal,
+)
 from crs_protocol.errors import CODES, ErrorCode, FaultCode, status_of
 from crs_protocol.manifest import (
     MAX_ITEMS,
@@ -46,8 +55,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CODES", "H_COUNTER", "H_KEY", "H_RECEIVER", "H_SIGNATURE", "H_TIME", "HEADERS", "MAX_ITEMS",
-    "MAX_MANIFEST_BYTES", "PRIORITIES", "RANK", "REPLAY_WINDOW", "SHA256", "START_MODES", "TAG_BITS", "VERSION",
-    "CounterState", "ErrorCode", "FaultCode", "ManifestProblem", "SignatureProblem", "Signed", "accept_counter", "b64",
+    "MAX_JUMP", "MAX_MANIFEST_BYTES", "PRIORITIES", "RANK", "REPLAY_WINDOW", "SHA256", "START_MODES", "TAG_BITS", "VERSION",
+    "CounterState", "ErrorCode", "FaultCode", "ManifestProblem", "SignatureProblem", "Signed", "accept_counter", "ahead_of_own_time", "refusal", "b64",
     "canonical",
     "check_manifest", "key_id", "make_counter", "manifest_media", "public_key_text", "sign_headers", "status_of",
     "unb64", "verify",

@@ -30,6 +30,7 @@ from crs_protocol import (
     MAX_MANIFEST_BYTES,
     ErrorCode,
     SignatureProblem,
+    ahead_of_own_time,
     verify,
 )
 
@@ -74,6 +75,17 @@ def _logged(future: asyncio.Future) -> None:
         log.error("the counters could not be saved: %s", future.exception())
 
 
+def _ahead(signed) -> Answer | None:
+    """At pairing (no counter floor yet to bound a jump): the refusal of a counter further
+    after the time signed with it than a studio's counters can be, else None. Once paired,
+    a jump is bounded by the highest counter seen (crs_protocol.refusal)."""
+    when = signed.studio_time
+    if when is None or when.tzinfo is None or not ahead_of_own_time(signed.counter, int(when.timestamp() * 1e6)):
+        return None
+    return refuse(ErrorCode.COUNTER_AHEAD, "the pairing counter is more than a day after the time signed with "
+                                           "it: check the studio's clock and its saved counter")
+
+
 class Requests(DeliveryHandlers, CommandHandlers):
     """The v1 handlers of one receiver, shared by its transports."""
 
@@ -102,9 +114,10 @@ class Requests(DeliveryHandlers, CommandHandlers):
             return refuse(exc.code, str(exc))
         if request_signed.key != trusted:
             return refuse(ErrorCode.UNKNOWN_KEY, "this receiver trusts another studio")
-        if not await self._take_counter(call.method, request_signed.key, request_signed.counter):
-            return refuse(ErrorCode.REPLAY, "this request (counter) was already seen")
         studio_time = request_signed.studio_time
+        if not await self._take_counter(call.method, request_signed.key, request_signed.counter):
+            why = self.store.counter_refusal(request_signed.key, request_signed.counter)
+            return refuse(*(why or (ErrorCode.REPLAY, "this request (counter) was already seen")))
         if studio_time is not None and studio_time.tzinfo is not None:
             self.clock_offset_s = round((datetime.now(UTC) - studio_time).total_seconds(), 3)
         return None
@@ -209,6 +222,9 @@ class Requests(DeliveryHandlers, CommandHandlers):
         loop = asyncio.get_running_loop()
         if secret is not None:
             await loop.run_in_executor(None, self.store.set_broker_secret, secret)
+        ahead = _ahead(pairing_signed)
+        if ahead is not None:
+            return ahead
         self.store.pair(pairing_signed.key, name)
         self.store.accept_counter(pairing_signed.key, pairing_signed.counter)
         self.pairing = None

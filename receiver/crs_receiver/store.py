@@ -27,7 +27,9 @@ from crs_protocol import (
     REPLAY_WINDOW,
     TAG_BITS,
     CounterState,
+    ErrorCode,
     accept_counter,
+    refusal,
 )
 
 from crs_receiver.disk_reserve import DiskReserve
@@ -270,5 +272,11 @@ class ReceiverStore(Uploads, PlayLog):
         the asyncio loop: no lock (an upload may hold it for seconds); the state is replaced
         whole, never changed in place, so reading it is safe."""
         return accept_counter(CounterState.from_json(self._replay.get(key)), counter) is not None
+
+    def counter_refusal(self, key: str, counter: int) -> tuple[ErrorCode, str] | None:
+        """Why this counter would be refused now (code, reason for the studio), or None; as
+        `counter_is_fresh`, safe on the loop without a lock."""
+        why = refusal(CounterState.from_json(self._replay.get(key)), counter)
+        return (ErrorCode(why[0]), why[1]) if why else None
 
 
