@@ -97,6 +97,7 @@ class Requests(DeliveryHandlers, CommandHandlers):
         self.refusals = {"count": 0, "last": None}
         self.changed: list[Callable[[str], None]] = []  # told after a request changed something
         self._counters_queued = False
+        self.v1_signed = 0  # requests accepted with a version 1 signature since start
 
     # -- the one gate -----------------------------------------------------------------------------
     async def authenticate(self, call: Call) -> Answer | None:
@@ -114,6 +115,11 @@ class Requests(DeliveryHandlers, CommandHandlers):
             return refuse(exc.code, str(exc))
         if request_signed.key != trusted:
             return refuse(ErrorCode.UNKNOWN_KEY, "this receiver trusts another studio")
+        if request_signed.version == 1:  # accepted during the transition to version 2 (docs/protocol.md)
+            if not self.v1_signed:
+                log.warning("the studio signs version 1: headers such as Upload-Length are not covered; "
+                            "update the studio")
+            self.v1_signed += 1
         studio_time = request_signed.studio_time
         if not await self._take_counter(call.method, request_signed.key, request_signed.counter):
             why = self.store.counter_refusal(request_signed.key, request_signed.counter)
@@ -191,7 +197,7 @@ class Requests(DeliveryHandlers, CommandHandlers):
     async def pair_info(self, call: Call) -> Answer:
         """Unsigned: who this receiver is, so a studio can sign its pairing request for it."""
         return Answer(200, {"receiver_id": self.store.receiver_id, "name": self.store.name, "protocol": "v1",
-                            "paired": self.store.trusted_key() is not None})
+                            "signing": [1, 2], "paired": self.store.trusted_key() is not None})
 
     async def pair(self, call: Call) -> Answer:
         """Unsigned by a paired key (there is none yet), but signed: the key that signs it is
@@ -245,7 +251,7 @@ class Requests(DeliveryHandlers, CommandHandlers):
             "last_error": self.engine.last_error, "last_error_code": self.engine.last_error_code,
             "rejected_items": self.engine.rejected(),
             "playlog_seq": self.store._seq, "refusals": dict(self.refusals),
-            "identity_moved": self.store.identity_moved,
+            "identity_moved": self.store.identity_moved, "v1_signed": self.v1_signed,
         }
 
     async def status(self, call: Call) -> Answer:

@@ -51,7 +51,7 @@ class ReceiverClient:
         all_headers = {"Accept-Encoding": "identity", **(headers or {})}  # no gzip bomb to inflate
         if signed:
             all_headers.update(sign_headers(self.key.private, method, path, body, self.key.next_counter(),
-                                            self.receiver_id, datetime.now(UTC)))
+                                            self.receiver_id, datetime.now(UTC), all_headers))
         try:
             response = self.session.request(method, self.address + path, data=body, headers=all_headers,
                                             timeout=self.timeout, allow_redirects=False, stream=True)
