@@ -79,6 +79,8 @@ def big_partial(folder: Path, size: int) -> tuple[str, bytes]:
             digest.update(block)
             handle.write(block)
             left -= len(block)
+        handle.flush()
+        os.fsync(handle.fileno())  # as a real upload leaves it: each chunk was fsynced
     tail = os.urandom(MIB)
     digest.update(tail)
     sha = digest.hexdigest()
@@ -115,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             client = ReceiverClient(f"http://127.0.0.1:{port}", StudioKey(work / "keys"))
             client.pair(code, "benchmark")
             sha, tail = big_partial(work / "rx", size)
+            time.sleep(2.0)  # let the disk settle after writing the file
             statuses = [(b"", h) for h in presigned_status(work / "keys", client.receiver_id, 4000)]
             acks = presigned_acks(work / "keys", client.receiver_id, 4000)
             done = threading.Event()
