@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import requests
 from crs_protocol import MAX_JUMP, REPLAY_WINDOW, TAG_BITS, sign_headers
@@ -85,5 +85,33 @@ def test_a_request_captured_before_re_pairing_the_same_studio_is_not_replayed(tm
         answer, refusal = send(receiver, client, "PUT", "/v1/volume", body, headers=captured)
         assert (answer.status_code, refusal["error"]) == (409, "replay")
         assert client.status()["volume"] == 20
+    finally:
+        receiver.kill()
+
+
+def test_a_damaged_counter_file_refuses_what_was_captured_before(tmp_path):
+    """Every copy of replay.json cut: "refuse until a fresh high counter", never "accept
+    anything". The studio here paired and sent a request with counters an hour old (its
+    clock was behind), which a listener captured."""
+    receiver = Receiver(tmp_path / "rx").start()
+    try:
+        client = ReceiverClient(receiver.url, StudioKey(tmp_path / "keys"))
+        client.identify()
+        hour_ago = datetime.now(UTC) - timedelta(hours=1)
+        base = int(hour_ago.timestamp() * 1e6) << TAG_BITS
+        body = json.dumps({"code": receiver.code, "studio": "UBND xã"}).encode()
+        pairing = sign_headers(client.key.private, "POST", "/v1/pair", body, base, client.receiver_id, hour_ago)
+        assert requests.post(receiver.url + "/v1/pair", data=body, headers=pairing, timeout=10).status_code == 200
+        volume = json.dumps({"volume": 60}).encode()
+        captured = sign_headers(client.key.private, "PUT", "/v1/volume", volume, base + (1 << 20),
+                                client.receiver_id, hour_ago)
+        assert send(receiver, client, "PUT", "/v1/volume", volume, headers=captured)[0].status_code == 200
+        receiver.terminate()
+        for name in ("replay.json", "replay.json.bak"):
+            (receiver.folder / name).write_text('{"' + client.key.public_text + '": {"high": 1')
+        receiver.start()
+        answer, refusal = send(receiver, client, "PUT", "/v1/volume", volume, headers=captured)
+        assert (answer.status_code, refusal["error"]) == (409, "replay")
+        assert client.set_volume(25)["volume"] == 25  # the studio's fresh counters pass
     finally:
         receiver.kill()
