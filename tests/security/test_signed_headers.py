@@ -72,3 +72,22 @@ def test_version_1_is_still_accepted_during_the_transition(tmp_path):
         assert (status["volume"], status["v1_signed"]) == (35, 1)
     finally:
         receiver.kill()
+
+
+def test_an_upload_poisoned_before_signed_headers_starts_again(tmp_path):
+    """A receiver holding the start of an upload under a false length (changed in transit by
+    a version 1 request) took it with 409 length-mismatch for ever; the studio now starts that
+    upload again from 0 with its true length, which the receiver accepts."""
+    receiver = Receiver(tmp_path / "rx").start()
+    try:
+        client = ReceiverClient(receiver.url, StudioKey(tmp_path / "keys"))
+        client.pair(receiver.code, "UBND xã")
+        media = tmp_path / "bulletin.bin"
+        media.write_bytes(os.urandom(150_000))
+        sha = hashlib.sha256(media.read_bytes()).hexdigest()
+        (receiver.folder / "partial" / f"{sha}.part").write_bytes(media.read_bytes()[:50_000])
+        (receiver.folder / "partial" / f"{sha}.len").write_text(str(4 * 150_000))
+        client.upload(media, chunk=64_000)
+        assert client.held(sha) == (150_000, True)
+    finally:
+        receiver.kill()
