@@ -13,7 +13,8 @@ that damage never silently changes it and a card cloned onto another device is n
   image (it shares that receiver's id and pairing) or moved to new hardware: it says so
   at start, in its log and in its status (`identity_moved`), until the person at the
   device runs `crs-receiver new-identity` (a clone) or `crs-receiver keep-identity` (the
-  same receiver on new hardware). docs/receiver.md, "Cloned SD cards".
+  same receiver on new hardware). docs/receiver.md, "Damaged state files and cloned SD
+  cards".
 
 Pure functions and one exception; the store calls them at start, under no lock.
 """

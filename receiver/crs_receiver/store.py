@@ -5,9 +5,10 @@ Layout under the data folder: `receiver.json` (id, name), `trust.json` (the pair
 key), `replay.json` (counters seen), `media/<sha256>` (complete, verified files only),
 `partial/<sha256>.part` + `.len` (uploads in progress; never played), `manifest.json` and
 `manifest.prev.json`, `playlog.jsonl` (append-only, one fsynced line per entry),
-`volume.json`, `reserve.bin` (room kept for a full disk: disk_reserve.py). The small state files are read once at start and kept in memory, each
-with a second copy and a shape check (`state.py`): an I/O error is never taken for damage,
-and trust is never dropped without local action. Counters are judged by
+`volume.json`, `reserve.bin` (room kept for a full disk: disk_reserve.py). The small
+state files are read once at start and kept in memory, each with a second copy and a
+shape check (`state.py`): an I/O error is never taken for damage, and trust is never
+dropped without local action; a lost identity stops the receiver (identity.py). Counters are judged by
 `crs_protocol.accept_counter` alone: the receiver's clock plays no part in which requests
 are fresh, except when every copy of the counter file is damaged (see `_counters_lost`).
 Media and uploads are in `uploads.py`, the play log in `playlog.py` (mixins of this class).
@@ -105,7 +106,8 @@ class ReceiverStore(Uploads, PlayLog):
         if self.identity_moved:
             log.error("receiver %s was made on another device: this SD card is a clone of another receiver's "
                       "(run `crs-receiver new-identity`) or moved to new hardware (run `crs-receiver "
-                      "keep-identity`); docs/receiver.md, \"Cloned SD cards\"", identity["id"])
+                      "keep-identity`); docs/receiver.md, \"Damaged state files and cloned SD cards\"",
+                      identity["id"])
         return identity
 
     def new_identity(self) -> str:
