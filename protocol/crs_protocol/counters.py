@@ -22,6 +22,13 @@ from dataclasses import dataclass
 REPLAY_WINDOW = 1 << 37
 TAG_BITS = 10
 MAX_COUNTER = 2**63
+# A counter may rise at most this far above the highest seen: two years of µs. One counter
+# near 2^63 (a studio clock set to 2200, once) would otherwise make every later counter an
+# old one, locking the studio out for good; a studio switched off for a year still passes.
+MAX_JUMP = (2 * 366 * 86400 * 10**6) << TAG_BITS
+# A counter's µs may be at most this far after the time signed in its own request: both
+# come from the studio's clock, so a counter well ahead of it was not made by `make_counter`.
+AHEAD_OF_OWN_TIME_US = 86400 * 10**6
 
 
 @dataclass(frozen=True)
@@ -46,9 +53,31 @@ class CounterState:
         return cls(high, tuple(sorted(c for c in seen if isinstance(c, int))))
 
 
+def refusal(state: CounterState, counter: int, window: int = REPLAY_WINDOW) -> tuple[str, str] | None:
+    """Why `counter` would be refused, as (error code, reason for the studio), or None when
+    it is fresh. The codes are `replay` and `counter-ahead` (errors.ErrorCode)."""
+    if not 0 < counter < MAX_COUNTER:
+        return "replay", "the counter is out of range (1 to 2^63 - 1)"
+    if counter in state.seen:
+        return "replay", "this request (counter) was already seen"
+    if counter <= state.high - window:
+        return "replay", (f"the counter is older than the replay window below the highest seen ({state.high}): "
+                          "a request captured earlier, or a studio whose saved counter went back")
+    if state.high and counter - state.high > MAX_JUMP:
+        return "counter-ahead", (f"the counter is more than two years above the highest seen ({state.high}): "
+                                 "check the studio's clock")
+    return None
+
+
+def ahead_of_own_time(counter: int, signed_time_us: int) -> bool:
+    """Whether `counter` is further after the time signed with it than a fresh studio's
+    counters can be. Checked at pairing, where no highest counter bounds a jump yet."""
+    return (counter >> TAG_BITS) > signed_time_us + AHEAD_OF_OWN_TIME_US
+
+
 def accept_counter(state: CounterState, counter: int, window: int = REPLAY_WINDOW) -> CounterState | None:
-    """The key's new state if `counter` is fresh, None if it is a replay (or too old)."""
-    if not 0 < counter < MAX_COUNTER or counter <= state.high - window or counter in state.seen:
+    """The key's new state if `counter` is fresh, None if `refusal` has a reason."""
+    if refusal(state, counter, window) is not None:
         return None
     high = max(state.high, counter)
     seen = tuple(sorted(c for c in (*state.seen, counter) if c > high - window))

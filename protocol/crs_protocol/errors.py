@@ -17,6 +17,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_KEY = "unknown-key"
     NOT_PAIRED = "not-paired"
     REPLAY = "replay"
+    COUNTER_AHEAD = "counter-ahead"  # a counter too far above the last seen, or above its own time
     ALREADY_PAIRED = "already-paired"
     WRONG_CODE = "wrong-code"
     CODE_EXPIRED = "code-expired"
@@ -66,6 +67,7 @@ CODES: dict[ErrorCode, tuple[int, ...]] = {
     ErrorCode.UNKNOWN_KEY: (401,),
     ErrorCode.NOT_PAIRED: (403,),
     ErrorCode.REPLAY: (409,),
+    ErrorCode.COUNTER_AHEAD: (409,),
     ErrorCode.ALREADY_PAIRED: (409,),
     ErrorCode.WRONG_CODE: (403,),
     ErrorCode.CODE_EXPIRED: (403,),

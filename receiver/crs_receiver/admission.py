@@ -66,8 +66,9 @@ def precheck(request: web.Request, store: ReceiverStore) -> None:
         counter = int(headers[H_COUNTER])
     except ValueError:
         raise Refused(ErrorCode.BAD_SIGNATURE, "the signature does not match the request") from None
-    if not store.counter_is_fresh(trusted, counter):
-        raise Refused(ErrorCode.REPLAY, "this request (counter) was already seen")
+    why = store.counter_refusal(trusted, counter)
+    if why is not None:
+        raise Refused(*why)
 
 
 def check_framing(request: web.Request, limit: int) -> None:

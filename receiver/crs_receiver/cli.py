@@ -3,10 +3,13 @@
     crs-receiver [serve] --data-dir D [--host H] [--port P] [--output-device X] [--quota-mb N]
                  [--broker mqtt://HOST:PORT [--broker-tls] [--broker-ca FILE]] [--name N]
     crs-receiver reset-pairing --data-dir D
+    crs-receiver new-identity --data-dir D     (a cloned SD card: a new id; pair again)
+    crs-receiver keep-identity --data-dir D    (the same receiver moved to new hardware)
 
 `serve` runs the receiver until SIGINT/SIGTERM (systemd: receiver/systemd/crs-receiver.service);
 `reset-pairing` forgets the paired studio so that the receiver can be paired again, which
-needs someone at the device. `add_serve_arguments` and `run_serve` let the studio offer the
+needs someone at the device; `new-identity` and `keep-identity` answer a receiver that
+says its card was made on another device (identity.py). `add_serve_arguments` and `run_serve` let the studio offer the
 same `serve` as `radio-studio receiver serve`. Main thread only.
 """
 
@@ -18,7 +21,9 @@ import logging.handlers
 import sys
 from pathlib import Path
 
-COMMANDS = ("serve", "reset-pairing")
+from crs_receiver.identity import IdentityLost
+
+COMMANDS = ("serve", "reset-pairing", "new-identity", "keep-identity")
 
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
@@ -39,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add_serve_arguments(sub.add_parser("serve", help="serve protocol v1 and play the schedule (the default)"))
     p = sub.add_parser("reset-pairing", help="forget the paired studio (local action; restart the receiver after)")
+    p.add_argument("--data-dir", dest="receiver_dir", type=Path, required=True)
+    p = sub.add_parser("new-identity", help="a cloned SD card: give this receiver a new id and forget its pairing "
+                       "(local action; pair it again)")
+    p.add_argument("--data-dir", dest="receiver_dir", type=Path, required=True)
+    p = sub.add_parser("keep-identity", help="this receiver's card moved to new hardware: keep its id and pairing")
     p.add_argument("--data-dir", dest="receiver_dir", type=Path, required=True)
     return parser
 
@@ -79,16 +89,33 @@ def run_serve(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"crs-receiver: error: {exc}", file=sys.stderr)
             return 2
-    serve(args.receiver_dir, args.host, args.port, device, args.quota_mb << 20, args.broker, args.broker_tls,
-          args.broker_ca, args.name)
+    try:
+        serve(args.receiver_dir, args.host, args.port, device, args.quota_mb << 20, args.broker, args.broker_tls,
+              args.broker_ca, args.name)
+    except IdentityLost as exc:
+        print(f"crs-receiver: error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
-def reset_pairing(data_dir: Path) -> int:
+def local_action(command: str, data_dir: Path) -> int:
+    """`reset-pairing`, `new-identity` or `keep-identity` on the receiver's folder (stopped)."""
     from crs_receiver.store import ReceiverStore
 
-    ReceiverStore(data_dir).reset_pairing()
-    print("pairing reset: the receiver shows a new code when it starts", file=sys.stderr)
+    try:
+        store = ReceiverStore(data_dir, make_identity=command == "new-identity")
+    except IdentityLost as exc:
+        print(f"crs-receiver: error: {exc}", file=sys.stderr)
+        return 2
+    if command == "reset-pairing":
+        store.reset_pairing()
+        print("pairing reset: the receiver shows a new code when it starts", file=sys.stderr)
+    elif command == "new-identity":
+        print(f"new identity {store.new_identity()}: pair the receiver again (it shows a code when it starts)",
+              file=sys.stderr)
+    else:
+        store.keep_identity()
+        print(f"receiver {store.receiver_id} now belongs to this device", file=sys.stderr)
     return 0
 
 
@@ -97,8 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
         argv.insert(0, "serve")  # `crs-receiver --data-dir D` is `crs-receiver serve --data-dir D`
     args = _parser().parse_args(argv)
-    if args.command == "reset-pairing":
-        return reset_pairing(args.receiver_dir)
+    if args.command != "serve":
+        return local_action(args.command, args.receiver_dir)
     return run_serve(args)
 
 

@@ -4,8 +4,10 @@ request the same way whatever its transport: the paired key, the signature over 
 path, body hash, counter, time and receiver, and a fresh counter (saved before a request
 that acts is acted on). A transport turns what it received into a `Call` and an `Answer`
 back into its own reply; `dispatch` finds the handler from the method and path (what an
-MQTT envelope carries); the HTTP server calls the handlers through its routes, after the
-checks that need a socket (admission.py).
+MQTT envelope carries) in the route table `ROUTES` below; the HTTP server calls the
+handlers through the same routes, after the checks that need a socket (admission.py).
+Pairing and status are answered here; uploads, manifests and the play log in
+delivery_handlers.py; play-now, stop and volume in command_handlers.py.
 
 Refusals are `Answer`s with the protocol's error code and status (docs/protocol.md); every
 refusal a transport reports through `refused` goes to the security log and is counted in
@@ -21,31 +23,29 @@ import asyncio
 import functools
 import logging
 import re
-import secrets
-import time
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime
-from urllib.parse import parse_qs
 
 from crs_protocol import (
     MAX_MANIFEST_BYTES,
     ErrorCode,
-    ManifestProblem,
     SignatureProblem,
-    check_manifest,
-    manifest_media,
-    status_of,
+    ahead_of_own_time,
     verify,
 )
 
 from crs_receiver import __version__
 from crs_receiver.admission import SMALL_BODY, Refused, parse_json, precheck
+from crs_receiver.calls import Answer, Call, Route, refuse
+from crs_receiver.command_handlers import CommandHandlers
+from crs_receiver.delivery_handlers import DeliveryHandlers
 from crs_receiver.pairing import Pairing
 from crs_receiver.player import Engine
 from crs_receiver.security_log import SecurityLog, clean
 from crs_receiver.store import ReceiverStore, StoreError
 from crs_receiver.volume import ceiling
+
+__all__ = ["MAX_CHUNK", "PAIR_BODY", "ROUTES", "Answer", "Call", "Requests", "Route", "refuse"]
 
 log = logging.getLogger(__name__)
 
@@ -53,60 +53,8 @@ MAX_CHUNK = 16 << 20
 PAIR_BODY = 4096
 
 
-@dataclass
-class Call:
-    """One request as any transport delivers it. `path` has its query, exactly as signed;
-    `headers` is case-insensitive (aiohttp's CIMultiDict, or one made from an envelope)."""
-
-    method: str
-    path: str
-    headers: Mapping[str, str]
-    body: bytes
-    source: str
-    transport: str = "http"
-    params: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def route(self) -> str:
-        return self.path.partition("?")[0]
-
-    @property
-    def query(self) -> dict[str, str]:
-        return {k: v[-1] for k, v in parse_qs(self.path.partition("?")[2], keep_blank_values=True).items()}
-
-
-@dataclass
-class Answer:
-    """A reply: status, JSON body (None: no body), headers; `code` names a refusal."""
-
-    status: int
-    body: dict | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    code: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status < 400
-
-
-def refuse(code: ErrorCode, message: str, status: int | None = None, **extra) -> Answer:
-    """A refusal: `{"error": code, "message": message, ...extra}` with the code's usual status."""
-    return Answer(status if status is not None else status_of(code), {"error": code, "message": message, **extra},
-                  code=code)
-
-
-Handler = Callable[["Requests", Call], Awaitable[Answer]]
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    pattern: re.Pattern
-    name: str
-    limit: int
-    signed: bool = True
-
-
+# Every request a receiver answers: method, path, the `Requests` method that answers it (here,
+# in delivery_handlers.py or command_handlers.py), the largest body, signed or not.
 ROUTES = (
     Route("GET", re.compile(r"/v1/pair"), "pair_info", 0, signed=False),
     Route("POST", re.compile(r"/v1/pair"), "pair", PAIR_BODY, signed=False),
@@ -127,7 +75,18 @@ def _logged(future: asyncio.Future) -> None:
         log.error("the counters could not be saved: %s", future.exception())
 
 
-class Requests:
+def _ahead(signed) -> Answer | None:
+    """At pairing (no counter floor yet to bound a jump): the refusal of a counter further
+    after the time signed with it than a studio's counters can be, else None. Once paired,
+    a jump is bounded by the highest counter seen (crs_protocol.refusal)."""
+    when = signed.studio_time
+    if when is None or when.tzinfo is None or not ahead_of_own_time(signed.counter, int(when.timestamp() * 1e6)):
+        return None
+    return refuse(ErrorCode.COUNTER_AHEAD, "the pairing counter is more than a day after the time signed with "
+                                           "it: check the studio's clock and its saved counter")
+
+
+class Requests(DeliveryHandlers, CommandHandlers):
     """The v1 handlers of one receiver, shared by its transports."""
 
     def __init__(self, store: ReceiverStore, engine: Engine, security: SecurityLog | None = None) -> None:
@@ -138,6 +97,7 @@ class Requests:
         self.refusals = {"count": 0, "last": None}
         self.changed: list[Callable[[str], None]] = []  # told after a request changed something
         self._counters_queued = False
+        self.v1_signed = 0  # requests accepted with a version 1 signature since start
 
     # -- the one gate -----------------------------------------------------------------------------
     async def authenticate(self, call: Call) -> Answer | None:
@@ -155,9 +115,15 @@ class Requests:
             return refuse(exc.code, str(exc))
         if request_signed.key != trusted:
             return refuse(ErrorCode.UNKNOWN_KEY, "this receiver trusts another studio")
-        if not await self._take_counter(call.method, request_signed.key, request_signed.counter):
-            return refuse(ErrorCode.REPLAY, "this request (counter) was already seen")
+        if request_signed.version == 1:  # accepted during the transition to version 2 (docs/protocol.md)
+            if not self.v1_signed:
+                log.warning("the studio signs version 1: headers such as Upload-Length are not covered; "
+                            "update the studio")
+            self.v1_signed += 1
         studio_time = request_signed.studio_time
+        if not await self._take_counter(call.method, request_signed.key, request_signed.counter):
+            why = self.store.counter_refusal(request_signed.key, request_signed.counter)
+            return refuse(*(why or (ErrorCode.REPLAY, "this request (counter) was already seen")))
         if studio_time is not None and studio_time.tzinfo is not None:
             self.clock_offset_s = round((datetime.now(UTC) - studio_time).total_seconds(), 3)
         return None
@@ -231,7 +197,7 @@ class Requests:
     async def pair_info(self, call: Call) -> Answer:
         """Unsigned: who this receiver is, so a studio can sign its pairing request for it."""
         return Answer(200, {"receiver_id": self.store.receiver_id, "name": self.store.name, "protocol": "v1",
-                            "paired": self.store.trusted_key() is not None})
+                            "signing": [1, 2], "paired": self.store.trusted_key() is not None})
 
     async def pair(self, call: Call) -> Answer:
         """Unsigned by a paired key (there is none yet), but signed: the key that signs it is
@@ -262,6 +228,9 @@ class Requests:
         loop = asyncio.get_running_loop()
         if secret is not None:
             await loop.run_in_executor(None, self.store.set_broker_secret, secret)
+        ahead = _ahead(pairing_signed)
+        if ahead is not None:
+            return ahead
         self.store.pair(pairing_signed.key, name)
         self.store.accept_counter(pairing_signed.key, pairing_signed.counter)
         self.pairing = None
@@ -282,127 +251,9 @@ class Requests:
             "last_error": self.engine.last_error, "last_error_code": self.engine.last_error_code,
             "rejected_items": self.engine.rejected(),
             "playlog_seq": self.store._seq, "refusals": dict(self.refusals),
+            "identity_moved": self.store.identity_moved, "v1_signed": self.v1_signed,
         }
 
     async def status(self, call: Call) -> Answer:
         return Answer(200, await self.status_body())
 
-    async def media_head(self, call: Call) -> Answer:
-        held, length, complete = self.store.upload_state(call.params["sha"])
-        headers = {"Tus-Resumable": "1.0.0", "Upload-Offset": str(held), "X-CRS-Complete": "1" if complete else "0",
-                   "Cache-Control": "no-store"}
-        if length is not None:
-            headers["Upload-Length"] = str(length)
-        return Answer(200, None, headers)
-
-    async def media_patch(self, call: Call) -> Answer:
-        sha = call.params["sha"]
-        if call.headers.get("Content-Type") != "application/offset+octet-stream":
-            return refuse(ErrorCode.CONTENT_TYPE, "PATCH bodies are application/offset+octet-stream")
-        try:
-            offset = int(call.headers["Upload-Offset"])
-            declared = int(call.headers["Upload-Length"]) if "Upload-Length" in call.headers else None
-            if offset < 0 or (declared is not None and declared <= 0):
-                raise ValueError
-        except (KeyError, ValueError):
-            return refuse(ErrorCode.BAD_OFFSET, "Upload-Offset (and Upload-Length) must be non-negative integers")
-        loop = asyncio.get_running_loop()
-        new_offset, complete = await loop.run_in_executor(None, self.store.append, sha, offset, declared, call.body)
-        return Answer(204, None, {"Tus-Resumable": "1.0.0", "Upload-Offset": str(new_offset),
-                                  "X-CRS-Complete": "1" if complete else "0"})
-
-    def manifest_problem(self, body: bytes) -> tuple[dict | None, Answer | None]:
-        """The manifest in `body` if this receiver could install it now, else the refusal
-        (missing media: `missing` lists them). No counter is taken here."""
-        try:
-            manifest = check_manifest(parse_json(body))
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            return None, refuse(ErrorCode.MALFORMED, f"not valid JSON: {exc}")
-        except ManifestProblem as exc:
-            return None, refuse(ErrorCode.INVALID_MANIFEST, str(exc))
-        if manifest["receiver_id"] != self.store.receiver_id:
-            return None, refuse(ErrorCode.WRONG_RECEIVER, "this manifest is for another receiver", 422)
-        current = self.store.manifest()
-        if current is not None and manifest["version"] <= current["version"]:
-            return manifest, refuse(ErrorCode.STALE_MANIFEST, f"version {manifest['version']} is not newer than "
-                                                             f"{current['version']}")
-        missing = sorted(sha for sha in manifest_media(manifest) if not self.store.has_media(sha))
-        if missing:
-            return manifest, refuse(ErrorCode.MISSING_MEDIA, "upload these first", missing=missing)
-        return manifest, None
-
-    async def put_manifest(self, call: Call) -> Answer:
-        manifest, problem = self.manifest_problem(call.body)
-        if problem is not None:
-            return problem
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, self.store.install_manifest, manifest)
-        self.engine.set_manifest(manifest)
-        log.info("manifest version %d installed (%d items)", manifest["version"], len(manifest["items"]))
-        return Answer(200, {"manifest_version": manifest["version"]})
-
-    async def playlog(self, call: Call) -> Answer:
-        try:
-            after = int(call.query.get("after", "0"))
-        except ValueError:
-            return refuse(ErrorCode.BAD_AFTER, "after must be an integer")
-        entries = await asyncio.get_running_loop().run_in_executor(None, self.store.playlog, after)
-        return Answer(200, {"entries": entries})
-
-    async def playlog_ack(self, call: Call) -> Answer:
-        """The studio has stored every entry up to `seq`: over MQTT the receiver sends the
-        play log from there on (HTTP studios pull with `after` and need not ack)."""
-        try:
-            seq = parse_json(call.body)["seq"]
-            if not (isinstance(seq, int) and not isinstance(seq, bool) and seq >= 0):
-                raise ValueError
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            return refuse(ErrorCode.MALFORMED, "expected {\"seq\": N}")
-        await asyncio.get_running_loop().run_in_executor(None, self.store.set_playlog_acked, seq)
-        return Answer(200, {"seq": self.store.playlog_acked()})
-
-    async def play_now(self, call: Call) -> Answer:
-        try:
-            data = parse_json(call.body)
-            media = [str(m) for m in data["media"]]
-            volume = data.get("volume")
-            if volume is not None and not (isinstance(volume, int) and 0 <= volume <= 100):
-                raise ValueError
-            item_id = data.get("id")
-            if item_id is not None and not (isinstance(item_id, str) and 0 < len(item_id) <= 64
-                                            and item_id.isascii() and item_id.isprintable()):
-                raise ValueError
-            valid_until = data.get("valid_until")
-            until = datetime.fromisoformat(valid_until) if valid_until is not None else None
-            if until is not None and until.tzinfo is None:
-                raise ValueError
-            for sha in media:
-                self.store.media_path(sha)
-        except (ValueError, KeyError, TypeError):
-            return refuse(ErrorCode.MALFORMED, "expected {\"media\": [sha256...], \"volume\": 0-100, "
-                                               "\"id\": text, \"valid_until\": ISO 8601 with offset}")
-        if until is not None and datetime.now(UTC) >= until:
-            log.warning("play-now %s refused: valid until %s, now past", item_id, valid_until)
-            return refuse(ErrorCode.EXPIRED, f"valid until {valid_until}, which has passed")
-        missing = [sha for sha in media if not self.store.has_media(sha)]
-        if missing:
-            return refuse(ErrorCode.MISSING_MEDIA, "upload these first", missing=missing)
-        item_id = item_id or f"now-{int(time.time() * 1000)}-{secrets.token_hex(3)}"
-        started = self.engine.play_now(media, volume, item_id, valid_until)
-        if started:
-            log.warning("play-now %s: playing at once", item_id)
-        return Answer(200, {"item": item_id, "already": not started})
-
-    async def stop(self, call: Call) -> Answer:
-        self.engine.stop_playing()
-        return Answer(200, {"stopped": True})
-
-    async def volume(self, call: Call) -> Answer:
-        try:
-            volume = parse_json(call.body)["volume"]
-            if not (isinstance(volume, int) and 0 <= volume <= 100):
-                raise ValueError
-        except (ValueError, KeyError, TypeError):
-            return refuse(ErrorCode.MALFORMED, "expected {\"volume\": 0-100}")
-        self.store.set_volume(volume)
-        return Answer(200, {"volume": volume})

@@ -6,7 +6,8 @@ A scheduler thread wakes every 100 ms and decides what should sound now:
   unless an emergency is playing; a soft start waits for the current item to end (at
   most `SOFT_LATE_S` late, else it is missed);
 - among items due together: emergency, then priority, then normal, then earliest;
-- items in quiet hours are skipped unless they are emergencies;
+- items in quiet hours are skipped unless they are emergencies (judged when they would
+  start), and one still playing when quiet hours begin is stopped there;
 - after a restart in the middle of a hard-start item (more than 2 s into it), it
   continues from where the clock says it should be (the schedule stays aligned); a soft
   item starts from its beginning; an item whose time passed entirely while the receiver
@@ -204,6 +205,11 @@ class Engine:
         current = self.current
         if current is not None and current.done.is_set():
             self.current = current = None
+        if current is not None and current.scheduled is not None and current.priority != "emergency" \
+                and not current.stop.is_set() and self.timeline.in_quiet_hours(now):
+            log.warning("item %s stopped: quiet hours began", current.item_id)
+            current.outcome = "interrupted"  # heard as far as it got (docs/protocol.md, section 6)
+            current.stop.set()
         if urgent is not None:
             if current is not None:
                 current.stop.set()

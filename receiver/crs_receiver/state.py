@@ -27,6 +27,7 @@ from pathlib import Path
 
 from crs_protocol import ManifestProblem, check_manifest
 
+from crs_receiver.disk_reserve import DiskReserve
 from crs_receiver.durable import atomic_write_copies
 
 log = logging.getLogger(__name__)
@@ -57,8 +58,9 @@ def _load(path: Path) -> object:
 
 
 class StateFiles:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, reserve: DiskReserve | None = None) -> None:
         self.root = Path(root)
+        self.reserve = reserve
 
     def read(self, name: str, valid: Callable[[object], bool]) -> object | None:
         """The first sound copy of `name` (itself, then `name.bak`), or None when there is
@@ -87,7 +89,11 @@ class StateFiles:
 
     def write(self, name: str, value: object) -> None:
         data = json.dumps(value, ensure_ascii=False).encode()
-        atomic_write_copies([self.root / name, self.root / f"{name}.bak"], data)
+        targets = [self.root / name, self.root / f"{name}.bak"]
+        if self.reserve is None:
+            atomic_write_copies(targets, data)
+        else:  # a full disk releases the reserve rather than fail the request (disk_reserve.py)
+            self.reserve.write(lambda: atomic_write_copies(targets, data))
 
     def remove(self, name: str) -> None:
         for path in (self.root / name, self.root / f"{name}.bak"):
@@ -103,7 +109,8 @@ class StateFiles:
 
 def is_identity(value: object) -> bool:
     return (isinstance(value, dict) and isinstance(value.get("id"), str) and 0 < len(value["id"]) <= 64
-            and isinstance(value.get("name"), str))
+            and isinstance(value.get("name"), str)
+            and (value.get("machine") is None or isinstance(value["machine"], str)))
 
 
 def is_trust(value: object) -> bool:

@@ -5,41 +5,37 @@ Layout under the data folder: `receiver.json` (id, name), `trust.json` (the pair
 key), `replay.json` (counters seen), `media/<sha256>` (complete, verified files only),
 `partial/<sha256>.part` + `.len` (uploads in progress; never played), `manifest.json` and
 `manifest.prev.json`, `playlog.jsonl` (append-only, one fsynced line per entry),
-`volume.json`. The small state files are read once at start and kept in memory, each
-with a second copy and a shape check (`state.py`): an I/O error is never taken for damage,
-and trust is never dropped without local action. Counters are judged by
+`volume.json`, `reserve.bin` (room kept for a full disk: disk_reserve.py). The small
+state files are read once at start and kept in memory, each with a second copy and a
+shape check (`state.py`): an I/O error is never taken for damage, and trust is never
+dropped without local action; a lost identity stops the receiver (identity.py). Counters are judged by
 `crs_protocol.accept_counter` alone: the receiver's clock plays no part in which requests
 are fresh, except when every copy of the counter file is damaged (see `_counters_lost`).
+Media and uploads are in `uploads.py`, the play log in `playlog.py` (mixins of this class).
 Thread-safe: one lock around all state.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
-import re
-import secrets
-import shutil
 import threading
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 from crs_protocol import (
     REPLAY_WINDOW,
-    SHA256,
     TAG_BITS,
     CounterState,
     ErrorCode,
     accept_counter,
-    manifest_media,
-    status_of,
+    refusal,
 )
 
-from crs_receiver.durable import atomic_write_bytes, fsync_dir
+from crs_receiver.disk_reserve import DiskReserve
+from crs_receiver.identity import IdentityLost, folder_was_used, machine_fingerprint, moved, new_identity
+from crs_receiver.playlog import PlayLog
 from crs_receiver.state import (
     StateFiles,
     is_broker,
@@ -50,6 +46,10 @@ from crs_receiver.state import (
     is_trust,
     is_volume,
 )
+from crs_receiver.store_error import StoreError
+from crs_receiver.uploads import Uploads
+
+__all__ = ["IdentityLost", "ReceiverStore", "StoreError", "now_utc"]
 
 log = logging.getLogger(__name__)
 
@@ -58,16 +58,10 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-class StoreError(Exception):
-    """A refusal the server answers as `{"error": code}` with the code's usual status."""
-
-    def __init__(self, code: ErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code = status_of(code), code
-
-
-class ReceiverStore:
-    def __init__(self, data_dir: Path, quota_bytes: int = 2 << 30) -> None:
+class ReceiverStore(Uploads, PlayLog):
+    def __init__(self, data_dir: Path, quota_bytes: int = 2 << 30, make_identity: bool = False) -> None:
+        """`make_identity`: a lost identity is made anew (`crs-receiver new-identity`) instead of
+        raising IdentityLost."""
         self.root = Path(data_dir)
         self.quota = quota_bytes
         self.lock = threading.RLock()
@@ -76,12 +70,11 @@ class ReceiverStore:
         self._replay_version = self._replay_saved = 0
         for sub in ("media", "partial"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
-        self.state = StateFiles(self.root)
-        identity = self.state.read("receiver.json", is_identity)
-        if identity is None:
-            identity = {"id": uuid.uuid4().hex[:16], "name": f"receiver-{secrets.token_hex(2)}"}
-            self.state.write("receiver.json", identity)
-        self.receiver_id, self.name = identity["id"], identity["name"]
+        self.reserve = DiskReserve(self.root)
+        self._verifying: set[str] = set()  # complete uploads being hashed (outside the lock)
+        self.state = StateFiles(self.root, self.reserve)
+        self._identity = self._load_identity(make_identity)
+        self.receiver_id, self.name = self._identity["id"], self._identity["name"]
         self._trust = self.state.read("trust.json", is_trust)
         replay = self.state.read("replay.json", is_replay)
         if replay is None and (self.root / "replay.json.damaged").exists() and self._trust:
@@ -94,7 +87,46 @@ class ReceiverStore:
         self._broker = self.state.read("broker.json", is_broker)
         self._link = self.state.read("link.json", is_link) or {"acked": 0, "applied": {}}
         self._clean_partials()
+        self.reserve.ensure()
         self._seq = self._last_seq()
+
+    def _load_identity(self, make_identity: bool) -> dict:
+        """receiver.json; a new identity only for a folder never used (identity.py)."""
+        machine = machine_fingerprint()
+        identity = self.state.read("receiver.json", is_identity)
+        if identity is None:
+            if folder_was_used(self.root) and not make_identity:
+                raise IdentityLost(self.root)
+            identity = new_identity(machine)
+            self.state.write("receiver.json", identity)
+        elif identity.get("machine") is None and machine is not None:
+            identity = {**identity, "machine": machine}  # made before devices were recorded
+            self.state.write("receiver.json", identity)
+        self.identity_moved = moved(identity, machine)
+        if self.identity_moved:
+            log.error("receiver %s was made on another device: this SD card is a clone of another receiver's "
+                      "(run `crs-receiver new-identity`) or moved to new hardware (run `crs-receiver "
+                      "keep-identity`); docs/receiver.md, \"Damaged state files and cloned SD cards\"",
+                      identity["id"])
+        return identity
+
+    def new_identity(self) -> str:
+        """Local action (a cloned card): a new id on this device; the pairing, which the
+        clone shares with the receiver it was copied from, is forgotten. Returns the id."""
+        with self.lock:
+            self.reset_pairing()
+            self._identity = new_identity(machine_fingerprint())
+            self.state.write("receiver.json", self._identity)
+            self.receiver_id, self.name = self._identity["id"], self._identity["name"]
+            self.identity_moved = False
+            return self.receiver_id
+
+    def keep_identity(self) -> None:
+        """Local action (the same receiver on new hardware): this device is its own now."""
+        with self.lock:
+            self._identity = {**self._identity, "machine": machine_fingerprint()}
+            self.state.write("receiver.json", self._identity)
+            self.identity_moved = False
 
     def _counters_lost(self, key: str) -> dict:
         """Every copy of the counter file is damaged: which requests were seen is unknown.
@@ -114,7 +146,8 @@ class ReceiverStore:
         name = name.strip()[:100]
         if name and name != self.name:
             with self.lock:
-                self.state.write("receiver.json", {"id": self.receiver_id, "name": name})
+                self._identity = {**self._identity, "name": name}
+                self.state.write("receiver.json", self._identity)
                 self.name = name
 
     # -- pairing and replay ----------------------------------------------------------------------
@@ -161,143 +194,6 @@ class ReceiverStore:
                 self.state.write("replay.json", replay)
                 self._replay_saved = version
 
-    # -- media ------------------------------------------------------------------------------------
-    def media_path(self, sha: str) -> Path:
-        if not SHA256.match(sha):
-            raise StoreError(ErrorCode.BAD_NAME, "media names are 64 lowercase hex digits")
-        return self.root / "media" / sha
-
-    def has_media(self, sha: str) -> bool:
-        return self.media_path(sha).is_file()
-
-    def _partial(self, sha: str) -> tuple[Path, Path]:
-        self.media_path(sha)
-        return self.root / "partial" / f"{sha}.part", self.root / "partial" / f"{sha}.len"
-
-    def upload_state(self, sha: str) -> tuple[int, int | None, bool]:
-        """(bytes held, declared length, complete)."""
-        path = self.media_path(sha)
-        if path.is_file():
-            size = path.stat().st_size
-            return size, size, True
-        part, length = self._partial(sha)
-        try:
-            declared = int(length.read_text()) if length.exists() else None
-        except ValueError:  # a damaged length file: the upload starts again
-            log.warning("upload %s: its length file is damaged; the upload starts again", sha[:12])
-            part.unlink(missing_ok=True)
-            length.unlink(missing_ok=True)
-            declared = None
-        return (part.stat().st_size if part.exists() else 0), declared, False
-
-    def drop_partial(self, sha: str) -> None:
-        """Forget an upload in progress (its bytes came from an untrusted broker and failed)."""
-        with self.lock:
-            for path in self._partial(sha):
-                path.unlink(missing_ok=True)
-
-    def used_bytes(self) -> int:
-        total = 0
-        for folder in ("media", "partial"):
-            for entry in os.scandir(self.root / folder):
-                if entry.is_file():
-                    total += entry.stat().st_size
-        return total
-
-    def free_bytes(self) -> int:
-        return max(0, min(self.quota - self.used_bytes(), shutil.disk_usage(self.root).free))
-
-    def append(self, sha: str, offset: int, declared: int | None, data: bytes) -> tuple[int, bool]:
-        """A tus PATCH: append `data` at `offset`; when the declared length is reached the
-        hash is checked before the file becomes playable. Returns (new offset, complete)."""
-        with self.lock:
-            held, known, complete = self.upload_state(sha)
-            if complete:
-                raise StoreError(ErrorCode.COMPLETE, "this media is already held in full")
-            if offset != held:
-                raise StoreError(ErrorCode.OFFSET_MISMATCH, f"the receiver holds {held} bytes, not {offset}")
-            length = known if known is not None else declared
-            if length is None:
-                raise StoreError(ErrorCode.NO_LENGTH, "the first PATCH must give Upload-Length")
-            if declared is not None and known is not None and declared != known:
-                raise StoreError(ErrorCode.LENGTH_MISMATCH, f"Upload-Length was {known}")
-            if offset + len(data) > length:
-                raise StoreError(ErrorCode.TOO_LONG, "more bytes than Upload-Length declared")
-            if known is None:
-                if length > self.free_bytes() + 0:
-                    self.cleanup(needed=length)
-                    if length > self.free_bytes():
-                        raise StoreError(ErrorCode.QUOTA, f"{length} bytes do not fit in the disk quota")
-                part, length_file = self._partial(sha)
-                atomic_write_bytes(length_file, str(length).encode())
-            part, _ = self._partial(sha)
-            with open(part, "ab") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            new_offset = offset + len(data)
-            if new_offset < length:
-                return new_offset, False
-            return new_offset, self._finish(sha)
-
-    def _finish(self, sha: str) -> bool:
-        part, length_file = self._partial(sha)
-        digest = hashlib.sha256()
-        with open(part, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        if digest.hexdigest() != sha:
-            part.unlink(missing_ok=True)
-            length_file.unlink(missing_ok=True)
-            raise StoreError(ErrorCode.HASH_MISMATCH, "the uploaded bytes do not have this sha256; upload again")
-        os.replace(part, self.media_path(sha))
-        fsync_dir(self.root / "media")
-        length_file.unlink(missing_ok=True)
-        return True
-
-    def _clean_partials(self) -> None:
-        """After a crash: a part whose length file is lost cannot be trusted; a part that
-        reached its declared length (the power went between its last fsync and the rename)
-        is verified and made playable now, since no PATCH will ever come for it."""
-        for part in (self.root / "partial").glob("*.part"):
-            length_file = part.with_suffix(".len")
-            if not length_file.exists():
-                part.unlink(missing_ok=True)
-                continue
-            try:
-                declared = int(length_file.read_text())
-            except ValueError:
-                declared = -1
-            size = part.stat().st_size
-            if size > declared or declared < 0:
-                part.unlink(missing_ok=True)
-                length_file.unlink(missing_ok=True)
-            elif size == declared:
-                try:
-                    self._finish(part.stem)
-                except StoreError:
-                    log.warning("a complete upload of %s found at start did not match its hash; dropped", part.stem)
-        for tmp in self.root.rglob(".*.tmp*"):
-            tmp.unlink(missing_ok=True)
-
-    def cleanup(self, needed: int = 0) -> int:
-        """Delete media no manifest (current or previous) names, oldest first, until
-        `needed` bytes fit (or all such media is gone). Returns bytes freed."""
-        with self.lock:
-            keep = manifest_media(self._manifest) if self._manifest else set()
-            previous = self.state.read("manifest.prev.json", is_manifest)
-            if previous:
-                keep |= manifest_media(previous)
-            freed = 0
-            candidates = sorted((p for p in (self.root / "media").iterdir() if p.name not in keep),
-                                key=lambda p: p.stat().st_mtime)
-            for path in candidates:
-                if needed and self.free_bytes() >= needed:
-                    break
-                freed += path.stat().st_size
-                path.unlink(missing_ok=True)
-            return freed
-
     # -- manifests --------------------------------------------------------------------------------
     def manifest(self) -> dict | None:
         return self._manifest
@@ -309,88 +205,6 @@ class ReceiverStore:
                 self.state.write("manifest.prev.json", self._manifest)
             self.state.write("manifest.json", manifest)
             self._manifest = manifest
-
-    # -- play log ---------------------------------------------------------------------------------
-    def _last_seq(self) -> int:
-        """The last entry's number, from the end of the file: opening a receiver with a
-        100,000-entry log must not parse all of it (the whole file only when its tail holds
-        no whole entry)."""
-        path = self.root / "playlog.jsonl"
-        if not path.exists():
-            return 0
-        with open(path, "rb") as handle:
-            size = handle.seek(0, os.SEEK_END)
-            handle.seek(max(size - 65536, 0))
-            tail = handle.read().splitlines()
-        for line in reversed(tail[1:] if size > 65536 else tail):  # the first may be cut
-            try:
-                return int(json.loads(line)["seq"])
-            except (ValueError, KeyError, TypeError):
-                continue  # a line cut by a power cut
-        last = 0
-        with open(path, "rb") as handle:
-            for line in handle:
-                try:
-                    last = json.loads(line)["seq"]
-                except (ValueError, KeyError, TypeError):
-                    continue
-        return last
-
-    def log_play(self, entry: dict) -> dict:
-        return self.log_plays([entry])[0]
-
-    def log_plays(self, entries: list[dict]) -> list[dict]:
-        """Append entries in one write and one fsync: 15,600 items missed while the
-        receiver was off are one disk write, not 15,600 (minutes on an SD card)."""
-        with self.lock:
-            numbered = []
-            for entry in entries:
-                self._seq += 1
-                numbered.append({"seq": self._seq, **entry})
-            path = self.root / "playlog.jsonl"
-            with open(path, "ab") as handle:
-                handle.write(b"\n" if path.stat().st_size and not _ends_with_newline(path) else b"")
-                handle.write(b"".join(json.dumps(e, ensure_ascii=False).encode() + b"\n" for e in numbered))
-                handle.flush()
-                os.fsync(handle.fileno())
-            return numbered
-
-    def logged_items(self) -> set[str]:
-        """Every item id the play log holds (played, missed, failed): never played again
-        after a restart, however long the log (a page of `playlog` stops at 1,000)."""
-        items: set[str] = set()
-        path = self.root / "playlog.jsonl"
-        if path.exists():
-            with open(path, "rb") as handle:
-                for line in handle:
-                    found = _ENTRY_ITEM.match(line)  # the lines log_play writes: no JSON parser needed
-                    if found is not None and b"\\" not in found.group(1):
-                        items.add(found.group(1).decode("utf-8", "replace"))
-                        continue
-                    try:
-                        item = json.loads(line).get("item")
-                    except (ValueError, AttributeError):
-                        continue
-                    if isinstance(item, str):
-                        items.add(item)
-        return items
-
-    def playlog(self, after: int, limit: int = 1000) -> list[dict]:
-        path = self.root / "playlog.jsonl"
-        entries = []
-        if not path.exists():
-            return entries
-        with open(path, "rb") as handle:
-            for line in handle:
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    continue
-                if entry.get("seq", 0) > after:
-                    entries.append(entry)
-                    if len(entries) >= limit:
-                        break
-        return entries
 
     # -- the MQTT link (mqtt_link.py) ------------------------------------------------------------
     def broker_secret(self) -> str | None:
@@ -461,11 +275,10 @@ class ReceiverStore:
         whole, never changed in place, so reading it is safe."""
         return accept_counter(CounterState.from_json(self._replay.get(key)), counter) is not None
 
+    def counter_refusal(self, key: str, counter: int) -> tuple[ErrorCode, str] | None:
+        """Why this counter would be refused now (code, reason for the studio), or None; as
+        `counter_is_fresh`, safe on the loop without a lock."""
+        why = refusal(CounterState.from_json(self._replay.get(key)), counter)
+        return (ErrorCode(why[0]), why[1]) if why else None
 
-_ENTRY_ITEM = re.compile(rb'\{"seq": \d+, "item": "((?:[^"\\]|\\.)*)"')
 
-
-def _ends_with_newline(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        handle.seek(-1, os.SEEK_END)
-        return handle.read(1) == b"\n"

@@ -125,7 +125,9 @@ class Timeline:
             if elapsed > (duration if entry.hard else duration + SOFT_LATE_S):
                 found.missed.append(item)
                 continue
-            if item.get("priority") != "emergency" and self.in_quiet_hours(entry.start):
+            # at the actual start, not the scheduled one: a soft item kept waiting past the
+            # start of quiet hours does not begin inside them
+            if item.get("priority") != "emergency" and self.in_quiet_hours(now):
                 found.quiet.append(item)
                 continue
             # On time (the scheduler wakes every 0.1 s): from the first sample. Much later (the

@@ -51,8 +51,11 @@ def request(port: int, method: str, path: str, headers: dict[str, str] | None = 
         return response(sock, method)
 
 
-def signed(key: StudioKey, method: str, path: str, body: bytes, receiver_id: str) -> dict[str, str]:
-    return sign_headers(key.private, method, path, body, key.next_counter(), receiver_id, datetime.now(UTC))
+def signed(key: StudioKey, method: str, path: str, body: bytes, receiver_id: str,
+           headers: dict[str, str] | None = None) -> dict[str, str]:
+    """The signing headers, with `headers` (sent with them) signed too (version 2)."""
+    return {**(headers or {}), **sign_headers(key.private, method, path, body, key.next_counter(), receiver_id,
+                                              datetime.now(UTC), headers)}
 
 
 def closed_within(sock: socket.socket, seconds: float) -> bool:

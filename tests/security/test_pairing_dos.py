@@ -18,8 +18,8 @@ from tests.support.receiver import Receiver
 
 def guess(port: int, key: StudioKey, receiver_id: str, code: str, source: str) -> tuple[int, dict]:
     body = json.dumps({"code": code, "studio": "kẻ lạ"}).encode()
-    return request(port, "POST", "/v1/pair", {**signed(key, "POST", "/v1/pair", body, receiver_id),
-                                               "Content-Type": "application/json"}, body, source=source)
+    return request(port, "POST", "/v1/pair", signed(key, "POST", "/v1/pair", body, receiver_id,
+                                                    {"Content-Type": "application/json"}), body, source=source)
 
 
 def test_wrong_guesses_from_elsewhere_do_not_stop_the_studio_pairing(tmp_path):

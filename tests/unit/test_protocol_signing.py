@@ -11,6 +11,7 @@ from crs_protocol import (
     H_KEY,
     H_RECEIVER,
     H_SIGNATURE,
+    H_SIGNING,
     H_TIME,
     ErrorCode,
     SignatureProblem,
@@ -103,5 +104,20 @@ def test_a_time_that_is_no_time_still_verifies_without_one(key):
     # the time is signed, but only reported: a studio with a broken clock is not refused
     message = canonical("PUT", PATH, hashlib.sha256(BODY).hexdigest(), 7, "whenever", "rx1")
     hand = dict(headers(key), **{H_COUNTER: "7", H_TIME: "whenever", H_SIGNATURE: b64(key.sign(message).signature)})
+    del hand[H_SIGNING]  # a version 1 message
     signed = verify(hand, "PUT", PATH, BODY, "rx1")
     assert signed.counter == 7 and signed.studio_time is None
+
+
+def test_version_2_signs_the_headers_a_receiver_acts_on(key):
+    sent = {"Content-Type": "application/offset+octet-stream", "Upload-Offset": "0", "Upload-Length": "10"}
+    signed = sign_headers(key, "PATCH", PATH, BODY, 9, "rx1", NOW, sent)
+    assert verify({**sent, **signed}, "PATCH", PATH, BODY, "rx1").version == 2
+    for name, value in (("Upload-Length", "99"), ("Upload-Offset", "5"), ("Content-Type", "text/plain")):
+        assert refusal({**sent, name: value, **signed}, "PATCH", PATH, BODY, "rx1") == ErrorCode.BAD_SIGNATURE
+    added = {**sent, "Content-Encoding": "deflate", **signed}  # a header the studio did not send
+    assert refusal(added, "PATCH", PATH, BODY, "rx1") == ErrorCode.BAD_SIGNATURE
+    downgraded = {k: v for k, v in {**sent, **signed}.items() if k != H_SIGNING}  # read as version 1
+    assert refusal(downgraded, "PATCH", PATH, BODY, "rx1") == ErrorCode.BAD_SIGNATURE
+    v1 = sign_headers(key, "PATCH", PATH, BODY, 9, "rx1", NOW, version=1)
+    assert verify({**sent, **v1}, "PATCH", PATH, BODY, "rx1").version == 1  # still accepted in transition

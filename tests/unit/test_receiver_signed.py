@@ -32,7 +32,9 @@ class Studio:
         if counter is None:
             self.counter += 1
             counter = self.counter
-        return sign_headers(self.key, method, path, body, counter, receiver_id, datetime.now(UTC))
+        # version 1 (still accepted): aiohttp's test client adds headers of its own, which a
+        # version 2 signature would have to cover (tests/security/test_signed_headers.py does)
+        return sign_headers(self.key, method, path, body, counter, receiver_id, datetime.now(UTC), version=1)
 
 
 def run(tmp_path, scenario):
@@ -102,7 +104,7 @@ def test_the_studio_clock_is_only_reported(tmp_path, studio_time):
     async def scenario(store, client):
         store.pair(public_key_text(studio.key.verify_key), "studio")
         when = datetime.fromisoformat(studio_time)
-        headers = sign_headers(studio.key, "GET", "/v1/status", b"", 5, store.receiver_id, when)
+        headers = sign_headers(studio.key, "GET", "/v1/status", b"", 5, store.receiver_id, when, version=1)
         status, data = await answer(client, "GET", "/v1/status", b"", headers)
         assert status == 200
         assert abs(data["clock_offset_s"] - (datetime.now(UTC) - when).total_seconds()) < 60
