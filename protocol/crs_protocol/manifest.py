@@ -25,6 +25,8 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 PRIORITIES = ("normal", "priority", "emergency")
 RANK = {"emergency": 0, "priority": 1, "normal": 2}
 START_MODES = ("hard", "soft")
+KINDS = ("media", "stream")  # "stream": an external stream the receiver relays (section 5)
+MAX_URL_CHARS = 2000
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
@@ -98,10 +100,21 @@ def check_manifest(data: object) -> dict:
         need(when is not None, f"item {item_id}: start is not an ISO time")
         need(when.tzinfo is not None, f"item {item_id}: start needs a UTC offset")
         need(FIRST_YEAR <= when.year <= LAST_YEAR, f"item {item_id}: start must be in {FIRST_YEAR}-{LAST_YEAR}")
+        kind = item.get("kind", "media")
+        need(kind in KINDS, f"item {item_id}: unknown kind")
         media = item.get("media")
-        need(isinstance(media, list) and len(media) > 0
+        need(isinstance(media, list) and (len(media) > 0 or kind == "stream")
              and all(isinstance(m, str) and SHA256.match(m) for m in media),
              f"item {item_id}: media must be a list of sha256 hex digests")
+        if kind == "stream":  # relayed from `url`; `media` is the backup (may be empty)
+            url = item.get("url")
+            need(isinstance(url, str) and url.startswith(("http://", "https://")) and len(url) <= MAX_URL_CHARS,
+                 f"item {item_id}: a stream needs an http(s) url")
+            need(_duration(item.get("duration_s")) and item["duration_s"] > 0,
+                 f"item {item_id}: a stream needs duration_s")
+            loudness = item.get("loudness_lufs", -16)
+            need(isinstance(loudness, (int, float)) and not isinstance(loudness, bool) and -40 <= loudness <= 0,
+                 f"item {item_id}: loudness_lufs must be -40-0")
         priority = item.get("priority", "normal")
         need(isinstance(priority, str) and priority in PRIORITIES, f"item {item_id}: unknown priority")
         start_mode = item.get("start_mode", "soft")

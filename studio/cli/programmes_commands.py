@@ -24,7 +24,10 @@ def add_parsers(sub) -> None:
     p = prog_sub.add_parser("create", help="create a programme; prints its id")
     p.add_argument("title")
     p.add_argument("--item", action="append", required=True, metavar="ITEM",
-                   help="CLIP_ID, CLIP_ID,LANG=CLIP_ID (language variants) or jingle:NAME; repeat, in order")
+                   help="CLIP_ID, CLIP_ID,LANG=CLIP_ID (language variants), jingle:NAME or stream:URL "
+                        "(a relayed stream; the other items are then its backup); repeat, in order")
+    p.add_argument("--duration", type=_seconds, default=0.0, metavar="30m",
+                   help="how long a stream item is relayed: 90s, 30m, 1h30m")
     p.add_argument("--intro", metavar="JINGLE")
     p.add_argument("--outro", metavar="JINGLE")
     p.add_argument("--bed", metavar="CLIP_ID|jingle:NAME", help="music bed, ducked under speech")
@@ -57,6 +60,17 @@ def _with_programmes(command: Callable[..., int]) -> Callable[[argparse.Namespac
     return run
 
 
+def _seconds(text: str) -> float:
+    """`90`, `90s`, `30m`, `1h30m` as seconds."""
+    import re
+
+    match = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s?)?", text.strip())
+    if not text.strip() or match is None:
+        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (90s, 30m, 1h30m)")
+    hours, minutes, seconds = match.groups()
+    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds or 0)
+
+
 def _jingles(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.programmes.model import jingles
 
@@ -70,7 +84,7 @@ def _create(args: argparse.Namespace, programmes, settings) -> int:
     from studio.programmes.model import Spec, parse_items
 
     items = tuple(replace(i, gap_after=args.gap, crossfade=args.crossfade if n else 0.0)
-                  for n, i in enumerate(parse_items(args.item)))
+                  for n, i in enumerate(parse_items(args.item, args.duration)))
     bed = parse_items([args.bed])[0] if args.bed else None
     print(programmes.create(args.title, Spec(items, args.intro, args.outro, bed), operator()).id)
     return 0
@@ -82,7 +96,8 @@ def _show(args: argparse.Namespace, programmes, settings) -> int:
     for lang, seconds in programmes.durations(programme.spec).items():
         print(f"  duration ({lang}): {seconds / 60:.1f} min")
     for n, item in enumerate(programme.spec.items, 1):
-        what = f"jingle {item.jingle}" if item.jingle else f"clip {item.clip}"
+        what = (f"stream {item.stream} for {item.duration_s:g} s" if item.stream
+                else f"jingle {item.jingle}" if item.jingle else f"clip {item.clip}")
         variants = "".join(f", {lang}: clip {clip}" for lang, clip in item.variants)
         print(f"  {n}. {what}{variants} (then {item.gap_after:g} s)")
     for entry in programmes.history(programme.id):

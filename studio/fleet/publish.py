@@ -125,17 +125,29 @@ def wire_sequence(programmes: Programmes, programme, language: str, settings: Re
     parts: list[tuple[str, float]] = []
     if spec.intro:
         parts += [jingle(spec.intro), silence(INTRO_GAP)]
-    for index, item in enumerate(spec.items):
+    items = spec.rendered_items()  # a stream item travels as its URL: only its backup is sent as media
+    for index, item in enumerate(items):
         if item.jingle:
             parts.append(jingle(item.jingle))
         else:
             result = renderer.render_clip(item.clip_for(language), OutputFormat.OPUS, settings, cancel=cancel)
             parts.append((result.output_sha256, result.duration_s))
-        if index < len(spec.items) - 1 and item.gap_after > 0:
+        if index < len(items) - 1 and item.gap_after > 0:
             parts.append(silence(item.gap_after))
     if spec.outro:
         parts += [silence(INTRO_GAP), jingle(spec.outro)]
     return [sha for sha, _ in parts], sum(seconds for _, seconds in parts)
+
+
+def stream_fields(spec, settings: RenderSettings) -> dict:
+    """The manifest fields of a relayed stream (docs/protocol.md, "Stream items"): its URL,
+    its duration (the item's), and the loudness its level is brought to; none otherwise.
+    The item's media are then the backup played when the stream fails."""
+    stream = spec.stream_item()
+    if stream is None:
+        return {}
+    return {"kind": "stream", "url": stream.stream, "duration_s": round(stream.duration_s, 3),
+            "loudness_lufs": settings.target_lufs}
 
 
 def compile_publish(library: ClipLibrary, days: int = 14, first_day: date | None = None,
@@ -169,6 +181,7 @@ def compile_publish(library: ClipLibrary, days: int = 14, first_day: date | None
 
     items: dict[int, list[dict]] = defaultdict(list)
     titles: dict[int, str] = {}
+    streams: dict[int, dict] = {}
     skipped = 0
     for occurrence in plan.occurrences:
         key = (occurrence.programme_id, occurrence.language)
@@ -176,14 +189,17 @@ def compile_publish(library: ClipLibrary, days: int = 14, first_day: date | None
             skipped += 1
             continue
         shas, seconds = media[key]
-        title = titles.get(occurrence.programme_id)
-        if title is None:
-            title = titles[occurrence.programme_id] = programmes.get(occurrence.programme_id).title
+        if occurrence.programme_id not in titles:
+            found = programmes.get(occurrence.programme_id)
+            titles[occurrence.programme_id] = found.title
+            streams[occurrence.programme_id] = stream_fields(found.spec, settings)
+        title, relay = titles[occurrence.programme_id], streams[occurrence.programme_id]
         for receiver in by_zone.get(occurrence.zone_id, []):
             items[receiver["id"]].append({
                 "id": item_id(occurrence),
                 "start": aware(occurrence.start).isoformat(), "media": list(shas), "duration_s": round(seconds, 3),
                 "priority": occurrence.priority.value, "start_mode": occurrence.start_mode.value, "title": title,
+                **relay,
             })
     ordered = {receiver: sorted(found, key=lambda i: i["start"]) for receiver, found in items.items()}
     return CompiledPublish(first, last, receivers, ordered, tuple(plan.occurrences), len(media), skipped, approved)

@@ -68,6 +68,8 @@ class Item:
     variants: tuple[tuple[str, int], ...] = ()  # (language, clip id)
     gap_after: float = 0.6  # seconds of silence after the item
     crossfade: float = 0.0  # seconds this item overlaps the previous one (0: none)
+    stream: str | None = None  # an external stream's URL (relayed live by the receiver, never rendered)
+    duration_s: float = 0.0  # how long a stream item is relayed
 
     def clip_for(self, language: str) -> int | None:
         """The clip played to `language` (an older code of a variant, "bdq", is the same language)."""
@@ -83,7 +85,7 @@ class Item:
     def from_dict(cls, data: dict) -> Item:
         variants = tuple(sorted((str(k), int(v)) for k, v in (data.get("variants") or {}).items()))
         return cls(data.get("clip"), data.get("jingle"), variants, float(data.get("gap_after", 0.6)),
-                   float(data.get("crossfade", 0.0)))
+                   float(data.get("crossfade", 0.0)), data.get("stream"), float(data.get("duration_s", 0.0)))
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,18 @@ class Spec:
         return cls(tuple(Item.from_dict(i) for i in data["items"]), data.get("intro"), data.get("outro"),
                    Item.from_dict(data["bed"]) if data.get("bed") else None,
                    float(data.get("bed_level_db", -20.0)), float(data.get("duck_db", 12.0)))
+
+    def stream_item(self) -> Item | None:
+        """The external stream this programme relays (at most one); its other items are the
+        backup the receiver plays when the stream fails or stays silent."""
+        return next((i for i in self.items if i.stream is not None), None)
+
+    def rendered_items(self) -> tuple[Item, ...]:
+        """What is rendered into audio: every item but a stream. A stream without a backup
+        gets a short chime (the receiver plays it, then silence, when the stream fails)."""
+        if self.stream_item() is None:
+            return self.items
+        return tuple(i for i in self.items if i.stream is None) or (Item(jingle=STREAM_FALLBACK_JINGLE),)
 
     def languages(self) -> list[str]:
         return sorted({Language.VIETNAMESE.code} | {normalise(lang) for item in self.items for lang, _ in item.variants})
@@ -134,13 +148,26 @@ class Programme:
     updated_at: str = ""
 
 
+STREAM_FALLBACK_JINGLE = "chuong-bao"
+STREAM_SCHEMES = ("http://", "https://")
 INTRO_GAP = 0.4  # seconds between an intro jingle and the first item (and before the outro)
 
 
-def parse_items(values: Iterable[str]) -> tuple[Item, ...]:
-    """CLI item syntax: `12` (clip), `12,bahnar=15` (with a variant), `jingle:chuong-bao`."""
+def parse_items(values: Iterable[str], stream_seconds: float = 0.0) -> tuple[Item, ...]:
+    """CLI item syntax: `12` (clip), `12,bahnar=15` (with a variant), `jingle:chuong-bao`,
+    `stream:http://...` (an external stream, relayed for `stream_seconds`)."""
     items = []
     for value in values:
+        if value.startswith("stream:"):
+            url = value.removeprefix("stream:")
+            if not url.startswith(STREAM_SCHEMES) or len(url) > 2000:
+                raise InvalidProgramme(f"not a stream URL: {url!r} (http:// or https://)")
+            if not 0 < stream_seconds <= 24 * 3600:
+                raise InvalidProgramme("a stream item needs --duration (up to 24 h)")
+            if any(i.stream for i in items):
+                raise InvalidProgramme("a programme relays at most one stream")
+            items.append(Item(stream=url, duration_s=float(stream_seconds)))
+            continue
         if value.startswith("jingle:"):
             items.append(Item(jingle=value.removeprefix("jingle:")))
             continue
@@ -158,7 +185,11 @@ def estimate_durations(spec: Spec, clip_seconds: Mapping[int, float]) -> dict[st
     no decoding): items, the pauses between them, intro and outro jingles. A clip it does
     not know counts as 0 s."""
     durations = {}
+    stream = spec.stream_item()
     for language in spec.languages():
+        if stream is not None:
+            durations[language] = stream.duration_s
+            continue
         total = 0.0
         for index, item in enumerate(spec.items):
             if item.jingle:

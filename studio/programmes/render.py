@@ -113,10 +113,11 @@ def render_programme(
         from studio.audio.mastering import render_to_file
 
         pieces = []
-        for done, item in enumerate(spec.items):
+        items = spec.rendered_items()  # a stream is relayed by the receiver: only its backup is rendered
+        for done, item in enumerate(items):
             pieces.append((audio_of(item), item))
             if progress:
-                progress(done + 1, len(spec.items) + 2)
+                progress(done + 1, len(items) + 2)
         body = assemble(pieces, rate)
         gap = np.zeros(int(INTRO_GAP * rate), dtype=np.float32)
         if spec.intro:

@@ -82,6 +82,9 @@ class Programmes:
         return self.library.edits(clip_id).validate(clip.duration_s, clip_id)
 
     def _duration(self, spec: Spec, language: str) -> float:
+        stream = spec.stream_item()
+        if stream is not None:  # a relay lasts its declared duration, whatever its backup
+            return stream.duration_s
         total = 0.0
         for index, item in enumerate(spec.items):
             total += self._item_seconds(item, language)
@@ -121,9 +124,15 @@ class Programmes:
     def check_spec(self, spec: Spec) -> None:
         if not spec.items:
             raise InvalidProgramme("a programme needs at least one item")
+        if sum(1 for i in spec.items if i.stream is not None) > 1:
+            raise InvalidProgramme("a programme relays at most one stream")
         for item in spec.items + ((spec.bed,) if spec.bed else ()):
+            if item.stream is not None:
+                if not 0 < item.duration_s <= 24 * 3600 or item is spec.bed:
+                    raise InvalidProgramme("a stream item needs a duration of up to 24 h")
+                continue
             if (item.clip is None) == (item.jingle is None):
-                raise InvalidProgramme("each item is either a clip or a jingle")
+                raise InvalidProgramme("each item is either a clip, a jingle or a stream")
             if item.gap_after < 0 or item.crossfade < 0 or item.crossfade > 10 or item.gap_after > 60:
                 raise InvalidProgramme("gaps must be 0-60 s and crossfades 0-10 s")
         for name in ({spec.intro, spec.outro} - {None}) | {i.jingle for i in spec.items if i.jingle}:
