@@ -38,6 +38,7 @@ from crs_protocol import RANK, FaultCode
 from crs_receiver.decode import decode_item
 from crs_receiver.memory import load_playback_modules, release_memory
 from crs_receiver.play_now import PLAY_NOW_FILE, forget_play_now, resumed_play_now
+from crs_receiver.relay import relay_item
 from crs_receiver.store import ReceiverStore
 from crs_receiver.timeline import Timeline
 from crs_receiver.volume import scheduled_volume
@@ -67,6 +68,7 @@ class Playing:
     samples: int = 0
     skipped: list = field(default_factory=list)
     duration_s: float = 0.0  # the declared duration: the item stops there (0: at the end of its media)
+    stream: dict | None = None  # a relayed stream's item (relay.py); its media are then the backup
 
 
 class Engine:
@@ -240,7 +242,8 @@ class Engine:
         title = item.get("title")
         playing = Playing(item["id"], list(item["media"]), item.get("priority", "normal"), volume, scheduled,
                           self.clock(), offset_s, title if isinstance(title, str) else None,
-                          duration_s=float(item.get("duration_s", 0) or 0))
+                          duration_s=float(item.get("duration_s", 0) or 0),
+                          stream=item if item.get("kind") == "stream" else None)
         self.current = playing
         threading.Thread(target=self._play, args=(playing,), name="receiver-play", daemon=True).start()
 
@@ -252,7 +255,7 @@ class Engine:
         import sounddevice as sd
 
         blocks: queue.Queue = queue.Queue(maxsize=QUEUE_BLOCKS)
-        decoder = threading.Thread(target=decode_item, args=(playing, blocks, self.store.root / "media", RATE, BLOCK),
+        decoder = threading.Thread(target=relay_item if playing.stream else decode_item, args=(playing, blocks, self.store.root / "media", RATE, BLOCK),
                                    daemon=True)
         decoder.start()
         # Pre-fill before the device starts pulling: a queue that runs dry mid-item is a
