@@ -28,6 +28,7 @@ from studio.cli import (
     record_commands,
     report_commands,
     schedule_commands,
+    stream_commands,
     tts_commands,
 )
 from studio.cli.console import Parser
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 
 # In the order `--help` lists them.
 COMMAND_GROUPS = (library_commands, record_commands, tts_commands, accounts_commands, schedule_commands,
-                  programmes_commands, receiver_commands, broker_commands, fleet_commands, emergency_commands,
+                  programmes_commands, stream_commands, receiver_commands, broker_commands, fleet_commands, emergency_commands,
                   report_commands, archive_commands, demo_commands)
 
 

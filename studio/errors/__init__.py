@@ -60,6 +60,7 @@ from studio.errors.receivers import (
     ReceiverFault,
     ReceiverIdTaken,
     ReceiverUnreachable,
+    StreamUnavailable,
     UnreadableKey,
 )
 from studio.errors.speech import (
@@ -121,6 +122,7 @@ __all__ = [
     "ReceiverFault",
     "ReceiverIdTaken",
     "ReceiverUnreachable",
+    "StreamUnavailable",
     "SilentAudio",
     "StorageError",
     "StudioError",

@@ -116,3 +116,14 @@ class NoBrokerAccount(StudioError):
         return (f"the studio has no account on the broker {self.broker}: run `radio-studio broker serve` or "
                 f"`radio-studio broker connect mqtt://{self.broker} --user U --password-stdin` first")
 
+
+
+@dataclass
+class StreamUnavailable(StudioError):
+    """An external stream (a relay's URL) could not be reached or decoded."""
+
+    url: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"stream {self.url} cannot be relayed: {self.reason}"
