@@ -54,6 +54,37 @@ AVERAGE_S = 3.0  # the time constant of the level measurement
 CEILING = 0.95  # about -0.4 dBFS: nothing louder reaches the amplifier
 
 
+_BITRATES_V1 = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+_BITRATES_V2 = (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
+
+
+def _frame_length(data: bytes, at: int) -> int:
+    """The length of the MPEG layer III frame whose header is at `at` (0: no header)."""
+    if at + 4 > len(data) or data[at] != 0xFF or data[at + 1] & 0xE0 != 0xE0:
+        return 0
+    version, layer = (data[at + 1] >> 3) & 3, (data[at + 1] >> 1) & 3
+    index, rate_index, padding = data[at + 2] >> 4, (data[at + 2] >> 2) & 3, (data[at + 2] >> 1) & 1
+    if version == 1 or layer != 1 or index in (0, 15) or rate_index == 3:
+        return 0
+    rate = (44100, 48000, 32000)[rate_index] >> {3: 0, 2: 1, 0: 2}[version]
+    if version == 3:
+        return 144_000 * _BITRATES_V1[index] // rate + padding
+    return 72_000 * _BITRATES_V2[index] // rate + padding
+
+
+def mp3_sync(data: bytes) -> int | None:
+    """Where the first MP3 frame starts (two frames in a row), or None: a relay joins a
+    live stream anywhere in a frame, and libsndfile recognises MP3 only from a frame (or
+    an ID3 tag) at the very start."""
+    if data.startswith(b"ID3"):
+        return 0
+    for at in range(len(data) - 4):
+        length = _frame_length(data, at)
+        if length and _frame_length(data, at + length):
+            return at
+    return None
+
+
 class StreamReader:
     """A file-like view of a byte queue for libsndfile: reads block until bytes come (at
     most `stall_s`), the last `KEEP` bytes stay for its short seeks back, and the end of
@@ -84,6 +115,15 @@ class StreamReader:
             else:
                 self.buffer += chunk
                 quiet_since = time.monotonic()
+
+    def align(self) -> None:
+        """Drop what comes before the first MP3 frame (the stream then starts there)."""
+        for enough in (4096, self.KEEP):  # a few frames; more only when they did not show
+            self._fill(enough)
+            start = mp3_sync(bytes(self.buffer))
+            if start is not None:
+                del self.buffer[:start]
+                return
 
     def read(self, size: int = -1) -> bytes:
         size = int(size)
@@ -188,6 +228,7 @@ def _relay(playing, blocks: queue.Queue, rate: int, block: int, deadline: float)
     fetcher.start()
     reader = StreamReader(chunks, playing.stop)
     try:
+        reader.align()
         handle = sf.SoundFile(reader)
     except Exception as exc:
         if not playing.stop.is_set():

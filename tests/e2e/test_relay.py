@@ -158,7 +158,8 @@ def dominant_hz(x: np.ndarray) -> float:
 
 def test_relay_plays_for_its_duration_and_stops_there(relay_run, tmp_path):
     run, _ = relay_run
-    entry, out, elapsed = run(mp3(tmp_path / "live.mp3", 30, 0.5), 6.0, [])
+    joined = mp3(tmp_path / "live.mp3", 30, 0.5)[1001:]  # joined mid-frame, as a live station is
+    entry, out, elapsed = run(joined, 6.0, [])
     assert entry["outcome"] == "played"
     heard = sounding(out)
     # The 30 s stream is cut at the item's 6 s; the first second of the slot fills the
