@@ -77,6 +77,8 @@ class Item:
 
     def to_dict(self) -> dict:
         data = {k: v for k, v in asdict(self).items() if v not in (None, ())}
+        if self.stream is None:  # an item without a stream keeps the JSON (and content hash) it had
+            data.pop("duration_s", None)
         if self.variants:
             data["variants"] = dict(self.variants)
         return data
