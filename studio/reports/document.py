@@ -27,6 +27,8 @@ OUTCOMES = {
     "failed": "Lỗi phát",
     "skipped-missing": "Thiếu tệp âm thanh",
     "skipped-quiet": "Giờ yên tĩnh",
+    "stream-failed": "Mất sóng tiếp sóng (đã phát bản dự phòng)",
+    "stream-silent": "Kênh tiếp sóng im lặng (đã phát bản dự phòng)",
     NO_RECORD: "Không có nhật ký phát",
 }
 
