@@ -32,6 +32,7 @@ import queue
 import threading
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -271,10 +272,22 @@ def _relay(playing, blocks: queue.Queue, rate: int, block: int, deadline: float)
     return "played"
 
 
+def _late(playing) -> float:
+    """How far into its slot the relay starts: a restart mid-item, or a soft start that
+    waited for the item before it. The relay still ends at the slot's end."""
+    late = playing.offset_s
+    if playing.scheduled:
+        try:
+            late = max(late, (playing.started - datetime.fromisoformat(playing.scheduled)).total_seconds())
+        except (TypeError, ValueError):  # a start the timeline accepted is comparable; never crash here
+            pass
+    return late
+
+
 def relay_item(playing, blocks: queue.Queue, media_dir: Path, rate: int, block: int) -> None:
     """The decoder of a stream item: the stream, then (if it failed) the backup, then the
     end mark for the output."""
-    deadline = time.monotonic() + max(playing.duration_s - playing.offset_s, 0.0)
+    deadline = time.monotonic() + max(playing.duration_s - _late(playing), 0.0)
     try:
         outcome = _relay(playing, blocks, rate, block, deadline)
     except Exception:  # never a crash: the backup plays

@@ -100,3 +100,15 @@ def test_the_running_gain_is_slow_limited_and_ignores_silence():
         out = leveller.apply(loud)
     assert leveller.gain_db == pytest.approx(-12.0)
     assert np.max(np.abs(leveller.apply(loud * np.float32(8)))) <= 0.95  # and the ceiling holds
+
+
+def test_a_relay_started_late_still_ends_at_its_slot_end():
+    from datetime import UTC, datetime, timedelta
+    from types import SimpleNamespace
+
+    from crs_receiver.relay import _late
+
+    start = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
+    waited = SimpleNamespace(offset_s=0.0, scheduled=start.isoformat(), started=start + timedelta(seconds=40))
+    assert _late(waited) == pytest.approx(40.0)  # a soft start that waited 40 s relays 40 s less
+    assert _late(SimpleNamespace(offset_s=12.0, scheduled=None, started=start)) == 12.0  # restart mid-item
