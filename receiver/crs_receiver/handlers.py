@@ -41,6 +41,7 @@ from crs_protocol import (
 
 from crs_receiver import __version__
 from crs_receiver.admission import SMALL_BODY, Refused, parse_json, precheck
+from crs_receiver.live_requests import LIVE_ROUTES, LiveRequests
 from crs_receiver.pairing import Pairing
 from crs_receiver.player import Engine
 from crs_receiver.security_log import SecurityLog, clean
@@ -49,8 +50,7 @@ from crs_receiver.volume import ceiling
 
 log = logging.getLogger(__name__)
 
-MAX_CHUNK = 16 << 20
-PAIR_BODY = 4096
+MAX_CHUNK, PAIR_BODY = 16 << 20, 4096
 
 
 @dataclass
@@ -119,6 +119,7 @@ ROUTES = (
     Route("POST", re.compile(r"/v1/commands/play-now"), "play_now", 65536),
     Route("POST", re.compile(r"/v1/commands/stop"), "stop", 1024),
     Route("PUT", re.compile(r"/v1/volume"), "volume", 1024),
+    *(Route(method, re.compile(path), name, limit) for method, path, name, limit in LIVE_ROUTES),
 )
 
 
@@ -127,8 +128,7 @@ def _logged(future: asyncio.Future) -> None:
         log.error("the counters could not be saved: %s", future.exception())
 
 
-class Requests:
-    """The v1 handlers of one receiver, shared by its transports."""
+class Requests(LiveRequests):  # the live requests: live_requests.py
 
     def __init__(self, store: ReceiverStore, engine: Engine, security: SecurityLog | None = None) -> None:
         self.store, self.engine = store, engine

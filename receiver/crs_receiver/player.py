@@ -66,6 +66,7 @@ class Playing:
     samples: int = 0
     skipped: list = field(default_factory=list)
     duration_s: float = 0.0  # the declared duration: the item stops there (0: at the end of its media)
+    resume: bool = False  # cut by live: due again afterwards (a hard start goes on from the clock)
 
 
 class Engine:
@@ -88,6 +89,7 @@ class Engine:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="receiver-scheduler", daemon=True)
         self._warmed = False
+        self.live = None  # crs_receiver.live.LiveReceiver: on the air, it outranks all but emergencies
         self.pending_now = resumed_play_now(store, self.handled, clock())
 
     # -- control (from the server) ----------------------------------------------------------------
@@ -145,6 +147,14 @@ class Engine:
             if self._newest_now is record:  # a newer play-now writes its own (and cuts this one)
                 self.store.state.write(PLAY_NOW_FILE, record)
         return True
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def emergency_playing(self) -> bool:
+        current = self.current
+        return self.pending_now is not None or (current is not None and current.priority == "emergency"
+                                                and not current.done.is_set())
 
     def stop_playing(self) -> None:
         current = self.current
@@ -205,12 +215,20 @@ class Engine:
         if current is not None and current.done.is_set():
             self.current = current = None
         if urgent is not None:
+            if self.live is not None:
+                self.live.yield_output()
             if current is not None:
                 current.stop.set()
                 current.done.wait(2)
             explicit = urgent.get("volume")
             volume = scheduled_volume(self.volume(), self.manifest) if explicit is None else int(explicit)
             self._begin(urgent, None, 0.0, volume)
+            return
+        if self.live is not None and self.live.on_air():
+            if current is not None and current.priority != "emergency":  # live outranks it: resumed after
+                current.outcome, current.resume = "interrupted", current.scheduled is not None
+                current.stop.set()
+                current.done.wait(2)
             return
         candidates = self.due(now)
         if not candidates:
@@ -318,6 +336,9 @@ class Engine:
             outcome = "failed"
         self._log({"id": playing.item_id, "media": playing.media, "priority": playing.priority},
                   playing.scheduled, playing.started, outcome, level, skipped=playing.skipped)
+        if playing.resume:
+            self.handled.discard(playing.item_id)
+            self.timeline.reopen()
         if playing.scheduled is None:  # a play-now: logged, so never resumed again
             with self._now_write:
                 if self._newest_now is not None and self._newest_now["id"] == playing.item_id:
