@@ -112,8 +112,9 @@ class LiveReceiver:
         self._lock = threading.Lock()
         self._transport = None
         self._yield = threading.Event()  # set by the engine: an emergency takes the output
-        self._released = threading.Event()  # set by the live thread once its output is closed
-        self._released.set()
+        self._output_lock = threading.Lock()  # held while a block is written; the engine closes under it
+        self._output: _Output | None = None
+        self._thread: threading.Thread | None = None
         engine.live = self
 
     async def open_socket(self) -> int:
@@ -152,7 +153,9 @@ class LiveReceiver:
         log.warning("live session %s by %s started (zones %s)", session_text(session_id), session.by,
                     ", ".join(session.zones))
         self.engine.wake()
-        threading.Thread(target=self._run, args=(session,), name="receiver-live", daemon=True).start()
+        self._thread = threading.Thread(target=self._run, args=(session, self._thread),
+                                                                 name="receiver-live", daemon=True)
+        self._thread.start()
 
     def end(self, session_id: bytes) -> bool:
         session = self.session
@@ -168,14 +171,15 @@ class LiveReceiver:
 
     # -- the engine's hooks -------------------------------------------------------------------------
     def on_air(self) -> bool:
-        session = self.session
-        return session is not None and not session.ended.is_set()
+        """From the start command until the session's output is closed."""
+        return self.session is not None
 
     def yield_output(self) -> None:
         """An emergency starts: close the live output before it opens the device."""
-        if self.on_air():
-            self._yield.set()
-            self._released.wait(1.0)
+        self._yield.set()
+        with self._output_lock:
+            if self._output is not None:
+                self._output.close()
 
     # -- frames (on the loop) -----------------------------------------------------------------------
     def datagram(self, data: bytes) -> None:
@@ -188,10 +192,10 @@ class LiveReceiver:
         if not mac_ok(frame, session.key):
             return self._refuse("forged")
         with self._lock:
-            if frame.seq in session.seen:
-                return self._refuse("replayed")
             if session.newest >= 0 and not session.newest - WINDOW < frame.seq <= session.newest + AHEAD:
                 return self._refuse("out-of-window")
+            if frame.seq in session.seen:
+                return self._refuse("replayed")
             session.seen.add(frame.seq)
             if len(session.seen) > 4 * WINDOW:
                 floor = session.newest - WINDOW
@@ -212,11 +216,16 @@ class LiveReceiver:
                 self.security.event("udp", "live frame refused: %s", kind)
 
     # -- playout (the live thread) -------------------------------------------------------------------
-    def _run(self, session: Session) -> None:
+    def _run(self, session: Session, previous: threading.Thread | None) -> None:
         from crs_protocol.opus import Decoder
+
+        if previous is not None:
+            previous.join(2.0)  # the session this one replaced closes its output first
 
         decoder = Decoder()
         output = _Output(self.engine.device, scheduled_volume(self.engine.volume(), self.engine.manifest) / 100.0)
+        self._output = output
+        self.engine.wait_idle(2.0)  # the item it cuts closes the device first
         next_seq, due = None, 0.0
         missing = 0
         try:
@@ -228,12 +237,11 @@ class LiveReceiver:
                                 session_text(session.id), session.silence_s)
                     break
                 if self._yield.is_set() or self.engine.emergency_playing():
-                    output.close()
-                    self._released.set()
+                    with self._output_lock:
+                        output.close()
                     self._wait_emergency(session)
                     next_seq = None  # resync on what comes after it
                     continue
-                self._released.clear()
                 with self._lock:
                     newest, target = session.newest, TARGET_MS // FRAME_MS
                     if newest >= 0 and (next_seq is None or newest - next_seq > target + RESYNC_FRAMES):
@@ -258,7 +266,9 @@ class LiveReceiver:
                     session.concealed += 1
                 else:
                     pcm = bytes(FRAME_SAMPLES * 2)
-                output.write(pcm, session)
+                with self._output_lock:
+                    if not self._yield.is_set():
+                        output.write(pcm, session)
                 session.played_frames += payload is not None
                 next_seq += 1
                 due += FRAME_MS / 1000.0
@@ -268,9 +278,10 @@ class LiveReceiver:
             log.exception("live session %s: playout failed", session_text(session.id))
             self._end(session, "failed")
         finally:
-            output.close()
+            with self._output_lock:
+                output.close()
+                self._output = None
             decoder.close()
-            self._released.set()
             self._yield.clear()
             with self._lock:
                 if self.session is session:

@@ -151,6 +151,13 @@ class Engine:
     def wake(self) -> None:
         self._wake.set()
 
+    def wait_idle(self, timeout: float) -> None:
+        """Until what plays has closed the output (live cuts it first; the scheduler does it)."""
+        current = self.current
+        self._wake.set()
+        if current is not None and current.priority != "emergency":
+            current.done.wait(timeout)
+
     def emergency_playing(self) -> bool:
         current = self.current
         return self.pending_now is not None or (current is not None and current.priority == "emergency"

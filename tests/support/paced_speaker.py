@@ -1,8 +1,9 @@
 """A receiver's speaker file made a FIFO that a thread drains at real-time pace (48 kHz
 float32 mono), like a sound card would: ALSA's file plugin alone takes samples as fast as
 they come, so a 30 s scheduled item would be over before a live session could cut it.
-Each stream the receiver opens (one per item, one per live session) is kept apart, in
-order, with the monotonic time it opened. Daemon thread; read `streams()` from the test."""
+Each time the FIFO is opened afresh is a stream of its own (`streams()`), but a stream that
+opens while the pipe still holds the end of the one before joins it: `runs(played())` tells
+what played, in order, by its tone. Daemon thread; read from the test."""
 
 from __future__ import annotations
 
@@ -46,6 +47,28 @@ class PacedSpeaker:
     def streams(self) -> list[np.ndarray]:
         with self._lock:
             return [np.frombuffer(bytes(d[:len(d) // 4 * 4]), dtype="<f4") for _, d in self._streams]
+
+
+    def played(self) -> np.ndarray:
+        streams = self.streams()
+        return np.concatenate(streams) if streams else np.zeros(0, dtype="<f4")
+
+
+def runs(samples: np.ndarray, window: int = 4800, least: int = 3) -> list[float]:
+    """The tones heard, in order: the dominant frequency of each 100 ms (silence left out),
+    rounded to 10 Hz, with runs shorter than `least` windows dropped and repeats merged."""
+    hz = [round(dominant_hz(samples[i:i + window]), -1) for i in range(0, len(samples) - window + 1, window)]
+    found: list[list] = []
+    for value in hz:
+        if found and found[-1][0] == value:
+            found[-1][1] += 1
+        else:
+            found.append([value, 1])
+    tones: list[float] = []
+    for value, count in found:
+        if count >= least and value and (not tones or tones[-1] != value):
+            tones.append(value)
+    return tones
 
 
 def dominant_hz(samples: np.ndarray) -> float:
