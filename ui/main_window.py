@@ -37,6 +37,7 @@ from ui.first_run_guide import FirstRunGuide
 from ui.guide_dialog import GuideDialog
 from ui.icons import icon
 from ui.library_panel import LibraryPanel
+from ui.live_panel import LivePanel
 from ui.log_panel import LogBridge, LogPanel
 from ui.placeholder_panel import PlaceholderPanel
 from ui.preview import Preview
@@ -108,14 +109,14 @@ def initial_size(available: QSize) -> QSize:
 
 AREA_ICONS = {
     "library": "library", "record": "record", "tts": "tts", "programmes": "programmes", "schedule": "schedule",
-    "receivers": "receivers", "outbox": "outbox", "reports": "reports",
+    "receivers": "receivers", "outbox": "outbox", "reports": "reports", "live": "record",
 }
 
 
 class MainWindow(QMainWindow):
     first_painted = Signal(float)  # time.time() of the first paint
 
-    AREAS = ("library", "record", "tts", "programmes", "schedule", "receivers", "outbox", "reports")
+    AREAS = ("library", "record", "tts", "programmes", "schedule", "receivers", "live", "outbox", "reports")
 
     def __init__(self, services: Services, log_bridge: LogBridge, parent=None) -> None:
         super().__init__(parent)
@@ -138,7 +139,7 @@ class MainWindow(QMainWindow):
         titles = {
             "library": self.tr("Library"), "record": self.tr("Record"), "tts": self.tr("Write a bulletin"),
             "programmes": self.tr("Programmes"), "schedule": self.tr("Schedule"), "receivers": self.tr("Receivers"),
-            "outbox": self.tr("Outbox"), "reports": self.tr("Reports"),
+            "outbox": self.tr("Outbox"), "reports": self.tr("Reports"), "live": self.tr("Live broadcast"),
         }
         purposes = {
             "record": self.tr("Record bulletins from a microphone, safe against power cuts."),
@@ -167,7 +168,8 @@ class MainWindow(QMainWindow):
         self.receivers_panel = ReceiversPanel(services, self.runner)
         self.outbox_panel = OutboxPanel(services, self.runner)
         self.reports_panel = ReportsPanel(services, self.runner, self.preview)
-        built = {"library": library_area, "record": self.recorder_panel, "tts": self.compose_panel,
+        self.live_panel = LivePanel(services, self.runner)
+        built = {"live": self.live_panel, "library": library_area, "record": self.recorder_panel, "tts": self.compose_panel,
                  "programmes": self.programmes_panel, "schedule": self.schedule_panel,
                  "receivers": self.receivers_panel, "outbox": self.outbox_panel, "reports": self.reports_panel}
         for key in self.AREAS:
@@ -379,6 +381,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.recorder_panel.shutdown()
+        self.live_panel.shutdown()
         self.compose_panel.stop()
         self.services.stop_delivery()
         self.services.stop_speech()
