@@ -1,0 +1,228 @@
+"""`python -m benchmarks.live [--receivers 1] [--clicks 20]`: live broadcast latency, from a
+click entering the studio's capture queue to the click reaching each receiver's speaker,
+through real `crs_receiver` processes on loopback (signed live-start, sealed key, Opus
+frames over UDP, jitter buffer, PortAudio output).
+
+Pacing. ALSA's file plugin is not paced like a sound card (it reads and writes as fast as
+it can), and no PulseAudio/PipeWire server is installed here, so both ends are paced in
+software instead: the microphone is a thread that puts 20 ms blocks into the broadcast's
+capture queue at real-time pace (what the PortAudio callback does with a sound card; the
+click's time is when its block is queued, so the input device's own buffer, about one
+period, is not counted), and each speaker is a FIFO (pipe buffer cut to 4 KiB, 21 ms of
+float32) that a thread drains at real-time pace, stamping each 20 ms chunk as it is read.
+
+Printed: per-click latency p50 / p95 / worst over all receivers (goal p95 <= 600 ms on the
+LAN path), how far apart the receivers heard each click (with --receivers > 1; goal within
+100 ms), and the studio's CPU (its live threads, from /proc) per second of broadcast.
+Not measured here: the fault-proxy figures (loss, 300 ms trips, cuts) and an
+Icecast + ffmpeg comparison (icecast2 is not installed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import queue
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+BLOCK = 960
+RATE = 48000
+F_SETPIPE_SZ = 1031
+CLICK_EVERY_S = 0.6
+
+
+class PacedSource:
+    """The microphone: blocks into `blocks` at real-time pace; a click every CLICK_EVERY_S."""
+
+    def __init__(self, clicks: int) -> None:
+        self.blocks: queue.Queue = queue.Queue(maxsize=25)
+        self.overflows = 0
+        self.clicks = clicks
+        self.click_times: list[float] = []
+        self._stop = threading.Event()
+        self.done = threading.Event()
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="paced-mic", daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        rng = np.random.default_rng(3)
+        every = int(CLICK_EVERY_S * 50)
+        t0, n = time.monotonic(), 0
+        lead = 50  # a second before the first click: the receivers are on the air by then
+        while not self._stop.is_set():
+            block = (rng.normal(0, 30, (BLOCK, 1))).astype("<i2")  # a quiet room
+            index = n - lead
+            if index >= 0 and index % every == 0 and len(self.click_times) < self.clicks:
+                block[:48] = 26000  # a 1 ms click at the block's start
+                self.click_times.append(time.monotonic())
+            elif index > 0 and len(self.click_times) >= self.clicks and index % every == every // 2:
+                self.done.set()
+            try:
+                self.blocks.put_nowait(block)
+            except queue.Full:
+                self.overflows += 1
+            n += 1
+            ahead = t0 + n * BLOCK / RATE - time.monotonic()
+            if ahead > 0:
+                time.sleep(ahead)
+
+
+class StampedSpeaker:
+    """A receiver's speaker FIFO drained at real-time pace; `chunks` is (time read, samples)."""
+
+    def __init__(self, path: Path) -> None:
+        os.mkfifo(path)
+        self.path = path
+        self.chunks: list[tuple[float, np.ndarray]] = []
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        size = BLOCK * 4
+        while True:
+            with open(self.path, "rb", buffering=0) as fifo:
+                try:
+                    fcntl.fcntl(fifo.fileno(), F_SETPIPE_SZ, 4096)
+                except OSError:
+                    pass
+                t0, n = time.monotonic(), 0
+                pending = b""
+                while block := fifo.read(size):
+                    pending += block
+                    while len(pending) >= size:
+                        chunk, pending = pending[:size], pending[size:]
+                        self.chunks.append((time.monotonic(), np.frombuffer(chunk, dtype="<f4")))
+                        n += 1
+                    ahead = t0 + n * BLOCK / RATE - time.monotonic()
+                    if ahead > 0:
+                        time.sleep(ahead)
+
+    def click_after(self, start: float, end: float) -> float | None:
+        """When the first sample above 0.3 was read between `start` and `end` (the chunk's
+        read time, less the samples after the click within the chunk)."""
+        for stamp, samples in list(self.chunks):
+            if start <= stamp < end:
+                loud = np.flatnonzero(np.abs(samples) > 0.3)
+                if len(loud):
+                    return stamp - (BLOCK - loud[0]) / RATE
+        return None
+
+
+def thread_cpu_s(names: tuple[str, ...]) -> float:
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for thread in threading.enumerate():
+        if thread.name.startswith(names) and thread.native_id is not None:
+            try:
+                fields = Path(f"/proc/self/task/{thread.native_id}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+            except (OSError, IndexError, ValueError):
+                pass
+    return total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--receivers", type=int, default=1)
+    parser.add_argument("--clicks", type=int, default=20)
+    args = parser.parse_args()
+
+    from studio.accounts.store import Accounts, Role
+    from studio.fleet.fleet import pair_receiver
+    from studio.fleet.keys import StudioKey
+    from studio.library import ClipLibrary
+    from studio.live.broadcast import LiveBroadcast, LiveTarget
+    from studio.paths import StudioPaths
+    from studio.schedule.zones import Policy, ZoneKind, Zones
+    from studio.storage.database import connect
+
+    root = Path(tempfile.mkdtemp(prefix="bench-live-"))
+    paths = StudioPaths.at(root / "studio").ensure()
+    library = ClipLibrary(paths, connect(paths.database))
+    accounts = Accounts(library.conn)
+    admin = accounts.add("quantri", "matkhau-quantri", Role.ADMIN)
+    Zones(library.conn, accounts).add("Thôn 1", admin, ZoneKind.VILLAGE, "vi", Policy())
+    key = StudioKey(paths.keys_dir)
+    processes, speakers = [], []
+    try:
+        for n in range(args.receivers):
+            folder = root / f"rx{n}"
+            (folder / "home").mkdir(parents=True)
+            speakers.append(StampedSpeaker(folder / "out.raw"))
+            (folder / "home" / ".asoundrc").write_text(
+                f'pcm.benchspk {{ type file  slave.pcm "null"  file "{folder}/out.raw"  format "raw" }}\n')
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            process = subprocess.Popen(
+                [sys.executable, "-m", "crs_receiver", "serve", "--data-dir", str(folder / "data"), "--host",
+                 "127.0.0.1", "--port", str(port), "--output-device", "benchspk"],
+                env=dict(os.environ, HOME=str(folder / "home")), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                text=True)
+            processes.append(process)
+            code = ""
+            for line in process.stdout:
+                if "pairing code:" in line:
+                    code = line.split(":")[1].strip()
+                if "listening on" in line:
+                    break
+            pair_receiver(library, key, f"http://127.0.0.1:{port}", code, "Thôn 1", f"Loa {n}")
+        rows = library.conn.execute("SELECT * FROM receivers ORDER BY id").fetchall()
+        targets = [LiveTarget(r["id"], r["name"], r["receiver_id"], r["address"]) for r in rows]
+        source = PacedSource(args.clicks)
+        broadcast = LiveBroadcast(key, targets, None, "benchmark", ["Thôn 1"], capture=source)
+        broadcast.start()
+        started, cpu0 = time.monotonic(), thread_cpu_s(("live-",))
+        source.done.wait(args.clicks * CLICK_EVERY_S + 30)
+        time.sleep(0.8)
+        cpu = thread_cpu_s(("live-",)) - cpu0
+        elapsed = time.monotonic() - started
+        on_air = sum(t.carried for t in targets)
+        broadcast.stop()
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    latencies, spreads, missing = [], [], 0
+    for clicked in source.click_times:
+        heard = [s.click_after(clicked, clicked + CLICK_EVERY_S) for s in speakers]
+        missing += sum(h is None for h in heard)
+        found = [h - clicked for h in heard if h is not None]
+        latencies += found
+        if len(found) > 1:
+            spreads.append(max(found) - min(found))
+    print(f"live: {args.receivers} receivers ({on_air} carried it), {len(source.click_times)} clicks, "
+          f"{missing} not heard, input blocks dropped {broadcast.dropped_blocks + source.overflows}")
+    if latencies:
+        ordered = sorted(latencies)
+        p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+        print(f"  click to speaker: p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+              f"worst {ordered[-1] * 1000:.0f} ms (goal p95 <= 600 ms)")
+    if spreads:
+        print(f"  receivers apart per click: median {statistics.median(spreads) * 1000:.0f} ms, worst "
+              f"{max(spreads) * 1000:.0f} ms (goal <= 100 ms)")
+    print(f"  studio live threads: {cpu:.2f} s CPU over {elapsed:.1f} s ({100 * cpu / elapsed:.1f} % of a core)")
+    print("  (software-paced microphone and speakers: see the module docstring; no fault proxy, no Icecast here)")
+    return 0 if latencies and not missing else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
