@@ -51,6 +51,7 @@ class PacedSource:
         self.click_times: list[float] = []
         self._stop = threading.Event()
         self.done = threading.Event()
+        self.go = threading.Event()  # every receiver is on the air: the clicks may start
 
     def start(self) -> None:
         threading.Thread(target=self._run, name="paced-mic", daemon=True).start()
@@ -62,9 +63,11 @@ class PacedSource:
         rng = np.random.default_rng(3)
         every = int(CLICK_EVERY_S * 50)
         t0, n = time.monotonic(), 0
-        lead = 50  # a second before the first click: the receivers are on the air by then
+        lead = 0
         while not self._stop.is_set():
             block = (rng.normal(0, 30, (BLOCK, 1))).astype("<i2")  # a quiet room
+            if not self.go.is_set():
+                lead = n + 10
             index = n - lead
             if index >= 0 and index % every == 0 and len(self.click_times) < self.clicks:
                 block[:48] = 26000  # a 1 ms click at the block's start
@@ -82,33 +85,32 @@ class PacedSource:
 
 
 class StampedSpeaker:
-    """A receiver's speaker FIFO drained at real-time pace; `chunks` is (time read, samples)."""
+    """A receiver's speaker FIFO drained at real-time pace; `chunks` is (time read, samples).
+    The FIFO is held open read-write from the start so that its buffer is 4 KiB before the
+    receiver's first write (a pipe cannot shrink below what it holds)."""
 
     def __init__(self, path: Path) -> None:
         os.mkfifo(path)
-        self.path = path
+        self.fd = os.open(path, os.O_RDWR)
+        fcntl.fcntl(self.fd, F_SETPIPE_SZ, 4096)
         self.chunks: list[tuple[float, np.ndarray]] = []
         threading.Thread(target=self._drain, daemon=True).start()
 
     def _drain(self) -> None:
         size = BLOCK * 4
+        t0, n, pending = time.monotonic(), 0, b""
         while True:
-            with open(self.path, "rb", buffering=0) as fifo:
-                try:
-                    fcntl.fcntl(fifo.fileno(), F_SETPIPE_SZ, 4096)
-                except OSError:
-                    pass
-                t0, n = time.monotonic(), 0
-                pending = b""
-                while block := fifo.read(size):
-                    pending += block
-                    while len(pending) >= size:
-                        chunk, pending = pending[:size], pending[size:]
-                        self.chunks.append((time.monotonic(), np.frombuffer(chunk, dtype="<f4")))
-                        n += 1
-                    ahead = t0 + n * BLOCK / RATE - time.monotonic()
-                    if ahead > 0:
-                        time.sleep(ahead)
+            pending += os.read(self.fd, size - len(pending))
+            if len(pending) < size:
+                continue
+            now = time.monotonic()
+            if now - (t0 + n * BLOCK / RATE) > 0.04:  # it was silent (nothing to read): pace from now
+                t0, n = now, 0
+            self.chunks.append((now, np.frombuffer(pending, dtype="<f4")))
+            pending, n = b"", n + 1
+            ahead = t0 + n * BLOCK / RATE - time.monotonic()
+            if ahead > 0:
+                time.sleep(ahead)
 
     def click_after(self, start: float, end: float) -> float | None:
         """When the first sample above 0.3 was read between `start` and `end` (the chunk's
@@ -185,6 +187,10 @@ def main() -> int:
         source = PacedSource(args.clicks)
         broadcast = LiveBroadcast(key, targets, None, "benchmark", ["Thôn 1"], capture=source)
         broadcast.start()
+        deadline = time.monotonic() + 60
+        while not all(t.carried for t in targets) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        source.go.set()
         started, cpu0 = time.monotonic(), thread_cpu_s(("live-",))
         source.done.wait(args.clicks * CLICK_EVERY_S + 30)
         time.sleep(0.8)

@@ -46,6 +46,7 @@ WINDOW = 64  # frames behind the newest still accepted (late but not yet played)
 AHEAD = 250  # frames (5 s) ahead of the newest still accepted
 RESYNC_FRAMES = 25  # buffered this far past the target (500 ms): drop to the target again
 CONCEAL_FRAMES = 5  # missing frames concealed (FEC/PLC); after that, silence until frames come
+LATE_S = 0.06  # playout this far behind its clock skips frames (a burst would stay as latency)
 DEFAULT_SILENCE_S = 5.0
 
 
@@ -84,6 +85,7 @@ class Session:
     accepted: int = 0
     played_frames: int = 0
     concealed: int = 0
+    skipped: int = 0
     sum_squares: float = 0.0
     samples: int = 0
 
@@ -134,7 +136,7 @@ class LiveReceiver:
         if session is not None and not session.ended.is_set():
             current = {"session": session_text(session.id), "by": session.by, "zones": session.zones,
                        "frames": session.accepted, "played": session.played_frames, "concealed": session.concealed,
-                       "since_valid_s": round(time.monotonic() - (session.last_valid or session.opened), 3)}
+                       "skipped": session.skipped, "since_valid_s": round(time.monotonic() - (session.last_valid or session.opened), 3)}
         return {"public_key": self.public, "port": self.port, "session": current, "refused": dict(self.refused)}
 
     # -- commands (from the loop, after the signed request was verified) ---------------------------
@@ -272,8 +274,14 @@ class LiveReceiver:
                 session.played_frames += payload is not None
                 next_seq += 1
                 due += FRAME_MS / 1000.0
-                if due < time.monotonic() - 0.2:  # far behind (a stall): play on from now
-                    due = time.monotonic()
+                behind = time.monotonic() - due
+                if behind > LATE_S:  # a stall, the device opening, a slow card: skip, never burst
+                    skip = int(behind * 1000) // FRAME_MS
+                    with self._lock:
+                        for seq in range(next_seq, next_seq + skip):
+                            session.frames.pop(seq, None)
+                    next_seq, due = next_seq + skip, due + skip * FRAME_MS / 1000.0
+                    session.skipped += skip
         except Exception:
             log.exception("live session %s: playout failed", session_text(session.id))
             self._end(session, "failed")
@@ -310,7 +318,8 @@ class LiveReceiver:
         entry = {"item": f"live-{session_text(session.id)}", "media": [], "priority": "live", "scheduled": None,
                  "started": session.started.isoformat(), "ended": datetime.now(UTC).isoformat(),
                  "outcome": session.outcome, "level_dbfs": level, "title": "live", "by": session.by,
-                 "zones": session.zones, "frames": session.played_frames, "concealed": session.concealed}
+                 "zones": session.zones, "frames": session.played_frames, "concealed": session.concealed,
+                 "skipped": session.skipped}
         try:
             self.store.log_play(entry)
         except Exception:
