@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -235,3 +236,56 @@ def test_a_killed_studio_leaves_the_receiver_back_on_its_schedule(library, data_
     assert 1.5 < back < 5.0  # the 2 s silence time-out, then the item from where the clock is
     log = client.playlog()
     assert [(e["item"][:5], e["outcome"]) for e in log] == [("ban-t", "interrupted"), ("live-", "timed-out")]
+
+
+class LossyRelay:
+    """UDP frames to the receiver through a relay that drops every `nth` one."""
+
+    def __init__(self, port: int, nth: int) -> None:
+        self.target, self.nth, self.seen = ("127.0.0.1", port), nth, 0
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.address = self.sock.getsockname()
+        self.running = True
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        while self.running:
+            try:
+                data, _ = self.sock.recvfrom(2048)
+            except TimeoutError:
+                continue
+            self.seen += 1
+            if self.seen % self.nth:
+                self.sock.sendto(data, self.target)
+
+    def close(self) -> None:
+        self.running = False
+
+
+def test_lost_frames_are_recovered_without_a_gap(library, fleet):
+    (receiver, *_), (speaker, *_), key = fleet
+    client = client_of(library, key, receiver)
+    authority = operator_authority("cli:test", None)
+    broadcast = go_live(library, key, ["Thôn 1"], "testmic", authority, record=False)
+    relay = None
+    try:
+        wait_for(lambda: broadcast.targets[0].state is TargetState.ON_AIR, 10, "on the air")
+        relay = LossyRelay(broadcast.targets[0].udp[1], 10)  # 10 % loss from now on
+        broadcast.targets[0].udp = relay.address
+        wait_for(lambda: relay.seen > 150, 10, "3 s through the relay")
+        info = client.live_info()["session"]
+    finally:
+        finish(library, broadcast, authority)
+        if relay is not None:
+            relay.close()
+    assert info["concealed"] >= 10  # recovered (FEC) or concealed, one frame in ten
+    stream = speaker.played()
+    quiet = np.abs(stream) < 1e-3
+    longest, run = 0, 0
+    for value in quiet[48000:-48000]:  # the steady part, away from the start and the end
+        run = run + 1 if value else 0
+        longest = max(longest, run)
+    assert longest < 0.005 * 48000  # no gap: the 400 Hz tone never stops for 5 ms
+    assert runs(stream) == [LIVE_HZ]
