@@ -289,3 +289,23 @@ def test_lost_frames_are_recovered_without_a_gap(library, fleet):
         longest = max(longest, run)
     assert longest < 0.005 * 48000  # no gap: the 400 Hz tone never stops for 5 ms
     assert runs(stream) == [LIVE_HZ]
+
+
+def test_a_receiver_restarted_mid_session_is_brought_back_on_the_air(library, fleet):
+    (receiver, *_), (speaker, *_), key = fleet
+    authority = operator_authority("cli:test", None)
+    broadcast = go_live(library, key, ["Thôn 1"], "testmic", authority, record=False)
+    try:
+        target = broadcast.targets[0]
+        wait_for(lambda: target.state is TargetState.ON_AIR, 10, "on the air")
+        receiver.kill()
+        wait_for(lambda: target.state is TargetState.UNREACHABLE, 10, "seen unreachable")
+        heard = len(speaker.played())
+        receiver.start()
+        wait_for(lambda: target.state is TargetState.ON_AIR, 15, "on the air again")
+        wait_for(lambda: len(speaker.played()) > heard + 48000, 10, "a second more of live")
+    finally:
+        finish(library, broadcast, authority)
+    assert runs(speaker.played()) == [LIVE_HZ]
+    entries = client_of(library, key, receiver).playlog()
+    assert [(e["item"], e["outcome"]) for e in entries] == [(f"live-{broadcast.session}", "played")]
