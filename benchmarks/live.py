@@ -14,8 +14,13 @@ float32) that a thread drains at real-time pace, stamping each 20 ms chunk as it
 Printed: per-click latency p50 / p95 / worst over all receivers (goal p95 <= 600 ms on the
 LAN path), how far apart the receivers heard each click (with --receivers > 1; goal within
 100 ms), and the studio's CPU (its live threads, from /proc) per second of broadcast.
-Not measured here: the fault-proxy figures (loss, 300 ms trips, cuts) and an
-Icecast + ffmpeg comparison (icecast2 is not installed).
+
+`--faults`: a steady 400 Hz tone instead of clicks, every frame through a relay in front of
+each receiver that delays it (`--delay-ms`, 300 one way), drops it (`--loss`, 2 %), holds the
+link to `--kbps` (256), and cuts everything for 3 s after 5 s. Printed: gaps in the output
+longer than 60 ms outside the cut (20 ms chunks below -40 dBFS in a row; goal none), and the
+time from the end of the cut to the tone on the speaker again (goal <= 1 s).
+Not measured here: an Icecast + ffmpeg comparison (icecast2 is not installed).
 """
 
 from __future__ import annotations
@@ -44,7 +49,8 @@ CLICK_EVERY_S = 0.6
 class PacedSource:
     """The microphone: blocks into `blocks` at real-time pace; a click every CLICK_EVERY_S."""
 
-    def __init__(self, clicks: int) -> None:
+    def __init__(self, clicks: int, tone: bool = False) -> None:
+        self.tone = tone
         self.blocks: queue.Queue = queue.Queue(maxsize=25)
         self.overflows = 0
         self.clicks = clicks
@@ -66,6 +72,8 @@ class PacedSource:
         lead = 0
         while not self._stop.is_set():
             block = (rng.normal(0, 30, (BLOCK, 1))).astype("<i2")  # a quiet room
+            if self.tone:  # 400 Hz: 8 periods a block, continuous
+                block[:, 0] = np.round(8000 * np.sin(2 * np.pi * 400 * np.arange(BLOCK) / RATE)).astype("<i2")
             if not self.go.is_set():
                 lead = n + 10
             index = n - lead
@@ -123,6 +131,76 @@ class StampedSpeaker:
         return None
 
 
+class FaultyLink:
+    """UDP from the studio to one receiver: delayed, lossy, rate-limited, cut at will."""
+
+    def __init__(self, target: tuple[str, int], delay_s: float, loss: float, kbps: float) -> None:
+        import heapq
+        import random
+
+        self.heapq, self.random = heapq, random.Random(7)
+        self.target, self.delay_s, self.loss, self.kbps = target, delay_s, loss, kbps
+        self.cut = False
+        self.inbound = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.inbound.bind(("127.0.0.1", 0))
+        self.address = self.inbound.getsockname()
+        self.queue: list = []
+        self.lock = threading.Condition()
+        self.link_free = 0.0
+        threading.Thread(target=self._receive, daemon=True).start()
+        threading.Thread(target=self._send, daemon=True).start()
+
+    def _receive(self) -> None:
+        while True:
+            data, _ = self.inbound.recvfrom(2048)
+            if self.cut or self.random.random() < self.loss:
+                continue
+            now = time.monotonic()
+            self.link_free = max(self.link_free, now) + len(data) * 8 / (self.kbps * 1000)
+            with self.lock:
+                self.heapq.heappush(self.queue, (self.link_free + self.delay_s, data))
+                self.lock.notify()
+
+    def _send(self) -> None:
+        out = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        while True:
+            with self.lock:
+                while not self.queue:
+                    self.lock.wait()
+                due, data = self.queue[0]
+                wait = due - time.monotonic()
+                if wait > 0:
+                    self.lock.wait(wait)
+                    continue
+                self.heapq.heappop(self.queue)
+            out.sendto(data, self.target)
+
+
+def fault_figures(speakers, cut_start: float, cut_end: float, until: float) -> None:
+    gaps, back = [], []
+    for speaker in speakers:
+        silent_since, recovered = None, None
+        for stamp, samples in list(speaker.chunks):
+            if stamp > until:
+                break
+            quiet = float(np.abs(samples).max()) < 0.01
+            if quiet and silent_since is None:
+                silent_since = stamp
+            elif not quiet and silent_since is not None:
+                length = stamp - silent_since
+                if length > 0.06 and not (silent_since < cut_end + 1.0 and stamp > cut_start):
+                    gaps.append(length)
+                silent_since = None
+            if not quiet and recovered is None and stamp > cut_end:
+                recovered = stamp - cut_end
+        back.append(recovered)
+    print(f"  gaps over 60 ms outside the cut: {len(gaps)}" + (f" (longest {max(gaps) * 1000:.0f} ms)"
+                                                              if gaps else "") + " (goal 0)")
+    heard = [b for b in back if b is not None]
+    print("  back on the tone after the 3 s cut: " + (f"worst {max(heard):.2f} s, median "
+          f"{statistics.median(heard):.2f} s" if heard else "never") + f" over {len(back)} receivers (goal <= 1 s)")
+
+
 def thread_cpu_s(names: tuple[str, ...]) -> float:
     total = 0.0
     tick = os.sysconf("SC_CLK_TCK")
@@ -140,6 +218,10 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--receivers", type=int, default=1)
     parser.add_argument("--clicks", type=int, default=20)
+    parser.add_argument("--faults", action="store_true", help="through a delaying, lossy, rate-limited relay")
+    parser.add_argument("--delay-ms", type=float, default=300.0)
+    parser.add_argument("--loss", type=float, default=0.02)
+    parser.add_argument("--kbps", type=float, default=256.0)
     args = parser.parse_args()
 
     from studio.accounts.store import Accounts, Role
@@ -184,16 +266,34 @@ def main() -> int:
             pair_receiver(library, key, f"http://127.0.0.1:{port}", code, "Thôn 1", f"Loa {n}")
         rows = library.conn.execute("SELECT * FROM receivers ORDER BY id").fetchall()
         targets = [LiveTarget(r["id"], r["name"], r["receiver_id"], r["address"]) for r in rows]
-        source = PacedSource(args.clicks)
+        source = PacedSource(0 if args.faults else args.clicks, tone=args.faults)
         broadcast = LiveBroadcast(key, targets, None, "benchmark", ["Thôn 1"], capture=source)
         broadcast.start()
+        links = []
+        if args.faults:
+            for target in targets:
+                while target.udp is None:
+                    time.sleep(0.01)
+                links.append(FaultyLink(target.udp, args.delay_ms / 1000, args.loss, args.kbps))
+                target.udp = links[-1].address
         deadline = time.monotonic() + 60
         while not all(t.carried for t in targets) and time.monotonic() < deadline:
             time.sleep(0.05)
         source.go.set()
         started, cpu0 = time.monotonic(), thread_cpu_s(("live-",))
-        source.done.wait(args.clicks * CLICK_EVERY_S + 30)
-        time.sleep(0.8)
+        if args.faults:
+            time.sleep(5.0)
+            cut_start = time.monotonic()
+            for link in links:
+                link.cut = True
+            time.sleep(3.0)
+            for link in links:
+                link.cut = False
+            cut_end = time.monotonic()
+            time.sleep(5.0)
+        else:
+            source.done.wait(args.clicks * CLICK_EVERY_S + 30)
+            time.sleep(0.8)
         cpu = thread_cpu_s(("live-",)) - cpu0
         elapsed = time.monotonic() - started
         on_air = sum(t.carried for t in targets)
@@ -207,6 +307,12 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 process.kill()
 
+    if args.faults:
+        print(f"live through faults: {args.receivers} receivers, {args.delay_ms:.0f} ms one way, "
+              f"{args.loss * 100:.0f} % loss, {args.kbps:.0f} kbit/s, a 3 s cut")
+        fault_figures(speakers, cut_start, cut_end, cut_end + 4.5)
+        print(f"  studio live threads: {cpu:.2f} s CPU over {elapsed:.1f} s")
+        return 0
     latencies, spreads, missing = [], [], 0
     for clicked in source.click_times:
         heard = [s.click_after(clicked, clicked + CLICK_EVERY_S) for s in speakers]
