@@ -194,11 +194,15 @@ def fault_figures(speakers, cut_start: float, cut_end: float, until: float) -> N
             if not quiet and recovered is None and stamp > cut_end:
                 recovered = stamp - cut_end
         back.append(recovered)
+        if recovered is None:
+            last = speaker.chunks[-1][0] - cut_end if speaker.chunks else None
+            print(f"  (a receiver silent after the cut: {len(speaker.chunks)} chunks, the last "
+                  f"{last if last is None else round(last, 2)} s after the cut's end)")
     print(f"  gaps over 60 ms outside the cut: {len(gaps)}" + (f" (longest {max(gaps) * 1000:.0f} ms)"
                                                               if gaps else "") + " (goal 0)")
     heard = [b for b in back if b is not None]
     print("  back on the tone after the 3 s cut: " + (f"worst {max(heard):.2f} s, median "
-          f"{statistics.median(heard):.2f} s" if heard else "never") + f" over {len(back)} receivers (goal <= 1 s)")
+          f"{statistics.median(heard):.2f} s" if heard else "never") + f" for {len(heard)} of {len(back)} receivers (goal <= 1 s)")
 
 
 def thread_cpu_s(names: tuple[str, ...]) -> float:

@@ -246,7 +246,12 @@ class LiveReceiver:
                     continue
                 with self._lock:
                     newest, target = session.newest, TARGET_MS // FRAME_MS
-                    if newest >= 0 and (next_seq is None or newest - next_seq > target + RESYNC_FRAMES):
+                    # resync: at the start, when the buffer holds far too much, or when frames come
+                    # again behind the playout (a studio that stalled, numbers that restarted)
+                    behind_stream = next_seq is not None and next_seq - newest > 2 * target + CONCEAL_FRAMES \
+                        and now - session.last_valid < 0.1
+                    if newest >= 0 and (next_seq is None or newest - next_seq > target + RESYNC_FRAMES
+                                        or behind_stream):
                         next_seq = max(newest - target, min(session.frames, default=newest))
                         due = now + TARGET_MS / 1000.0
                         for old in [s for s in session.frames if s < next_seq]:

@@ -151,7 +151,7 @@ class LiveBroadcast:
                     self.dropped_blocks += 1
                 now = time.monotonic()
                 if t0 is None or now - (t0 + seq * frame_s) > 0.5:  # the first block, or after a stall
-                    t0 = now - seq * frame_s
+                    t0 = now - seq * frame_s  # (the receivers resync on the later frames)
                 due = t0 + seq * frame_s
                 if due > now and self.stop_event.wait(due - now):
                     break
