@@ -248,8 +248,8 @@ class LiveReceiver:
                     newest, target = session.newest, TARGET_MS // FRAME_MS
                     # resync: at the start, when the buffer holds far too much, or when frames come
                     # again behind the playout (a studio that stalled, numbers that restarted)
-                    behind_stream = next_seq is not None and next_seq - newest > 2 * target + CONCEAL_FRAMES \
-                        and now - session.last_valid < 0.1
+                    behind_stream = next_seq is not None and next_seq - newest > 1 \
+                        and now - session.last_valid < 0.05
                     if newest >= 0 and (next_seq is None or newest - next_seq > target + RESYNC_FRAMES
                                         or behind_stream):
                         next_seq = max(newest - target, min(session.frames, default=newest))
