@@ -37,6 +37,7 @@ from ui.first_run_guide import FirstRunGuide
 from ui.guide_dialog import GuideDialog
 from ui.icons import icon
 from ui.library_panel import LibraryPanel
+from ui.live_panel import LivePanel
 from ui.log_panel import LogBridge, LogPanel
 from ui.placeholder_panel import PlaceholderPanel
 from ui.preview import Preview
@@ -108,14 +109,14 @@ def initial_size(available: QSize) -> QSize:
 
 AREA_ICONS = {
     "library": "library", "record": "record", "tts": "tts", "programmes": "programmes", "schedule": "schedule",
-    "receivers": "receivers", "outbox": "outbox", "reports": "reports",
+    "receivers": "receivers", "outbox": "outbox", "reports": "reports", "live": "record",
 }
 
 
 class MainWindow(QMainWindow):
     first_painted = Signal(float)  # time.time() of the first paint
 
-    AREAS = ("library", "record", "tts", "programmes", "schedule", "receivers", "outbox", "reports")
+    AREAS = ("library", "record", "tts", "programmes", "schedule", "receivers", "live", "outbox", "reports")
 
     def __init__(self, services: Services, log_bridge: LogBridge, parent=None) -> None:
         super().__init__(parent)
@@ -138,7 +139,7 @@ class MainWindow(QMainWindow):
         titles = {
             "library": self.tr("Library"), "record": self.tr("Record"), "tts": self.tr("Write a bulletin"),
             "programmes": self.tr("Programmes"), "schedule": self.tr("Schedule"), "receivers": self.tr("Receivers"),
-            "outbox": self.tr("Outbox"), "reports": self.tr("Reports"),
+            "outbox": self.tr("Outbox"), "reports": self.tr("Reports"), "live": self.tr("Live broadcast"),
         }
         purposes = {
             "record": self.tr("Record bulletins from a microphone, safe against power cuts."),
@@ -167,8 +168,9 @@ class MainWindow(QMainWindow):
         self.receivers_panel = ReceiversPanel(services, self.runner)
         self.outbox_panel = OutboxPanel(services, self.runner)
         self.reports_panel = ReportsPanel(services, self.runner, self.preview)
-        built = {"library": library_area, "record": self.recorder_panel, "tts": self.compose_panel,
-                 "programmes": self.programmes_panel, "schedule": self.schedule_panel,
+        self.live_panel = LivePanel(services, self.runner)
+        built = {"live": self.live_panel, "library": library_area, "record": self.recorder_panel,
+                 "tts": self.compose_panel, "programmes": self.programmes_panel, "schedule": self.schedule_panel,
                  "receivers": self.receivers_panel, "outbox": self.outbox_panel, "reports": self.reports_panel}
         for key in self.AREAS:
             page = built.get(key) or PlaceholderPanel(titles[key], purposes[key])
@@ -328,15 +330,13 @@ class MainWindow(QMainWindow):
             return
         if report.delivered:
             self.library.refresh()
+        made, held, failed = len(report.delivered), len(report.held), len(report.failed)
         notes = [text for count, text in (
-            (len(report.delivered), self.tr("%n queued bulletin(s) made by the speech service.", "",
-                                            len(report.delivered))),
-            (len(report.held), self.tr("%n queued bulletin(s) held: the speech service refused the key or the "
-                                       "account's quota is used up (Settings, Speech services).", "",
-                                       len(report.held))),
-            (len(report.failed), self.tr("%n queued bulletin(s) could not be made by the speech service; the "
-                                         "reading by this computer's voice stays in the library.", "",
-                                         len(report.failed)))) if count]
+            (made, self.tr("%n queued bulletin(s) made by the speech service.", "", made)),
+            (held, self.tr("%n queued bulletin(s) held: the speech service refused the key or the account's "
+                           "quota is used up (Settings, Speech services).", "", held)),
+            (failed, self.tr("%n queued bulletin(s) could not be made by the speech service; the reading by "
+                             "this computer's voice stays in the library.", "", failed))) if count]
         if notes:
             self.statusBar().showMessage(" ".join(notes), 30000)
 
@@ -390,6 +390,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.recorder_panel.shutdown()
+        self.live_panel.shutdown()
         self.compose_panel.stop()
         self.services.stop_delivery()
         self.services.stop_speech()

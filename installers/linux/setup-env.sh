@@ -10,7 +10,7 @@ need=()
 # Qt needs EGL/fontconfig/xkbcommon even offscreen, the xcb libraries on a desktop, and
 # a font with Vietnamese glyphs; poppler-utils reads the report PDFs back in the tests;
 # mosquitto (2, with its dynamic-security plugin) is the MQTT broker of issue 16.
-for pkg in libportaudio2 espeak-ng ffmpeg sox libsndfile1 python3-venv alsa-utils \
+for pkg in libportaudio2 espeak-ng ffmpeg sox libsndfile1 libopus0 python3-venv alsa-utils \
     libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 fonts-dejavu-core \
     libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
     libxcb-render-util0 libxcb-image0 poppler-utils mosquitto mosquitto-clients; do

@@ -39,6 +39,7 @@ from crs_receiver.admission import SMALL_BODY, Refused, parse_json, precheck
 from crs_receiver.calls import Answer, Call, Route, refuse
 from crs_receiver.command_handlers import CommandHandlers
 from crs_receiver.delivery_handlers import DeliveryHandlers
+from crs_receiver.live_requests import LIVE_ROUTES, LiveRequests
 from crs_receiver.pairing import Pairing
 from crs_receiver.player import Engine
 from crs_receiver.security_log import SecurityLog, clean
@@ -49,8 +50,7 @@ __all__ = ["MAX_CHUNK", "PAIR_BODY", "ROUTES", "Answer", "Call", "Requests", "Ro
 
 log = logging.getLogger(__name__)
 
-MAX_CHUNK = 16 << 20
-PAIR_BODY = 4096
+MAX_CHUNK, PAIR_BODY = 16 << 20, 4096
 
 
 # Every request a receiver answers: method, path, the `Requests` method that answers it (here,
@@ -67,6 +67,7 @@ ROUTES = (
     Route("POST", re.compile(r"/v1/commands/play-now"), "play_now", 65536),
     Route("POST", re.compile(r"/v1/commands/stop"), "stop", 1024),
     Route("PUT", re.compile(r"/v1/volume"), "volume", 1024),
+    *(Route(method, re.compile(path), name, limit) for method, path, name, limit in LIVE_ROUTES),
 )
 
 
@@ -86,8 +87,8 @@ def _ahead(signed) -> Answer | None:
                                            "it: check the studio's clock and its saved counter")
 
 
-class Requests(DeliveryHandlers, CommandHandlers):
-    """The v1 handlers of one receiver, shared by its transports."""
+class Requests(DeliveryHandlers, CommandHandlers, LiveRequests):
+    """The v1 handlers of one receiver, shared by its transports (live: live_requests.py)."""
 
     def __init__(self, store: ReceiverStore, engine: Engine, security: SecurityLog | None = None) -> None:
         self.store, self.engine = store, engine

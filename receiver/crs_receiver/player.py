@@ -69,6 +69,7 @@ class Playing:
     skipped: list = field(default_factory=list)
     duration_s: float = 0.0  # the declared duration: the item stops there (0: at the end of its media)
     stream: dict | None = None  # a relayed stream's item (relay.py); its media are then the backup
+    resume: bool = False  # cut by live: due again afterwards (a hard start goes on from the clock)
 
 
 class Engine:
@@ -91,6 +92,7 @@ class Engine:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="receiver-scheduler", daemon=True)
         self._warmed = False
+        self.live = None  # crs_receiver.live.LiveReceiver: on the air, it outranks all but emergencies
         self.pending_now = resumed_play_now(store, self.handled, clock())
 
     # -- control (from the server) ----------------------------------------------------------------
@@ -148,6 +150,21 @@ class Engine:
             if self._newest_now is record:  # a newer play-now writes its own (and cuts this one)
                 self.store.state.write(PLAY_NOW_FILE, record)
         return True
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def wait_idle(self, timeout: float) -> None:
+        """Until what plays has closed the output (live cuts it first; the scheduler does it)."""
+        current = self.current
+        self._wake.set()
+        if current is not None and current.priority != "emergency":
+            current.done.wait(timeout)
+
+    def emergency_playing(self) -> bool:
+        current = self.current
+        return self.pending_now is not None or (current is not None and current.priority == "emergency"
+                                                and not current.done.is_set())
 
     def stop_playing(self) -> None:
         current = self.current
@@ -213,12 +230,20 @@ class Engine:
             current.outcome = "interrupted"  # heard as far as it got (docs/protocol.md, section 6)
             current.stop.set()
         if urgent is not None:
+            if self.live is not None:
+                self.live.yield_output()
             if current is not None:
                 current.stop.set()
                 current.done.wait(2)
             explicit = urgent.get("volume")
             volume = scheduled_volume(self.volume(), self.manifest) if explicit is None else int(explicit)
             self._begin(urgent, None, 0.0, volume)
+            return
+        if self.live is not None and self.live.on_air():
+            if current is not None and current.priority != "emergency":  # live outranks it: resumed after
+                current.outcome, current.resume = "interrupted", current.scheduled is not None
+                current.stop.set()
+                current.done.wait(2)
             return
         candidates = self.due(now)
         if not candidates:
@@ -327,6 +352,9 @@ class Engine:
             outcome = "failed"
         self._log({"id": playing.item_id, "media": playing.media, "priority": playing.priority},
                   playing.scheduled, playing.started, outcome, level, skipped=playing.skipped)
+        if playing.resume:
+            self.handled.discard(playing.item_id)
+            self.timeline.reopen()
         if playing.scheduled is None:  # a play-now: logged, so never resumed again
             with self._now_write:
                 if self._newest_now is not None and self._newest_now["id"] == playing.item_id:

@@ -106,6 +106,10 @@ class Timeline:
                 return True
         return False
 
+    def reopen(self) -> None:
+        """An item left `handled` again (cut by live, to resume): look from the first again."""
+        self._first_open = 0
+
     def due(self, now: datetime, handled: set[str]) -> Due:
         """Items that should be sounding or waiting now. Missed and quiet items are
         returned for the caller to log (in one write) and to add to `handled`."""

@@ -23,6 +23,7 @@ from studio.cli import (
     emergency_commands,
     fleet_commands,
     library_commands,
+    live_commands,
     programmes_commands,
     receiver_commands,
     record_commands,
@@ -41,8 +42,8 @@ log = logging.getLogger(__name__)
 
 # In the order `--help` lists them.
 COMMAND_GROUPS = (library_commands, record_commands, tts_commands, accounts_commands, schedule_commands,
-                  programmes_commands, stream_commands, receiver_commands, broker_commands, fleet_commands, emergency_commands,
-                  report_commands, archive_commands, demo_commands)
+                  programmes_commands, stream_commands, receiver_commands, broker_commands, fleet_commands,
+                  emergency_commands, report_commands, archive_commands, demo_commands, live_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

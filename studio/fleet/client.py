@@ -211,6 +211,16 @@ class ReceiverClient:
     def stop(self) -> dict:
         return self._json("POST", "/v1/commands/stop", {})
 
+    def live_info(self) -> dict:
+        """The receiver's live public key, UDP port, open session and refusals (docs/protocol.md, Live)."""
+        return self._json("GET", "/v1/live")
+
+    def live_start(self, body: dict) -> dict:
+        return self._json("POST", "/v1/commands/live-start", body)
+
+    def live_end(self, session: str) -> dict:
+        return self._json("POST", "/v1/commands/live-end", {"session": session})
+
     def set_volume(self, volume: int) -> dict:
         return self._json("PUT", "/v1/volume", {"volume": volume})
 

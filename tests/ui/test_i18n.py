@@ -67,7 +67,7 @@ def test_the_window_starts_in_vietnamese_and_english_is_available(qtbot, data_di
     with open_window(qtbot, data_dir) as window:
         areas = [window.nav.item(i).text() for i in range(window.nav.count())]
         assert areas == ["Thư viện", "Thu âm", "Soạn bản tin", "Chương trình", "Lịch phát", "Thiết bị",
-                         "Hàng đợi", "Báo cáo"]
+                         "Phát trực tiếp", "Hàng đợi", "Báo cáo"]
         assert window.library.import_button.text() == "Nhập tệp…"
         assert window.windowTitle() == "Studio Truyền thanh xã"
     save_preferences(StudioPaths.at(data_dir).settings_file, Preferences(ui_language=UiLanguage.ENGLISH))

@@ -20,7 +20,9 @@ SHA = "b" * 64
 ROUTES = [("GET", "/v1/status", b""), ("HEAD", f"/v1/media/{SHA}", b""), ("PATCH", f"/v1/media/{SHA}", b"x"),
           ("PUT", "/v1/manifest", b"{}"), ("GET", "/v1/playlog?after=0", b""),
           ("POST", "/v1/commands/play-now", b"{}"), ("POST", "/v1/commands/stop", b"{}"),
-          ("PUT", "/v1/volume", b'{"volume": 5}')]
+          ("PUT", "/v1/volume", b'{"volume": 5}'),
+          # live (issue 20): the start carries the session key; none of them before the gate
+          ("GET", "/v1/live", b""), ("POST", "/v1/commands/live-start", b"{}"), ("POST", "/v1/commands/live-end", b"{}")]
 
 
 class Studio:

@@ -1269,6 +1269,10 @@
         <source>Reading the installed voices</source>
         <translation>Đang đọc danh sách giọng đã cài</translation>
     </message>
+    <message>
+        <source>Live broadcast</source>
+        <translation>Phát trực tiếp</translation>
+    </message>
 </context>
 <context>
     <name>OutboxPanel</name>
@@ -3309,6 +3313,117 @@ Vẫn sửa?</translation>
     <message>
         <source>Remove key</source>
         <translation>Xoá khoá</translation>
+    </message>
+</context>
+<context>
+    <name>LivePanel</name>
+    <message>
+        <source>Required when an editor goes live without an approver</source>
+        <translation>Bắt buộc khi biên tập viên phát trực tiếp mà không có người duyệt</translation>
+    </message>
+    <message>
+        <source>Zones:</source>
+        <translation>Vùng:</translation>
+    </message>
+    <message>
+        <source>Microphone:</source>
+        <translation>Micrô:</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>Tên đăng nhập:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Mật khẩu:</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Lý do:</translation>
+    </message>
+    <message>
+        <source>Go live</source>
+        <translation>Lên sóng</translation>
+    </message>
+    <message>
+        <source>Loudspeaker</source>
+        <translation>Loa</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Live broadcast</source>
+        <translation>Phát trực tiếp</translation>
+    </message>
+    <message>
+        <source>Choose the microphone and at least one zone.</source>
+        <translation>Hãy chọn micrô và ít nhất một vùng.</translation>
+    </message>
+    <message>
+        <source>Enter the user name and the password.</source>
+        <translation>Hãy nhập tên đăng nhập và mật khẩu.</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Đang kiểm tra…</translation>
+    </message>
+    <message>
+        <source>Going live</source>
+        <translation>Đang lên sóng</translation>
+    </message>
+    <message>
+        <source>End the live broadcast</source>
+        <translation>Kết thúc phát trực tiếp</translation>
+    </message>
+    <message>
+        <source>ON AIR</source>
+        <translation>ĐANG PHÁT TRỰC TIẾP</translation>
+    </message>
+    <message>
+        <source>Ending the live broadcast</source>
+        <translation>Đang kết thúc phát trực tiếp</translation>
+    </message>
+    <message>
+        <source>Off the air</source>
+        <translation>Chưa lên sóng</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>đang bắt đầu</translation>
+    </message>
+    <message>
+        <source>on the air</source>
+        <translation>đang phát</translation>
+    </message>
+    <message>
+        <source>dropped</source>
+        <translation>mất tín hiệu</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>không kết nối được</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>bị từ chối</translation>
+    </message>
+    <message>
+        <source>not over MQTT yet</source>
+        <translation>chưa hỗ trợ qua MQTT</translation>
+    </message>
+    <message>
+        <source>ended</source>
+        <translation>đã kết thúc</translation>
+    </message>
+    <message>
+        <source>On the air at %1/%2 loudspeakers</source>
+        <translation>Đang phát ở %1/%2 loa</translation>
+    </message>
+    <message>
+        <source>dropped: %1</source>
+        <translation>mất tín hiệu: %1</translation>
     </message>
 </context>
 </TS>
