@@ -53,6 +53,7 @@ from paho.mqtt.properties import Properties
 
 from crs_receiver.handlers import Answer, Call, Requests
 from crs_receiver.media_fetch import MediaFetch
+from crs_receiver.mqtt_playlog import PlaylogPusher
 from crs_receiver.security_log import clean
 
 log = logging.getLogger(__name__)
@@ -437,18 +438,6 @@ class MqttLink:
                 last_key, last_sent = key, time.monotonic()
 
     async def _playlog_loop(self, client: aiomqtt.Client) -> None:
-        """Entries after the last one the studio acknowledged, oldest first, as they come."""
-        sent = self.store.playlog_acked()
-        loop = asyncio.get_running_loop()
-        while True:
-            sent = max(sent, self.store.playlog_acked())
-            if self.store._seq > sent:
-                entries = await loop.run_in_executor(None, self.store.playlog, sent, 500)
-                if entries:
-                    await client.publish(rx_topic(self.rid, "playlog"), json.dumps({"entries": entries}).encode(),
-                                         qos=1)
-                    sent = entries[-1]["seq"]
-                else:
-                    sent = self.store._seq
-                continue
-            await asyncio.sleep(1.0)
+        """Entries after the last one the studio acknowledged, oldest first (mqtt_playlog.py)."""
+        await PlaylogPusher(self.store, lambda body: client.publish(rx_topic(self.rid, "playlog"), body,
+                                                                     qos=1)).run()

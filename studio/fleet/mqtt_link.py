@@ -12,7 +12,8 @@ the demo) owns the studio's persistent session: a fixed client id per studio key
 clean_start False and a week's session expiry, and the subscription to
 `crs/v1/rx/+/playlog`, so QoS 1 play-log messages published while the studio was off are
 queued by the broker and arrive when it comes back. Each one is stored (idempotently by
-receiver and seq) before paho acknowledges it, and the signed retained
+receiver and seq) before the link acknowledges it (manual PUBACK: one that failed to store
+is handed again by the broker at the next session), and the signed retained
 `crs/v1/rx/RID/playlog-ack` says up to where: a receiver republishes what follows. Other
 processes (a CLI command beside the window) use a clean session of their own.
 
@@ -78,6 +79,7 @@ class BrokerLink:
         self._lock = threading.Condition()
         self._connected = False
         self._reason = "not connected yet"
+        self._subscribing: int | None = None  # the mid of the SUBACK that makes the link connected
         self._answers: dict[str, Answer] = {}
         self._expected: set[str] = set()
         self._statuses: dict[str, SeenStatus] = {}
@@ -90,9 +92,11 @@ class BrokerLink:
         if account.tls:
             client.tls_set(ca_certs=account.ca_file)
         client.max_inflight_messages_set(32)
+        client.manual_ack_set(True)  # a play log is acknowledged only once it is committed
         client.reconnect_delay_set(1, 30)
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
+        client.on_subscribe = self._on_subscribe
         client.on_message = self._on_message
         self.client = client
         properties = Properties(PacketTypes.CONNECT)
@@ -115,14 +119,19 @@ class BrokerLink:
         topics = [(f"{PREFIX}/rx/+/resp", 1), (f"{PREFIX}/rx/+/status", 1), (f"{PREFIX}/pair/+/resp", 1)]
         if self.persistent:
             topics.append((f"{PREFIX}/rx/+/playlog", 1))
-        client.subscribe(topics)
         with self._lock:
+            _rc, self._subscribing = client.subscribe(topics)
             for topic in self._probing:
                 client.subscribe(topic, 1)
-            self._connected = True
-            self._lock.notify_all()
         log.info("connected to broker %s as %s (session present: %s)", self.broker, self.client_id,
                  flags.session_present)
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
+        """Connected once the broker has the subscriptions: nothing sent from then on is missed."""
+        with self._lock:
+            if mid == self._subscribing:
+                self._connected = True
+                self._lock.notify_all()
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
         with self._lock:
@@ -217,7 +226,10 @@ class BrokerLink:
             self.client.unsubscribe(topic)
 
     def _on_message(self, client, userdata, message: mqtt.MQTTMessage) -> None:
+        """Acknowledge each message (manual acks) once handled; a play log whose entries could
+        not be stored stays unacknowledged, so the broker hands it again at the next session."""
         parts = message.topic.split("/")
+        done = True
         try:
             if message.topic in self._probing:
                 with self._lock:
@@ -232,9 +244,14 @@ class BrokerLink:
             elif what == "status" and kind == "rx":
                 self._take_status(receiver_id, message.payload)
             elif what == "playlog" and kind == "rx":
+                done = False
                 self._take_playlog(receiver_id, message.payload)
+                done = True
         except Exception:  # one bad message never stops the link
             log.exception("message on %s could not be handled", message.topic)
+        finally:
+            if done:
+                client.ack(message.mid, message.qos)
 
     def _take_answer(self, payload: bytes) -> None:
         if len(payload) > MAX_ANSWER_BYTES:
