@@ -19,6 +19,11 @@ from dataclasses import dataclass
 PREFIX = "crs/v1"
 CHUNK_SIZE = 256 << 10
 MAX_ENVELOPE_BYTES = 24 << 20  # a 16 MiB body in base64 and its headers
+# the MQTT 5 Maximum Packet Size a receiver sets at CONNECT: the broker (not trusted) may send
+# it nothing larger. The largest message a receiver is sent is a manifest envelope (2 MiB in
+# base64, ~2.7 MiB) or a 256 KiB media chunk; a PATCH over MQTT is thus limited to ~2.9 MiB
+MAX_PACKET_BYTES = 4 << 20
+MAX_QUEUED_IN = 32  # messages a receiver holds before handling them: memory <= 32 x 4 MiB
 STATUS_EVERY_S = 60.0
 
 # the broker's ACL types (Mosquitto dynamic security; docs/broker.md maps them to EMQX)

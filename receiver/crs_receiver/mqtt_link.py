@@ -39,6 +39,8 @@ from urllib.parse import urlsplit
 import aiomqtt
 from crs_protocol import H_COUNTER, H_KEY, ErrorCode, SignatureProblem, key_id, verify
 from crs_protocol.mqtt import (
+    MAX_PACKET_BYTES,
+    MAX_QUEUED_IN,
     STATUS_EVERY_S,
     Envelope,
     EnvelopeProblem,
@@ -133,6 +135,12 @@ class MqttLink:
             return None
         return ssl.create_default_context(cafile=self.address.ca_file)
 
+    @staticmethod
+    def _connect_properties() -> Properties:
+        props = Properties(PacketTypes.CONNECT)
+        props.MaximumPacketSize = MAX_PACKET_BYTES  # the broker sends nothing larger (it is not trusted)
+        return props
+
     def _will(self) -> aiomqtt.Will:
         return aiomqtt.Will(rx_topic(self.rid, "status"), json.dumps(self._offline()).encode(), qos=1, retain=True)
 
@@ -157,7 +165,8 @@ class MqttLink:
                         self.address.host, self.address.port, username=self.rid, password=password,
                         identifier=f"crs-rx-{self.rid}", protocol=aiomqtt.ProtocolVersion.V5,
                         will=self._will() if paired else None, keepalive=KEEPALIVE_S, timeout=20,
-                        tls_context=self._tls_context(), clean_start=True) as client:
+                        tls_context=self._tls_context(), clean_start=True, properties=self._connect_properties(),
+                        max_queued_incoming_messages=MAX_QUEUED_IN) as client:
                     if failing:
                         log.warning("broker %s reachable again", self.address)
                     failing, delay = False, FIRST_DELAY_S
@@ -406,7 +415,8 @@ class MqttLink:
         body = await self.requests.status_body()
         missing = sorted(s for s in self.pending_missing if not self.store.has_media(s))
         body.update({"online": True, "transport": "mqtt", "media_missing": missing,
-                     "media_corrupt": sorted(self.fetch.corrupt) if self.fetch else []})
+                     "media_corrupt": sorted(self.fetch.corrupt) if self.fetch else [],
+                     "media_stalled": sorted(self.fetch.stalled) if self.fetch else []})
         if self.certificate:
             body["broker_certificate"] = self.certificate
         return body
@@ -417,6 +427,7 @@ class MqttLink:
         return (manifest.get("version"), playing.get("item"), self.requests.engine.volume(),
                 self.requests.engine.last_error, self.requests.refusals["count"], self.store._seq,
                 tuple(self.pending_missing), tuple(sorted(self.fetch.corrupt)) if self.fetch else (),
+                tuple(sorted(self.fetch.stalled)) if self.fetch else (),
                 bool(self.certificate))
 
     async def _publish_status(self, client: aiomqtt.Client) -> None:
