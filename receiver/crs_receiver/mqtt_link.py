@@ -5,9 +5,9 @@ the same `Requests` as over HTTP (same signature gate, same counters, same secur
 the broker can delay, drop or replay, never make the loudspeaker say what the studio did
 not sign.
 
-- Unpaired: username = receiver id, password from the code on the console (it changes
-  every 10 minutes: the link reconnects with the new one); answers `crs/v1/pair/RID/req`,
-  then stores the studio's key and the broker secret, and reconnects with that secret.
+- Unpaired: username = receiver id, password from the id alone (pair_proof.py: the code
+  never travels); answers `crs/v1/pair/RID/req` (a proof of the code, pair_body.py), then
+  stores the studio's key and the broker secret derived from the code, and reconnects with it.
 - Paired: subscribes to its `req` (answered on `resp` with the correlation data), its
   retained `manifest` and `playlog-ack`; a retained envelope already applied (same
   counter) is "already have", silently; a manifest whose media is missing waits while
@@ -45,10 +45,10 @@ from crs_protocol.mqtt import (
     Envelope,
     EnvelopeProblem,
     pair_topic,
-    pairing_password,
     rx_topic,
 )
 from crs_protocol.mqtt import response as envelope_response
+from crs_protocol.pair_proof import pairing_account_password
 from multidict import CIMultiDict
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
@@ -96,8 +96,8 @@ def _granted(codes) -> bool:
 
 
 def _source(headers) -> str:
-    """Who a message over MQTT counts against (the security log's budget, pairing guesses):
-    the studio key it claims, since the broker hides every address."""
+    """Who a message over MQTT counts against in the security log: the studio key it claims,
+    since the broker hides every address (pairing guesses: one budget, pair_body.py)."""
     return f"key {key_id(str(headers.get(H_KEY, '')))}" if headers.get(H_KEY) else "mqtt"
 
 
@@ -128,7 +128,7 @@ class MqttLink:
         pairing = self.requests.pairing
         if pairing.clock() > pairing.expires:
             pairing.renew()
-        return pairing_password(self.rid, pairing.code), False
+        return pairing_account_password(self.rid), False
 
     def _tls_context(self) -> ssl.SSLContext | None:
         if not self.address.tls:
@@ -266,9 +266,6 @@ class MqttLink:
                 call = self._call(envelope)
                 if call.method != "POST" or call.route != "/v1/pair":
                     answer = Answer(404, {"error": ErrorCode.HTTP, "message": "only pairing here"}, code=ErrorCode.HTTP)
-                elif not self._has_secret(envelope.body):
-                    answer = Answer(400, {"error": ErrorCode.MALFORMED, "message": "pairing through a broker "
-                                          "needs a broker_secret"}, code=ErrorCode.MALFORMED)
                 else:
                     answer = await self.requests.dispatch(call)
             except EnvelopeProblem as exc:
@@ -279,13 +276,6 @@ class MqttLink:
             if answer.ok:
                 log.warning("paired through the broker: reconnecting with the broker secret")
                 return
-
-    @staticmethod
-    def _has_secret(body: bytes) -> bool:
-        try:
-            return isinstance(json.loads(body).get("broker_secret"), str)
-        except (ValueError, AttributeError):
-            return False
 
     # -- paired -----------------------------------------------------------------------------------
     async def _serve(self, client: aiomqtt.Client) -> None:

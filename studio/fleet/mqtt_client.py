@@ -98,13 +98,13 @@ class MqttReceiverClient:
         return self.read_timeout
 
     # -- calls ------------------------------------------------------------------------------------
-    def pair(self, code: str, studio_name: str, broker_secret: str = "") -> dict:
-        """The signed `POST /v1/pair` on crs/v1/pair/RID/req; the receiver must be logged in
-        with its pairing account (`BrokerAdmin.create_pairing_account`) to hear it. It may log
-        in only after the account exists (it retries with backoff), and a request published
-        before it subscribed is lost: sent again every `PAIR_RESEND_S` until one is answered."""
-        body = json.dumps({"code": code, "studio": studio_name, "broker_secret": broker_secret},
-                          ensure_ascii=False).encode()
+    def pair(self, value: dict) -> dict:
+        """The signed `POST /v1/pair` with this body (mqtt_pairing.py: a proof of the code, never
+        the code) on crs/v1/pair/RID/req; the receiver must be logged in with its pairing
+        account (`BrokerAdmin.create_pairing_account`) to hear it. It may log in only after
+        the account exists (it retries with backoff), and a request published before it
+        subscribed is lost: sent again every `PAIR_RESEND_S` until one is answered."""
+        body = json.dumps(value, ensure_ascii=False).encode()
         deadline = time.monotonic() + max(self.read_timeout, PAIR_WAIT_S)
         sent: list[str] = []
         try:

@@ -1,31 +1,62 @@
 """Pairing a receiver through a broker: `receivers add mqtt://HOST:PORT/RID --code CODE`.
 
+The broker is not trusted, so the code never travels (crs_protocol.pair_proof):
 1. As the broker's administrator (`studio.broker.BrokerAdmin`, dynamic security) the studio
-   creates the receiver's pairing account: username RID, password derived from the code it
-   shows (`crs_protocol.mqtt.pairing_password`), a role that may only hear
-   `crs/v1/pair/RID/req` and answer on `crs/v1/pair/RID/resp`. The receiver, unpaired,
-   keeps trying to log in with the password of its current code.
-2. The studio publishes the signed `POST /v1/pair` envelope with a fresh random
-   `broker_secret`; the receiver checks the code and the signature exactly as over HTTP
-   (the same lockout rules) and answers.
-3. Paired: the account's password becomes the secret and its role `crs-rx-RID` (its own
-   topics and the media only); the receiver logs in again with it.
+   creates the receiver's pairing account: username RID, password from the id alone, a
+   role that may only hear `crs/v1/pair/RID/req` and answer on `crs/v1/pair/RID/resp`.
+2. It derives the receiver's broker secret from the code and a fresh nonce, stores it
+   (`broker-pairing/RID.json`, 0600) before anything is sent, and publishes the signed
+   `POST /v1/pair` envelope with `{"nonce", "proof", "studio"}`; the receiver checks the
+   proof and the signature (the lockout rules of HTTP, one budget for all of the broker),
+   derives the same secret and answers with a proof of its own, which the studio checks:
+   an answer without it did not come from the device.
+3. Paired: the account's password becomes the secret and its role `crs-rx-RID`; the
+   receiver logs in again with it; the stored secret is removed.
 
-A wrong code leaves the pairing account in place (the officer may try the right code);
-the refusal comes back as the receiver's `ReceiverError`. Blocking; the calling thread.
+If promoting fails after the receiver said yes, the officer runs the same command again:
+the receiver answers "already paired", and the studio promotes with the secret it stored
+(the receiver holds the same one). A wrong code leaves the pairing account in place; the
+refusal comes back as the receiver's `ReceiverError`. Blocking; the calling thread.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import secrets
+from pathlib import Path
 
-from studio.errors import ReceiverError, ReceiverUnreachable, StudioError
+from crs_protocol import ErrorCode
+from crs_protocol.pair_proof import answer_proof, broker_secret, code_key, new_nonce, request_proof, same
+
+from studio.errors import ReceiverError, ReceiverUnreachable, StorageError, StudioError
 from studio.fleet.broker_account import account_for, parse_broker_address
 from studio.fleet.keys import StudioKey
 from studio.fleet.mqtt_client import MqttReceiverClient
+from studio.storage.durable import atomic_write_bytes
 
 log = logging.getLogger(__name__)
+
+
+def _pending_file(key: StudioKey, receiver_id: str) -> Path:
+    return key.folder.parent / "broker-pairing" / f"{receiver_id}.json"
+
+
+def _store_pending(path: Path, value: dict) -> None:
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic_write_bytes(path, json.dumps(value).encode())
+        path.chmod(0o600)
+    except OSError as exc:
+        raise StorageError(path, exc.strerror or str(exc)) from exc
+
+
+def _stored_secret(path: Path, studio_key: str) -> str | None:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(value, dict) and value.get("studio_key") == studio_key and isinstance(value.get("secret"), str)
+    return value["secret"] if ok else None
 
 
 def pair_via_broker(key: StudioKey, address: str, code: str, studio_name: str) -> dict:
@@ -34,20 +65,38 @@ def pair_via_broker(key: StudioKey, address: str, code: str, studio_name: str) -
     from studio.broker import BrokerAdmin
 
     where = parse_broker_address(address, need_receiver=True)
+    rid = where.receiver_id
     account = account_for(key.folder.parent, where)
-    secret = secrets.token_urlsafe(24)
+    pending = _pending_file(key, rid)
+    stored = _stored_secret(pending, key.public_text)
+    nonce, secret_key = new_nonce(), code_key(code, rid)
+    secret = broker_secret(secret_key, key.public_text, rid, nonce)
     try:
         admin = BrokerAdmin(account.host, account.port, account.username, account.password, account.tls,
                             account.ca_file)
     except StudioError as exc:
-        raise ReceiverUnreachable(where.receiver_id, address, exc.describe()) from exc
+        raise ReceiverUnreachable(rid, address, exc.describe()) from exc
     with admin:
-        admin.create_pairing_account(where.receiver_id, code)
+        admin.create_pairing_account(rid)
+        _store_pending(pending, {"studio_key": key.public_text, "secret": secret})
         client = MqttReceiverClient(address, key, timeout=(5.0, 60.0))
-        answer = client.pair(code, studio_name, secret)
-        if answer.get("receiver_id") not in (None, where.receiver_id):
-            raise ReceiverError(where.receiver_id, 200, "bad-answer", "paired as another receiver id")
-        admin.promote_receiver(where.receiver_id, secret)
-    log.warning("paired receiver %s through broker %s", where.receiver_id, where.broker)
-    return {"receiver_id": where.receiver_id, "name": str(answer.get("name") or where.receiver_id),
-            "paired": True}
+        body = {"nonce": nonce, "proof": request_proof(secret_key, key.public_text, rid, nonce), "studio": studio_name}
+        try:
+            answer = client.pair(body)
+        except ReceiverError as exc:
+            if exc.code != ErrorCode.ALREADY_PAIRED or stored is None:
+                raise
+            answer, secret = {"receiver_id": rid, "name": rid}, stored  # paired by us before, not promoted
+            _store_pending(pending, {"studio_key": key.public_text, "secret": stored})
+            log.warning("receiver %s was paired by this studio before: promoting it with the stored secret", rid)
+        else:
+            if answer.get("receiver_id") not in (None, rid):
+                raise ReceiverError(rid, 200, "bad-answer", "paired as another receiver id")
+            name = str(answer.get("name") or "")
+            if not same(answer.get("proof"), answer_proof(secret_key, key.public_text, rid, nonce, name)):
+                raise ReceiverError(rid, 200, "bad-answer", "the pairing answer carries no proof of the code: "
+                                    "it did not come from the receiver")
+        admin.promote_receiver(rid, secret)
+    pending.unlink(missing_ok=True)
+    log.warning("paired receiver %s through broker %s", rid, where.broker)
+    return {"receiver_id": rid, "name": str(answer.get("name") or rid), "paired": True}
