@@ -13,9 +13,11 @@ The broker is not trusted, so the code never travels (crs_protocol.pair_proof):
 3. Paired: the account's password becomes the secret and its role `crs-rx-RID`; the
    receiver logs in again with it; the stored secret is removed.
 
-If promoting fails after the receiver said yes, the officer runs the same command again:
-the receiver answers "already paired", and the studio promotes with the secret it stored
-(the receiver holds the same one). A wrong code leaves the pairing account in place; the
+If promoting fails after the receiver said yes, the receiver is paired but cannot log in
+(and hears no pairing request any more): the officer runs the same command again, and the
+studio first promotes the account with the secret it stored (the receiver holds the same
+one); the receiver coming online with it within FINISH_WAIT_S (it retries at least every
+minute) ends the pairing, otherwise it is paired afresh. A wrong code leaves the pairing account in place; the
 refusal comes back as the receiver's `ReceiverError`. Blocking; the calling thread.
 """
 
@@ -23,9 +25,9 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
-from crs_protocol import ErrorCode
 from crs_protocol.pair_proof import answer_proof, broker_secret, code_key, new_nonce, request_proof, same
 
 from studio.errors import ReceiverError, ReceiverUnreachable, StorageError, StudioError
@@ -35,6 +37,8 @@ from studio.fleet.mqtt_client import MqttReceiverClient
 from studio.storage.durable import atomic_write_bytes
 
 log = logging.getLogger(__name__)
+
+FINISH_WAIT_S = 75.0
 
 
 def _pending_file(key: StudioKey, receiver_id: str) -> Path:
@@ -59,6 +63,22 @@ def _stored_secret(path: Path, studio_key: str) -> str | None:
     return value["secret"] if ok else None
 
 
+def _finish(admin, key: StudioKey, address: str, rid: str, secret: str) -> bool:
+    """An earlier attempt's receiver may be paired and locked out (its promotion failed: it
+    logs in with a secret the broker does not know yet, and hears no pairing request). Give
+    the account that secret: if the receiver comes online with it, it is paired."""
+    admin.promote_receiver(rid, secret)
+    link = MqttReceiverClient(address, key).link
+    since, deadline = time.monotonic(), time.monotonic() + FINISH_WAIT_S
+    while time.monotonic() < deadline:
+        seen = link.status_of(rid, min(2.0, max(0.1, deadline - time.monotonic())))
+        if seen is not None and seen.at > since and seen.status.get("online") is True:
+            return True
+        time.sleep(0.2)
+    log.warning("receiver %s did not come online with the stored secret: pairing it again", rid)
+    return False
+
+
 def pair_via_broker(key: StudioKey, address: str, code: str, studio_name: str) -> dict:
     """Pair the receiver at `address` (mqtt://HOST:PORT/RID); returns its pairing answer
     ({"receiver_id", "name", "paired"})."""
@@ -77,25 +97,25 @@ def pair_via_broker(key: StudioKey, address: str, code: str, studio_name: str) -
     except StudioError as exc:
         raise ReceiverUnreachable(rid, address, exc.describe()) from exc
     with admin:
+        if stored is not None and _finish(admin, key, address, rid, stored):
+            pending.unlink(missing_ok=True)
+            log.warning("receiver %s was paired by this studio before: promoted with the stored secret", rid)
+            return {"receiver_id": rid, "name": rid, "paired": True}
         admin.create_pairing_account(rid)
         _store_pending(pending, {"studio_key": key.public_text, "secret": secret})
         client = MqttReceiverClient(address, key, timeout=(5.0, 60.0))
         body = {"nonce": nonce, "proof": request_proof(secret_key, key.public_text, rid, nonce), "studio": studio_name}
         try:
             answer = client.pair(body)
-        except ReceiverError as exc:
-            if exc.code != ErrorCode.ALREADY_PAIRED or stored is None:
-                raise
-            answer, secret = {"receiver_id": rid, "name": rid}, stored  # paired by us before, not promoted
-            _store_pending(pending, {"studio_key": key.public_text, "secret": stored})
-            log.warning("receiver %s was paired by this studio before: promoting it with the stored secret", rid)
-        else:
-            if answer.get("receiver_id") not in (None, rid):
-                raise ReceiverError(rid, 200, "bad-answer", "paired as another receiver id")
-            name = str(answer.get("name") or "")
-            if not same(answer.get("proof"), answer_proof(secret_key, key.public_text, rid, nonce, name)):
-                raise ReceiverError(rid, 200, "bad-answer", "the pairing answer carries no proof of the code: "
-                                    "it did not come from the receiver")
+        except ReceiverError:
+            pending.unlink(missing_ok=True)  # refused (a wrong code): nothing was paired
+            raise
+        if answer.get("receiver_id") not in (None, rid):
+            raise ReceiverError(rid, 200, "bad-answer", "paired as another receiver id")
+        name = str(answer.get("name") or "")
+        if not same(answer.get("proof"), answer_proof(secret_key, key.public_text, rid, nonce, name)):
+            raise ReceiverError(rid, 200, "bad-answer", "the pairing answer carries no proof of the code: "
+                                "it did not come from the receiver")
         admin.promote_receiver(rid, secret)
     pending.unlink(missing_ok=True)
     log.warning("paired receiver %s through broker %s", rid, where.broker)
