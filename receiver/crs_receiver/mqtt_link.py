@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import logging
 import random
@@ -53,6 +52,7 @@ from multidict import CIMultiDict
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from crs_receiver.broker_certificate import check_certificate
 from crs_receiver.handlers import Answer, Call, Requests
 from crs_receiver.media_fetch import MediaFetch
 from crs_receiver.mqtt_playlog import PlaylogPusher
@@ -112,6 +112,7 @@ class MqttLink:
         self.pending: Envelope | None = None  # the desired manifest, waiting for its media
         self.pending_missing: list[str] = []
         self.certificate: dict | None = None  # a changed broker certificate, for the status
+        self.manifest_refused: dict | None = None  # the desired manifest, refused (for the status)
         self._client: aiomqtt.Client | None = None
         self._changed = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
@@ -173,7 +174,7 @@ class MqttLink:
                     log.info("connected to broker %s (%s)", self.address, "paired" if paired else "pairing")
                     self._client = client
                     if paired:
-                        await self._check_certificate(client)
+                        await check_certificate(self, client)
                         await self._serve(client)
                     else:
                         await self._pair(client)
@@ -189,21 +190,6 @@ class MqttLink:
             limit = MAX_DELAY_S if self.store.trusted_key() is not None else MAX_PAIRING_DELAY_S
             await asyncio.sleep(min(delay, limit) * random.uniform(0.8, 1.2))
             delay = min(delay * 2, limit)
-
-    async def _check_certificate(self, client: aiomqtt.Client) -> None:
-        sock = client._client.socket()  # aiomqtt exposes no peer certificate of its own
-        if not isinstance(sock, ssl.SSLSocket):
-            return
-        der = sock.getpeercert(binary_form=True) or b""
-        fingerprint = hashlib.sha256(der).hexdigest()
-        known = self.store.broker_fingerprint()
-        if known is not None and known != fingerprint:
-            self.certificate = {"changed": True, "was": known, "now": fingerprint,
-                                "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-            self.requests.security.event(str(self.address), "the broker's certificate changed (was %s, now %s); "
-                                         "signed messages only, playback goes on", known[:16], fingerprint[:16])
-        if known != fingerprint:
-            await asyncio.get_running_loop().run_in_executor(None, self.store.set_broker_fingerprint, fingerprint)
 
     async def _subscribe(self, topic: str) -> None:
         if self._client is None:
@@ -371,16 +357,26 @@ class MqttLink:
             return
         self.pending, self.pending_missing = None, []
         if problem is not None and problem.code != ErrorCode.STALE_MANIFEST:
-            self._refused(call, problem, topic)
+            self._manifest_refused(call, problem, topic)
             return
         # a stale one is a version this receiver already has (e.g. over HTTP): applied, silently
         if problem is None:
             answer = await self.requests.put_manifest(call)
             if not answer.ok:
-                self._refused(call, answer, topic)
+                self._manifest_refused(call, answer, topic)
                 return
+        self.manifest_refused = None
         await loop.run_in_executor(None, self.store.set_applied, topic, counter)
         self._changed.set()
+
+    def _manifest_refused(self, call: Call, answer: Answer, topic: str) -> None:
+        """A signed manifest this receiver will not take: said in the status, so the studio
+        fails that delivery with the reason instead of waiting for it."""
+        with contextlib.suppress(ValueError, AttributeError):
+            body = answer.body if isinstance(answer.body, dict) else {}
+            self.manifest_refused = {"version": json.loads(call.body).get("version"), "code": str(answer.code),
+                                     "message": clean(str(body.get("message", "")), 200)}
+        self._refused(call, answer, topic)
 
     def _signed_by_studio(self, call: Call) -> bool:
         """The signature verifies and the key is the paired one (the counter aside)."""
@@ -406,7 +402,8 @@ class MqttLink:
         missing = sorted(s for s in self.pending_missing if not self.store.has_media(s))
         body.update({"online": True, "transport": "mqtt", "media_missing": missing,
                      "media_corrupt": sorted(self.fetch.corrupt) if self.fetch else [],
-                     "media_stalled": sorted(self.fetch.stalled) if self.fetch else []})
+                     "media_stalled": sorted(self.fetch.stalled) if self.fetch else [],
+                     "manifest_refused": self.manifest_refused})
         if self.certificate:
             body["broker_certificate"] = self.certificate
         return body
@@ -418,7 +415,7 @@ class MqttLink:
                 self.requests.engine.last_error, self.requests.refusals["count"], self.store._seq,
                 tuple(self.pending_missing), tuple(sorted(self.fetch.corrupt)) if self.fetch else (),
                 tuple(sorted(self.fetch.stalled)) if self.fetch else (),
-                bool(self.certificate))
+                bool(self.certificate), json.dumps(self.manifest_refused))
 
     async def _publish_status(self, client: aiomqtt.Client) -> None:
         await client.publish(rx_topic(self.rid, "status"), json.dumps(await self.status_body()).encode(), qos=1,
