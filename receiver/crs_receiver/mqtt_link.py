@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import random
@@ -272,6 +273,8 @@ class MqttLink:
         self.online = True
         await self._publish_status(client)
         background = [asyncio.create_task(self._status_loop(client)), asyncio.create_task(self._playlog_loop(client))]
+        for task in background:
+            task.add_done_callback(functools.partial(self._ended, client))
         try:
             async for message in client.messages:
                 topic = message.topic.value
@@ -293,6 +296,16 @@ class MqttLink:
         task = asyncio.create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(functools.partial(self._ended, self._client))
+
+    def _ended(self, client: aiomqtt.Client | None, task: asyncio.Task) -> None:
+        """A background task that failed is logged and ends this connection (the link
+        connects again and starts afresh), instead of dying silently."""
+        if task.cancelled() or task.exception() is None:
+            return
+        log.error("broker link: %s failed; reconnecting", task.get_coro().__name__, exc_info=task.exception())
+        if client is not None and client is self._client:
+            client._client.disconnect()  # the message loop ends with an MqttError: run() reconnects
 
     async def _request(self, client: aiomqtt.Client, message) -> None:
         async with self._slots:

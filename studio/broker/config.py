@@ -133,7 +133,8 @@ def mosquitto_conf(folder: Path, settings: BrokerSettings, plugin: Path) -> str:
         "persistence true",
         f"persistence_location {folder / 'data'}/",
         "autosave_interval 30",
-        # a receiver offline for days keeps its queued requests (bounded) while its session lives
+        # what is queued for a persistent session (the studio's: play logs while it is off), bounded;
+        # receivers connect with a clean session and have nothing queued
         "max_queued_messages 1000",
         "persistent_client_expiration 30d",
         "log_dest stdout",

@@ -83,6 +83,7 @@ class BrokerLink:
         self._answers: dict[str, Answer] = {}
         self._expected: set[str] = set()
         self._statuses: dict[str, SeenStatus] = {}
+        self._back_at: dict[str, float] = {}  # when each receiver's status last turned online
         self._retained: dict[str, bytes | None] = {}
         self._probing: set[str] = set()
         self.outstanding: dict[tuple[str, str], tuple[str, float]] = {}  # (rid, item) -> (id, sent)
@@ -271,8 +272,17 @@ class BrokerLink:
         data = json.loads(payload)
         if isinstance(data, dict):
             with self._lock:
-                self._statuses[receiver_id] = SeenStatus(data, time.monotonic())
+                now, before = time.monotonic(), self._statuses.get(receiver_id)
+                if data.get("online") is True and (before is None or before.status.get("online") is False):
+                    self._back_at[receiver_id] = now  # online again (or first seen so)
+                self._statuses[receiver_id] = SeenStatus(data, now)
                 self._lock.notify_all()
+
+    def came_back(self, receiver_id: str, since: float) -> bool:
+        """Whether the receiver's status turned from offline to online after `since`
+        (time.monotonic()): what was published to it meanwhile did not reach it."""
+        with self._lock:
+            return self._back_at.get(receiver_id, 0.0) > since
 
     def _take_playlog(self, receiver_id: str, payload: bytes) -> None:
         """Store the entries before paho acknowledges the message, then ack the seq retained."""
