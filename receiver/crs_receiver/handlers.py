@@ -255,8 +255,9 @@ class Requests:
             if wait_s:
                 answer.headers["Retry-After"] = str(round(wait_s))
             return answer
-        if (secret := body.broker_secret()) is not None:
-            await asyncio.get_running_loop().run_in_executor(None, self.store.set_broker_secret, secret)
+        if (secret := body.broker_secret()) is not None:  # and the key that seals what it publishes
+            await asyncio.get_running_loop().run_in_executor(None, lambda: self.store.set_broker_secret(
+                secret, mac=body.mac_key()))
         self.store.pair(body.signed.key, body.name)
         self.store.accept_counter(body.signed.key, body.signed.counter)
         self.pairing = None

@@ -47,7 +47,6 @@ from crs_protocol.mqtt import (
     pair_topic,
     rx_topic,
 )
-from crs_protocol.mqtt import response as envelope_response
 from crs_protocol.pair_proof import pairing_account_password
 from multidict import CIMultiDict
 from paho.mqtt.packettypes import PacketTypes
@@ -56,6 +55,7 @@ from paho.mqtt.properties import Properties
 from crs_receiver.broker_certificate import check_certificate
 from crs_receiver.handlers import Answer, Call, Requests
 from crs_receiver.media_fetch import MediaFetch
+from crs_receiver.mqtt_out import answer_payload, correlation_properties, sealed
 from crs_receiver.mqtt_playlog import PlaylogPusher
 from crs_receiver.security_log import clean
 
@@ -144,7 +144,8 @@ class MqttLink:
         return props
 
     def _will(self) -> aiomqtt.Will:
-        return aiomqtt.Will(rx_topic(self.rid, "status"), json.dumps(self._offline()).encode(), qos=1, retain=True)
+        topic = rx_topic(self.rid, "status")
+        return aiomqtt.Will(topic, sealed(self.store, topic, self._offline()), qos=1, retain=True)
 
     def _offline(self) -> dict:
         return {"receiver_id": self.rid, "online": False, "transport": "mqtt"}
@@ -202,24 +203,13 @@ class MqttLink:
         if self._client is not None:
             await self._client.unsubscribe(topic)
 
-    @staticmethod
-    def _properties(message) -> Properties:
-        props = Properties(PacketTypes.PUBLISH)
-        correlation = getattr(message.properties, "CorrelationData", None) if message.properties else None
-        if correlation:
-            props.CorrelationData = correlation
-        return props
-
     def _call(self, envelope: Envelope) -> Call:
         headers = CIMultiDict(envelope.headers)
         return Call(envelope.method, envelope.path, headers, envelope.body, _source(headers), "mqtt")
 
     async def _answer(self, client: aiomqtt.Client, topic: str, message, request_id: str, answer: Answer) -> None:
-        body = answer.body if answer.body is not None else {}
-        payload = json.loads(envelope_response(request_id, answer.status, body))
-        if answer.headers:
-            payload["headers"] = answer.headers
-        await client.publish(topic, json.dumps(payload).encode(), qos=1, properties=self._properties(message))
+        await client.publish(topic, answer_payload(self.store, topic, request_id, answer), qos=1,
+                             properties=correlation_properties(message))
 
     def _refused(self, call: Call | None, answer: Answer, topic: str) -> None:
         if call is None:
@@ -289,8 +279,8 @@ class MqttLink:
                 task.cancel()
             if asyncio.current_task().cancelling():
                 with contextlib.suppress(Exception):  # a clean stop says so (the will is for a crash)
-                    await asyncio.wait_for(client.publish(rx_topic(self.rid, "status"),
-                                                          json.dumps(self._offline()).encode(), qos=1, retain=True), 2)
+                    await asyncio.wait_for(client.publish(rx_topic(self.rid, "status"), sealed(
+                        self.store, rx_topic(self.rid, "status"), self._offline()), qos=1, retain=True), 2)
 
     def _spawn(self, coroutine) -> None:
         task = asyncio.create_task(coroutine)
@@ -431,8 +421,8 @@ class MqttLink:
                 bool(self.certificate), json.dumps(self.manifest_refused))
 
     async def _publish_status(self, client: aiomqtt.Client) -> None:
-        await client.publish(rx_topic(self.rid, "status"), json.dumps(await self.status_body()).encode(), qos=1,
-                             retain=True)
+        topic = rx_topic(self.rid, "status")
+        await client.publish(topic, sealed(self.store, topic, await self.status_body()), qos=1, retain=True)
 
     async def _status_loop(self, client: aiomqtt.Client) -> None:
         last_key, last_sent = self._status_key(), time.monotonic()
@@ -450,5 +440,6 @@ class MqttLink:
 
     async def _playlog_loop(self, client: aiomqtt.Client) -> None:
         """Entries after the last one the studio acknowledged, oldest first (mqtt_playlog.py)."""
-        await PlaylogPusher(self.store, lambda body: client.publish(rx_topic(self.rid, "playlog"), body,
+        topic = rx_topic(self.rid, "playlog")
+        await PlaylogPusher(self.store, lambda body: client.publish(topic, sealed(self.store, topic, json.loads(body)),
                                                                      qos=1)).run()

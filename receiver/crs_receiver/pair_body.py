@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from crs_protocol import Signed, verify
 from crs_protocol.pair_proof import answer_proof, broker_secret, code_key, request_proof, same
+from crs_protocol.rx_seal import rx_mac_key
 
 from crs_receiver.admission import parse_json
 
@@ -64,6 +65,9 @@ class PairBody:
 
     def broker_secret(self) -> str | None:
         return None if self.key is None else broker_secret(self.key, self.signed.key, self.rid, self.nonce)
+
+    def mac_key(self) -> str | None:
+        return None if self.key is None else rx_mac_key(self.key, self.signed.key, self.rid, self.nonce)
 
     def answer_proof(self, name: str) -> str | None:
         return None if self.key is None else answer_proof(self.key, self.signed.key, self.rid, self.nonce, name)

@@ -36,12 +36,14 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 from crs_protocol import key_id, sign_headers
 from crs_protocol.mqtt import PREFIX, Envelope
+from crs_protocol.rx_seal import unsealed
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from studio.errors import BrokerUnavailable
 from studio.fleet.broker_account import BrokerAccount, broker_name
 from studio.fleet.keys import StudioKey
+from studio.fleet.receiver_seals import seal_key
 
 log = logging.getLogger(__name__)
 
@@ -240,19 +242,37 @@ class BrokerLink:
             if len(parts) != 5 or parts[:2] != ["crs", "v1"] or parts[2] not in ("rx", "pair"):
                 return
             kind, receiver_id, what = parts[2], parts[3], parts[4]
+            payload = message.payload
+            if kind == "rx" and payload and what in ("resp", "status", "playlog"):
+                payload = self._unsealed(receiver_id, message.topic, payload)
+                if payload is None:
+                    return
             if what == "resp":
-                self._take_answer(message.payload)
+                self._take_answer(payload)
             elif what == "status" and kind == "rx":
-                self._take_status(receiver_id, message.payload)
+                self._take_status(receiver_id, payload)
             elif what == "playlog" and kind == "rx":
                 done = False
-                self._take_playlog(receiver_id, message.payload)
+                self._take_playlog(receiver_id, payload)
                 done = True
         except Exception:  # one bad message never stops the link
             log.exception("message on %s could not be handled", message.topic)
         finally:
             if done:
                 client.ack(message.mid, message.qos)
+
+    def _unsealed(self, receiver_id: str, topic: str, payload: bytes) -> bytes | None:
+        """A receiver paired through the broker seals what it publishes (crs_protocol.rx_seal):
+        the message without its MAC, or None (refused and logged) if the MAC is not right."""
+        key = seal_key(self.data_dir, receiver_id)
+        if key is None or len(payload) > MAX_ANSWER_BYTES:
+            return payload  # paired over HTTP or before sealing: as it comes
+        value = unsealed(key, topic, json.loads(payload))
+        if value is None:
+            log.warning("refused a message on %s: not sealed by receiver %s (forged on the broker?)", topic,
+                        receiver_id)
+            return None
+        return json.dumps(value).encode()
 
     def _take_answer(self, payload: bytes) -> None:
         if len(payload) > MAX_ANSWER_BYTES:

@@ -11,7 +11,9 @@ The broker is not trusted, so the code never travels (crs_protocol.pair_proof):
    derives the same secret and answers with a proof of its own, which the studio checks:
    an answer without it did not come from the device.
 3. Paired: the account's password becomes the secret and its role `crs-rx-RID`; the
-   receiver logs in again with it; the stored secret is removed.
+   receiver logs in again with it; the stored secret is removed, and the key that
+   authenticates what the receiver publishes (derived from the code too) is kept
+   (receiver_seals.py).
 
 If promoting fails after the receiver said yes, the receiver is paired but cannot log in
 (and hears no pairing request any more): the officer runs the same command again, and the
@@ -29,11 +31,13 @@ import time
 from pathlib import Path
 
 from crs_protocol.pair_proof import answer_proof, broker_secret, code_key, new_nonce, request_proof, same
+from crs_protocol.rx_seal import rx_mac_key
 
 from studio.errors import ReceiverError, ReceiverUnreachable, StorageError, StudioError
 from studio.fleet.broker_account import account_for, parse_broker_address
 from studio.fleet.keys import StudioKey
 from studio.fleet.mqtt_client import MqttReceiverClient
+from studio.fleet.receiver_seals import save_seal_key
 from studio.storage.durable import atomic_write_bytes
 
 log = logging.getLogger(__name__)
@@ -54,13 +58,13 @@ def _store_pending(path: Path, value: dict) -> None:
         raise StorageError(path, exc.strerror or str(exc)) from exc
 
 
-def _stored_secret(path: Path, studio_key: str) -> str | None:
+def _stored_secret(path: Path, studio_key: str) -> tuple[str, str | None] | None:
     try:
         value = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     ok = isinstance(value, dict) and value.get("studio_key") == studio_key and isinstance(value.get("secret"), str)
-    return value["secret"] if ok else None
+    return (value["secret"], value.get("mac")) if ok else None
 
 
 def _finish(admin, key: StudioKey, address: str, rid: str, secret: str) -> bool:
@@ -91,18 +95,21 @@ def pair_via_broker(key: StudioKey, address: str, code: str, studio_name: str) -
     stored = _stored_secret(pending, key.public_text)
     nonce, secret_key = new_nonce(), code_key(code, rid)
     secret = broker_secret(secret_key, key.public_text, rid, nonce)
+    mac = rx_mac_key(secret_key, key.public_text, rid, nonce)
     try:
         admin = BrokerAdmin(account.host, account.port, account.username, account.password, account.tls,
                             account.ca_file)
     except StudioError as exc:
         raise ReceiverUnreachable(rid, address, exc.describe()) from exc
     with admin:
-        if stored is not None and _finish(admin, key, address, rid, stored):
+        if stored is not None and _finish(admin, key, address, rid, stored[0]):
+            if stored[1]:
+                save_seal_key(key.folder.parent, rid, stored[1])
             pending.unlink(missing_ok=True)
             log.warning("receiver %s was paired by this studio before: promoted with the stored secret", rid)
             return {"receiver_id": rid, "name": rid, "paired": True}
         admin.create_pairing_account(rid)
-        _store_pending(pending, {"studio_key": key.public_text, "secret": secret})
+        _store_pending(pending, {"studio_key": key.public_text, "secret": secret, "mac": mac})
         client = MqttReceiverClient(address, key, timeout=(5.0, 60.0))
         body = {"nonce": nonce, "proof": request_proof(secret_key, key.public_text, rid, nonce), "studio": studio_name}
         try:
@@ -117,6 +124,7 @@ def pair_via_broker(key: StudioKey, address: str, code: str, studio_name: str) -
             raise ReceiverError(rid, 200, "bad-answer", "the pairing answer carries no proof of the code: "
                                 "it did not come from the receiver")
         admin.promote_receiver(rid, secret)
+    save_seal_key(key.folder.parent, rid, mac)
     pending.unlink(missing_ok=True)
     log.warning("paired receiver %s through broker %s", rid, where.broker)
     return {"receiver_id": rid, "name": str(answer.get("name") or rid), "paired": True}
