@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -56,9 +55,13 @@ def pair_over_broker(account, key, rid: str, code: str, timeout: float = 30.0) -
     from studio.broker import BrokerAdmin
 
     with BrokerAdmin.for_account(account) as admin:
-        admin.create_pairing_account(rid, code)
-    secret = secrets.token_urlsafe(24)
-    body = json.dumps({"code": code, "studio": "benchmark", "broker_secret": secret}).encode()
+        admin.create_pairing_account(rid)
+    from crs_protocol import public_key_text
+    from crs_protocol.pair_proof import broker_secret, code_key, new_nonce, request_proof
+
+    studio, nonce, ck = public_key_text(key.verify_key), new_nonce(), code_key(code, rid)
+    secret = broker_secret(ck, studio, rid, nonce)
+    body = json.dumps({"nonce": nonce, "proof": request_proof(ck, studio, rid, nonce), "studio": "benchmark"}).encode()
     answered = threading.Event()
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-{uuid.uuid4().hex[:8]}", protocol=mqtt.MQTTv5)
     client.username_pw_set(account.username, account.password)

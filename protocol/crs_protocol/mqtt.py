@@ -2,16 +2,15 @@
 
 The same signed requests as over HTTP, wrapped in a JSON envelope; this module holds what
 both sides must agree on: the topic names under `PREFIX`, the envelope's shape, the media
-chunking, the pre-pairing broker password and the broker's access rules (`receiver_acls`,
+chunking and the broker's access rules (`receiver_acls`,
 `pairing_acls`), which the studio installs in the broker and the docs give for a province's
-own broker. Pure functions and constants: safe from any thread.
+own broker (the pairing proofs are in pair_proof.py). Pure functions and constants: safe from any thread.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -19,6 +18,11 @@ from dataclasses import dataclass
 PREFIX = "crs/v1"
 CHUNK_SIZE = 256 << 10
 MAX_ENVELOPE_BYTES = 24 << 20  # a 16 MiB body in base64 and its headers
+# the MQTT 5 Maximum Packet Size a receiver sets at CONNECT: the broker (not trusted) may send
+# it nothing larger. The largest message a receiver is sent is a manifest envelope (2 MiB in
+# base64, ~2.7 MiB) or a 256 KiB media chunk; a PATCH over MQTT is thus limited to ~2.9 MiB
+MAX_PACKET_BYTES = 4 << 20
+MAX_QUEUED_IN = 32  # messages a receiver holds before handling them: memory <= 32 x 4 MiB
 STATUS_EVERY_S = 60.0
 
 # the broker's ACL types (Mosquitto dynamic security; docs/broker.md maps them to EMQX)
@@ -38,12 +42,6 @@ def pair_topic(receiver_id: str, leaf: str) -> str:
 def media_topic(sha: str, leaf: str | int) -> str:
     """crs/v1/media/SHA/meta, or crs/v1/media/SHA/N for chunk N (0-based)."""
     return f"{PREFIX}/media/{sha}/{leaf}"
-
-
-def pairing_password(receiver_id: str, code: str) -> str:
-    """The broker password of a receiver that is not paired yet, from its current code: the
-    studio creates the account with it, the receiver connects with it."""
-    return hashlib.sha256(f"crs-pair\n{receiver_id}\n{code}".encode()).hexdigest()[:32]
 
 
 def chunk_count(size: int, chunk_size: int = CHUNK_SIZE) -> int:

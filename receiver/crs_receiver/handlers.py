@@ -35,11 +35,12 @@ from crs_protocol import (
 )
 
 from crs_receiver import __version__
-from crs_receiver.admission import SMALL_BODY, Refused, parse_json, precheck
+from crs_receiver.admission import SMALL_BODY, Refused, precheck
 from crs_receiver.calls import Answer, Call, Route, refuse
 from crs_receiver.command_handlers import CommandHandlers
 from crs_receiver.delivery_handlers import DeliveryHandlers
 from crs_receiver.live_requests import LIVE_ROUTES, LiveRequests
+from crs_receiver.pair_body import PairBody
 from crs_receiver.pairing import Pairing
 from crs_receiver.player import Engine
 from crs_receiver.security_log import SecurityLog, clean
@@ -202,42 +203,40 @@ class Requests(DeliveryHandlers, CommandHandlers, LiveRequests):
 
     async def pair(self, call: Call) -> Answer:
         """Unsigned by a paired key (there is none yet), but signed: the key that signs it is
-        the one trusted from then on. Over MQTT the body also carries `broker_secret`, the
-        receiver's broker password from then on."""
+        the one trusted from then on. Over MQTT the body proves the code without carrying it,
+        and the broker secret is derived from it (pair_body.py)."""
         if self.store.trusted_key() is not None or self.pairing is None:
             return refuse(ErrorCode.ALREADY_PAIRED, "re-pairing needs local action on the receiver (reset-pairing)")
         try:
-            data = parse_json(call.body)
-            code, name = str(data["code"]), str(data.get("studio", ""))[:100]
-            secret = data.get("broker_secret")
-            if secret is not None and not (isinstance(secret, str) and 16 <= len(secret) <= 128
-                                           and secret.isascii() and secret.isprintable()):
-                raise ValueError("broker_secret")
-            pairing_signed = verify(call.headers, call.method, call.path, call.body, self.store.receiver_id)
+            body = PairBody.read(call, self.store.receiver_id)
         except SignatureProblem as exc:
             return refuse(exc.code, str(exc))
         except (ValueError, KeyError, TypeError, RecursionError):
             return refuse(ErrorCode.MALFORMED, "expected {\"code\": ..., \"studio\": ...}")
-        refusal, wait_s = self.pairing.check(code, call.source)
+        source = body.source(call)
+        refusal, wait_s = self.pairing.check(body.matches, source)
         if refusal is not None:
             if wait_s:
-                self.security.event(call.source, "pairing: this source may guess again in %.0f s", wait_s)
+                self.security.event(source, "pairing: this source may guess again in %.0f s", wait_s)
             answer = refuse(refusal, "pairing refused", retry_after_s=round(wait_s))
             if wait_s:
                 answer.headers["Retry-After"] = str(round(wait_s))
             return answer
-        loop = asyncio.get_running_loop()
-        if secret is not None:
-            await loop.run_in_executor(None, self.store.set_broker_secret, secret)
-        ahead = _ahead(pairing_signed)
+        ahead = _ahead(body.signed)
         if ahead is not None:
             return ahead
-        self.store.pair(pairing_signed.key, name)
-        self.store.accept_counter(pairing_signed.key, pairing_signed.counter)
-        self.pairing = None
-        log.warning("paired with studio %s", clean(name))
-        self.security.event(call.source, "paired with studio %s", clean(name))
-        return Answer(200, {"receiver_id": self.store.receiver_id, "name": self.store.name, "paired": True})
+        self.pairing = None  # claimed before any await: a second right guess meanwhile finds it gone
+        if (secret := body.broker_secret()) is not None:  # and the key that seals what it publishes
+            await asyncio.get_running_loop().run_in_executor(None, lambda: self.store.set_broker_secret(
+                secret, mac=body.mac_key()))
+        self.store.pair(body.signed.key, body.name)
+        self.store.accept_counter(body.signed.key, body.signed.counter)
+        log.warning("paired with studio %s", clean(body.name))
+        self.security.event(source, "paired with studio %s", clean(body.name))
+        answer = {"receiver_id": self.store.receiver_id, "name": self.store.name, "paired": True}
+        if (proof := body.answer_proof(self.store.name)) is not None:
+            answer["proof"] = proof
+        return Answer(200, answer)
 
     async def status_body(self) -> dict:
         manifest = self.store.manifest() or {}

@@ -5,9 +5,9 @@ the same `Requests` as over HTTP (same signature gate, same counters, same secur
 the broker can delay, drop or replay, never make the loudspeaker say what the studio did
 not sign.
 
-- Unpaired: username = receiver id, password from the code on the console (it changes
-  every 10 minutes: the link reconnects with the new one); answers `crs/v1/pair/RID/req`,
-  then stores the studio's key and the broker secret, and reconnects with that secret.
+- Unpaired: username = receiver id, password from the id alone (pair_proof.py: the code
+  never travels); answers `crs/v1/pair/RID/req` (a proof of the code, pair_body.py), then
+  stores the studio's key and the broker secret derived from the code, and reconnects with it.
 - Paired: subscribes to its `req` (answered on `resp` with the correlation data), its
   retained `manifest` and `playlog-ack`; a retained envelope already applied (same
   counter) is "already have", silently; a manifest whose media is missing waits while
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
+import functools
 import json
 import logging
 import random
@@ -39,20 +39,24 @@ from urllib.parse import urlsplit
 import aiomqtt
 from crs_protocol import H_COUNTER, H_KEY, ErrorCode, SignatureProblem, key_id, verify
 from crs_protocol.mqtt import (
+    MAX_PACKET_BYTES,
+    MAX_QUEUED_IN,
     STATUS_EVERY_S,
     Envelope,
     EnvelopeProblem,
     pair_topic,
-    pairing_password,
     rx_topic,
 )
-from crs_protocol.mqtt import response as envelope_response
+from crs_protocol.pair_proof import pairing_account_password
 from multidict import CIMultiDict
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from crs_receiver.broker_certificate import check_certificate
 from crs_receiver.handlers import Answer, Call, Requests
 from crs_receiver.media_fetch import MediaFetch
+from crs_receiver.mqtt_out import answer_payload, correlation_properties, sealed
+from crs_receiver.mqtt_playlog import PlaylogPusher
 from crs_receiver.security_log import clean
 
 log = logging.getLogger(__name__)
@@ -93,8 +97,8 @@ def _granted(codes) -> bool:
 
 
 def _source(headers) -> str:
-    """Who a message over MQTT counts against (the security log's budget, pairing guesses):
-    the studio key it claims, since the broker hides every address."""
+    """Who a message over MQTT counts against in the security log: the studio key it claims,
+    since the broker hides every address (pairing guesses: one budget, pair_body.py)."""
     return f"key {key_id(str(headers.get(H_KEY, '')))}" if headers.get(H_KEY) else "mqtt"
 
 
@@ -109,6 +113,7 @@ class MqttLink:
         self.pending: Envelope | None = None  # the desired manifest, waiting for its media
         self.pending_missing: list[str] = []
         self.certificate: dict | None = None  # a changed broker certificate, for the status
+        self.manifest_refused: dict | None = None  # the desired manifest, refused (for the status)
         self._client: aiomqtt.Client | None = None
         self._changed = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
@@ -125,15 +130,22 @@ class MqttLink:
         pairing = self.requests.pairing
         if pairing.clock() > pairing.expires:
             pairing.renew()
-        return pairing_password(self.rid, pairing.code), False
+        return pairing_account_password(self.rid), False
 
     def _tls_context(self) -> ssl.SSLContext | None:
         if not self.address.tls:
             return None
         return ssl.create_default_context(cafile=self.address.ca_file)
 
+    @staticmethod
+    def _connect_properties() -> Properties:
+        props = Properties(PacketTypes.CONNECT)
+        props.MaximumPacketSize = MAX_PACKET_BYTES  # the broker sends nothing larger (it is not trusted)
+        return props
+
     def _will(self) -> aiomqtt.Will:
-        return aiomqtt.Will(rx_topic(self.rid, "status"), json.dumps(self._offline()).encode(), qos=1, retain=True)
+        topic = rx_topic(self.rid, "status")
+        return aiomqtt.Will(topic, sealed(self.store, topic, self._offline()), qos=1, retain=True)
 
     def _offline(self) -> dict:
         return {"receiver_id": self.rid, "online": False, "transport": "mqtt"}
@@ -156,14 +168,15 @@ class MqttLink:
                         self.address.host, self.address.port, username=self.rid, password=password,
                         identifier=f"crs-rx-{self.rid}", protocol=aiomqtt.ProtocolVersion.V5,
                         will=self._will() if paired else None, keepalive=KEEPALIVE_S, timeout=20,
-                        tls_context=self._tls_context(), clean_start=True) as client:
+                        tls_context=self._tls_context(), clean_start=True, properties=self._connect_properties(),
+                        max_queued_incoming_messages=MAX_QUEUED_IN) as client:
                     if failing:
                         log.warning("broker %s reachable again", self.address)
                     failing, delay = False, FIRST_DELAY_S
                     log.info("connected to broker %s (%s)", self.address, "paired" if paired else "pairing")
                     self._client = client
                     if paired:
-                        await self._check_certificate(client)
+                        await check_certificate(self, client)
                         await self._serve(client)
                     else:
                         await self._pair(client)
@@ -180,21 +193,6 @@ class MqttLink:
             await asyncio.sleep(min(delay, limit) * random.uniform(0.8, 1.2))
             delay = min(delay * 2, limit)
 
-    async def _check_certificate(self, client: aiomqtt.Client) -> None:
-        sock = client._client.socket()  # aiomqtt exposes no peer certificate of its own
-        if not isinstance(sock, ssl.SSLSocket):
-            return
-        der = sock.getpeercert(binary_form=True) or b""
-        fingerprint = hashlib.sha256(der).hexdigest()
-        known = self.store.broker_fingerprint()
-        if known is not None and known != fingerprint:
-            self.certificate = {"changed": True, "was": known, "now": fingerprint,
-                                "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-            self.requests.security.event(str(self.address), "the broker's certificate changed (was %s, now %s); "
-                                         "signed messages only, playback goes on", known[:16], fingerprint[:16])
-        if known != fingerprint:
-            await asyncio.get_running_loop().run_in_executor(None, self.store.set_broker_fingerprint, fingerprint)
-
     async def _subscribe(self, topic: str) -> None:
         if self._client is None:
             return
@@ -205,24 +203,13 @@ class MqttLink:
         if self._client is not None:
             await self._client.unsubscribe(topic)
 
-    @staticmethod
-    def _properties(message) -> Properties:
-        props = Properties(PacketTypes.PUBLISH)
-        correlation = getattr(message.properties, "CorrelationData", None) if message.properties else None
-        if correlation:
-            props.CorrelationData = correlation
-        return props
-
     def _call(self, envelope: Envelope) -> Call:
         headers = CIMultiDict(envelope.headers)
         return Call(envelope.method, envelope.path, headers, envelope.body, _source(headers), "mqtt")
 
     async def _answer(self, client: aiomqtt.Client, topic: str, message, request_id: str, answer: Answer) -> None:
-        body = answer.body if answer.body is not None else {}
-        payload = json.loads(envelope_response(request_id, answer.status, body))
-        if answer.headers:
-            payload["headers"] = answer.headers
-        await client.publish(topic, json.dumps(payload).encode(), qos=1, properties=self._properties(message))
+        await client.publish(topic, answer_payload(self.store, topic, request_id, answer), qos=1,
+                             properties=correlation_properties(message))
 
     def _refused(self, call: Call | None, answer: Answer, topic: str) -> None:
         if call is None:
@@ -256,9 +243,6 @@ class MqttLink:
                 call = self._call(envelope)
                 if call.method != "POST" or call.route != "/v1/pair":
                     answer = Answer(404, {"error": ErrorCode.HTTP, "message": "only pairing here"}, code=ErrorCode.HTTP)
-                elif not self._has_secret(envelope.body):
-                    answer = Answer(400, {"error": ErrorCode.MALFORMED, "message": "pairing through a broker "
-                                          "needs a broker_secret"}, code=ErrorCode.MALFORMED)
                 else:
                     answer = await self.requests.dispatch(call)
             except EnvelopeProblem as exc:
@@ -270,13 +254,6 @@ class MqttLink:
                 log.warning("paired through the broker: reconnecting with the broker secret")
                 return
 
-    @staticmethod
-    def _has_secret(body: bytes) -> bool:
-        try:
-            return isinstance(json.loads(body).get("broker_secret"), str)
-        except (ValueError, AttributeError):
-            return False
-
     # -- paired -----------------------------------------------------------------------------------
     async def _serve(self, client: aiomqtt.Client) -> None:
         self.fetch = MediaFetch(self.store, self._subscribe, self._unsubscribe, self._media_arrived,
@@ -286,6 +263,8 @@ class MqttLink:
         self.online = True
         await self._publish_status(client)
         background = [asyncio.create_task(self._status_loop(client)), asyncio.create_task(self._playlog_loop(client))]
+        for task in background:
+            task.add_done_callback(functools.partial(self._ended, client))
         try:
             async for message in client.messages:
                 topic = message.topic.value
@@ -300,13 +279,23 @@ class MqttLink:
                 task.cancel()
             if asyncio.current_task().cancelling():
                 with contextlib.suppress(Exception):  # a clean stop says so (the will is for a crash)
-                    await asyncio.wait_for(client.publish(rx_topic(self.rid, "status"),
-                                                          json.dumps(self._offline()).encode(), qos=1, retain=True), 2)
+                    await asyncio.wait_for(client.publish(rx_topic(self.rid, "status"), sealed(
+                        self.store, rx_topic(self.rid, "status"), self._offline()), qos=1, retain=True), 2)
 
     def _spawn(self, coroutine) -> None:
         task = asyncio.create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(functools.partial(self._ended, self._client))
+
+    def _ended(self, client: aiomqtt.Client | None, task: asyncio.Task) -> None:
+        """A background task that failed is logged and ends this connection (the link
+        connects again and starts afresh), instead of dying silently."""
+        if task.cancelled() or task.exception() is None:
+            return
+        log.error("broker link: %s failed; reconnecting", task.get_coro().__name__, exc_info=task.exception())
+        if client is not None and client is self._client:
+            client._client.disconnect()  # the message loop ends with an MqttError: run() reconnects
 
     async def _request(self, client: aiomqtt.Client, message) -> None:
         async with self._slots:
@@ -371,16 +360,26 @@ class MqttLink:
             return
         self.pending, self.pending_missing = None, []
         if problem is not None and problem.code != ErrorCode.STALE_MANIFEST:
-            self._refused(call, problem, topic)
+            self._manifest_refused(call, problem, topic)
             return
         # a stale one is a version this receiver already has (e.g. over HTTP): applied, silently
         if problem is None:
             answer = await self.requests.put_manifest(call)
             if not answer.ok:
-                self._refused(call, answer, topic)
+                self._manifest_refused(call, answer, topic)
                 return
+        self.manifest_refused = None
         await loop.run_in_executor(None, self.store.set_applied, topic, counter)
         self._changed.set()
+
+    def _manifest_refused(self, call: Call, answer: Answer, topic: str) -> None:
+        """A signed manifest this receiver will not take: said in the status, so the studio
+        fails that delivery with the reason instead of waiting for it."""
+        with contextlib.suppress(ValueError, AttributeError):
+            body = answer.body if isinstance(answer.body, dict) else {}
+            self.manifest_refused = {"version": json.loads(call.body).get("version"), "code": str(answer.code),
+                                     "message": clean(str(body.get("message", "")), 200)}
+        self._refused(call, answer, topic)
 
     def _signed_by_studio(self, call: Call) -> bool:
         """The signature verifies and the key is the paired one (the counter aside)."""
@@ -405,7 +404,9 @@ class MqttLink:
         body = await self.requests.status_body()
         missing = sorted(s for s in self.pending_missing if not self.store.has_media(s))
         body.update({"online": True, "transport": "mqtt", "media_missing": missing,
-                     "media_corrupt": sorted(self.fetch.corrupt) if self.fetch else []})
+                     "media_corrupt": sorted(self.fetch.corrupt) if self.fetch else [],
+                     "media_stalled": sorted(self.fetch.stalled) if self.fetch else [],
+                     "manifest_refused": self.manifest_refused})
         if self.certificate:
             body["broker_certificate"] = self.certificate
         return body
@@ -416,11 +417,12 @@ class MqttLink:
         return (manifest.get("version"), playing.get("item"), self.requests.engine.volume(),
                 self.requests.engine.last_error, self.requests.refusals["count"], self.store._seq,
                 tuple(self.pending_missing), tuple(sorted(self.fetch.corrupt)) if self.fetch else (),
-                bool(self.certificate))
+                tuple(sorted(self.fetch.stalled)) if self.fetch else (),
+                bool(self.certificate), json.dumps(self.manifest_refused))
 
     async def _publish_status(self, client: aiomqtt.Client) -> None:
-        await client.publish(rx_topic(self.rid, "status"), json.dumps(await self.status_body()).encode(), qos=1,
-                             retain=True)
+        topic = rx_topic(self.rid, "status")
+        await client.publish(topic, sealed(self.store, topic, await self.status_body()), qos=1, retain=True)
 
     async def _status_loop(self, client: aiomqtt.Client) -> None:
         last_key, last_sent = self._status_key(), time.monotonic()
@@ -437,18 +439,7 @@ class MqttLink:
                 last_key, last_sent = key, time.monotonic()
 
     async def _playlog_loop(self, client: aiomqtt.Client) -> None:
-        """Entries after the last one the studio acknowledged, oldest first, as they come."""
-        sent = self.store.playlog_acked()
-        loop = asyncio.get_running_loop()
-        while True:
-            sent = max(sent, self.store.playlog_acked())
-            if self.store._seq > sent:
-                entries = await loop.run_in_executor(None, self.store.playlog, sent, 500)
-                if entries:
-                    await client.publish(rx_topic(self.rid, "playlog"), json.dumps({"entries": entries}).encode(),
-                                         qos=1)
-                    sent = entries[-1]["seq"]
-                else:
-                    sent = self.store._seq
-                continue
-            await asyncio.sleep(1.0)
+        """Entries after the last one the studio acknowledged, oldest first (mqtt_playlog.py)."""
+        topic = rx_topic(self.rid, "playlog")
+        await PlaylogPusher(self.store, lambda body: client.publish(topic, sealed(self.store, topic, json.loads(body)),
+                                                                     qos=1)).run()

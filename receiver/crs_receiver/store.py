@@ -211,9 +211,9 @@ class ReceiverStore(Uploads, PlayLog):
         """The broker password the studio gave at pairing (None: not paired over MQTT)."""
         return self._broker["secret"] if self._broker else None
 
-    def set_broker_secret(self, secret: str) -> None:
-        with self.lock:
-            broker = {"secret": secret, "fingerprint": None}
+    def set_broker_secret(self, secret: str, **more: str | None) -> None:
+        with self.lock:  # `more`: the MAC key of receiver/crs_receiver/mqtt_out.py
+            broker = {"secret": secret, "fingerprint": None, **more}
             self.state.write("broker.json", broker)
             os.chmod(self.root / "broker.json", 0o600)
             os.chmod(self.root / "broker.json.bak", 0o600)

@@ -3,11 +3,11 @@ Mosquitto's dynamic-security control topic (`$CONTROL/dynamic-security/v1`), so 
 same code manages the studio's own broker and a province's remote one.
 
 An account's life (docs/protocol.md, "Transport 2: MQTT"):
-- `create_pairing_account(rid, code)`: username = the receiver id, password derived from
-  the code it shows (crs_protocol.mqtt.pairing_password), role `crs-pair-RID` (its pairing
-  topics only);
-- `promote_receiver(rid, secret)`: after pairing, password = the secret the studio sent in
-  the signed pairing request, role `crs-rx-RID` (its own topics and the media) instead;
+- `create_pairing_account(rid)`: username = the receiver id, password from the id alone
+  (crs_protocol.pair_proof.pairing_account_password: it tells nothing of the code), role
+  `crs-pair-RID` (its pairing topics only);
+- `promote_receiver(rid, secret)`: after pairing, password = the secret both sides derived
+  from the code (pair_proof.broker_secret), role `crs-rx-RID` (its own topics and the media);
 - `remove_receiver(rid)`: the account and its roles gone.
 Each is idempotent: running it again (the officer retries, the studio restarts midway)
 ends in the same state.
@@ -25,7 +25,8 @@ import threading
 import uuid
 
 import paho.mqtt.client as mqtt
-from crs_protocol.mqtt import pairing_acls, pairing_password, receiver_acls
+from crs_protocol.mqtt import pairing_acls, receiver_acls
+from crs_protocol.pair_proof import pairing_account_password
 from paho.mqtt.enums import CallbackAPIVersion
 
 from studio.broker.config import BrokerAccount
@@ -162,11 +163,12 @@ class BrokerAdmin:
         if commands:
             self.run(commands)
 
-    def create_pairing_account(self, receiver_id: str, code: str) -> None:
-        """The account an unpaired receiver connects with (password from its code): it may
-        only read its pairing requests and answer them."""
+    def create_pairing_account(self, receiver_id: str, code: str | None = None) -> None:
+        """The account an unpaired receiver connects with (password from its id alone,
+        crs_protocol.pair_proof; `code` is ignored): it may only read its pairing requests
+        and answer them."""
         self._ensure_role(pairing_role(receiver_id), pairing_acls(receiver_id))
-        self._ensure_client(receiver_id, pairing_password(receiver_id, code), "receiver (pairing)")
+        self._ensure_client(receiver_id, pairing_account_password(receiver_id), "receiver (pairing)")
         self._set_role(receiver_id, pairing_role(receiver_id), receiver_role(receiver_id))
         log.info("broker account for receiver %s created for pairing", receiver_id)
 

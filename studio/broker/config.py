@@ -5,7 +5,9 @@ A broker folder holds:
 - `mosquitto.conf`: listener(s), persistence, the dynamic-security plugin, no anonymous;
 - `dynamic-security.json`: the plugin's accounts and roles (created once with the studio's
   admin account; Mosquitto rewrites it as accounts change);
-- `admin.json` (0600): the studio's admin username and password, and where the broker listens;
+- `admin.json` (0600): the studio's admin username and password, and where the broker listens
+  (lost, while `dynamic-security.json` is not: the admin gets a new password in it, every
+  receiver's account is kept, and the file as it was is copied to `.bak-N` first);
 - `data/`: Mosquitto's persistence (retained manifests and media, queued messages);
 - `mosquitto.log`.
 
@@ -131,7 +133,8 @@ def mosquitto_conf(folder: Path, settings: BrokerSettings, plugin: Path) -> str:
         "persistence true",
         f"persistence_location {folder / 'data'}/",
         "autosave_interval 30",
-        # a receiver offline for days keeps its queued requests (bounded) while its session lives
+        # what is queued for a persistent session (the studio's: play logs while it is off), bounded;
+        # receivers connect with a clean session and have nothing queued
         "max_queued_messages 1000",
         "persistent_client_expiration 30d",
         "log_dest stdout",
@@ -163,15 +166,46 @@ def prepare(folder: Path, settings: BrokerSettings) -> tuple[Path, BrokerAccount
     plugin = find_dynsec_plugin()
     dynsec = folder / "dynamic-security.json"
     account = load_admin(folder)
-    if account is None or not dynsec.is_file():
-        password = secrets.token_urlsafe(24)
+    if not dynsec.is_file():
+        password = account.password if account is not None else secrets.token_urlsafe(24)
         _write_private(dynsec, json.dumps(initial_dynsec(password), indent=1).encode())
         account = BrokerAccount(settings.host, settings.port, ADMIN_USER, password)
+    elif account is None:  # the admin file lost, the accounts not: a new admin password, every receiver kept
+        account = BrokerAccount(settings.host, settings.port, ADMIN_USER, secrets.token_urlsafe(24))
+        reset_admin(dynsec, account.password)
     account = BrokerAccount(settings.host, settings.port, account.username, account.password)
     save_admin(folder, account)
     conf = folder / "mosquitto.conf"
     _write_private(conf, mosquitto_conf(folder, settings, plugin).encode())
     return conf, account
+
+
+def reset_admin(dynsec: Path, password: str) -> Path:
+    """Give the studio's admin client in an existing dynamic-security file a new password
+    (adding it, and its role, if missing), leaving every other account as it is; the file
+    as it was is copied first to `dynamic-security.json.bak-N` (returned)."""
+    try:
+        original = dynsec.read_bytes()
+        data = json.loads(original)
+    except OSError as exc:
+        raise StorageError(dynsec, exc.strerror or str(exc)) from exc
+    except ValueError as exc:
+        raise StorageError(dynsec, f"not a dynamic-security file: {exc}") from exc
+    if not isinstance(data, dict):
+        raise StorageError(dynsec, "not a dynamic-security file")
+    n = 1
+    while (backup := dynsec.with_name(f"{dynsec.name}.bak-{n}")).exists():
+        n += 1
+    _write_private(backup, original)
+    clients = [c for c in data.get("clients", []) if not (isinstance(c, dict) and c.get("username") == ADMIN_USER)]
+    clients.append({"username": ADMIN_USER, "textName": "Commune Radio Studio", **_hash(password),
+                    "roles": [{"rolename": ADMIN_ROLE}]})
+    roles = [r for r in data.get("roles", []) if not (isinstance(r, dict) and r.get("rolename") == ADMIN_ROLE)]
+    roles.append({"rolename": ADMIN_ROLE, "acls": studio_role_acls()})
+    data.update(clients=clients, roles=roles)
+    data.setdefault("defaultACLAccess", initial_dynsec(password)["defaultACLAccess"])
+    _write_private(dynsec, json.dumps(data, indent=1).encode())
+    return backup
 
 
 def save_admin(folder: Path, account: BrokerAccount) -> Path:

@@ -9,9 +9,11 @@ went offline), `upload` puts the file on the broker once (`mqtt_media`) instead 
 the receiver, and `put_manifest` publishes the signed manifest retained, which the
 receiver takes whenever it is online; the delivery engine counts it delivered when the
 receiver's status reports that version with no media missing (`mqtt_delivery`). A
-play-now carries an MQTT message expiry at its valid-until, so the broker queues it for an
-offline receiver only while it may still start, and the same emergency is published again
-at most every `RESEND_S` while it waits.
+receiver connects with a clean session, so a request published while it is offline is
+dropped by the broker: the same emergency is published again at most every `RESEND_S`
+while it waits, and at once when the receiver's status comes back online after an offline
+one. A play-now carries an MQTT message expiry at its valid-until, so no broker (one that
+queues, for a client with a persistent session) hands it on after it may no longer start.
 
 Blocking; any thread (the link is shared and thread-safe).
 """
@@ -98,13 +100,13 @@ class MqttReceiverClient:
         return self.read_timeout
 
     # -- calls ------------------------------------------------------------------------------------
-    def pair(self, code: str, studio_name: str, broker_secret: str = "") -> dict:
-        """The signed `POST /v1/pair` on crs/v1/pair/RID/req; the receiver must be logged in
-        with its pairing account (`BrokerAdmin.create_pairing_account`) to hear it. It may log
-        in only after the account exists (it retries with backoff), and a request published
-        before it subscribed is lost: sent again every `PAIR_RESEND_S` until one is answered."""
-        body = json.dumps({"code": code, "studio": studio_name, "broker_secret": broker_secret},
-                          ensure_ascii=False).encode()
+    def pair(self, value: dict) -> dict:
+        """The signed `POST /v1/pair` with this body (mqtt_pairing.py: a proof of the code, never
+        the code) on crs/v1/pair/RID/req; the receiver must be logged in with its pairing
+        account (`BrokerAdmin.create_pairing_account`) to hear it. It may log in only after
+        the account exists (it retries with backoff), and a request published before it
+        subscribed is lost: sent again every `PAIR_RESEND_S` until one is answered."""
+        body = json.dumps(value, ensure_ascii=False).encode()
         deadline = time.monotonic() + max(self.read_timeout, PAIR_WAIT_S)
         sent: list[str] = []
         try:
@@ -215,8 +217,9 @@ class MqttReceiverClient:
         wait = self._wait_for_answer()
         name = (self.receiver_id, item_id or "")
         outstanding = self.link.outstanding.get(name) if item_id else None
-        if outstanding is not None and time.monotonic() - outstanding[1] < RESEND_S:
-            request_id = outstanding[0]  # it is queued on the broker: wait for its answer again
+        if outstanding is not None and time.monotonic() - outstanding[1] < RESEND_S \
+                and not self._came_back(outstanding[1]):
+            request_id = outstanding[0]  # it may still answer it: wait for its answer again
         else:
             payload = json.dumps(body, ensure_ascii=False).encode()
             try:
@@ -231,6 +234,11 @@ class MqttReceiverClient:
             self.link.forget(request_id)
             self.link.outstanding.pop(name, None)
         return self._checked(answer, wait)
+
+    def _came_back(self, sent_at: float) -> bool:
+        """The receiver's status turned online again since `sent_at`: a receiver connects
+        with a clean session, so what was sent while it was away is gone."""
+        return self.link.came_back(self.receiver_id, sent_at)
 
     def stop(self) -> dict:
         return self._call("POST", "/v1/commands/stop", {})

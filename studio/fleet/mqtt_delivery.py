@@ -6,9 +6,13 @@ every file of the manifest on the broker (each sha once per broker, `mqtt_media`
 publishes the signed manifest retained on `crs/v1/rx/RID/manifest` (once per delivery,
 recorded in `deliveries.broker_published_at`), clears media nothing desired names any
 more, and the delivery is complete when the receiver's retained status reports that
-manifest version with no media missing. Until then it stays pending, looked at again every
-`RECHECK_S` without counting a failed attempt: the broker holds everything, the receiver
-takes it whenever it comes online, also while the studio is off.
+manifest version with no media missing. Until then it stays pending, looked at again after
+`RECHECK_S`, a tenth of the time it has waited so far, up to `MAX_RECHECK_S`, without
+counting a failed attempt: the broker holds everything, the receiver takes it whenever it
+comes online, also while the studio is off. A receiver that refuses the manifest says so
+in its status (`manifest_refused`: version, code, message): that delivery attempt fails
+with the receiver's reason (`ReceiverError`, retried with the engine's backoff as over
+HTTP) instead of waiting for ever.
 
 The version rules are the HTTP ones (`delivery._moot`, renumbering above a version the
 studio has no record of). Threads: the calling thread, with its library.
@@ -21,6 +25,8 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from studio.clock import parse_stamp
+from studio.errors import ReceiverError
 from studio.fleet.keys import StudioKey
 from studio.fleet.mqtt_client import MqttReceiverClient
 from studio.fleet.mqtt_media import BrokerMedia
@@ -30,6 +36,7 @@ from studio.library import ClipLibrary
 log = logging.getLogger(__name__)
 
 RECHECK_S = 3.0
+MAX_RECHECK_S = 60.0
 
 
 def deliver_via_broker(library: ClipLibrary, key: StudioKey, receiver_row, delivery, timeout,
@@ -69,14 +76,37 @@ def deliver_via_broker(library: ClipLibrary, key: StudioKey, receiver_row, deliv
         log.info("manifest %d for %s retained on broker %s", delivery["version"], receiver_row["name"],
                  client.link.broker)
         BrokerMedia(client.link, library.conn, library.clock).sweep()
-    if taken(client.known_status(), delivery):
+    status = client.known_status()
+    if taken(status, delivery):
         delivered(repository, delivery, receiver_row, delivery["bytes_total"])
         return True, sent
-    retry = (library.clock.utc_now() + timedelta(seconds=RECHECK_S)).isoformat(timespec="milliseconds")
+    refused = refusal(status, delivery)
+    if refused is not None:
+        raise refused
+    retry = (library.clock.utc_now() + timedelta(seconds=recheck_after(library, delivery))).isoformat(
+        timespec="milliseconds")
     library.conn.execute("UPDATE deliveries SET next_attempt = ?, last_error = ? WHERE id = ?",
                          (retry, f"on the broker {client.link.broker}; waiting for the receiver to take it",
                           delivery["id"]))
     return False, sent
+
+
+def recheck_after(library: ClipLibrary, delivery) -> float:
+    """Seconds until the next look: a tenth of the time waited so far, 3 s to a minute."""
+    published = delivery["broker_published_at"]
+    if published is None:
+        return RECHECK_S
+    waited = (library.clock.utc_now() - parse_stamp(published)).total_seconds()
+    return min(MAX_RECHECK_S, max(RECHECK_S, waited / 10))
+
+
+def refusal(status: dict | None, delivery) -> ReceiverError | None:
+    """The receiver's refusal of this delivery's manifest, as its status reports it."""
+    refused = (status or {}).get("manifest_refused")
+    if not isinstance(refused, dict) or refused.get("version") != delivery["version"]:
+        return None
+    return ReceiverError(str(status.get("receiver_id", "")), 422, str(refused.get("code", "refused"))[:64],
+                         "refused the manifest through the broker: " + str(refused.get("message", ""))[:200])
 
 
 def taken(status: dict | None, delivery) -> bool:

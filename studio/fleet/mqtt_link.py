@@ -12,7 +12,8 @@ the demo) owns the studio's persistent session: a fixed client id per studio key
 clean_start False and a week's session expiry, and the subscription to
 `crs/v1/rx/+/playlog`, so QoS 1 play-log messages published while the studio was off are
 queued by the broker and arrive when it comes back. Each one is stored (idempotently by
-receiver and seq) before paho acknowledges it, and the signed retained
+receiver and seq) before the link acknowledges it (manual PUBACK: one that failed to store
+is handed again by the broker at the next session), and the signed retained
 `crs/v1/rx/RID/playlog-ack` says up to where: a receiver republishes what follows. Other
 processes (a CLI command beside the window) use a clean session of their own.
 
@@ -35,12 +36,14 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 from crs_protocol import key_id, sign_headers
 from crs_protocol.mqtt import PREFIX, Envelope
+from crs_protocol.rx_seal import unsealed
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from studio.errors import BrokerUnavailable
 from studio.fleet.broker_account import BrokerAccount, broker_name
 from studio.fleet.keys import StudioKey
+from studio.fleet.receiver_seals import seal_key
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +81,11 @@ class BrokerLink:
         self._lock = threading.Condition()
         self._connected = False
         self._reason = "not connected yet"
+        self._subscribing: int | None = None  # the mid of the SUBACK that makes the link connected
         self._answers: dict[str, Answer] = {}
         self._expected: set[str] = set()
         self._statuses: dict[str, SeenStatus] = {}
+        self._back_at: dict[str, float] = {}  # when each receiver's status last turned online
         self._retained: dict[str, bytes | None] = {}
         self._probing: set[str] = set()
         self.outstanding: dict[tuple[str, str], tuple[str, float]] = {}  # (rid, item) -> (id, sent)
@@ -90,9 +95,11 @@ class BrokerLink:
         if account.tls:
             client.tls_set(ca_certs=account.ca_file)
         client.max_inflight_messages_set(32)
+        client.manual_ack_set(True)  # a play log is acknowledged only once it is committed
         client.reconnect_delay_set(1, 30)
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
+        client.on_subscribe = self._on_subscribe
         client.on_message = self._on_message
         self.client = client
         properties = Properties(PacketTypes.CONNECT)
@@ -115,14 +122,19 @@ class BrokerLink:
         topics = [(f"{PREFIX}/rx/+/resp", 1), (f"{PREFIX}/rx/+/status", 1), (f"{PREFIX}/pair/+/resp", 1)]
         if self.persistent:
             topics.append((f"{PREFIX}/rx/+/playlog", 1))
-        client.subscribe(topics)
         with self._lock:
+            _rc, self._subscribing = client.subscribe(topics)
             for topic in self._probing:
                 client.subscribe(topic, 1)
-            self._connected = True
-            self._lock.notify_all()
         log.info("connected to broker %s as %s (session present: %s)", self.broker, self.client_id,
                  flags.session_present)
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
+        """Connected once the broker has the subscriptions: nothing sent from then on is missed."""
+        with self._lock:
+            if mid == self._subscribing:
+                self._connected = True
+                self._lock.notify_all()
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
         with self._lock:
@@ -217,7 +229,10 @@ class BrokerLink:
             self.client.unsubscribe(topic)
 
     def _on_message(self, client, userdata, message: mqtt.MQTTMessage) -> None:
+        """Acknowledge each message (manual acks) once handled; a play log whose entries could
+        not be stored stays unacknowledged, so the broker hands it again at the next session."""
         parts = message.topic.split("/")
+        done = True
         try:
             if message.topic in self._probing:
                 with self._lock:
@@ -227,14 +242,37 @@ class BrokerLink:
             if len(parts) != 5 or parts[:2] != ["crs", "v1"] or parts[2] not in ("rx", "pair"):
                 return
             kind, receiver_id, what = parts[2], parts[3], parts[4]
+            payload = message.payload
+            if kind == "rx" and payload and what in ("resp", "status", "playlog"):
+                payload = self._unsealed(receiver_id, message.topic, payload)
+                if payload is None:
+                    return
             if what == "resp":
-                self._take_answer(message.payload)
+                self._take_answer(payload)
             elif what == "status" and kind == "rx":
-                self._take_status(receiver_id, message.payload)
+                self._take_status(receiver_id, payload)
             elif what == "playlog" and kind == "rx":
-                self._take_playlog(receiver_id, message.payload)
+                done = False
+                self._take_playlog(receiver_id, payload)
+                done = True
         except Exception:  # one bad message never stops the link
             log.exception("message on %s could not be handled", message.topic)
+        finally:
+            if done:
+                client.ack(message.mid, message.qos)
+
+    def _unsealed(self, receiver_id: str, topic: str, payload: bytes) -> bytes | None:
+        """A receiver paired through the broker seals what it publishes (crs_protocol.rx_seal):
+        the message without its MAC, or None (refused and logged) if the MAC is not right."""
+        key = seal_key(self.data_dir, receiver_id)
+        if key is None or len(payload) > MAX_ANSWER_BYTES:
+            return payload  # paired over HTTP or before sealing: as it comes
+        value = unsealed(key, topic, json.loads(payload))
+        if value is None:
+            log.warning("refused a message on %s: not sealed by receiver %s (forged on the broker?)", topic,
+                        receiver_id)
+            return None
+        return json.dumps(value).encode()
 
     def _take_answer(self, payload: bytes) -> None:
         if len(payload) > MAX_ANSWER_BYTES:
@@ -254,8 +292,17 @@ class BrokerLink:
         data = json.loads(payload)
         if isinstance(data, dict):
             with self._lock:
-                self._statuses[receiver_id] = SeenStatus(data, time.monotonic())
+                now, before = time.monotonic(), self._statuses.get(receiver_id)
+                if data.get("online") is True and (before is None or before.status.get("online") is False):
+                    self._back_at[receiver_id] = now  # online again (or first seen so)
+                self._statuses[receiver_id] = SeenStatus(data, now)
                 self._lock.notify_all()
+
+    def came_back(self, receiver_id: str, since: float) -> bool:
+        """Whether the receiver's status turned from offline to online after `since`
+        (time.monotonic()): what was published to it meanwhile did not reach it."""
+        with self._lock:
+            return self._back_at.get(receiver_id, 0.0) > since
 
     def _take_playlog(self, receiver_id: str, payload: bytes) -> None:
         """Store the entries before paho acknowledges the message, then ack the seq retained."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import stat
 
-from crs_protocol.mqtt import media_topic, pair_topic, pairing_password, rx_topic
+from crs_protocol.mqtt import media_topic, pair_topic, rx_topic
+from crs_protocol.pair_proof import pairing_account_password
 
 from tests.support.mqtt import Probe
 
@@ -83,10 +84,10 @@ def test_receiver_cannot_write_studio_or_other_topics(broker):
 def test_pairing_account_reaches_pairing_topics_only(broker):
     with broker.admin() as admin:
         admin.create_pairing_account("rx-p", "55556666")
-    wrong = Probe(broker.host, broker.port, "rx-p", pairing_password("rx-p", "55556667"))
+    wrong = Probe(broker.host, broker.port, "rx-p", pairing_account_password("rx-q"))
     assert not wrong.connected
     wrong.close()
-    p = Probe(broker.host, broker.port, "rx-p", pairing_password("rx-p", "55556666"))
+    p = Probe(broker.host, broker.port, "rx-p", pairing_account_password("rx-p"))
     try:
         assert p.connected
         assert p.subscribe(pair_topic("rx-p", "req"))
@@ -99,7 +100,7 @@ def test_pairing_account_reaches_pairing_topics_only(broker):
     with broker.admin() as admin:
         admin.promote_receiver("rx-p", SECRET_A)
         assert admin.client_roles("rx-p") == {"crs-rx-rx-p"}
-        old = Probe(broker.host, broker.port, "rx-p", pairing_password("rx-p", "55556666"))
+        old = Probe(broker.host, broker.port, "rx-p", pairing_account_password("rx-p"))
         assert not old.connected
         old.close()
         admin.remove_receiver("rx-p")

@@ -15,7 +15,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from crs_protocol.mqtt import Envelope, pairing_password, rx_topic
+from crs_protocol.mqtt import Envelope, pair_topic, rx_topic
+from crs_protocol.pair_proof import pairing_account_password
 
 from tests.e2e.test_mqtt_receiver import paired_receiver, schedule, start_receiver, tone
 from tests.support.mqtt import Probe
@@ -79,39 +80,41 @@ def test_forged_messages_are_refused_reported_and_playback_goes_on(tmp_path, bro
         studio.close()
 
 
-def test_pairing_through_the_broker_wrong_code_and_lockout_per_key(tmp_path, broker):
+def test_pairing_through_the_broker_never_carries_the_code_and_locks_out_per_receiver(tmp_path, broker):
     studio = BrokerStudio(broker)
     receiver = start_receiver(tmp_path, broker)
     rid, code = receiver.receiver_id, receiver.code
     wrong = f"{(int(code) + 1) % 10**8:08d}"
+    spy = studio.watch(pair_topic(rid, "req"))
     try:
-        # the officer typed a wrong code: the account's password is not the receiver's, it
-        # never logs in, nothing is paired
-        assert studio.pair(rid, wrong, timeout=4) is None
-        assert not (receiver.folder / "trust.json").exists()
-        # someone who can publish on the broker guesses with their own key: five wrong codes,
-        # then even the right one is refused for that key
-        with broker.admin() as admin:
-            admin.create_pairing_account(rid, code)
-        guesser = Signer(tag=9)
-        answers = [studio.pair(rid, wrong, account_code=code, signer=guesser, timeout=30) for _ in range(5)]
+        # a guesser with a fresh key per guess (the broker hides who sends): five wrong codes
+        # lock pairing through the broker for everyone, the officer's studio included
+        answers = [studio.pair(rid, wrong, signer=Signer(tag=9 + n), timeout=30) for n in range(5)]
         assert [a["body"]["error"] for a in answers] == ["wrong-code"] * 5
-        locked = studio.pair(rid, code, signer=guesser)
+        locked = studio.pair(rid, code)
         assert locked["status"] == 429 and locked["body"]["error"] == "pairing-locked"
         assert not (receiver.folder / "trust.json").exists()
-        # the officer's studio (another key) is not locked out by them
-        answer = studio.pair(rid, code)
-        assert answer["status"] == 200 and answer["body"]["paired"] is True
+        # the same rules as over HTTP: after the lockout the right code pairs
+        deadline = time.monotonic() + locked["body"]["retry_after_s"] + 30
+        answer = locked
+        while answer["status"] == 429 and time.monotonic() < deadline:
+            answer = studio.pair(rid, code)
+        assert answer["status"] == 200 and answer["body"]["paired"] is True and answer["body"]["proof"]
         assert json.loads((receiver.folder / "trust.json").read_text())["key"] == studio.signer.public
         watcher = studio.watch(rx_topic(rid, "status"))
         wait_for(watcher, rx_topic(rid, "status"), lambda s: s.get("online") is True)
         watcher.close()
-        # the pairing password no longer opens the account
-        old = Probe(broker.host, broker.port, rid, pairing_password(rid, code))
+        # nothing the broker carried holds the code, and the account's pairing password is gone
+        seen = []
+        while (message := spy.next_message(0.5)) is not None:
+            seen.append(Envelope.parse(message.payload))
+        assert len(seen) >= 7 and not any(code.encode() in e.body or code in str(e.headers) for e in seen)
+        old = Probe(broker.host, broker.port, rid, pairing_account_password(rid))
         assert not old.connected
         old.close()
         log = (receiver.folder / "logs" / "security.log").read_text()
         assert "pairing-locked" in log and "wrong-code" in log
     finally:
         receiver.kill()
+        spy.close()
         studio.close()

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 import time
 import uuid
 from datetime import UTC, datetime
 
 from crs_protocol import make_counter, public_key_text, sign_headers
 from crs_protocol.mqtt import CHUNK_SIZE, Envelope, chunk_count, media_meta, media_topic, pair_topic, rx_topic
+from crs_protocol.pair_proof import answer_proof, broker_secret, code_key, new_nonce, request_proof, same
 from nacl.signing import SigningKey
 
 from tests.support.mqtt import Probe
@@ -63,16 +63,18 @@ class BrokerStudio:
                 return answer
         return None
 
-    def pair(self, receiver_id: str, code: str, timeout: float = 20.0, account_code: str | None = None,
-             signer: Signer | None = None) -> dict | None:
+    def pair(self, receiver_id: str, code: str, timeout: float = 20.0, signer: Signer | None = None,
+             proof: str | None = None) -> dict | None:
         """What the officer's `receivers add mqtt://.../RID --code CODE` does: the pairing
-        account, the signed pairing request with a fresh broker secret, then the account
-        promoted. The receiver's answer (None: no answer in time)."""
+        account, the signed pairing request proving the code (never carrying it), then, if
+        the answer proves the code too, the account promoted with the derived secret. The
+        receiver's answer (None: no answer in time). `proof`: send this one instead."""
         signer = signer or self.signer
         with self.broker.admin() as admin:
-            admin.create_pairing_account(receiver_id, account_code or code)
-        secret = secrets.token_urlsafe(24)
-        body = json.dumps({"code": code, "studio": "Xã Thử", "broker_secret": secret}).encode()
+            admin.create_pairing_account(receiver_id)
+        nonce, key = new_nonce(), code_key(code, receiver_id)
+        proof = proof or request_proof(key, signer.public, receiver_id, nonce)
+        body = json.dumps({"nonce": nonce, "proof": proof, "studio": "Xã Thử"}).encode()
         envelope = signer.envelope("POST", "/v1/pair", body, receiver_id)
         deadline = time.monotonic() + timeout
         answer = None
@@ -81,8 +83,10 @@ class BrokerStudio:
                                response_topic=pair_topic(receiver_id, "resp"), correlation=envelope.id.encode())
             answer = self._await(pair_topic(receiver_id, "resp"), envelope.id, min(2.0, deadline - time.monotonic()))
         if answer is not None and answer["status"] == 200:
+            body = answer["body"]
+            assert same(body.get("proof"), answer_proof(key, signer.public, receiver_id, nonce, body["name"]))
             with self.broker.admin() as admin:
-                admin.promote_receiver(receiver_id, secret)
+                admin.promote_receiver(receiver_id, broker_secret(key, signer.public, receiver_id, nonce))
         return answer
 
     def request(self, receiver_id: str, method: str, path: str, body: bytes = b"", timeout: float = 15.0,

@@ -15,7 +15,6 @@ from crs_protocol.mqtt import (
     chunk_count,
     media_meta,
     pairing_acls,
-    pairing_password,
     receiver_acls,
 )
 from crs_receiver.mqtt_link import BrokerAddress
@@ -50,13 +49,25 @@ def test_an_empty_body_may_be_left_out():
     assert base64.b64decode(json.loads(parsed.to_bytes())["body"]) == b""
 
 
-def test_pairing_password_depends_on_receiver_and_code():
-    password = pairing_password("67afef8d6ac44e45", "12345678")
-    assert len(password) == 32 and int(password, 16) >= 0
-    assert password == pairing_password("67afef8d6ac44e45", "12345678")
-    assert password != pairing_password("67afef8d6ac44e45", "12345679")
-    assert password != pairing_password("67afef8d6ac44e46", "12345678")
+def test_pairing_proofs_bind_code_key_receiver_and_nonce_and_the_account_password_holds_no_code():
+    from crs_protocol.pair_proof import (
+        answer_proof,
+        broker_secret,
+        code_key,
+        pairing_account_password,
+        request_proof,
+    )
 
+    password = pairing_account_password("67afef8d6ac44e45")
+    assert len(password) == 32 and password != pairing_account_password("67afef8d6ac44e46")
+    key = code_key("12345678", "67afef8d6ac44e45")
+    proof = request_proof(key, "K1", "67afef8d6ac44e45", "n" * 32)
+    assert proof == request_proof(code_key("12345678", "67afef8d6ac44e45"), "K1", "67afef8d6ac44e45", "n" * 32)
+    assert proof != request_proof(code_key("12345679", "67afef8d6ac44e45"), "K1", "67afef8d6ac44e45", "n" * 32)
+    assert proof != request_proof(key, "K2", "67afef8d6ac44e45", "n" * 32)
+    assert proof != request_proof(key, "K1", "67afef8d6ac44e45", "m" * 32)
+    assert proof != answer_proof(key, "K1", "67afef8d6ac44e45", "n" * 32, "")
+    assert "12345678" not in proof + broker_secret(key, "K1", "67afef8d6ac44e45", "n" * 32)
 
 def test_media_chunks():
     assert chunk_count(1) == 1 and chunk_count(CHUNK_SIZE) == 1 and chunk_count(CHUNK_SIZE + 1) == 2
