@@ -23,6 +23,7 @@ import soxr
 
 from studio.audio import parallel
 from studio.audio import true_peak as tp
+from studio.audio.codec_probe import loudness_loss_lu
 from studio.audio.encode import encode
 from studio.audio.limiter import BlockPeaks, limit
 from studio.audio.loudness import LoudnessMeter, MeasuredMono, gated_loudness, k_weighting_sos, measure_mono
@@ -100,22 +101,38 @@ def _loudness_after_limit(
         if a >= b:
             continue
         delta = limited[a:b] - np.float32(gain) * x[a:b]
-        weighted = np.float32(gain) * measured.weighted[a:b] + ss.sosfilt(sos, delta).astype(np.float32)
+        weighted = np.float32(gain) * measured.weighted[a:b] + parallel.sosfilt(sos, delta, preroll=sample_rate // 2)
         w = weighted.reshape(-1, seg)
         energies[a // seg : b // seg] = np.einsum("ij,ij->i", w, w, dtype=np.float64)
     return gated_loudness(energies, seg)
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """What mastering measures of its input once: the K-weighted signal with its segment
+    energies, and the block true peaks. Every try of a render reuses it."""
+
+    measured: MeasuredMono
+    block_peaks: BlockPeaks
+
+
+def analyse_input(mono: np.ndarray, sample_rate: int) -> Analysed:
+    return Analysed(measure_mono(mono, sample_rate), BlockPeaks(mono, sample_rate))
+
+
 def master(
     mono: np.ndarray, settings: RenderSettings, extra_margin_db: float = 0.0,
     clip_id: int | None = None, cancel: threading.Event | None = None,
-    measure_peak: bool = True,
+    measure_peak: bool = True, analysed: Analysed | None = None,
+    start_gain_db: float | None = None,
 ) -> Mastered:
     """Normalise and limit `mono`. With measure_peak=False the reported true peak is the
     limiter's ceiling (a guaranteed bound), saving a full scan when the caller measures
-    the encoded result anyway."""
+    the encoded result anyway. `analysed` (of this `mono`) saves measuring it again;
+    `start_gain_db` is where the gain search starts (a gain found by an earlier try)."""
     sr = settings.sample_rate
-    measured = measure_mono(mono, sr)
+    analysed = analysed if analysed is not None else analyse_input(mono, sr)
+    measured = analysed.measured
     loudness = measured.loudness
     if loudness is None:
         raise SilentAudio(clip_id)
@@ -127,9 +144,9 @@ def master(
     low: tuple[float, float] | None = None  # (gain, loudness) known to be under target
     high: tuple[float, float] | None = None  # known to be over target
     upper = min(linear_gain_db + MAX_EXTRA_GAIN_DB, settings.max_gain_db)
-    gain_db = linear_gain_db
+    gain_db = linear_gain_db if start_gain_db is None else min(max(start_gain_db, linear_gain_db), upper)
     last_side = ""
-    block_peaks = BlockPeaks(mono, sr)  # measured once, reused at every gain tried
+    block_peaks = analysed.block_peaks  # measured once, reused at every gain tried
     buffer = np.empty_like(mono)  # every try writes here; the last one is the result
     for _ in range(10):
         _check(cancel)
@@ -206,12 +223,29 @@ def render_to_file(
     aim = settings.target_lufs
     steps = 4
     best: tuple[tuple[float, float], Mastered, Path] | None = None
+    analysed = analyse_input(mono, settings.sample_rate)
+    gain_hint: float | None = None
     for attempt in range(3):
         if progress:
             progress(1, steps)
         mastered = master(
-            mono, replace(settings, target_lufs=aim), margin, clip_id, cancel, measure_peak=not fmt.lossy
+            mono, replace(settings, target_lufs=aim), margin, clip_id, cancel, measure_peak=not fmt.lossy,
+            analysed=analysed, start_gain_db=gain_hint,
         )
+        if attempt == 0 and fmt.lossy:
+            # Aim above the target by what the codec will take away, so that (nearly
+            # always) one full encode lands on target (codec_probe.py).
+            loss = loudness_loss_lu(
+                mastered.audio, mastered.sample_rate, analysed.measured.energies,
+                analysed.measured.segment_samples, fmt, settings.bitrate(fmt),
+            )
+            if loss is not None and abs(loss) > LOSSY_LOUDNESS_TOLERANCE_LU / 4:
+                aim += loss
+                mastered = master(
+                    mono, replace(settings, target_lufs=aim), margin, clip_id, cancel, measure_peak=False,
+                    analysed=analysed, start_gain_db=mastered.gain_db + loss,
+                )
+        gain_hint = mastered.gain_db
         if progress:
             progress(2, steps)
         _check(cancel)
@@ -247,6 +281,7 @@ def render_to_file(
             margin += excess + 0.1
         if abs(drift) > LOSSY_LOUDNESS_TOLERANCE_LU / 2:
             aim += drift
+            gain_hint = mastered.gain_db + drift
     assert best is not None
     _score, mastered, path = best
     if path != target:
