@@ -12,6 +12,7 @@ peak over the target. Pure functions; long ones take progress and cancel.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -31,6 +32,7 @@ from studio.audio.settings import OutputFormat, RenderSettings
 from studio.errors import Cancelled, SilentAudio
 
 Progress = Callable[[int, int], None]
+log = logging.getLogger(__name__)
 
 #: Internal safety margin under the requested true peak (meters interpolate differently).
 CEILING_MARGIN_DB = 0.3
@@ -54,6 +56,9 @@ class Mastered:
     true_peak_dbtp: float
     gain_db: float
     max_reduction_db: float
+    #: d(loudness)/d(gain) near the result (below 1 where the limiter works hard): lets a
+    #: later try at another aim start its gain search close to the answer.
+    loudness_slope: float = 1.0
 
     @property
     def duration_s(self) -> float:
@@ -124,7 +129,7 @@ def master(
     mono: np.ndarray, settings: RenderSettings, extra_margin_db: float = 0.0,
     clip_id: int | None = None, cancel: threading.Event | None = None,
     measure_peak: bool = True, analysed: Analysed | None = None,
-    start_gain_db: float | None = None,
+    start_gain_db: float | None = None, start_slope: float = 1.0,
 ) -> Mastered:
     """Normalise and limit `mono`. With measure_peak=False the reported true peak is the
     limiter's ceiling (a guaranteed bound), saving a full scan when the caller measures
@@ -148,6 +153,7 @@ def master(
     last_side = ""
     block_peaks = analysed.block_peaks  # measured once, reused at every gain tried
     buffer = np.empty_like(mono)  # every try writes here; the last one is the result
+    tries: list[tuple[float, float]] = []
     for _ in range(10):
         _check(cancel)
         gain = np.float32(10.0 ** (gain_db / 20.0))
@@ -157,6 +163,7 @@ def master(
         )
         if result_loudness is None:
             raise SilentAudio(clip_id)
+        tries.append((gain_db, result_loudness))
         error = settings.target_lufs - result_loudness
         if abs(error) < LOUDNESS_TOLERANCE_LU:
             break
@@ -179,17 +186,21 @@ def master(
         else:
             # Not bracketed yet: extrapolate along the measured slope (limiting makes
             # loudness rise slower than gain), clamped so one step cannot run away.
-            slope = 1.0
+            slope = start_slope
             if previous is not None and previous[0] != gain_db:
                 slope = min(max((result_loudness - previous[1]) / (gain_db - previous[0]), 0.1), 1.0)
             gain_db = min(gain_db + error / slope, upper)
+    slope = start_slope
+    if len(tries) > 1 and tries[-1][0] != tries[-2][0]:
+        slope = (tries[-1][1] - tries[-2][1]) / (tries[-1][0] - tries[-2][0])
     return Mastered(
         audio=limited.audio,
         sample_rate=sr,
         loudness_lufs=result_loudness,
         true_peak_dbtp=tp.to_db(tp.true_peak(limited.audio)) if measure_peak else ceiling,
-        gain_db=gain_db,
+        gain_db=tries[-1][0],
         max_reduction_db=limited.max_reduction_db,
+        loudness_slope=min(max(slope, 0.1), 1.0),
     )
 
 
@@ -225,13 +236,15 @@ def render_to_file(
     best: tuple[tuple[float, float], Mastered, Path] | None = None
     analysed = analyse_input(mono, settings.sample_rate)
     gain_hint: float | None = None
+    slope = 1.0
     for attempt in range(3):
         if progress:
             progress(1, steps)
         mastered = master(
             mono, replace(settings, target_lufs=aim), margin, clip_id, cancel, measure_peak=not fmt.lossy,
-            analysed=analysed, start_gain_db=gain_hint,
+            analysed=analysed, start_gain_db=gain_hint, start_slope=slope,
         )
+        slope = mastered.loudness_slope
         if attempt == 0 and fmt.lossy:
             # Aim above the target by what the codec will take away, so that (nearly
             # always) one full encode lands on target (codec_probe.py).
@@ -243,7 +256,7 @@ def render_to_file(
                 aim += loss
                 mastered = master(
                     mono, replace(settings, target_lufs=aim), margin, clip_id, cancel, measure_peak=False,
-                    analysed=analysed, start_gain_db=mastered.gain_db + loss,
+                    analysed=analysed, start_gain_db=mastered.gain_db + loss / slope, start_slope=slope,
                 )
         gain_hint = mastered.gain_db
         if progress:
@@ -265,6 +278,8 @@ def render_to_file(
         mastered = replace(mastered, true_peak_dbtp=decoded_peak, loudness_lufs=decoded_loudness)
         excess = decoded_peak - (settings.true_peak_dbtp - CEILING_MARGIN_DB / 2)
         drift = settings.target_lufs - decoded_loudness
+        log.debug("try %d: decoded %.2f LUFS %.2f dBTP (aim %.2f, gain %.2f dB, margin %.2f dB)",
+                  attempt, decoded_loudness, decoded_peak, aim, mastered.gain_db, margin)
         # A try over the peak ceiling ranks after every try under it; then the nearest
         # loudness wins. A retry can come out worse on squashed content (the codec's
         # overshoot grows with the gain): the best try is kept, not the last.
@@ -281,7 +296,7 @@ def render_to_file(
             margin += excess + 0.1
         if abs(drift) > LOSSY_LOUDNESS_TOLERANCE_LU / 2:
             aim += drift
-            gain_hint = mastered.gain_db + drift
+            gain_hint = mastered.gain_db + drift / slope
     assert best is not None
     _score, mastered, path = best
     if path != target:
