@@ -27,7 +27,14 @@ from studio.audio import true_peak as tp
 from studio.audio.codec_probe import loudness_loss_lu
 from studio.audio.encode import encode
 from studio.audio.limiter import BlockPeaks, limit
-from studio.audio.loudness import LoudnessMeter, MeasuredMono, gated_loudness, k_weighting_sos, measure_mono
+from studio.audio.loudness import (
+    LoudnessMeter,
+    MeasuredMono,
+    gated_loudness,
+    k_weighting_sos,
+    measure_mono,
+    segment_length,
+)
 from studio.audio.settings import OutputFormat, RenderSettings
 from studio.errors import Cancelled, SilentAudio
 
@@ -205,7 +212,8 @@ def master(
 
 
 class _DecodedCheck:
-    """Loudness and true peak of decoded audio fed in order (one thread)."""
+    """Loudness and true peak of decoded audio fed in order (one thread per check: a long
+    Opus programme is decoded in two parts at once, one check each)."""
 
     def __init__(self, sample_rate: int) -> None:
         self.meter = LoudnessMeter(sample_rate, 1)
@@ -218,6 +226,15 @@ class _DecodedCheck:
         joined = np.concatenate((self._context, chunk))
         self.peak = tp.true_peak(joined, block=256, floor=self.peak)
         self._context = joined[-2 * tp.CONTEXT :]
+
+
+def _decoded_result(checks: list[_DecodedCheck], fallback_lufs: float) -> tuple[float, float]:
+    """(loudness, true peak dBTP) of the parts together, in programme order."""
+    if len(checks) == 1:
+        return checks[0].meter.loudness() or fallback_lufs, tp.to_db(checks[0].peak)
+    energies = np.concatenate([c.meter.segment_energies() for c in checks])
+    loudness = gated_loudness(energies, segment_length(checks[0].meter.sample_rate))
+    return loudness or fallback_lufs, tp.to_db(max(c.peak for c in checks))
 
 
 def render_to_file(
@@ -262,19 +279,24 @@ def render_to_file(
         if progress:
             progress(2, steps)
         _check(cancel)
-        check = _DecodedCheck(mastered.sample_rate) if fmt.lossy else None
+        checks: list[_DecodedCheck] = []
+
+        def new_check() -> Callable[[np.ndarray], None]:
+            checks.append(_DecodedCheck(mastered.sample_rate))
+            return checks[-1].feed
+
         path = target if attempt == 0 else target.with_name(f"{target.name}.try{attempt}")
         encode(
             mastered.audio, mastered.sample_rate, path, fmt, settings.bitrate(fmt), cancel,
-            on_decoded=check.feed if check else None,
+            on_decoded=new_check() if fmt is OutputFormat.MP3 else None,
+            decoded_part=new_check if fmt is OutputFormat.OPUS else None,
         )
         if progress:
             progress(3, steps)
-        if check is None:
+        if not fmt.lossy:
             best = ((0.0, 0.0), mastered, path)
             break
-        decoded_peak = tp.to_db(check.peak)
-        decoded_loudness = check.meter.loudness() or mastered.loudness_lufs
+        decoded_loudness, decoded_peak = _decoded_result(checks, mastered.loudness_lufs)
         mastered = replace(mastered, true_peak_dbtp=decoded_peak, loudness_lufs=decoded_loudness)
         excess = decoded_peak - (settings.true_peak_dbtp - CEILING_MARGIN_DB / 2)
         drift = settings.target_lufs - decoded_loudness
