@@ -153,7 +153,8 @@ def _opus_part(
 
 def _encode_opus(
     samples: np.ndarray, sample_rate: int, bitrate: int, target: Path,
-    cancel: threading.Event | None, decoded_part: Callable[[], Callable[[np.ndarray], None]] | None,
+    cancel: threading.Event | None, decoded_part: Callable[[int], Callable[[np.ndarray], None]] | None,
+    packets_out: list[_Packet] | None = None,
 ) -> None:
     """Encode to Ogg Opus, on two encoder threads when the programme is long; packets are
     muxed in order by the calling thread. With `decoded_part`, each encoder thread also
@@ -164,7 +165,7 @@ def _encode_opus(
     parts: list[queue.Queue] = [queue.Queue() for _ in bounds]
     failure: list[BaseException] = []
     stop_all = threading.Event()
-    consumers = [decoded_part() for _ in bounds] if decoded_part is not None else []
+    consumers = [decoded_part(start) for start in bounds] if decoded_part is not None else []
 
     def work(index: int) -> None:
         first = -(2**62) if index == 0 else bounds[index]
@@ -191,13 +192,9 @@ def _encode_opus(
                 stream.time_base = Fraction(1, sample_rate)
                 for part in parts:
                     while (batch := part.get()) is not _DONE:
-                        for payload, pts, duration in batch:
-                            packet = av.Packet(payload)
-                            packet.pts = packet.dts = pts
-                            packet.duration = duration
-                            packet.time_base = stream.time_base
-                            packet.stream = stream
-                            container.mux(packet)
+                        _mux(container, stream, batch)
+                        if packets_out is not None:
+                            packets_out.extend(batch)
                     if failure:
                         raise failure[0]
     finally:
@@ -206,6 +203,27 @@ def _encode_opus(
             worker.join()
     if failure:
         raise failure[0]
+
+
+def _mux(container: av.container.OutputContainer, stream: av.audio.stream.AudioStream, batch: list[_Packet]) -> None:
+    for payload, pts, duration in batch:
+        packet = av.Packet(payload)
+        packet.pts = packet.dts = pts
+        packet.duration = duration
+        packet.time_base = stream.time_base
+        packet.stream = stream
+        container.mux(packet)
+
+
+def write_opus_packets(packets: list[_Packet], sample_rate: int, bitrate: int, target: Path) -> None:
+    """Mux already coded Opus packets (e.g. after some were coded again) into `target`."""
+    with atomic_writer(target) as handle:
+        with av.open(handle, mode="w", format="ogg") as container:
+            stream = container.add_stream("libopus", rate=sample_rate, layout="mono")
+            stream.bit_rate = bitrate
+            stream.time_base = Fraction(1, sample_rate)
+            for start in range(0, len(packets), 500):
+                _mux(container, stream, packets[start : start + 500])
 
 
 class _Either:
@@ -273,17 +291,20 @@ def encode(
     samples: np.ndarray, sample_rate: int, target: Path, fmt: OutputFormat, bitrate: int,
     cancel: threading.Event | None = None,
     on_decoded: Callable[[np.ndarray], None] | None = None,
-    decoded_part: Callable[[], Callable[[np.ndarray], None]] | None = None,
+    decoded_part: Callable[[int], Callable[[np.ndarray], None]] | None = None,
+    packets_out: list[_Packet] | None = None,
 ) -> None:
     """Encode to `target`. For lossy formats, `on_decoded` receives the decoded result in
     order, in chunks of about 10 s, while encoding goes on. Opus may instead be given
-    `decoded_part`, called once per independently coded part (in programme order) for a
-    consumer that receives that part's decoded audio in order, on that part's encoder
-    thread; a long programme is then decoded on the encoder threads too."""
+    `decoded_part`, called once per independently coded part (in programme order, with
+    the sample where the part's audio starts) for a consumer that receives that part's
+    decoded audio in order, on that part's encoder thread; a long programme is then
+    decoded on the encoder threads too. `packets_out` collects Opus packets (payload,
+    pts, duration) in order."""
     if fmt is OutputFormat.WAV:
         _encode_wav(samples, sample_rate, target)
     elif fmt is OutputFormat.OPUS and on_decoded is None:
-        _encode_opus(samples, sample_rate, bitrate, target, cancel, decoded_part)
+        _encode_opus(samples, sample_rate, bitrate, target, cancel, decoded_part, packets_out)
     elif on_decoded is None:
         _encode_lossy(samples, sample_rate, fmt, bitrate, target, cancel)
     elif fmt is OutputFormat.MP3:
@@ -298,7 +319,7 @@ def encode(
         # parts are held until the encoders are done.
         held: list[list[np.ndarray]] = []
 
-        def make_consumer() -> Callable[[np.ndarray], None]:
+        def make_consumer(_start: int) -> Callable[[np.ndarray], None]:
             if not held:
                 held.append([])
                 return on_decoded

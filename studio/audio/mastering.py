@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import av
 import numpy as np
 import scipy.signal as ss
 import soxr
@@ -25,7 +26,7 @@ import soxr
 from studio.audio import parallel
 from studio.audio import true_peak as tp
 from studio.audio.codec_probe import loudness_loss_lu
-from studio.audio.encode import encode
+from studio.audio.encode import encode, write_opus_packets
 from studio.audio.limiter import BlockPeaks, limit
 from studio.audio.loudness import (
     LoudnessMeter,
@@ -35,6 +36,7 @@ from studio.audio.loudness import (
     measure_mono,
     segment_length,
 )
+from studio.audio.opus_repair import Spot, over_spots, repair_peaks
 from studio.audio.settings import OutputFormat, RenderSettings
 from studio.errors import Cancelled, SilentAudio
 
@@ -212,19 +214,32 @@ def master(
 
 
 class _DecodedCheck:
-    """Loudness and true peak of decoded audio fed in order (one thread per check: a long
-    Opus programme is decoded in two parts at once, one check each)."""
+    """Loudness and true peak of decoded audio fed in order, and where it passes
+    `threshold` (one thread per check: a long Opus programme is decoded in two parts at
+    once, one check each, the part beginning at programme sample `start`)."""
 
-    def __init__(self, sample_rate: int) -> None:
+    def __init__(self, sample_rate: int, start: int = 0, threshold: float = np.inf) -> None:
         self.meter = LoudnessMeter(sample_rate, 1)
         self.peak = 0.0
+        self.rest = 0.0  # the true peak outside the spots (exact near the threshold)
+        self.spots: list[Spot] = []
+        self._threshold = threshold
+        self._position = start
         self._context = np.zeros(0, dtype=np.float32)
 
     def feed(self, chunk: np.ndarray) -> None:
         self.meter.feed(chunk)
         # Keep a little of the previous chunk so peaks across the seam are interpolated.
         joined = np.concatenate((self._context, chunk))
-        self.peak = tp.true_peak(joined, block=256, floor=self.peak)
+        peak = tp.true_peak(joined, block=256)
+        self.peak = max(self.peak, peak)
+        if peak > self._threshold:
+            found, rest = over_spots(joined, self._position - len(self._context), self._threshold)
+            self.spots += found
+            self.rest = max(self.rest, rest)
+        else:
+            self.rest = max(self.rest, peak)
+        self._position += len(chunk)
         self._context = joined[-2 * tp.CONTEXT :]
 
 
@@ -235,6 +250,12 @@ def _decoded_result(checks: list[_DecodedCheck], fallback_lufs: float) -> tuple[
     energies = np.concatenate([c.meter.segment_energies() for c in checks])
     loudness = gated_loudness(energies, segment_length(checks[0].meter.sample_rate))
     return loudness or fallback_lufs, tp.to_db(max(c.peak for c in checks))
+
+
+def _opus_extradata(path: Path) -> bytes | None:
+    """The OpusHead of a written file (what its decoder is opened with)."""
+    with av.open(str(path)) as container:
+        return container.streams.audio[0].codec_context.extradata
 
 
 def render_to_file(
@@ -280,16 +301,19 @@ def render_to_file(
             progress(2, steps)
         _check(cancel)
         checks: list[_DecodedCheck] = []
+        threshold = 10.0 ** ((settings.true_peak_dbtp - CEILING_MARGIN_DB / 2) / 20.0)
 
-        def new_check() -> Callable[[np.ndarray], None]:
-            checks.append(_DecodedCheck(mastered.sample_rate))
+        def new_check(start: int = 0) -> Callable[[np.ndarray], None]:
+            checks.append(_DecodedCheck(mastered.sample_rate, start, threshold))
             return checks[-1].feed
 
         path = target if attempt == 0 else target.with_name(f"{target.name}.try{attempt}")
+        packets: list = []
         encode(
             mastered.audio, mastered.sample_rate, path, fmt, settings.bitrate(fmt), cancel,
             on_decoded=new_check() if fmt is OutputFormat.MP3 else None,
             decoded_part=new_check if fmt is OutputFormat.OPUS else None,
+            packets_out=packets if fmt is OutputFormat.OPUS else None,
         )
         if progress:
             progress(3, steps)
@@ -297,6 +321,15 @@ def render_to_file(
             best = ((0.0, 0.0), mastered, path)
             break
         decoded_loudness, decoded_peak = _decoded_result(checks, mastered.loudness_lufs)
+        spots = [spot for check in checks for spot in check.spots]
+        if spots and fmt is OutputFormat.OPUS and abs(settings.target_lufs - decoded_loudness) <= LOSSY_LOUDNESS_TOLERANCE_LU:
+            # A few transients over the ceiling: code those spots again, not the programme.
+            repaired = repair_peaks(mastered.audio, mastered.sample_rate, settings.bitrate(fmt), packets,
+                                    _opus_extradata(path), spots, threshold)
+            if repaired is not None:
+                write_opus_packets(packets, mastered.sample_rate, settings.bitrate(fmt), path)
+                log.debug("try %d: %d spots over %.2f dBTP coded again", attempt, len(spots), tp.to_db(threshold))
+                decoded_peak = tp.to_db(max([repaired] + [check.rest for check in checks]))
         mastered = replace(mastered, true_peak_dbtp=decoded_peak, loudness_lufs=decoded_loudness)
         excess = decoded_peak - (settings.true_peak_dbtp - CEILING_MARGIN_DB / 2)
         drift = settings.target_lufs - decoded_loudness

@@ -127,7 +127,7 @@ def test_each_opus_part_decoded_on_its_thread_measures_like_the_file(tmp_path):
     parts: list[list[np.ndarray]] = []
     threads: list[str] = []
 
-    def consumer():
+    def consumer(_start):
         chunks: list[np.ndarray] = []
         parts.append(chunks)
 
