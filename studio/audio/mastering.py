@@ -27,6 +27,7 @@ from studio.audio import parallel
 from studio.audio import true_peak as tp
 from studio.audio.codec_probe import loudness_loss_lu
 from studio.audio.encode import encode, write_opus_packets
+from studio.audio.gain_model import GainModel
 from studio.audio.limiter import BlockPeaks, limit
 from studio.audio.loudness import (
     LoudnessMeter,
@@ -65,9 +66,9 @@ class Mastered:
     true_peak_dbtp: float
     gain_db: float
     max_reduction_db: float
-    #: d(loudness)/d(gain) near the result (below 1 where the limiter works hard): lets a
-    #: later try at another aim start its gain search close to the answer.
-    loudness_slope: float = 1.0
+    #: How far the gain model (gain_model.py) was off at the result: a later try at
+    #: another aim starts its search from the model corrected by it.
+    model_bias_lu: float = 0.0
 
     @property
     def duration_s(self) -> float:
@@ -128,25 +129,28 @@ class Analysed:
 
     measured: MeasuredMono
     block_peaks: BlockPeaks
+    model: GainModel
 
 
 def analyse_input(mono: np.ndarray, sample_rate: int) -> Analysed:
-    return Analysed(measure_mono(mono, sample_rate), BlockPeaks(mono, sample_rate))
+    measured = measure_mono(mono, sample_rate)
+    peaks = BlockPeaks(mono, sample_rate)
+    model = GainModel(measured.weighted, peaks.sample_peaks, peaks.block, measured.segment_samples, sample_rate)
+    return Analysed(measured, peaks, model)
 
 
 def master(
     mono: np.ndarray, settings: RenderSettings, extra_margin_db: float = 0.0,
     clip_id: int | None = None, cancel: threading.Event | None = None,
-    measure_peak: bool = True, analysed: Analysed | None = None,
-    start_gain_db: float | None = None, start_slope: float = 1.0,
+    measure_peak: bool = True, analysed: Analysed | None = None, start_bias_lu: float = 0.0,
 ) -> Mastered:
     """Normalise and limit `mono`. With measure_peak=False the reported true peak is the
     limiter's ceiling (a guaranteed bound), saving a full scan when the caller measures
     the encoded result anyway. `analysed` (of this `mono`) saves measuring it again;
-    `start_gain_db` is where the gain search starts (a gain found by an earlier try)."""
+    `start_bias_lu` is the gain model's error found by an earlier try (gain_model.py)."""
     sr = settings.sample_rate
     analysed = analysed if analysed is not None else analyse_input(mono, sr)
-    measured = analysed.measured
+    measured, model = analysed.measured, analysed.model
     loudness = measured.loudness
     if loudness is None:
         raise SilentAudio(clip_id)
@@ -154,17 +158,20 @@ def master(
     linear_gain_db = min(settings.target_lufs - loudness, settings.max_gain_db)
     # Find the gain whose *limited* result is on target. Limiting only lowers loudness,
     # so the linear gain is a lower bound; more than MAX_EXTRA_GAIN_DB above it would
-    # squash the audio, so that is the upper bound. Regula falsi inside the bracket.
+    # squash the audio, so that is the upper bound. Each next gain comes from the model
+    # corrected by its bias at the last try; Illinois regula falsi when the model's
+    # answer falls outside the bracket.
     low: tuple[float, float] | None = None  # (gain, loudness) known to be under target
     high: tuple[float, float] | None = None  # known to be over target
     upper = min(linear_gain_db + MAX_EXTRA_GAIN_DB, settings.max_gain_db)
-    gain_db = linear_gain_db if start_gain_db is None else min(max(start_gain_db, linear_gain_db), upper)
+    bias = start_bias_lu
+    gain_db = model.solve(settings.target_lufs - bias, ceiling, linear_gain_db, upper)
     last_side = ""
     block_peaks = analysed.block_peaks  # measured once, reused at every gain tried
     buffer = np.empty_like(mono)  # every try writes here; the last one is the result
-    tries: list[tuple[float, float]] = []
     for _ in range(10):
         _check(cancel)
+        tried = gain_db
         gain = np.float32(10.0 ** (gain_db / 20.0))
         limited = limit(mono, sr, ceiling, gain_db, block_peaks, out=buffer)
         result_loudness = _loudness_after_limit(
@@ -172,13 +179,13 @@ def master(
         )
         if result_loudness is None:
             raise SilentAudio(clip_id)
-        tries.append((gain_db, result_loudness))
+        modelled = model.loudness(gain_db, ceiling)
+        bias = result_loudness - modelled if modelled is not None else bias
         error = settings.target_lufs - result_loudness
         if abs(error) < LOUDNESS_TOLERANCE_LU:
             break
         # Illinois variant: when the same side moves twice, halve the other side's error
         # so the bracket keeps shrinking from both ends.
-        previous = low if error > 0 else high
         if error > 0:
             if last_side == "low" and high is not None:
                 high = (high[0], settings.target_lufs + (high[1] - settings.target_lufs) / 2)
@@ -189,27 +196,24 @@ def master(
             if last_side == "high" and low is not None:
                 low = (low[0], settings.target_lufs + (low[1] - settings.target_lufs) / 2)
             high, last_side = (gain_db, result_loudness), "high"
-        if low is not None and high is not None:
+        lo = low[0] if low is not None else linear_gain_db
+        hi = high[0] if high is not None else upper
+        guess = model.solve(settings.target_lufs - bias, ceiling, lo, hi)
+        if lo + 0.001 < guess < hi - 0.001 and abs(guess - gain_db) > 0.001:
+            gain_db = guess
+        elif low is not None and high is not None:
             (g0, l0), (g1, l1) = low, high
             gain_db = g0 + (settings.target_lufs - l0) * (g1 - g0) / (l1 - l0)
         else:
-            # Not bracketed yet: extrapolate along the measured slope (limiting makes
-            # loudness rise slower than gain), clamped so one step cannot run away.
-            slope = start_slope
-            if previous is not None and previous[0] != gain_db:
-                slope = min(max((result_loudness - previous[1]) / (gain_db - previous[0]), 0.1), 1.0)
-            gain_db = min(gain_db + error / slope, upper)
-    slope = start_slope
-    if len(tries) > 1 and tries[-1][0] != tries[-2][0]:
-        slope = (tries[-1][1] - tries[-2][1]) / (tries[-1][0] - tries[-2][0])
+            gain_db = min(gain_db + error, upper) if error > 0 else max(gain_db + error, linear_gain_db - 24.0)
     return Mastered(
         audio=limited.audio,
         sample_rate=sr,
         loudness_lufs=result_loudness,
         true_peak_dbtp=tp.to_db(tp.true_peak(limited.audio)) if measure_peak else ceiling,
-        gain_db=tries[-1][0],
+        gain_db=tried,
         max_reduction_db=limited.max_reduction_db,
-        loudness_slope=min(max(slope, 0.1), 1.0),
+        model_bias_lu=bias,
     )
 
 
@@ -273,16 +277,15 @@ def render_to_file(
     steps = 4
     best: tuple[tuple[float, float], Mastered, Path] | None = None
     analysed = analyse_input(mono, settings.sample_rate)
-    gain_hint: float | None = None
-    slope = 1.0
+    bias = 0.0
     for attempt in range(3):
         if progress:
             progress(1, steps)
         mastered = master(
             mono, replace(settings, target_lufs=aim), margin, clip_id, cancel, measure_peak=not fmt.lossy,
-            analysed=analysed, start_gain_db=gain_hint, start_slope=slope,
+            analysed=analysed, start_bias_lu=bias,
         )
-        slope = mastered.loudness_slope
+        bias = mastered.model_bias_lu
         if attempt == 0 and fmt.lossy:
             # Aim above the target by what the codec will take away, so that (nearly
             # always) one full encode lands on target (codec_probe.py).
@@ -294,9 +297,9 @@ def render_to_file(
                 aim += loss
                 mastered = master(
                     mono, replace(settings, target_lufs=aim), margin, clip_id, cancel, measure_peak=False,
-                    analysed=analysed, start_gain_db=mastered.gain_db + loss / slope, start_slope=slope,
+                    analysed=analysed, start_bias_lu=bias,
                 )
-        gain_hint = mastered.gain_db
+        bias = mastered.model_bias_lu
         if progress:
             progress(2, steps)
         _check(cancel)
@@ -351,7 +354,6 @@ def render_to_file(
             margin += excess + 0.1
         if abs(drift) > LOSSY_LOUDNESS_TOLERANCE_LU / 2:
             aim += drift
-            gain_hint = mastered.gain_db + drift / slope
     assert best is not None
     _score, mastered, path = best
     if path != target:
