@@ -16,6 +16,7 @@ while coding).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import av
 import numpy as np
@@ -88,30 +89,38 @@ def _weighted_energy(x: np.ndarray, sos: np.ndarray, skip: int, stop: int) -> fl
 
 
 def loudness_loss_lu(
-    master: np.ndarray, sample_rate: int, energies: np.ndarray, segment: int,
-    fmt: OutputFormat, bitrate: int,
+    master: np.ndarray | Callable[[int, int], np.ndarray], frames: int, sample_rate: int,
+    energies: np.ndarray, segment: int, fmt: OutputFormat, bitrate: int,
 ) -> float | None:
-    """How many LU quieter the codec makes `master` (positive: quieter), or None when the
-    programme is too short to be worth probing. `energies`: its 100 ms K-weighted
-    segment energies, used to find the loud stretches."""
+    """How many LU quieter the codec makes the master (positive: quieter), or None when
+    the programme is too short to be worth probing. `master` is the mastered programme
+    of `frames` samples, or a function giving its samples [lo, hi) (so that only the
+    excerpts need mastering). `energies`: 100 ms K-weighted segment energies of the
+    programme (or its source), used to find the loud stretches."""
+    piece_of = master if callable(master) else (lambda lo, hi: master[lo:hi])
     length = int(EXCERPT_S * sample_rate)
-    count = min(EXCERPTS, int(len(master) * MAX_SHARE // length))
+    count = min(EXCERPTS, int(frames * MAX_SHARE // length))
     if count < 2:
         return None
     preroll = int(PREROLL_S * sample_rate)
     edge = int(_EDGE_S * sample_rate)
     sos = k_weighting_sos(sample_rate)
 
-    def probe(start: int) -> tuple[float, float]:
-        lo = max(0, start - preroll)
-        piece = master[lo : start + length]
+    def probe(job: tuple[int, int, np.ndarray]) -> tuple[float, float]:
+        start, lo, piece = job
         decoded = _coded(piece, sample_rate, fmt, bitrate)
         skip, stop = start - lo + edge, len(piece) - edge
         if len(decoded) < stop:
             return 0.0, 0.0
         return _weighted_energy(piece, sos, skip, stop), _weighted_energy(decoded[: len(piece)], sos, skip, stop)
 
-    pairs = parallel.map_in_parallel(probe, excerpt_starts(energies, segment, length, count))
+    # Pieces are cut (and mastered) here, on the caller's thread: the pool's tasks must
+    # not submit to it, and mastering may.
+    jobs = []
+    for start in excerpt_starts(energies, segment, length, count):
+        lo = max(0, start - preroll)
+        jobs.append((start, lo, piece_of(lo, min(frames, start + length))))
+    pairs = parallel.map_in_parallel(probe, jobs)
     before = sum(p[0] for p in pairs)
     after = sum(p[1] for p in pairs)
     if before <= 0 or after <= 0:

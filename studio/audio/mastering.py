@@ -280,6 +280,23 @@ def render_to_file(
     best: tuple[tuple[float, float], Mastered, Path] | None = None
     analysed = analyse_input(mono, settings.sample_rate)
     bias = 0.0
+    if fmt.lossy:
+        # Aim above the target by what the codec will take away, so that one full encode
+        # lands on target (codec_probe.py). Only the excerpts are mastered for this, at
+        # the gain the model gives (the loss hardly depends on a few tenths of a dB).
+        ceiling = settings.true_peak_dbtp - CEILING_MARGIN_DB - margin
+        loudness = analysed.measured.loudness
+        if loudness is None:
+            raise SilentAudio(clip_id)
+        linear = min(aim - loudness, settings.max_gain_db)
+        guess = analysed.model.solve(aim, ceiling, linear, min(linear + MAX_EXTRA_GAIN_DB, settings.max_gain_db))
+        loss = loudness_loss_lu(
+            lambda lo, hi: limit(mono[lo:hi], settings.sample_rate, ceiling, guess).audio, len(mono),
+            settings.sample_rate, analysed.measured.energies, analysed.measured.segment_samples,
+            fmt, settings.bitrate(fmt),
+        )
+        if loss is not None and abs(loss) > 0.05:
+            aim += loss
     for attempt in range(3):
         if progress:
             progress(1, steps)
@@ -287,20 +304,6 @@ def render_to_file(
             mono, replace(settings, target_lufs=aim), margin, clip_id, cancel, measure_peak=not fmt.lossy,
             analysed=analysed, start_bias_lu=bias,
         )
-        bias = mastered.model_bias_lu
-        if attempt == 0 and fmt.lossy:
-            # Aim above the target by what the codec will take away, so that (nearly
-            # always) one full encode lands on target (codec_probe.py).
-            loss = loudness_loss_lu(
-                mastered.audio, mastered.sample_rate, analysed.measured.energies,
-                analysed.measured.segment_samples, fmt, settings.bitrate(fmt),
-            )
-            if loss is not None and abs(loss) > 0.05:
-                aim += loss
-                mastered = master(
-                    mono, replace(settings, target_lufs=aim), margin, clip_id, cancel, measure_peak=False,
-                    analysed=analysed, start_bias_lu=bias,
-                )
         bias = mastered.model_bias_lu
         if progress:
             progress(2, steps)

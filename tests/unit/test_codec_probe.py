@@ -27,7 +27,7 @@ def test_excerpts_predict_the_full_encodes_loudness_loss(tmp_path, make):
     x *= np.float32(0.7 / np.abs(x).max())
     measured = measure_mono(x, 48000)
     predicted = codec_probe.loudness_loss_lu(
-        x, 48000, measured.energies, measured.segment_samples, OutputFormat.OPUS, 32000
+        x, len(x), 48000, measured.energies, measured.segment_samples, OutputFormat.OPUS, 32000
     )
     target = tmp_path / "full.opus"
     encode(x, 48000, target, OutputFormat.OPUS, 32000)
@@ -41,7 +41,7 @@ def test_a_short_programme_is_not_probed():
     x = synthetic.speech_like(20.0)
     measured = measure_mono(x, 48000)
     assert codec_probe.loudness_loss_lu(
-        x, 48000, measured.energies, measured.segment_samples, OutputFormat.OPUS, 32000
+        x, len(x), 48000, measured.energies, measured.segment_samples, OutputFormat.OPUS, 32000
     ) is None
 
 
