@@ -161,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         files = corpus.build(args.minutes, work / "corpus", tuple(args.classes.split(",")))
         print(f"corpus of {args.minutes:g}-minute files built in {time.perf_counter() - start:.1f} s: {', '.join(files)}")
-        print(f"machine: {os.cpu_count()} cores, shared with other jobs: compare within a run\n")
+        print(f"machine: {os.cpu_count()} cores, shared with other jobs: compare within a run; "
+              f"load average {os.getloadavg()[0]:.2f}\n")
         paths = StudioPaths.at(work / "data").ensure()
         library = ClipLibrary(paths, connect(paths.database))
         header = f"{'class':<8}{'renderer':<17}{'wall s':>8}{'cpu s':>8}{'threads':>8}{'LUFS':>8}{'dBTP':>7}  vs ours"
@@ -186,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name:<8}{label:<17}{timing.wall:>8.2f}{timing.cpu:>8.2f}{timing.threads:>8}"
                       f"{lufs:>8.1f}{peak:>7.1f}{ratio}")
             print(f"{'':<8}targets: ours <= 0.3 x ffmpeg two-pass ({t_ours.wall / t_two.wall:.2f}), "
-                  f"<= 1.0 x peer ({t_ours.wall / t_peer.wall:.2f})")
+                  f"<= 1.0 x peer ({t_ours.wall / t_peer.wall:.2f}); load average {os.getloadavg()[0]:.2f}")
         if args.import_aac:
             print()
             import_aac(ffmpeg, files[next(iter(files))], work, 60.0)

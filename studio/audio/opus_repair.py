@@ -7,7 +7,8 @@ each whole-programme retry cost a full master + encode + check (the retries also
 the limiting, which made libopus overshoot more). Here only the spots are treated: the
 master is dipped by the excess (+0.3 dB) over ±10 ms around each one, and 0.1 s either
 side is coded again by a fresh encoder that starts 0.5 s early on the same packet grid
-(as the second of the two encoders does at its seam, encode.py), and the new packets
+(as the second of the two encoders does at its seam, encode.py) -- unless that would
+code more than a fifth of the programme again --, and the new packets
 replace the old. Each window is then decoded (the decoder primed on the second before it)
 and measured; what is still over is dipped further, at most three rounds.
 
@@ -34,9 +35,10 @@ PREROLL_S = 0.5
 PRIME_S = 1.0
 ROUNDS = 3
 SPOT_BLOCK = 240  # 5 ms: where an over-peak is located
-#: More spots than this per minute is not a few transients: the whole programme is
-#: mastered again with a larger margin instead.
-MAX_SPOTS_PER_MIN = 30
+#: When coding the spots again would cost more than this share of the programme (windows
+#: and their pre-roll), they are not a few transients: the whole programme is mastered
+#: again with a larger margin instead.
+MAX_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,8 @@ def repair_peaks(
     """Dip and code again around `spots`; return the largest true peak (linear) left in
     the windows coded again, or None when there are too many spots to treat this way
     (nothing is changed then)."""
-    minutes = len(master) / sample_rate / 60.0
-    if len(spots) > max(MAX_SPOTS_PER_MIN * minutes, 10):
+    cost = sum(hi - lo + int(PREROLL_S * sample_rate) for lo, hi in _windows(spots, sample_rate))
+    if cost > MAX_SHARE * len(master):
         return None
     pts = [p[1] for p in packets]
     preroll = int(PREROLL_S * sample_rate)
@@ -134,14 +136,15 @@ def repair_peaks(
             if [p[1] for p in new] == pts[i0:i1]:  # same packet grid: splice
                 packets[i0:i1] = new
 
-        def check(span: tuple[int, int]) -> tuple[list[Spot], float]:
+        def decode(span: tuple[int, int]) -> np.ndarray:
             i0, i1 = span
             lead = min(prime, i0)
             tail = min(len(packets), i1 + prime // 2)  # the old packets after it, too
-            decoded = _decode(packets[i0 - lead : tail], lead, extradata, sample_rate)
-            return over_spots(decoded, pts[i0], threshold)
+            return _decode(packets[i0 - lead : tail], lead, extradata, sample_rate)
 
-        checked = parallel.map_in_parallel(check, spans)
+        # Measured here, not in the pool: oversampling a long window submits to it.
+        decoded = parallel.map_in_parallel(decode, spans)
+        checked = [over_spots(d, pts[i0], threshold) for d, (i0, _i1) in zip(decoded, spans)]
         spots = [s for found, _rest in checked for s in found]
         peak = max((rest for _found, rest in checked), default=0.0)
         if not spots:
