@@ -63,3 +63,14 @@ def test_whole_signal_sweep_equals_oversampling_every_block(level):
     assert true_peak.dense_true_peak(x) == pytest.approx(float(every), rel=1e-5)
     assert true_peak.true_peak(x) == pytest.approx(float(every), rel=1e-5)
     assert true_peak.true_peak(x, block=256, floor=0.01) == pytest.approx(max(0.01, float(every)), rel=1e-5)
+
+
+def test_sweeping_every_block_equals_gathering_rows():
+    rng = np.random.default_rng(8)
+    x = (ss.lfilter([1], [1, -0.7], rng.standard_normal(600_001)) * 0.2).astype(np.float32)
+    blocks = np.arange(-(-len(x) // 240))
+    rows = true_peak._oversampled_batch(x, 240, blocks)
+    swept = true_peak.dense_block_peaks(x, 240)
+    assert len(swept) == len(rows)
+    assert np.allclose(swept, rows, rtol=1e-5, atol=1e-7)
+    assert np.allclose(true_peak.oversampled_block_peaks(x, 240, blocks[::2]), rows[::2], rtol=1e-5, atol=1e-7)
