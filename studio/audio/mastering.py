@@ -237,7 +237,8 @@ class _DecodedCheck:
         self.meter.feed(chunk)
         # Keep a little of the previous chunk so peaks across the seam are interpolated.
         joined = np.concatenate((self._context, chunk))
-        peak = tp.true_peak(joined, block=256)
+        # Blocks that cannot pass the largest peak outside the spots so far are skipped.
+        peak = tp.true_peak(joined, block=256, floor=self.rest)
         self.peak = max(self.peak, peak)
         if peak > self._threshold:
             found, rest = over_spots(joined, self._position - len(self._context), self._threshold)
