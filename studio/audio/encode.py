@@ -7,9 +7,11 @@ smaller at 32 kbps but overshoot the true peak by up to 2.3 dB on speech transie
 which no limiter margin reliably absorbs. Every output is written through `atomic_writer`.
 
 Threads: Opus is coded by up to two encoder threads (PyAV releases the GIL while coding)
-that hand packets, per 10 s chunk, to the calling thread, which muxes them in order and,
-with `on_decoded`, decodes them and passes the audio on: the check of the encoded result
-overlaps the encoding. `cancel` is checked between chunks.
+that hand packets, per 10 s chunk, to the calling thread, which muxes them in order.
+With a decoded check, each encoder thread also decodes the packets it made and passes
+the audio to that part's consumer: the check of the encoded result overlaps the encoding
+and runs on both cores (decoding the second half on the muxing thread after the encoders
+finished left one core idle). `cancel` is checked between chunks.
 """
 
 from __future__ import annotations
@@ -111,9 +113,12 @@ _Packet = tuple[bytes, int, int]  # payload, pts, duration (in samples)
 def _opus_part(
     samples: np.ndarray, sample_rate: int, bitrate: int, offset: int, first: int, last: int | None,
     cancel: threading.Event | None, emit: Callable[[list[_Packet]], None],
+    live: _LiveDecoder | None = None,
 ) -> None:
     """Encode `samples[offset:]` (up to `last` + a little look-ahead) with a fresh encoder
-    and emit, per chunk, the packets whose timestamps lie in [first, last)."""
+    and emit, per chunk, the packets whose timestamps lie in [first, last). With `live`,
+    those packets are also decoded on this thread; the pre-roll packets before `first`
+    are decoded and dropped, so the decoder's state has settled by the seam too."""
     encoder = _opus_encoder(sample_rate, bitrate)
     stop = len(samples) if last is None else min(len(samples), last + PREROLL_FRAMES // 4)
     starts: list[int | None] = list(range(offset, stop, CHUNK_FRAMES))
@@ -131,32 +136,45 @@ def _opus_part(
         batch = []
         for packet in encoder.encode(frame):
             pts = packet.pts + offset
-            if pts + packet.duration <= first or (last is not None and pts + OPUS_FRAME > last):
+            if last is not None and pts + OPUS_FRAME > last:
+                continue
+            if pts + packet.duration <= first:
+                if live is not None:
+                    live.prime(encoder.extradata, bytes(packet))
                 continue
             batch.append((bytes(packet), pts, packet.duration))
         if batch:
+            if live is not None:
+                live(encoder.extradata, batch)
             emit(batch)
+    if live is not None:
+        live.finish()
 
 
 def _encode_opus(
     samples: np.ndarray, sample_rate: int, bitrate: int, target: Path,
-    cancel: threading.Event | None, on_packets: Callable[[bytes, list[_Packet]], None] | None,
+    cancel: threading.Event | None, decoded_part: Callable[[int], Callable[[np.ndarray], None]] | None,
+    packets_out: list[_Packet] | None = None,
 ) -> None:
     """Encode to Ogg Opus, on two encoder threads when the programme is long; packets are
-    muxed (and handed to `on_packets`) in order by the calling thread."""
+    muxed in order by the calling thread. With `decoded_part`, each encoder thread also
+    decodes its own part and feeds it, in order, to a consumer made for that part."""
     seam = opus_seam(samples)
     # The seam timestamp: packet boundaries lie at k*960 - 312.
     bounds = [0] if seam is None else [0, seam - 312]
     parts: list[queue.Queue] = [queue.Queue() for _ in bounds]
     failure: list[BaseException] = []
     stop_all = threading.Event()
+    consumers = [decoded_part(start) for start in bounds] if decoded_part is not None else []
 
     def work(index: int) -> None:
         first = -(2**62) if index == 0 else bounds[index]
         last = bounds[index + 1] if index + 1 < len(bounds) else None
         offset = 0 if index == 0 else max(0, seam - PREROLL_FRAMES)
         try:
-            _opus_part(samples, sample_rate, bitrate, offset, first, last, _Either(cancel, stop_all), parts[index].put)
+            live = _LiveDecoder("opus", sample_rate, consumers[index]) if consumers else None
+            _opus_part(samples, sample_rate, bitrate, offset, first, last, _Either(cancel, stop_all),
+                       parts[index].put, live)
         except BaseException as exc:  # handed to the calling thread below
             failure.append(exc)
             stop_all.set()
@@ -172,20 +190,11 @@ def _encode_opus(
                 stream = container.add_stream("libopus", rate=sample_rate, layout="mono")
                 stream.bit_rate = bitrate
                 stream.time_base = Fraction(1, sample_rate)
-                extradata = None
                 for part in parts:
                     while (batch := part.get()) is not _DONE:
-                        for payload, pts, duration in batch:
-                            packet = av.Packet(payload)
-                            packet.pts = packet.dts = pts
-                            packet.duration = duration
-                            packet.time_base = stream.time_base
-                            packet.stream = stream
-                            container.mux(packet)
-                        if extradata is None:
-                            extradata = stream.codec_context.extradata
-                        if on_packets is not None:
-                            on_packets(extradata, batch)
+                        _mux(container, stream, batch)
+                        if packets_out is not None:
+                            packets_out.extend(batch)
                     if failure:
                         raise failure[0]
     finally:
@@ -194,6 +203,27 @@ def _encode_opus(
             worker.join()
     if failure:
         raise failure[0]
+
+
+def _mux(container: av.container.OutputContainer, stream: av.audio.stream.AudioStream, batch: list[_Packet]) -> None:
+    for payload, pts, duration in batch:
+        packet = av.Packet(payload)
+        packet.pts = packet.dts = pts
+        packet.duration = duration
+        packet.time_base = stream.time_base
+        packet.stream = stream
+        container.mux(packet)
+
+
+def write_opus_packets(packets: list[_Packet], sample_rate: int, bitrate: int, target: Path) -> None:
+    """Mux already coded Opus packets (e.g. after some were coded again) into `target`."""
+    with atomic_writer(target) as handle:
+        with av.open(handle, mode="w", format="ogg") as container:
+            stream = container.add_stream("libopus", rate=sample_rate, layout="mono")
+            stream.bit_rate = bitrate
+            stream.time_base = Fraction(1, sample_rate)
+            for start in range(0, len(packets), 500):
+                _mux(container, stream, packets[start : start + 500])
 
 
 class _Either:
@@ -215,13 +245,21 @@ class _LiveDecoder:
         self._decoder: av.CodecContext | None = None
         self._fifo = av.AudioFifo()
 
-    def __call__(self, extradata: bytes | None, batch: list[_Packet]) -> None:
+    def prime(self, extradata: bytes | None, payload: bytes) -> None:
+        """Decode a packet only to bring the decoder's state up to date; drop its audio."""
+        self._open(extradata)
+        self._decoder.decode(av.Packet(payload))
+
+    def _open(self, extradata: bytes | None) -> None:
         if self._decoder is None:
             self._decoder = av.CodecContext.create(self._codec, "r")
             self._decoder.sample_rate = self._rate
             self._decoder.layout = "mono"
             if extradata:
                 self._decoder.extradata = extradata
+
+    def __call__(self, extradata: bytes | None, batch: list[_Packet]) -> None:
+        self._open(extradata)
         for payload, _pts, _duration in batch:
             self._take(self._decoder.decode(av.Packet(payload)))
         while self._fifo.samples >= CHUNK_FRAMES:
@@ -253,13 +291,20 @@ def encode(
     samples: np.ndarray, sample_rate: int, target: Path, fmt: OutputFormat, bitrate: int,
     cancel: threading.Event | None = None,
     on_decoded: Callable[[np.ndarray], None] | None = None,
+    decoded_part: Callable[[int], Callable[[np.ndarray], None]] | None = None,
+    packets_out: list[_Packet] | None = None,
 ) -> None:
     """Encode to `target`. For lossy formats, `on_decoded` receives the decoded result in
-    order, in chunks of about 10 s, while encoding goes on."""
+    order, in chunks of about 10 s, while encoding goes on. Opus may instead be given
+    `decoded_part`, called once per independently coded part (in programme order, with
+    the sample where the part's audio starts) for a consumer that receives that part's
+    decoded audio in order, on that part's encoder thread; a long programme is then
+    decoded on the encoder threads too. `packets_out` collects Opus packets (payload,
+    pts, duration) in order."""
     if fmt is OutputFormat.WAV:
         _encode_wav(samples, sample_rate, target)
     elif fmt is OutputFormat.OPUS and on_decoded is None:
-        _encode_opus(samples, sample_rate, bitrate, target, cancel, None)
+        _encode_opus(samples, sample_rate, bitrate, target, cancel, decoded_part, packets_out)
     elif on_decoded is None:
         _encode_lossy(samples, sample_rate, fmt, bitrate, target, cancel)
     elif fmt is OutputFormat.MP3:
@@ -270,9 +315,21 @@ def encode(
         for start in range(0, len(decoded), CHUNK_FRAMES):
             on_decoded(decoded[start : start + CHUNK_FRAMES])
     else:
-        live = _LiveDecoder(_CODECS[fmt][2], sample_rate, on_decoded)
-        _encode_opus(samples, sample_rate, bitrate, target, cancel, live)
-        live.finish()
+        # One consumer in programme order: the first part feeds it as it is decoded, later
+        # parts are held until the encoders are done.
+        held: list[list[np.ndarray]] = []
+
+        def make_consumer(_start: int) -> Callable[[np.ndarray], None]:
+            if not held:
+                held.append([])
+                return on_decoded
+            held.append([])
+            return held[-1].append
+
+        _encode_opus(samples, sample_rate, bitrate, target, cancel, make_consumer)
+        for chunks in held[1:]:
+            for chunk in chunks:
+                on_decoded(chunk)
 
 
 def decode_mono(path: Path) -> tuple[np.ndarray, int]:

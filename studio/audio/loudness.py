@@ -124,8 +124,12 @@ class LoudnessMeter:
             self._energies.append(power[: n * self._seg].reshape(n, self._seg).sum(axis=1))
         self._pending = power[n * self._seg :]
 
+    def segment_energies(self) -> np.ndarray:
+        """Energy of every full 100 ms segment fed so far (the partial last one left out)."""
+        return np.concatenate(self._energies) if self._energies else np.zeros(0)
+
     def loudness(self) -> float | None:
-        energies = np.concatenate(self._energies) if self._energies else np.zeros(0)
+        energies = self.segment_energies()
         if len(energies) == 0 and len(self._pending):
             energies = np.array([self._pending.sum()])
             return gated_loudness(energies, len(self._pending))

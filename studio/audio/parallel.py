@@ -5,13 +5,14 @@ parallelism. IIR filtering is split into chunks; every chunk after the first sta
 `preroll` samples early from a zero state. The filters used here (K-weighting, the 100 Hz
 high-pass) have time constants of a few milliseconds, so after half a second of pre-roll
 their state matches the serial one to float precision. The pool is created on first use
-and shared; tasks must not submit to it themselves.
+and shared; a task that maps again runs those items on its own thread.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -23,6 +24,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_PARALLEL_SAMPLES = 1 << 20
+_PREFIX = "dsp"
 
 
 def workers() -> int:
@@ -31,12 +33,14 @@ def workers() -> int:
 
 @functools.cache
 def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=workers(), thread_name_prefix="dsp")
+    return ThreadPoolExecutor(max_workers=workers(), thread_name_prefix=_PREFIX)
 
 
 def map_in_parallel(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
     items = list(items)
-    if len(items) <= 1 or workers() == 1:
+    # A task that maps again runs its items itself: waiting on the pool from inside it
+    # would deadlock once every worker waits.
+    if len(items) <= 1 or workers() == 1 or threading.current_thread().name.startswith(_PREFIX):
         return [fn(item) for item in items]
     return list(_pool().map(fn, items))
 

@@ -1,3 +1,5 @@
+import threading
+
 import numpy as np
 import pytest
 import soundfile as sf
@@ -106,13 +108,40 @@ def test_a_failing_encoder_thread_leaves_no_output(tmp_path, monkeypatch):
 
     real = enc._opus_part
 
-    def broken(samples, rate, bitrate, offset, first, last, cancel, emit):
+    def broken(samples, rate, bitrate, offset, first, last, cancel, emit, live=None):
         if offset > 0:
             raise RuntimeError("encoder died")
-        real(samples, rate, bitrate, offset, first, last, cancel, emit)
+        real(samples, rate, bitrate, offset, first, last, cancel, emit, live)
 
     monkeypatch.setattr(enc, "_opus_part", broken)
     target = tmp_path / "out.opus"
     with pytest.raises(RuntimeError, match="encoder died"):
         encode(synthetic.speech_like(150.0, seed=1), 48000, target, OutputFormat.OPUS, 32000)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_each_opus_part_decoded_on_its_thread_measures_like_the_file(tmp_path):
+    # A programme long enough for two encoders: each decodes its own packets (the second
+    # primed on its pre-roll); together they must read as the written file does.
+    x = synthetic.speech_like(150.0, seed=2) * np.float32(1.4)
+    parts: list[list[np.ndarray]] = []
+    threads: list[str] = []
+
+    def consumer(_start):
+        chunks: list[np.ndarray] = []
+        parts.append(chunks)
+
+        def feed(chunk):
+            threads.append(threading.current_thread().name)
+            chunks.append(chunk)
+        return feed
+
+    target = tmp_path / "two.opus"
+    encode(x, 48000, target, OutputFormat.OPUS, 32000, decoded_part=consumer)
+    assert len(parts) == 2 and all(parts)
+    assert set(threads) == {"opus-0", "opus-1"}
+    joined = np.concatenate([np.concatenate(p) for p in parts])
+    from_file, _ = decode_mono(target)
+    assert abs(len(joined) - len(from_file)) < 4096
+    assert integrated_loudness(joined, 48000) == pytest.approx(integrated_loudness(from_file, 48000), abs=0.02)
+    assert to_db(true_peak(joined)) == pytest.approx(to_db(true_peak(from_file)), abs=0.05)

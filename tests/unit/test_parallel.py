@@ -21,4 +21,13 @@ def test_parallel_oversampling_matches_one_batch():
     x = synthetic.music_like(30.0)
     blocks = np.arange(0, len(x) // 240, 3)
     together = true_peak._oversampled_batch(x, 240, blocks)
-    assert np.array_equal(true_peak.oversampled_block_peaks(x, 240, blocks), together)
+    # FFT convolution rounds a little differently with where a batch starts (float32).
+    assert np.allclose(true_peak.oversampled_block_peaks(x, 240, blocks), together, rtol=1e-5, atol=1e-7)
+
+
+def test_a_task_that_maps_again_does_not_deadlock():
+    # Every worker busy with a task that itself maps: the inner maps run in place.
+    def outer(i):
+        return sum(parallel.map_in_parallel(lambda j: i * j, range(8)))
+
+    assert parallel.map_in_parallel(outer, range(parallel.workers() * 3)) == [28 * i for i in range(parallel.workers() * 3)]
