@@ -103,7 +103,8 @@ def configs(quick: bool, voices_dir: Path | None, work: Path) -> list[Config]:
                   DEFAULT_VOICE, DEFAULT_RATE)]
     if not quick:
         for rate in (140, 180, 220):
-            out.append(Config("espeak-ng vi", espeak(), "vi", rate))
+            if (DEFAULT_VOICE, DEFAULT_TUNING, DEFAULT_RATE) != ("vi", EspeakTuning(), rate):
+                out.append(Config("espeak-ng vi", espeak(), "vi", rate))
         for voice in ("vi-vn-x-central", "vi-vn-x-south"):
             out.append(Config(f"espeak-ng {voice}", espeak(), voice, 180))
         for tuning in (EspeakTuning(variant="f3"), EspeakTuning(pitch=35), EspeakTuning(extra_gap=3)):
