@@ -11,7 +11,6 @@ LIMIT = 400
 # Known debt from the parallel merges of session 7, each to be split (issue work that touches
 # them splits them first). They may not grow: the cap is their size when they were listed.
 OVER_LIMIT = {
-    "studio/tts/normalizer.py": 508,
     "studio/storage/database.py": 405,
     "studio/errors/core.py": 406,
     "ui/compose_panel.py": 409,
