@@ -100,7 +100,7 @@ def espeak(tuning: EspeakTuning = EspeakTuning()) -> Callable[[], TtsEngine]:
 def configs(quick: bool, voices_dir: Path | None, work: Path) -> list[Config]:
     from studio.tts.defaults import DEFAULT_RATE, DEFAULT_TUNING, DEFAULT_VOICE
 
-    out = [Config(f"default: espeak-ng {DEFAULT_VOICE}{DEFAULT_TUNING.tag}", espeak(DEFAULT_TUNING),
+    out = [Config(f"default: espeak-ng {DEFAULT_TUNING.describe(DEFAULT_VOICE)}", espeak(DEFAULT_TUNING),
                   DEFAULT_VOICE, DEFAULT_RATE)]
     if not quick:
         for rate in (140, 180, 220):
@@ -109,7 +109,7 @@ def configs(quick: bool, voices_dir: Path | None, work: Path) -> list[Config]:
         for voice in ("vi-vn-x-central", "vi-vn-x-south"):
             out.append(Config(f"espeak-ng {voice}", espeak(), voice, 180))
         for tuning in (EspeakTuning(variant="f3"), EspeakTuning(pitch=35), EspeakTuning(extra_gap=3)):
-            out.append(Config(f"espeak-ng vi{tuning.tag}", espeak(tuning), "vi", 180))
+            out.append(Config(f"espeak-ng {tuning.describe('vi')}", espeak(tuning), "vi", 180))
         if Pyttsx3Engine.installed():
             out.append(Config("pyttsx3 (default vi voice)", Pyttsx3Engine, "", 180))
         out += piper_configs(voices_dir, work)
@@ -122,7 +122,7 @@ def tried(spec: str) -> Config:
     fields = spec.split(",") + [""] * 4
     voice, rate, variant, pitch, gap = fields[:5]
     tuning = EspeakTuning(variant, int(pitch) if pitch else None, int(gap) if gap else 0)
-    return Config(f"espeak-ng {voice}{tuning.tag}", espeak(tuning), voice, int(rate))
+    return Config(f"espeak-ng {tuning.describe(voice)}", espeak(tuning), voice, int(rate))
 
 
 def piper_configs(voices_dir: Path | None, work: Path) -> list[Config]:

@@ -29,6 +29,11 @@ class EspeakTuning:
                  f"g{self.extra_gap}" if self.extra_gap else ""]
         return "".join(parts)
 
+    def describe(self, voice_id: str) -> str:
+        """As the meter prints it: "vi+f3, pitch 35, gap +3"."""
+        parts = [self.voice(voice_id)] + ([f"pitch {self.pitch}"] if self.pitch is not None else [])
+        return ", ".join(parts + ([f"gap +{self.extra_gap}"] if self.extra_gap else []))
+
     def voice(self, voice_id: str) -> str:
         return f"{voice_id}+{self.variant}" if self.variant and "+" not in voice_id else voice_id
 
