@@ -40,7 +40,8 @@ from typing import Protocol
 
 from studio.errors import Cancelled, EngineUnavailable, SynthesisFailed, SynthesisTimeout, VoiceNotFound
 from studio.launch import module_command
-from studio.tts.espeak_tuning import NO_TUNING, EspeakTuning
+from studio.tts.defaults import DEFAULT_TUNING
+from studio.tts.espeak_tuning import EspeakTuning
 from studio.tts.speech_rate import DEFAULT_RATE, RateCalibration, RateControl
 
 log = logging.getLogger(__name__)
@@ -335,7 +336,7 @@ class EspeakNgEngine:
     id = "espeak-ng"
     rate_control = ESPEAK_RATE_CONTROL
 
-    def __init__(self, executable: str | None = None, timeout: float = 30.0, tuning: EspeakTuning = NO_TUNING) -> None:
+    def __init__(self, executable: str | None = None, timeout: float = 30.0, tuning: EspeakTuning = DEFAULT_TUNING) -> None:
         self.executable = executable or shutil.which("espeak-ng") or "espeak-ng"
         self.timeout, self.tuning = timeout, tuning
         self.rate_control = tuning.rate_control(ESPEAK_RATE_CONTROL)
