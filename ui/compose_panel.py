@@ -50,6 +50,7 @@ from ui.error_messages import ErrorDialogs
 from ui.formatting import number
 from ui.icons import icon
 from ui.services import Services
+from ui.speaking_voice import SpeakingVoice
 from ui.speech_preview import SpeechPreview
 from ui.task_runner import TaskRunner
 from ui.voice_names import voice_label, voice_labels
@@ -81,6 +82,7 @@ class ComposePanel(QWidget):
         self.voice = QComboBox()
         self.voice.setMinimumWidth(200)
         self.voice.addItem(self.tr("Default Vietnamese voice"), "")
+        self.speaking = SpeakingVoice(self.voice)  # "Đọc bằng: …", and how to get a better voice
         self.region = QComboBox()
         self.region.addItem(self.tr("Northern reading (linh, nghìn)"), Region.NORTH.value)
         self.region.addItem(self.tr("Southern reading (lẻ, ngàn)"), Region.SOUTH.value)
@@ -114,8 +116,8 @@ class ComposePanel(QWidget):
         self.keep_button = QPushButton(self.tr("Keep as typed"))
         bar = QHBoxLayout(self.legacy_bar)
         bar.addWidget(self.legacy_label, 1)
-        bar.addWidget(self.convert_button)
-        bar.addWidget(self.keep_button)
+        for button in (self.convert_button, self.keep_button):
+            bar.addWidget(button)
         self.legacy_bar.hide()
 
         self.editor = QPlainTextEdit()
@@ -131,8 +133,8 @@ class ComposePanel(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel(self.tr("Text of the notice")))
-        left_layout.addWidget(self.editor)
+        for widget in (QLabel(self.tr("Text of the notice")), self.editor):
+            left_layout.addWidget(widget)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -145,21 +147,17 @@ class ComposePanel(QWidget):
         right_layout.addLayout(flags_row)
         right_layout.addWidget(self.flags_list)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
+        for widget in (left, right):
+            splitter.addWidget(widget)
         splitter.setSizes([500, 500])
 
         layout = QVBoxLayout(self)
-        layout.addLayout(actions)
-        layout.addLayout(controls)
-        layout.addWidget(self.legacy_bar)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.summary)
+        for part in (actions, controls):
+            layout.addLayout(part)
+        for widget, stretch in ((self.speaking, 0), (self.legacy_bar, 0), (splitter, 1), (self.summary, 0)):
+            layout.addWidget(widget, stretch)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(250)
-        self._debounce.timeout.connect(self.refresh_reading)
+        self._debounce = QTimer(self, singleShot=True, interval=250, timeout=self.refresh_reading)
 
         self.editor.textChanged.connect(self._debounce.start)
         self.region.currentIndexChanged.connect(self._style_changed)
@@ -204,6 +202,7 @@ class ComposePanel(QWidget):
                 self.voice.addItem(label, voice.id)
             index = self.voice.findData(current)
             self.voice.setCurrentIndex(max(0, index))
+            self.speaking.set_voices(voices)
 
         self.runner.run(self.tr("Finding voices"), work, done, self.errors.show, cancellable=False)
 

@@ -7,6 +7,7 @@ cd "$ROOT"
 .venv/bin/python -m benchmarks "$@"
 .venv/bin/python -m benchmarks.ui
 .venv/bin/python -m benchmarks.tts
+.venv/bin/python -m benchmarks.intelligibility
 .venv/bin/python -m benchmarks.schedule
 .venv/bin/python -m benchmarks.reports
 .venv/bin/python -m benchmarks.receiver

@@ -40,6 +40,8 @@ from typing import Protocol
 
 from studio.errors import Cancelled, EngineUnavailable, SynthesisFailed, SynthesisTimeout, VoiceNotFound
 from studio.launch import module_command
+from studio.tts.defaults import DEFAULT_TUNING
+from studio.tts.espeak_tuning import EspeakTuning
 from studio.tts.speech_rate import DEFAULT_RATE, RateCalibration, RateControl
 
 log = logging.getLogger(__name__)
@@ -334,9 +336,10 @@ class EspeakNgEngine:
     id = "espeak-ng"
     rate_control = ESPEAK_RATE_CONTROL
 
-    def __init__(self, executable: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(self, executable: str | None = None, timeout: float = 30.0, tuning: EspeakTuning = DEFAULT_TUNING) -> None:
         self.executable = executable or shutil.which("espeak-ng") or "espeak-ng"
-        self.timeout = timeout
+        self.timeout, self.tuning = timeout, tuning
+        self.rate_control = tuning.rate_control(ESPEAK_RATE_CONTROL)
 
     @staticmethod
     def installed() -> bool:
@@ -365,7 +368,7 @@ class EspeakNgEngine:
                 raise Cancelled()
             path = Path(out_dir) / f"{index:05d}.wav"
             try:
-                subprocess.run([self.executable, "-v", voice.id, "-s", str(speed), "-g", str(gap),
+                subprocess.run([self.executable, *self.tuning.args(voice.id, speed, gap),
                                 "-a", amplitude, "-w", str(path), "--stdin"], input=sentence.encode("utf-8"),
                                capture_output=True, timeout=self.timeout, check=True)
             except subprocess.TimeoutExpired:

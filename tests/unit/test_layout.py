@@ -11,8 +11,7 @@ LIMIT = 400
 # Known debt from the parallel merges of session 7, each to be split (issue work that touches
 # them splits them first). They may not grow: the cap is their size when they were listed.
 OVER_LIMIT = {
-    "studio/tts/normalizer.py": 508,
-    "ui/compose_panel.py": 409,
+    "ui/compose_panel.py": 408,
     "receiver/crs_receiver/mqtt_link.py": 445,
 }
 
