@@ -97,13 +97,17 @@ DEMO_RECEIVERS = (("Loa thôn 1 — nhà văn hoá", "Thôn 1"), ("Loa thôn 1 �
 DEMO_PORT = 18761
 
 
-def start_demo_receivers(library: ClipLibrary, output_device: str | None = None) -> list:
+def start_demo_receivers(library: ClipLibrary, output_device: str | None = None, base_port: int = DEMO_PORT,
+                         broker_url: str | None = None) -> list:
     """Start the demo receivers as separate processes on loopback (ports 18761...), pair
-    them on first start, and point the receivers table at them. Returns the processes."""
+    them on first start, and point the receivers table at them. With `broker_url`
+    (studio/demo_broker.py) the second one connects out to that broker and is paired
+    through it. Returns the processes."""
     import subprocess
 
-    from crs_receiver import wait_until_listening
+    from crs_receiver.startup import wait_for_start
 
+    from studio.demo_broker import BROKER_RECEIVER
     from studio.fleet.fleet import pair_receiver
     from studio.fleet.keys import StudioKey
     from studio.fleet.repository import FleetRepository
@@ -112,16 +116,19 @@ def start_demo_receivers(library: ClipLibrary, output_device: str | None = None)
     key = StudioKey(library.paths.keys_dir)
     processes = []
     for index, (name, zone) in enumerate(DEMO_RECEIVERS):
-        port = DEMO_PORT + index
-        folder = library.paths.data_dir / "demo-receivers" / f"rx{index + 1}"
+        port = base_port + index
+        via_broker = broker_url is not None and index == BROKER_RECEIVER
+        folder = library.paths.data_dir / "demo-receivers" / (f"rx{index + 1}-mqtt" if via_broker else f"rx{index + 1}")
         command = [*module_command("studio"), "receiver", "serve", "--data-dir", str(folder), "--host",
                    "127.0.0.1", "--port", str(port), "--quota-mb", "512"]
         if output_device:
             command += ["--output-device", output_device]
+        if via_broker:
+            command += ["--broker", broker_url, "--name", name]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         processes.append(process)
-        code = wait_until_listening(process)
-        url = f"http://127.0.0.1:{port}"
+        code, receiver_id = wait_for_start(process)
+        url = f"{broker_url}/{receiver_id}" if via_broker else f"http://127.0.0.1:{port}"
         if code:
             try:
                 pair_receiver(library, key, url, code, zone, name)

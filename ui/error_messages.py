@@ -127,6 +127,25 @@ _MESSAGES: list[tuple[type, str, str]] = [
     (e.NotFound,
      QT_TRANSLATE_NOOP("ErrorMessages", "It is no longer there."),
      QT_TRANSLATE_NOOP("ErrorMessages", "It may have been deleted; refresh the list.")),
+    (e.InvalidBrokerAddress,
+     QT_TRANSLATE_NOOP("ErrorMessages", "That is not a valid MQTT broker address."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Write it as mqtt://ADDRESS:PORT/RECEIVER_ID, with the receiver id the "
+                                        "receiver shows (mqtts:// for an encrypted broker).")),
+    (e.NoBrokerAccount,
+     QT_TRANSLATE_NOOP("ErrorMessages", "The studio has no account on that MQTT broker."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Run “radio-studio broker connect” with the account the province gave you, "
+                                        "or “radio-studio broker serve” for the commune's own broker, then try again.")),
+    (e.BrokerNotInstalled,
+     QT_TRANSLATE_NOOP("ErrorMessages", "The MQTT broker (Mosquitto) is not installed on this computer."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Install the package “mosquitto”, or use the province's broker.")),
+    (e.BrokerUnavailable,
+     QT_TRANSLATE_NOOP("ErrorMessages", "The MQTT broker cannot be reached."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Check the network and the broker's address. What was published waits in the "
+                                        "outbox and is sent when the broker is back.")),
+    (e.BrokerRefused,
+     QT_TRANSLATE_NOOP("ErrorMessages", "The MQTT broker refused to create or change a receiver's account."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Check that the studio's broker account is an administrator. Copy the "
+                                        "details for technical support.")),
     (e.ReceiverUnreachable,
      QT_TRANSLATE_NOOP("ErrorMessages", "The receiver does not answer."),
      QT_TRANSLATE_NOOP("ErrorMessages",

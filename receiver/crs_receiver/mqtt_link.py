@@ -33,18 +33,15 @@ import logging
 import random
 import ssl
 import time
-from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import aiomqtt
-from crs_protocol import H_COUNTER, H_KEY, ErrorCode, SignatureProblem, key_id, verify
+from crs_protocol import H_COUNTER, ErrorCode, SignatureProblem, verify
 from crs_protocol.mqtt import (
     MAX_PACKET_BYTES,
     MAX_QUEUED_IN,
     STATUS_EVERY_S,
     Envelope,
     EnvelopeProblem,
-    pair_topic,
     rx_topic,
 )
 from crs_protocol.pair_proof import pairing_account_password
@@ -52,10 +49,12 @@ from multidict import CIMultiDict
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from crs_receiver.broker_address import BrokerAddress, NotGranted, granted, source
 from crs_receiver.broker_certificate import check_certificate
 from crs_receiver.handlers import Answer, Call, Requests
 from crs_receiver.media_fetch import MediaFetch
 from crs_receiver.mqtt_out import answer_payload, correlation_properties, sealed
+from crs_receiver.mqtt_pairing import answer_pairing
 from crs_receiver.mqtt_playlog import PlaylogPusher
 from crs_receiver.security_log import clean
 
@@ -66,40 +65,6 @@ MAX_DELAY_S = 60.0
 MAX_PAIRING_DELAY_S = 10.0
 KEEPALIVE_S = 30
 REQUEST_TASKS = 4
-
-
-@dataclass(frozen=True)
-class BrokerAddress:
-    host: str
-    port: int
-    tls: bool = False
-    ca_file: str | None = None
-
-    @classmethod
-    def parse(cls, url: str, tls: bool = False, ca_file: str | None = None) -> BrokerAddress:
-        """mqtt://HOST:PORT or mqtts://HOST:PORT (TLS; so does `tls`)."""
-        parts = urlsplit(url if "://" in url else f"mqtt://{url}")
-        if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
-            raise ValueError(f"not a broker address: {url!r} (mqtt://HOST:PORT)")
-        tls = tls or parts.scheme == "mqtts" or ca_file is not None
-        return cls(parts.hostname, parts.port or (8883 if tls else 1883), tls, ca_file)
-
-    def __str__(self) -> str:
-        return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}"
-
-
-class NotGranted(Exception):
-    """The broker refused a subscription: the account lacks its role (not promoted yet)."""
-
-
-def _granted(codes) -> bool:
-    return not any(getattr(code, "is_failure", False) or (isinstance(code, int) and code >= 0x80) for code in codes)
-
-
-def _source(headers) -> str:
-    """Who a message over MQTT counts against in the security log: the studio key it claims,
-    since the broker hides every address (pairing guesses: one budget, pair_body.py)."""
-    return f"key {key_id(str(headers.get(H_KEY, '')))}" if headers.get(H_KEY) else "mqtt"
 
 
 class MqttLink:
@@ -196,7 +161,7 @@ class MqttLink:
     async def _subscribe(self, topic: str) -> None:
         if self._client is None:
             return
-        if not _granted(await self._client.subscribe(topic, qos=1)):
+        if not granted(await self._client.subscribe(topic, qos=1)):
             raise NotGranted(f"the broker refused the subscription to {topic}")
 
     async def _unsubscribe(self, topic: str) -> None:
@@ -205,7 +170,7 @@ class MqttLink:
 
     def _call(self, envelope: Envelope) -> Call:
         headers = CIMultiDict(envelope.headers)
-        return Call(envelope.method, envelope.path, headers, envelope.body, _source(headers), "mqtt")
+        return Call(envelope.method, envelope.path, headers, envelope.body, source(headers), "mqtt")
 
     async def _answer(self, client: aiomqtt.Client, topic: str, message, request_id: str, answer: Answer) -> None:
         await client.publish(topic, answer_payload(self.store, topic, request_id, answer), qos=1,
@@ -218,41 +183,9 @@ class MqttLink:
             self.requests.refused(call.source, call.method, call.path, answer, "mqtt")
         self._changed.set()
 
-    # -- pairing ----------------------------------------------------------------------------------
+    # -- pairing (mqtt_pairing.py) ----------------------------------------------------------------
     async def _pair(self, client: aiomqtt.Client) -> None:
-        """Answer pairing requests until paired, or until the code changes (then return)."""
-        request_topic = pair_topic(self.rid, "req")
-        if not _granted(await client.subscribe(request_topic, qos=1)):
-            raise NotGranted(f"the broker refused the subscription to {request_topic}")
-        messages = client.messages.__aiter__()
-        pairing = self.requests.pairing
-        while True:
-            left = pairing.expires - pairing.clock()
-            if left <= 0:
-                return  # the next connection uses the new code's password
-            try:
-                message = await asyncio.wait_for(messages.__anext__(), left)
-            except TimeoutError:
-                return
-            if message.topic.value != request_topic:
-                continue
-            call, answer, request_id = None, None, ""
-            try:
-                envelope = Envelope.parse(message.payload)
-                request_id = envelope.id
-                call = self._call(envelope)
-                if call.method != "POST" or call.route != "/v1/pair":
-                    answer = Answer(404, {"error": ErrorCode.HTTP, "message": "only pairing here"}, code=ErrorCode.HTTP)
-                else:
-                    answer = await self.requests.dispatch(call)
-            except EnvelopeProblem as exc:
-                answer = Answer(400, {"error": ErrorCode.MALFORMED, "message": str(exc)}, code=ErrorCode.MALFORMED)
-            if not answer.ok:
-                self._refused(call, answer, request_topic)
-            await self._answer(client, pair_topic(self.rid, "resp"), message, request_id, answer)
-            if answer.ok:
-                log.warning("paired through the broker: reconnecting with the broker secret")
-                return
+        await answer_pairing(self, client)
 
     # -- paired -----------------------------------------------------------------------------------
     async def _serve(self, client: aiomqtt.Client) -> None:
@@ -307,6 +240,10 @@ class MqttLink:
                 answer = await self.requests.dispatch(call)
             except EnvelopeProblem as exc:
                 answer = Answer(400, {"error": ErrorCode.MALFORMED, "message": str(exc)}, code=ErrorCode.MALFORMED)
+            if answer.code == ErrorCode.MISSING_MEDIA and self.fetch is not None:
+                # a signed play-now of a file not here yet: it is on the broker (the studio put it
+                # there first); fetch it, so that the studio's next try plays
+                await self.fetch.want(list((answer.body or {}).get("missing", [])))
             if not answer.ok:
                 self._refused(call, answer, rx_topic(self.rid, "req"))
             await self._answer(client, rx_topic(self.rid, "resp"), message, request_id, answer)

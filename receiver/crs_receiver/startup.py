@@ -17,6 +17,7 @@ import threading
 import time
 
 _CODE = re.compile(r"pairing code: (\d+)")
+_LISTENING = re.compile(r"receiver (\S+) listening on")
 _ENDED = object()
 
 
@@ -25,6 +26,11 @@ def wait_until_listening(process: subprocess.Popen, timeout_s: float = 30.0) -> 
     code it printed ("" when it is already paired). Raises RuntimeError when the process
     ends first, or says nothing of listening within `timeout_s` (its output so far is in
     the message; the process is left to the caller)."""
+    return wait_for_start(process, timeout_s)[0]
+
+
+def wait_for_start(process: subprocess.Popen, timeout_s: float = 30.0) -> tuple[str, str]:
+    """As `wait_until_listening`: (the pairing code or "", the receiver's id)."""
     lines: queue.Queue = queue.Queue()
 
     def read() -> None:
@@ -44,7 +50,8 @@ def wait_until_listening(process: subprocess.Popen, timeout_s: float = 30.0) -> 
             found = _CODE.search(line)
             code = found.group(1) if found else code
             if "listening on" in line:
-                return code
+                found = _LISTENING.search(line)
+                return code, found.group(1) if found else ""
     except queue.Empty:
         raise RuntimeError(f"the receiver did not listen within {timeout_s:g} s: {''.join(seen)[-2000:]}") from None
     try:

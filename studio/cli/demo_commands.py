@@ -1,7 +1,8 @@
-"""CLI command `demo`: the studio with demo content and three loopback receivers.
+"""CLI command `demo`: the studio with demo content and three loopback receivers, one of
+them through a loopback MQTT broker when Mosquitto is installed (studio/demo_broker.py).
 
 Seeds the demo (first start), starts the demo receivers as child processes, opens the
-window; the receivers stop with it (or with Ctrl-C under `--no-window`). Main thread only.
+window; the receivers and the broker stop with it (or with Ctrl-C under `--no-window`). Main thread only.
 """
 
 from __future__ import annotations
@@ -23,10 +24,18 @@ def add_parsers(sub) -> None:
 
 def cmd_demo(args: argparse.Namespace, ctx: StudioContext) -> int:
     from studio.demo import seed_demo, start_demo_receivers
+    from studio.demo_broker import start_demo_broker
 
     library = open_library(ctx)
     seed_demo(library)
-    processes = start_demo_receivers(library, args.output_device)
+    broker = start_demo_broker(library)  # None without Mosquitto: every demo receiver over HTTP
+    try:
+        processes = start_demo_receivers(library, args.output_device,
+                                         broker_url=broker.account.url if broker is not None else None)
+    except BaseException:
+        if broker is not None:
+            broker.stop()
+        raise
     library.conn.close()
     try:
         if args.no_window:
@@ -39,3 +48,5 @@ def cmd_demo(args: argparse.Namespace, ctx: StudioContext) -> int:
             process.terminate()
         for process in processes:
             process.wait(10)
+        if broker is not None:
+            broker.stop()

@@ -29,7 +29,7 @@ from studio.clock import parse_stamp
 from studio.errors import ReceiverError
 from studio.fleet.keys import StudioKey
 from studio.fleet.mqtt_client import MqttReceiverClient
-from studio.fleet.mqtt_media import BrokerMedia
+from studio.fleet.mqtt_media import BrokerMedia, forget_broker
 from studio.fleet.repository import FleetRepository
 from studio.library import ClipLibrary
 
@@ -47,6 +47,9 @@ def deliver_via_broker(library: ClipLibrary, key: StudioKey, receiver_row, deliv
     repository = FleetRepository(library.conn, library.clock)
     client = MqttReceiverClient(receiver_row["address"], key, receiver_row["receiver_id"], timeout=timeout,
                                 conn=library.conn)
+    if client.link.take_state_lost():
+        forget_broker(library.conn, client.link.broker)
+        delivery = repository.delivery(delivery["id"])
     status = client.known_status()
     if status is not None:
         repository.record_status(receiver_row["id"], status)

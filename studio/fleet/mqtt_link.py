@@ -89,6 +89,8 @@ class BrokerLink:
         self._retained: dict[str, bytes | None] = {}
         self._probing: set[str] = set()
         self.outstanding: dict[tuple[str, str], tuple[str, float]] = {}  # (rid, item) -> (id, sent)
+        self._was_connected = False
+        self._state_lost = False  # the broker came back without our session: it lost what it held
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=self.client_id,
                              protocol=mqtt.MQTTv5)
         client.username_pw_set(account.username, account.password)
@@ -126,6 +128,11 @@ class BrokerLink:
             _rc, self._subscribing = client.subscribe(topics)
             for topic in self._probing:
                 client.subscribe(topic, 1)
+            if self.persistent and self._was_connected and not flags.session_present:
+                self._state_lost = True  # restarted from an old or no store (kill -9 before its autosave)
+                log.warning("broker %s came back without the studio's session: what it held is republished",
+                            self.broker)
+            self._was_connected = True  # connected only once subscribed (_on_subscribe)
         log.info("connected to broker %s as %s (session present: %s)", self.broker, self.client_id,
                  flags.session_present)
 
@@ -151,6 +158,13 @@ class BrokerLink:
     @property
     def connected(self) -> bool:
         return self._connected
+
+    def take_state_lost(self) -> bool:
+        """True once after the broker came back without the studio's persistent session
+        (it may have lost retained media and manifests it had acknowledged)."""
+        with self._lock:
+            lost, self._state_lost = self._state_lost, False
+            return lost
 
     def close(self) -> None:
         self.client.disconnect()

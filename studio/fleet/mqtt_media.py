@@ -142,3 +142,20 @@ def needed_media(conn: sqlite3.Connection, broker: str) -> set[str]:
                 "WHERE t.receiver = ? AND t.state = 'pending'", (row["id"],)).fetchall():
             needed.add(emergency[0])
     return needed
+
+
+def forget_broker(conn: sqlite3.Connection, broker: str) -> int:
+    """The broker lost its store: nothing is taken as on it any more (each file is checked
+    again, and uploaded again if its meta is gone), and every pending delivery to a receiver
+    on it publishes its manifest again. Returns how many deliveries."""
+    with _verified_lock:
+        for name in [name for name in _verified if name[0] == broker]:
+            _verified.discard(name)
+    ids = [row["id"] for row in conn.execute("SELECT id, address FROM receivers").fetchall()
+           if is_broker_address(row["address"]) and parse_broker_address(row["address"]).broker == broker]
+    changed = 0
+    for receiver in ids:
+        changed += conn.execute("UPDATE deliveries SET broker_published_at = NULL WHERE receiver = ? AND "
+                                "state = 'pending' AND broker_published_at IS NOT NULL", (receiver,)).rowcount
+    return changed
+

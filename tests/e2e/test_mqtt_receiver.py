@@ -173,3 +173,30 @@ def test_corrupt_chunks_are_discarded_and_reported(tmp_path, broker):
         receiver.kill()
         watcher.close()
         studio.close()
+
+
+def test_play_now_of_a_file_it_lacks_fetches_it_from_the_broker_and_the_next_try_plays(tmp_path, broker):
+    """An emergency clip the receiver never held: the studio puts it on the broker and sends
+    the play-now; the receiver answers 424 missing-media and fetches it, so a later try plays."""
+    studio = BrokerStudio(broker)
+    receiver = paired_receiver(tmp_path, broker, studio)
+    rid = receiver.receiver_id
+    try:
+        data = tone(tmp_path, 1.0, "bao.wav")
+        sha = studio.upload_media(data, chunk_size=16 << 10)
+        body = json.dumps({"media": [sha], "id": "em-1"}).encode()
+        first = studio.request_until(rid, "POST", "/v1/commands/play-now", body)
+        assert first["status"] == 424 and first["body"]["missing"] == [sha]
+        deadline = time.monotonic() + 30
+        answer = first
+        while answer["status"] != 200 and time.monotonic() < deadline:
+            answer = studio.request_until(rid, "POST", "/v1/commands/play-now", body)
+        assert answer["status"] == 200 and answer["body"]["item"] == "em-1", answer
+        assert (receiver.folder / "media" / sha).read_bytes() == data
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not (receiver.sound.played_bytes() and receiver.sound.played().any()):
+            time.sleep(0.05)
+        assert np.abs(receiver.sound.played()).max() > 0.05
+    finally:
+        receiver.kill()
+        studio.close()

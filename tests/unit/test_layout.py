@@ -12,7 +12,6 @@ LIMIT = 400
 # them splits them first). They may not grow: the cap is their size when they were listed.
 OVER_LIMIT = {
     "ui/compose_panel.py": 408,
-    "receiver/crs_receiver/mqtt_link.py": 445,
 }
 
 

@@ -905,6 +905,46 @@
         <source>This voice is not installed.</source>
         <translation>Giọng đọc này chưa được cài.</translation>
     </message>
+    <message>
+        <source>That is not a valid MQTT broker address.</source>
+        <translation>Địa chỉ máy chủ MQTT không hợp lệ.</translation>
+    </message>
+    <message>
+        <source>Write it as mqtt://ADDRESS:PORT/RECEIVER_ID, with the receiver id the receiver shows (mqtts:// for an encrypted broker).</source>
+        <translation>Hãy nhập theo dạng mqtt://ĐỊA_CHỈ:CỔNG/MÃ_THIẾT_BỊ, với mã thiết bị hiện trên loa (dùng mqtts:// nếu máy chủ có mã hoá).</translation>
+    </message>
+    <message>
+        <source>The studio has no account on that MQTT broker.</source>
+        <translation>Studio chưa có tài khoản trên máy chủ MQTT này.</translation>
+    </message>
+    <message>
+        <source>Run “radio-studio broker connect” with the account the province gave you, or “radio-studio broker serve” for the commune's own broker, then try again.</source>
+        <translation>Hãy chạy «radio-studio broker connect» với tài khoản tỉnh cấp, hoặc «radio-studio broker serve» nếu xã tự chạy máy chủ, rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>The MQTT broker (Mosquitto) is not installed on this computer.</source>
+        <translation>Máy này chưa cài máy chủ MQTT (Mosquitto).</translation>
+    </message>
+    <message>
+        <source>Install the package “mosquitto”, or use the province's broker.</source>
+        <translation>Hãy cài gói «mosquitto», hoặc dùng máy chủ MQTT của tỉnh.</translation>
+    </message>
+    <message>
+        <source>The MQTT broker cannot be reached.</source>
+        <translation>Không kết nối được tới máy chủ MQTT.</translation>
+    </message>
+    <message>
+        <source>Check the network and the broker's address. What was published waits in the outbox and is sent when the broker is back.</source>
+        <translation>Hãy kiểm tra mạng và địa chỉ máy chủ. Nội dung đã phát hành nằm trong hàng đợi và sẽ được gửi khi máy chủ hoạt động trở lại.</translation>
+    </message>
+    <message>
+        <source>The MQTT broker refused to create or change a receiver's account.</source>
+        <translation>Máy chủ MQTT từ chối tạo hoặc sửa tài khoản của thiết bị thu.</translation>
+    </message>
+    <message>
+        <source>Check that the studio's broker account is an administrator. Copy the details for technical support.</source>
+        <translation>Hãy kiểm tra tài khoản của studio trên máy chủ có quyền quản trị. Sao chép chi tiết để gửi bộ phận kỹ thuật.</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunGuide</name>
