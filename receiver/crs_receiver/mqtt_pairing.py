@@ -10,7 +10,6 @@ Threads: the link's asyncio loop (mqtt_link.py).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -51,9 +50,6 @@ async def answer_pairing(link: MqttLink, client: aiomqtt.Client) -> None:
             call = link._call(envelope)
             if call.method != "POST" or call.route != "/v1/pair":
                 answer = Answer(404, {"error": ErrorCode.HTTP, "message": "only pairing here"}, code=ErrorCode.HTTP)
-            elif not has_secret(envelope.body):
-                answer = Answer(400, {"error": ErrorCode.MALFORMED, "message": "pairing through a broker "
-                                      "needs a broker_secret"}, code=ErrorCode.MALFORMED)
             else:
                 answer = await link.requests.dispatch(call)
         except EnvelopeProblem as exc:
@@ -65,9 +61,3 @@ async def answer_pairing(link: MqttLink, client: aiomqtt.Client) -> None:
             log.warning("paired through the broker: reconnecting with the broker secret")
             return
 
-
-def has_secret(body: bytes) -> bool:
-    try:
-        return isinstance(json.loads(body).get("broker_secret"), str)
-    except (ValueError, AttributeError):
-        return False

@@ -3478,7 +3478,7 @@ Vẫn sửa?</translation>
     </message>
     <message>
         <source>No neural or domestic-platform voice is installed. For a clearer voice, install one with “radio-studio tts voices install FILE.onnx”, or enter a domestic platform&apos;s API key (FPT.AI, Viettel AI, Zalo AI) in Settings.</source>
-        <translation>Chưa cài giọng đọc nơ-ron hay giọng của nền tảng trong nước. Để có giọng dễ nghe hơn, hãy cài một giọng bằng lệnh “radio-studio tts voices install FILE.onnx”, hoặc nhập khóa API của một nền tảng trong nước (FPT.AI, Viettel AI, Zalo AI) trong Cài đặt.</translation>
+        <translation>Chưa cài giọng đọc nơ-ron hay giọng của nền tảng trong nước. Để có giọng dễ nghe hơn, hãy cài một giọng bằng lệnh “radio-studio tts voices install FILE.onnx”, hoặc nhập khoá API của một nền tảng trong nước (FPT.AI, Viettel AI, Zalo AI) trong Cài đặt.</translation>
     </message>
 </context>
 </TS>
