@@ -202,7 +202,9 @@ def test_kill_the_studio_during_delivery_at_20_points(library, tmp_path):
         assert finished.returncode == 0 and not pending(library.conn)
         for receiver in receivers:
             manifest = json.loads((receiver.folder / "manifest.json").read_text())
-            assert manifest["version"] == version  # every receiver converged on the newest
+            # every receiver converged on the newest: its content (the studio may have sent it again
+            # under a higher version, to stay above what a receiver cut mid-answer already held)
+            assert manifest["version"] >= version and sha in json.dumps(manifest)
             for path in (receiver.folder / "media").iterdir():
                 assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name  # nothing corrupt
             # "soon" came in each of the 20 manifests; it played once, and nothing of 2030 played
