@@ -24,7 +24,6 @@ from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTex
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -41,7 +40,6 @@ from PySide6.QtWidgets import (
 )
 
 from studio.tts.engines import SpeechSettings, Voice
-from studio.tts.legacy import detect
 from studio.tts.lexicon import Lexicon
 from studio.tts.normalizer import FlagKind, Normalizer, Reading
 from studio.tts.numbers import STYLES, Region
@@ -49,6 +47,7 @@ from studio.tts.speech_rate import DEFAULT_RATE, RATE_RANGE, count_syllables
 from ui.error_messages import ErrorDialogs
 from ui.formatting import number
 from ui.icons import icon
+from ui.legacy_bar import LegacyBar
 from ui.services import Services
 from ui.speaking_voice import SpeakingVoice
 from ui.speech_preview import SpeechPreview
@@ -70,8 +69,6 @@ class ComposePanel(QWidget):
         self.lexicon = Lexicon.builtin()  # the user's entries are merged in when loaded
         self.normalizer = Normalizer(self.lexicon)
         self.reading: Reading | None = None
-        self._dismissed_legacy: str | None = None
-        self._legacy_text: str | None = None
         self._voices_loaded = False
         self.preview = SpeechPreview(services, runner, self.errors, Path(tempfile.mkdtemp(prefix="crs-compose-")),
                                      self)
@@ -108,17 +105,9 @@ class ComposePanel(QWidget):
         for button in (self.open_button, self.listen_button, self.stop_button, self.create_button):
             actions.addWidget(button)
 
-        self.legacy_bar = QFrame()
-        self.legacy_bar.setStyleSheet("QFrame { background: #fff3cd; border: 1px solid #e0c36a; border-radius: 4px; }")
-        self.legacy_label = QLabel()
-        self.legacy_label.setWordWrap(True)
-        self.convert_button = QPushButton(self.tr("Convert to Unicode"))
-        self.keep_button = QPushButton(self.tr("Keep as typed"))
-        bar = QHBoxLayout(self.legacy_bar)
-        bar.addWidget(self.legacy_label, 1)
-        for button in (self.convert_button, self.keep_button):
-            bar.addWidget(button)
-        self.legacy_bar.hide()
+        self.legacy_bar = LegacyBar()
+        self.legacy_label = self.legacy_bar.label
+        self.convert_button, self.keep_button = self.legacy_bar.convert_button, self.legacy_bar.keep_button
 
         self.editor = QPlainTextEdit()
         self.editor.setPlaceholderText(self.tr("Type or paste the notice here…"))
@@ -163,8 +152,7 @@ class ComposePanel(QWidget):
         self.region.currentIndexChanged.connect(self._style_changed)
         self.rate.valueChanged.connect(self._debounce.start)  # the length estimate follows the speed
         self.voice.currentIndexChanged.connect(self._voice_chosen)
-        self.convert_button.clicked.connect(self.convert_legacy)
-        self.keep_button.clicked.connect(self._keep_legacy)
+        self.legacy_bar.convert_requested.connect(self.convert_legacy)
         self.open_button.clicked.connect(self.choose_file)
         self.listen_button.clicked.connect(self.listen)
         self.stop_button.clicked.connect(self.stop)
@@ -254,16 +242,9 @@ class ComposePanel(QWidget):
     def refresh_reading(self) -> None:
         self._debounce.stop()
         text = self.editor.toPlainText()
-        legacy = detect(text) if text != self._dismissed_legacy else None
-        self._legacy_text = legacy.converted if legacy else None
-        if legacy:
-            preview = legacy.converted.strip().splitlines()[0][:80] if legacy.converted.strip() else ""
-            self.legacy_label.setText(
-                self.tr("This text looks typed in an old Vietnamese font (%1). As Unicode it reads: “%2…”")
-                .replace("%1", legacy.encoding.value).replace("%2", preview))
-        self.legacy_bar.setVisible(bool(legacy))
+        self.legacy_bar.check(text)
         # What Listen and Create will read: converted, unless the officer kept it as typed.
-        reading = self.normalizer.normalize(text, convert_legacy=text != self._dismissed_legacy)
+        reading = self.normalizer.normalize(text, convert_legacy=self.legacy_bar.converts(text))
         self.reading = reading
         self._show_reading(reading)
         self._mark_source(reading)
@@ -344,17 +325,11 @@ class ComposePanel(QWidget):
                         lambda _: self.reload_lexicon(), self.errors.show, cancellable=False)
 
     # -- legacy fonts -------------------------------------------------------------------------
-    def convert_legacy(self) -> None:
-        if self._legacy_text is None:
-            return
+    def convert_legacy(self, converted: str) -> None:
         cursor = self.editor.textCursor()
         cursor.select(QTextCursor.SelectionType.Document)
-        cursor.insertText(self._legacy_text)  # one undoable step
+        cursor.insertText(converted)  # one undoable step
         self.refresh_reading()
-
-    def _keep_legacy(self) -> None:
-        self._dismissed_legacy = self.editor.toPlainText()
-        self.legacy_bar.hide()
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a text file"), "",
@@ -374,7 +349,7 @@ class ComposePanel(QWidget):
         text, lexicon, style = self.editor.toPlainText(), self.lexicon, self.style()
         settings = self.settings()
         self.preview.listen(text, settings, lambda: self.services.synthesizer(lexicon, style, settings.voice),
-                            convert=self._dismissed_legacy != text)
+                            convert=self.legacy_bar.converts(text))
         self.stop_button.setEnabled(True)
 
     def stop(self) -> None:
@@ -382,7 +357,7 @@ class ComposePanel(QWidget):
 
     def create_bulletin(self) -> None:
         text, settings, style, title = self.editor.toPlainText(), self.settings(), self.style(), self.title.text()
-        convert = self._dismissed_legacy != text
+        convert = self.legacy_bar.converts(text)
         lexicon = self.lexicon
         if not any(c.isalnum() for c in text):
             return

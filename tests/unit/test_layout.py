@@ -10,9 +10,7 @@ PACKAGES = ("studio", "ui", "receiver/crs_receiver", "protocol/crs_protocol")
 LIMIT = 400
 # Known debt from the parallel merges of session 7, each to be split (issue work that touches
 # them splits them first). They may not grow: the cap is their size when they were listed.
-OVER_LIMIT = {
-    "ui/compose_panel.py": 408,
-}
+OVER_LIMIT: dict[str, int] = {}
 
 
 def test_no_module_is_over_400_lines():

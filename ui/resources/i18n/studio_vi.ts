@@ -167,6 +167,21 @@
     </message>
 </context>
 <context>
+    <name>LegacyBar</name>
+    <message>
+        <source>Convert to Unicode</source>
+        <translation>Chuyển sang Unicode</translation>
+    </message>
+    <message>
+        <source>Keep as typed</source>
+        <translation>Giữ nguyên</translation>
+    </message>
+    <message>
+        <source>This text looks typed in an old Vietnamese font (%1). As Unicode it reads: “%2…”</source>
+        <translation>Văn bản này có vẻ được gõ bằng phông chữ cũ (%1). Chuyển sang Unicode sẽ thành: “%2…”</translation>
+    </message>
+</context>
+<context>
     <name>ComposePanel</name>
     <message>
         <source>Title (default: the first line)</source>
@@ -213,14 +228,6 @@
         <translation>Tốc độ:</translation>
     </message>
     <message>
-        <source>Convert to Unicode</source>
-        <translation>Chuyển sang Unicode</translation>
-    </message>
-    <message>
-        <source>Keep as typed</source>
-        <translation>Giữ nguyên</translation>
-    </message>
-    <message>
         <source>Type or paste the notice here…</source>
         <translation>Gõ hoặc dán thông báo vào đây…</translation>
     </message>
@@ -247,10 +254,6 @@
     <message>
         <source>Loading the dictionary</source>
         <translation>Đang nạp từ điển</translation>
-    </message>
-    <message>
-        <source>This text looks typed in an old Vietnamese font (%1). As Unicode it reads: “%2…”</source>
-        <translation>Văn bản này có vẻ được gõ bằng phông chữ cũ (%1). Chuyển sang Unicode sẽ thành: “%2…”</translation>
     </message>
     <message>
         <source>unknown abbreviation, spelled out</source>
