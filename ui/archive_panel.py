@@ -88,16 +88,29 @@ class ArchivePanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
 
-    def fill_places(self) -> None:
-        """Zones, then loudspeakers (quick local reads)."""
-        current = self.where.currentData()
-        conn = self.services.library().conn
-        self.where.clear()
-        for (name,) in conn.execute("SELECT name FROM zones ORDER BY name"):
-            self.where.addItem(self.tr("Zone: %1").replace("%1", name), f"zone:{name}")
-        for (name,) in conn.execute("SELECT name FROM receivers ORDER BY name"):
-            self.where.addItem(self.tr("Loudspeaker: %1").replace("%1", name), f"receiver:{name}")
-        self.where.setCurrentIndex(max(0, self.where.findData(current)))
+    def fill_places(self, then=None) -> None:
+        """Zones, then loudspeakers, read off the UI thread (the database may be busy with a
+        delivery); `then` runs once the list is filled."""
+        services = self.services
+
+        def work(progress, cancel):
+            conn = services.library().conn
+            return ([name for (name,) in conn.execute("SELECT name FROM zones ORDER BY name")],
+                    [name for (name,) in conn.execute("SELECT name FROM receivers ORDER BY name")])
+
+        def done(names) -> None:
+            zones, receivers = names
+            current = self.where.currentData()
+            self.where.clear()
+            for name in zones:
+                self.where.addItem(self.tr("Zone: %1").replace("%1", name), f"zone:{name}")
+            for name in receivers:
+                self.where.addItem(self.tr("Loudspeaker: %1").replace("%1", name), f"receiver:{name}")
+            self.where.setCurrentIndex(max(0, self.where.findData(current)))
+            if then is not None:
+                then()
+
+        self.runner.run(self.tr("Reading the archive"), work, done, self.errors.show, cancellable=False)
 
     def place(self) -> tuple[str | None, str | None]:
         """(zone, receiver) chosen: one of them is a name (the item's data is "zone:NAME" or
@@ -109,7 +122,8 @@ class ArchivePanel(QWidget):
 
     def show_day(self) -> None:
         if self.where.count() == 0:
-            self.fill_places()
+            self.fill_places(then=self._show_filled)
+            return
         zone, receiver = self.place()
         if zone is None and receiver is None:
             self._shown([])
@@ -123,6 +137,12 @@ class ArchivePanel(QWidget):
             return heard(services.library().conn, day, zone, receiver)
 
         self.runner.run(self.tr("Reading the archive"), work, self._shown, self.errors.show, cancellable=False)
+
+    def _show_filled(self) -> None:
+        if self.where.count() == 0:  # no zone and no loudspeaker yet: nothing to show
+            self._shown([])
+        else:
+            self.show_day()
 
     def _shown(self, entries: list) -> None:
         self.entries = entries

@@ -118,8 +118,7 @@ class ReportsPanel(QWidget):
         outer.addWidget(self.tabs)
 
     def _archive_shown(self) -> None:
-        self.archive.fill_places()
-        self.archive.show_day()
+        self.archive.fill_places(then=self.archive.show_day)
 
     def open_categories(self):
         """The category list, for a signed-in admin only (None otherwise)."""

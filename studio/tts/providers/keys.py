@@ -13,6 +13,7 @@ Threading: a lock guards the two files within a process; every write is atomic.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -68,11 +69,19 @@ def usable_keyring():
 class KeyStore:
     def __init__(self, data_dir: Path, backend=None, use_keyring: bool = True) -> None:
         self.data_dir = Path(data_dir)
-        self._backend = backend if backend is not None else (usable_keyring() if use_keyring else None)
+        # The OS keyring is looked up on first use, not here: finding it can take a while (and
+        # the window makes this store on its UI thread to list the configured providers).
+        self._given_backend, self._use_keyring = backend, use_keyring
         # One keyring entry per data folder: two studios (or tests) on a machine stay apart.
         digest = hashlib.sha256(str(self.data_dir.resolve()).encode("utf-8")).hexdigest()[:12]
         self.service = f"CommuneRadioStudio/{digest}"
         self._lock = threading.Lock()
+
+    @functools.cached_property
+    def _backend(self):
+        if self._given_backend is not None:
+            return self._given_backend
+        return usable_keyring() if self._use_keyring else None
 
     @property
     def config_path(self) -> Path:
