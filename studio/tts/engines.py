@@ -42,6 +42,7 @@ from studio.errors import Cancelled, EngineUnavailable, SynthesisFailed, Synthes
 from studio.launch import module_command
 from studio.tts.defaults import DEFAULT_TUNING
 from studio.tts.espeak_tuning import EspeakTuning
+from studio.tts.shares import EitherEvent, run_shares, split_shares
 from studio.tts.speech_rate import DEFAULT_RATE, RateCalibration, RateControl
 
 log = logging.getLogger(__name__)
@@ -218,17 +219,6 @@ class _Worker:
         return tail[-1] if tail else f"exit status {self.process.returncode}"
 
 
-class _EitherEvent:
-    """Set when the caller's cancel event or our own is set."""
-
-    def __init__(self, outer: threading.Event | None, own: threading.Event) -> None:
-        self.outer = outer
-        self.own = own
-
-    def is_set(self) -> bool:
-        return self.own.is_set() or (self.outer is not None and self.outer.is_set())
-
-
 class Pyttsx3Engine:
     id = "pyttsx3"
     # On Linux pyttsx3 drives libespeak-ng (the same parameter as the command line); SAPI5's
@@ -287,28 +277,11 @@ class Pyttsx3Engine:
         todo = list(range(len(sentences)))
         for attempt in range(2):  # a silently skipped sentence gets one more, fresh, process
             # Contiguous shares, one worker process each, so both cores synthesise.
-            count = max(1, min(self.workers, len(todo) // 4 or 1))
-            shares = [todo[k * len(todo) // count:(k + 1) * len(todo) // count] for k in range(count)]
-            errors: list[BaseException] = []
-            stop = _EitherEvent(cancel, threading.Event())  # one share failing stops the others
+            def run(share: list[int], slot: int, stop: EitherEvent, attempt=attempt) -> None:
+                self._run_share(share, sentences, voice, settings, Path(out_dir) / f"w{attempt}-{slot}",
+                                stop, results, lock, progress)
 
-            def run(share: list[int], slot: int) -> None:
-                try:
-                    self._run_share(share, sentences, voice, settings, Path(out_dir) / f"w{attempt}-{slot}",
-                                    stop, results, lock, progress)
-                except BaseException as exc:  # re-raised on the calling thread
-                    errors.append(exc)
-                    stop.own.set()
-
-            threads = [threading.Thread(target=run, args=(share, k), daemon=True) for k, share in enumerate(shares)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            if errors:
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled()
-                raise next((e for e in errors if not isinstance(e, Cancelled)), errors[0])
+            run_shares(split_shares(todo, self.workers), run, cancel)
             todo = [i for i in todo if i not in results]
             if not todo:
                 return [results[i] for i in range(len(sentences))]

@@ -43,6 +43,7 @@ from studio.errors import (
 from studio.launch import module_command
 from studio.tts.engines import SpeechSettings, Voice
 from studio.tts.piper_rate import CALIBRATION_SCALES, length_scale
+from studio.tts.shares import EitherEvent, run_shares, split_shares
 from studio.tts.voice_packs import VoicePack, VoicePackStore
 
 log = logging.getLogger(__name__)
@@ -256,12 +257,8 @@ class PiperEngine:
         results: dict[int, Path] = {}
         lock = threading.Lock()
         todo = list(range(len(sentences)))
-        count = max(1, min(self.workers, len(todo) // 4 or 1))  # contiguous shares, one worker each
-        shares = [todo[k * len(todo) // count:(k + 1) * len(todo) // count] for k in range(count)]
-        errors: list[BaseException] = []
-        stop = _EitherEvent(cancel)
 
-        def run(share: list[int], slot: int) -> None:
+        def run(share: list[int], slot: int, stop: EitherEvent) -> None:
             work_dir = Path(out_dir) / f"p{slot}"
             work_dir.mkdir(parents=True, exist_ok=True)
             batch = [sentences[i] for i in share]
@@ -277,21 +274,9 @@ class PiperEngine:
                     if progress is not None:
                         progress(done, len(sentences))
             except _WorkerError as exc:
-                errors.append(SynthesisFailed(self.id, exc.message))
-                stop.own.set()
-            except BaseException as exc:  # re-raised on the calling thread
-                errors.append(exc)
-                stop.own.set()
+                raise SynthesisFailed(self.id, exc.message) from exc
 
-        threads = [threading.Thread(target=run, args=(share, k), daemon=True) for k, share in enumerate(shares)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if errors:
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
-            raise next((e for e in errors if not isinstance(e, Cancelled)), errors[0])
+        run_shares(split_shares(todo, self.workers), run, cancel)  # contiguous shares, one worker each
         missing = [i for i in todo if i not in results]
         if missing:
             raise SynthesisFailed(self.id, f"no audio for {len(missing)} sentence(s)")
@@ -302,14 +287,3 @@ class _WorkerError(Exception):
     def __init__(self, message: str, kind: str) -> None:
         super().__init__(message)
         self.message, self.kind = message, kind
-
-
-class _EitherEvent:
-    """Set when the caller's cancel event or our own (one share failed) is set."""
-
-    def __init__(self, outer: threading.Event | None) -> None:
-        self.outer = outer
-        self.own = threading.Event()
-
-    def is_set(self) -> bool:
-        return self.own.is_set() or (self.outer is not None and self.outer.is_set())
