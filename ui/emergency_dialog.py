@@ -26,8 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QSpinBox,
     QTableWidget,
@@ -42,6 +40,7 @@ from studio.fleet.emergency import DEFAULT_VALID_MIN, MAX_VALID_MIN, TargetState
 from ui.error_messages import ErrorDialogs, describe
 from ui.services import Services
 from ui.task_runner import TaskRunner
+from ui.zone_checklist import ZoneChecklist
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +56,8 @@ class EmergencySignInDialog(QDialog):
         self.clip = QComboBox()
         for clip_id, title in clips:
             self.clip.addItem(title, clip_id)
-        self.zones = QListWidget()
-        for name in zones:
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.zones.addItem(item)
-        self.zones.setMaximumHeight(120)
+        self.zones = ZoneChecklist(max_height=120)
+        self.zones.fill(zones)
         self.valid = QSpinBox()
         self.valid.setRange(1, MAX_VALID_MIN)
         self.valid.setValue(DEFAULT_VALID_MIN)
@@ -101,13 +95,10 @@ class EmergencySignInDialog(QDialog):
         self.on_submit = None  # set by the flow: called with the dialog once the form is complete
 
     def chosen_zones(self) -> list[str]:
-        return [self.zones.item(i).text() for i in range(self.zones.count())
-                if self.zones.item(i).checkState() == Qt.CheckState.Checked]
+        return self.zones.chosen()
 
     def choose_zones(self, names: list[str]) -> None:
-        for i in range(self.zones.count()):
-            item = self.zones.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked)
+        self.zones.choose(names)
 
     def _submit(self) -> None:
         if self.clip.currentIndex() < 0 or not self.chosen_zones():

@@ -23,8 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -39,6 +37,7 @@ from ui.error_messages import ErrorDialogs, describe
 from ui.record_panel import LevelMeter, input_devices
 from ui.services import Services
 from ui.task_runner import TaskRunner
+from ui.zone_checklist import ZoneChecklist
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +54,7 @@ class LivePanel(QWidget):
         self.broadcast = None
         self._authority = None
         self._busy = False
-        self.zones = QListWidget()
-        self.zones.setMaximumHeight(140)
+        self.zones = ZoneChecklist(max_height=140)
         self.device = QComboBox()
         self.username = QLineEdit()
         self.password = QLineEdit()
@@ -120,13 +118,7 @@ class LivePanel(QWidget):
 
     def _loaded(self, loaded) -> None:
         zones, devices = loaded
-        chosen = set(self.chosen_zones())
-        self.zones.clear()
-        for name in zones:
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if name in chosen else Qt.CheckState.Unchecked)
-            self.zones.addItem(item)
+        self.zones.fill(zones)
         current = self.device.currentText()
         self.device.clear()
         self.device.addItems(devices)
@@ -134,13 +126,10 @@ class LivePanel(QWidget):
             self.device.setCurrentText(current)
 
     def chosen_zones(self) -> list[str]:
-        return [self.zones.item(i).text() for i in range(self.zones.count())
-                if self.zones.item(i).checkState() == Qt.CheckState.Checked]
+        return self.zones.chosen()
 
     def choose_zones(self, names: list[str]) -> None:
-        for i in range(self.zones.count()):
-            item = self.zones.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked)
+        self.zones.choose(names)
 
     # -- on and off the air ---------------------------------------------------------------------
     def toggle(self) -> None:
