@@ -34,7 +34,7 @@ from crs_protocol import (
     verify,
 )
 
-from crs_receiver import __version__
+from crs_receiver import __version__, relay_av
 from crs_receiver.admission import SMALL_BODY, Refused, precheck
 from crs_receiver.calls import Answer, Call, Route, refuse
 from crs_receiver.command_handlers import CommandHandlers
@@ -252,6 +252,7 @@ class Requests(DeliveryHandlers, CommandHandlers, LiveRequests):
             "rejected_items": self.engine.rejected(),
             "playlog_seq": self.store._seq, "refusals": dict(self.refusals),
             "identity_moved": self.store.identity_moved, "v1_signed": self.v1_signed,
+            "relays": relay_av.formats(),
         }
 
     async def status(self, call: Call) -> Answer:

@@ -1,14 +1,15 @@
 """Relaying an external stream ("tiếp sóng"): a manifest item of kind "stream"
-(docs/protocol.md, section 5) plays what an Icecast/HTTP MP3 stream sends, for its
-declared duration.
+(docs/protocol.md, section 5) plays what an Icecast/HTTP stream sends, for its declared
+duration.
 
 The receiver pulls the URL itself (urllib, in a fetch thread) into a bounded queue of
-byte chunks (at most `QUEUE_CHUNKS` x `CHUNK` bytes, 512 KB); libsndfile decodes MP3 out
-of that queue through `StreamReader`, a file-like object that fakes what libsndfile asks
-of a file (a length, an ID3v1 probe at the end, short seeks backwards while it finds the
-frames). No PyAV and no ffmpeg: on a Raspberry Pi the receiver keeps its libsndfile-only
-footprint. libsndfile does not decode AAC: an AAC stream fails at once ("stream-failed")
-and the backup plays.
+byte chunks (at most `QUEUE_CHUNKS` x `CHUNK` bytes, 512 KB). An MP3 stream is decoded by
+libsndfile out of that queue through `StreamReader`, a file-like object that fakes what
+libsndfile asks of a file (a length, an ID3v1 probe at the end, short seeks backwards while
+it finds the frames): no PyAV and no ffmpeg, so a Raspberry Pi that relays MP3 keeps its
+libsndfile-only footprint. Anything else — AAC, Ogg, an HLS playlist — goes to PyAV
+(relay_av.py, the receiver's `relay` extra), which opens the URL itself; without PyAV it
+fails at once ("stream-failed", the reason logged) and the backup plays.
 
 The level is brought toward the item's `loudness_lufs` by a slow running gain
 (`Leveller`: RMS over a few seconds, gain limited to `MIN_GAIN_DB`..`MAX_GAIN_DB` and
@@ -36,6 +37,7 @@ from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
+from crs_receiver import relay_av
 from crs_receiver.decode import _put, decode_item
 
 log = logging.getLogger(__name__)
@@ -216,31 +218,52 @@ def _end(marks: queue.Queue, stop: threading.Event) -> None:
 
 def _relay(playing, blocks: queue.Queue, rate: int, block: int, deadline: float) -> str:
     """Relay until `deadline` (monotonic): "played", or why it stopped early."""
+    stream = playing.stream
+    chunks: queue.Queue = queue.Queue(maxsize=QUEUE_CHUNKS)
+    problem: list[str] = []
+    halt = threading.Event()  # the fetch is not needed: FFmpeg opens the URL itself
+    fetch_stop = SimpleNamespace(is_set=lambda: playing.stop.is_set() or halt.is_set())
+    fetcher = threading.Thread(target=_fetch, args=(stream["url"], chunks, fetch_stop, problem),
+                               name="receiver-relay-fetch", daemon=True)
+    fetcher.start()
+    reader = StreamReader(chunks, playing.stop)
+    reader._fill(4096)
+    head = bytes(reader.buffer)
+    playlist = relay_av.looks_like_playlist(stream["url"], head)
+    aac = not playlist and mp3_sync(head) is None and relay_av.adts_sync(head) is not None
+    if (playlist or aac) and not relay_av.available():
+        halt.set()
+        log.warning("stream of %s is %s and PyAV is not installed (pip install 'crs-receiver[relay]'): it "
+                    "cannot be relayed", playing.item_id, "an HLS playlist" if playlist else "AAC")
+        return "stream-failed"
+    if playlist or (head and mp3_sync(head) is None and relay_av.available()):  # AAC, Ogg, HLS...
+        halt.set()
+        problem.clear()
+        source = relay_av.av_blocks(stream["url"], rate, playing.stop, problem, format="aac" if aac else None)
+        return _play(playing, source, problem, blocks, rate, block, deadline)
+    source = _sndfile_blocks(playing, reader, rate, problem)
+    return _play(playing, source, problem, blocks, rate, block, deadline)
+
+
+def _sndfile_blocks(playing, reader: StreamReader, rate: int, problem: list[str]):
+    """The MP3 stream decoded by libsndfile: mono float32 arrays at `rate`; why it ended
+    early goes to `problem`."""
     import numpy as np
     import soundfile as sf
 
     from crs_receiver.resample import resampler
 
-    stream = playing.stream
-    chunks: queue.Queue = queue.Queue(maxsize=QUEUE_CHUNKS)
-    problem: list[str] = []
-    fetcher = threading.Thread(target=_fetch, args=(stream["url"], chunks, playing.stop, problem),
-                               name="receiver-relay-fetch", daemon=True)
-    fetcher.start()
-    reader = StreamReader(chunks, playing.stop)
     try:
         reader.align()
         handle = sf.SoundFile(reader)
     except Exception as exc:
-        if not playing.stop.is_set():
-            log.warning("stream of %s cannot be decoded: %s", playing.item_id, problem[0] if problem else exc)
-        return "stream-failed"
+        if not problem:
+            problem.append(f"cannot be decoded: {exc}")
+        return
     log.info("relaying %s: %s %d Hz, %d channel(s)", playing.item_id, handle.format, handle.samplerate,
              handle.channels)
     converter = resampler(handle.samplerate, rate) if handle.samplerate != rate else None
-    leveller = Leveller(float(stream.get("loudness_lufs", TARGET_LUFS)), rate)
     frames = max(1, int(handle.samplerate * READ_S))
-    quiet_s = 0.0
     with handle:
         while not playing.stop.is_set():
             try:
@@ -249,27 +272,44 @@ def _relay(playing, blocks: queue.Queue, rate: int, block: int, deadline: float)
                 log.debug("stream decoder of %s: %s", playing.item_id, exc)
                 data = np.zeros((0, 1), dtype=np.float32)
             if len(data) == 0:
-                why = "stalled" if reader.stalled else (problem[0] if problem else "the stream ended")
-                log.warning("stream of %s stopped early: %s", playing.item_id, why)
-                return "stream-failed"
+                if reader.stalled:
+                    problem.insert(0, "stalled")
+                elif not problem:
+                    problem.append("the stream ended")
+                return
             samples = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
             if converter is not None:
                 samples = converter.resample_chunk(np.ascontiguousarray(samples), last=False)
-            if len(samples):
-                level = float(np.dot(samples, samples)) / len(samples)
-                quiet_s = quiet_s + len(samples) / rate if level < 10 ** (SILENCE_DBFS / 10) else 0.0
-            if quiet_s >= SILENCE_S:
-                log.warning("stream of %s silent for %.0f s", playing.item_id, quiet_s)
-                return "stream-silent"
-            # What is queued still has to play: the sound stops at the deadline, not after it.
-            room = int((deadline - time.monotonic() - blocks.qsize() * block / rate) * rate)
-            samples = leveller.apply(samples[:max(room, 0)])
-            for i in range(0, len(samples), block):
-                _put(playing, blocks, np.ascontiguousarray(samples[i:i + block]))
-            if room <= len(samples):
-                log.info("item %s relayed to the end of its %s s", playing.item_id, playing.duration_s)
-                return "played"
-    return "played"
+            yield samples
+
+
+def _play(playing, source, problem: list[str], blocks: queue.Queue, rate: int, block: int, deadline: float) -> str:
+    """Level what `source` decodes and queue it for the output until `deadline`."""
+    import numpy as np
+
+    leveller = Leveller(float(playing.stream.get("loudness_lufs", TARGET_LUFS)), rate)
+    quiet_s = 0.0
+    for samples in source:
+        if playing.stop.is_set():
+            return "played"
+        if len(samples):
+            level = float(np.dot(samples, samples)) / len(samples)
+            quiet_s = quiet_s + len(samples) / rate if level < 10 ** (SILENCE_DBFS / 10) else 0.0
+        if quiet_s >= SILENCE_S:
+            log.warning("stream of %s silent for %.0f s", playing.item_id, quiet_s)
+            return "stream-silent"
+        # What is queued still has to play: the sound stops at the deadline, not after it.
+        room = int((deadline - time.monotonic() - blocks.qsize() * block / rate) * rate)
+        samples = leveller.apply(samples[:max(room, 0)])
+        for i in range(0, len(samples), block):
+            _put(playing, blocks, np.ascontiguousarray(samples[i:i + block]))
+        if room <= len(samples):
+            log.info("item %s relayed to the end of its %s s", playing.item_id, playing.duration_s)
+            return "played"
+    if playing.stop.is_set():
+        return "played"
+    log.warning("stream of %s stopped early: %s", playing.item_id, problem[0] if problem else "the stream ended")
+    return "stream-failed"
 
 
 def _late(playing) -> float:

@@ -30,6 +30,8 @@ def _check(args: argparse.Namespace, ctx: StudioContext) -> int:
     print(f"  {found.seconds:g} s decoded: loudness {loudness}, peak {found.peak_dbfs:.1f} dBFS")
     if found.silent:
         print("  warning: the stream is silent; receivers would fall back to the backup")
-    if not found.relayable:
-        print(f"  warning: receivers relay MP3 only; {found.codec} would fall back to the backup")
-    return 0 if found.relayable and not found.silent else 1
+    if found.needs_relay_extra:
+        kind = f"HLS ({found.codec})" if found.hls else found.codec
+        print(f"  note: {kind} is relayed by receivers with PyAV (their 'relay' extra; a receiver's "
+              f"status lists what it relays); one without it plays the backup")
+    return 1 if found.silent else 0

@@ -1,7 +1,8 @@
 """A look at an external stream before a relay of it is scheduled ("tiếp sóng"): connect,
-take a few seconds, decode them (PyAV: MP3 and AAC alike), and say what it is — codec,
-sample rate, channels, bit rate, loudness, and whether the receivers can relay it
-(they decode MP3 only, with libsndfile).
+take a few seconds, decode them (PyAV: MP3, AAC, Ogg, an HLS playlist), and say what it
+is — codec, sample rate, channels, bit rate, loudness, and which receivers can relay it
+(every receiver relays MP3, with libsndfile; AAC, Ogg and HLS need the receiver's `relay`
+extra, PyAV, and its status lists what it relays).
 
 Blocking (network and decoding, a few seconds): the CLI's main thread or a UI worker.
 """
@@ -20,7 +21,7 @@ from studio.errors import StreamUnavailable
 PREVIEW_S = 5.0
 CONNECT_TIMEOUT_S = 10.0
 MAX_BYTES = 2 << 20
-RELAYABLE_CODECS = ("mp3", "mp3float")  # what libsndfile decodes on the receivers
+MP3_CODECS = ("mp3", "mp3float")  # what libsndfile decodes on every receiver
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,12 @@ class StreamPreview:
     seconds: float  # of audio decoded
     loudness_lufs: float | None  # None: silent
     peak_dbfs: float
-    relayable: bool  # the receivers can decode it
+    hls: bool  # an HLS playlist, decoded from its segments
+
+    @property
+    def needs_relay_extra(self) -> bool:
+        """Only receivers with PyAV (their `relay` extra) relay it; others play the backup."""
+        return self.hls or self.codec not in MP3_CODECS
 
     @property
     def silent(self) -> bool:
@@ -70,21 +76,28 @@ def preview_stream(url: str, seconds: float = PREVIEW_S, timeout: float = CONNEC
     from studio.audio.loudness import integrated_loudness
 
     data, kind, _ = fetch_head(url, seconds, timeout)
+    hls = url.split("?", 1)[0].lower().endswith((".m3u8", ".m3u")) or data.lstrip()[:7] == b"#EXTM3U"
     try:
-        with av.open(io.BytesIO(data)) as container:
+        # A playlist names its segments: FFmpeg follows it from the URL (it stops after `seconds`).
+        opened = av.open(url, timeout=(timeout, timeout)) if hls else av.open(io.BytesIO(data))
+        with opened as container:
             if not container.streams.audio:
                 raise StreamUnavailable(url, "no audio in the stream")
             stream = container.streams.audio[0]
             context = stream.codec_context
-            pieces = []
+            pieces, got = [], 0
             try:
                 for frame in container.decode(stream):
                     pieces.append(frame.to_ndarray().astype(np.float32).reshape(-1, frame.samples).mean(axis=0)
                                   if frame.format.is_planar else
                                   frame.to_ndarray().astype(np.float32).reshape(-1, context.channels).mean(axis=1))
+                    got += frame.samples
+                    if got >= seconds * context.sample_rate:
+                        break
             except (av.error.FFmpegError, ValueError):
                 pass  # the last frame of the bytes taken is cut: what was decoded is enough
             rate, channels, codec = int(context.sample_rate), int(context.channels), context.name
+            bitrate = (context.bit_rate or 0) / 1000 if hls else None
     except av.error.FFmpegError as exc:
         raise StreamUnavailable(url, f"not audio that can be decoded ({exc})") from exc
     if not pieces:
@@ -92,6 +105,7 @@ def preview_stream(url: str, seconds: float = PREVIEW_S, timeout: float = CONNEC
     mono = np.concatenate(pieces)
     audio_s = len(mono) / rate
     peak = float(np.max(np.abs(mono))) if len(mono) else 0.0
-    return StreamPreview(url, kind, codec, rate, channels, round(len(data) * 8 / 1000 / max(audio_s, 1e-3), 1),
-                         round(audio_s, 2), integrated_loudness(mono, rate),
-                         round(20 * np.log10(peak), 1) if peak > 0 else -120.0, codec in RELAYABLE_CODECS)
+    if bitrate is None:
+        bitrate = len(data) * 8 / 1000 / max(audio_s, 1e-3)
+    return StreamPreview(url, kind, codec, rate, channels, round(bitrate, 1), round(audio_s, 2),
+                         integrated_loudness(mono, rate), round(20 * np.log10(peak), 1) if peak > 0 else -120.0, hls)

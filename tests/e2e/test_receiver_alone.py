@@ -118,6 +118,7 @@ def test_the_receiver_wheels_install_alone_start_and_pair(receiver_venv, tmp_pat
         status = client.status()  # a signed request, checked by the installed receiver
         assert status["receiver_id"] == paired["receiver_id"]
         assert status["protocol"] == "v1" and status["manifest_version"] is None
+        assert status["relays"] == ["mp3"]  # no PyAV without the relay extra: AAC and HLS fall back
         assert (tmp_path / "rx" / "trust.json").is_file()
     finally:
         process.terminate()

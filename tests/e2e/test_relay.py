@@ -23,6 +23,7 @@ from crs_receiver import relay
 from crs_receiver.player import Engine, wait_until
 from crs_receiver.store import ReceiverStore
 
+from tests.support.http_folder import serve_folder
 from tests.support.paced_speaker import PacedSpeaker
 
 RATE = 48000
@@ -52,11 +53,17 @@ class RecordingSpeaker(PacedSpeaker):
         return np.frombuffer(bytes(self.kept[:usable]), dtype="<f4")
 
 
-def mp3(path: Path, seconds: float, amplitude: float, freq: float = 440.0) -> bytes:
+def mp3(path: Path, seconds: float, amplitude: float, freq: float = 440.0,
+        codec: tuple[str, ...] = ("-c:a", "libmp3lame")) -> bytes:
     subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
                     f"sine=f={freq}:d={seconds}:sample_rate=44100", "-af", f"volume={amplitude * 8}",  # the source is at 1/8
-                    "-ac", "1", "-c:a", "libmp3lame", "-b:a", f"{BITRATE // 1000}k", str(path)], check=True)
+                    "-ac", "1", *codec, "-b:a", f"{BITRATE // 1000}k", str(path)], check=True)
     return path.read_bytes()
+
+
+def aac(path: Path, seconds: float, amplitude: float, freq: float = 440.0) -> bytes:
+    """ADTS AAC, as an Icecast AAC mount sends it."""
+    return mp3(path, seconds, amplitude, freq, codec=("-c:a", "aac", "-f", "adts"))
 
 
 class StreamServer:
@@ -114,12 +121,14 @@ def relay_run(tmp_path, sound):
     engine = Engine(store, "testspk", lambda: T0)
     servers: list[StreamServer] = []
 
-    def run(body: bytes, seconds: float, media: list[str], cut_after: int | None = None,
-            loudness: float = -16.0) -> tuple[dict, np.ndarray, float]:
-        server = StreamServer(body, cut_after)
-        servers.append(server)
+    def run(body: bytes | None, seconds: float, media: list[str], cut_after: int | None = None,
+            loudness: float = -16.0, url: str | None = None) -> tuple[dict, np.ndarray, float]:
+        if url is None:  # `body` served paced; else `url` (a folder server's playlist)
+            server = StreamServer(body, cut_after)
+            servers.append(server)
+            url = server.url
         manifest = check_manifest({"version": 1, "receiver_id": store.receiver_id, "items": [
-            {"id": "relay", "start": T0.isoformat(), "kind": "stream", "url": server.url, "duration_s": seconds,
+            {"id": "relay", "start": T0.isoformat(), "kind": "stream", "url": url, "duration_s": seconds,
              "media": media, "start_mode": "hard", "loudness_lufs": loudness}]})
         started = time.monotonic()
         engine.set_manifest(manifest)
@@ -198,3 +207,41 @@ def test_a_quiet_stream_comes_out_at_the_target_level(relay_run, tmp_path):
     assert rms_db(heard[:RATE // 4]) < -22  # it starts quiet (a slow gain, no jump)
     assert abs(rms_db(heard[-3 * RATE:]) - -16.0) < 1.5  # and is brought to the zone's level
     assert entry["level_dbfs"] > -22
+
+
+def test_an_aac_stream_is_relayed_through_pyav(relay_run, tmp_path):
+    run, _ = relay_run
+    entry, out, elapsed = run(aac(tmp_path / "live.aac", 30, 0.5)[777:], 6.0, [])  # joined mid-frame
+    assert entry["outcome"] == "played"
+    heard = sounding(out)
+    assert 4.6 <= len(heard) / RATE <= 6.3, len(heard) / RATE
+    assert 5.8 <= elapsed <= 7.5, elapsed
+    assert abs(dominant_hz(heard[RATE:2 * RATE]) - 440) < 5
+    assert abs(rms_db(heard[-2 * RATE:]) - -16.0) < 2.0  # levelled like an MP3 relay
+
+
+def test_an_hls_playlist_is_relayed_from_its_segments(relay_run, tmp_path):
+    run, _ = relay_run
+    segments = tmp_path / "hls"
+    segments.mkdir()
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=f=550:d=20:sample_rate=48000",
+                    "-af", "volume=4", "-ac", "1", "-c:a", "aac", "-b:a", "64k", "-f", "hls", "-hls_time", "2",
+                    "-hls_list_size", "0", str(segments / "live.m3u8")], check=True)
+    server = serve_folder(segments)
+    try:
+        entry, out, elapsed = run(None, 6.0, [], url=f"{server.url}/live.m3u8")
+    finally:
+        server.close()
+    assert entry["outcome"] == "played"
+    heard = sounding(out)
+    assert 4.6 <= len(heard) / RATE <= 6.3, len(heard) / RATE  # stops at the item's end, not the playlist's
+    assert abs(dominant_hz(heard[RATE:2 * RATE]) - 550) < 5
+
+
+def test_without_pyav_an_aac_stream_falls_back_to_the_backup(relay_run, tmp_path, monkeypatch):
+    monkeypatch.setattr(relay.relay_av, "available", lambda: False)
+    run, store = relay_run
+    backup = backup_media(store, tmp_path, 20.0, 660.0)
+    entry, out, _ = run(aac(tmp_path / "live.aac", 30, 0.5), 5.0, [backup])
+    assert entry["outcome"] == "stream-failed"
+    assert abs(dominant_hz(sounding(out)[-RATE:]) - 660) < 5

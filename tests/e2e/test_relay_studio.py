@@ -16,6 +16,7 @@ import pytest
 from crs_protocol import check_manifest
 
 from tests.support.cli import run
+from tests.support.http_folder import serve_folder
 
 
 def encoded(path: Path, codec: list[str], volume: float = 4.0) -> bytes:
@@ -59,10 +60,10 @@ def test_stream_check_prints_codec_rate_and_loudness(serve, tmp_path, data_dir):
     assert "warning" not in out
 
 
-def test_stream_check_warns_of_aac_silence_and_refuses_a_dead_url(serve, tmp_path, data_dir):
+def test_stream_check_notes_aac_warns_of_silence_and_refuses_a_dead_url(serve, tmp_path, data_dir):
     aac = serve(encoded(tmp_path / "s.aac", ["-c:a", "aac", "-b:a", "64k", "-f", "adts"]), "audio/aac")
-    out = run(data_dir, "stream", "check", aac, "--seconds", "2", expect=1).stdout
-    assert "aac" in out and "receivers relay MP3 only" in out
+    out = run(data_dir, "stream", "check", aac, "--seconds", "2").stdout
+    assert "aac" in out and "44100 Hz" in out and "relayed by receivers with PyAV" in out
     silent = serve(encoded(tmp_path / "q.mp3", ["-c:a", "libmp3lame"], volume=0.0), "audio/mpeg")
     assert "silent" in run(data_dir, "stream", "check", silent, "--seconds", "2", expect=1).stdout
     with socket.socket() as probe:  # a port nobody listens on
@@ -70,6 +71,23 @@ def test_stream_check_warns_of_aac_silence_and_refuses_a_dead_url(serve, tmp_pat
         dead = f"http://127.0.0.1:{probe.getsockname()[1]}/live"
     failed = run(data_dir, "stream", "check", dead, expect=1)
     assert "cannot be relayed" in failed.stderr and failed.stderr.count("\n") == 1
+
+
+def test_stream_check_follows_an_hls_playlist(tmp_path, data_dir):
+    segments = tmp_path / "hls"
+    segments.mkdir()
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=f=440:d=12:sample_rate=48000",
+                    "-af", "volume=4", "-ac", "1", "-c:a", "aac", "-b:a", "64k", "-f", "hls", "-hls_time", "2",
+                    "-hls_list_size", "0", str(segments / "live.m3u8")], check=True)
+    server = serve_folder(segments)
+    try:
+        out = run(data_dir, "stream", "check", f"{server.url}/live.m3u8", "--seconds", "3").stdout
+    finally:
+        server.close()
+    assert "aac" in out and "48000 Hz" in out and "HLS (aac)" in out
+    lufs = float(out.split("loudness ")[1].split(" LUFS")[0])
+    assert -12 < lufs < -8  # a sine at 0.5 peak (-9 dBFS RMS, 440 Hz) reads about -9.7 LUFS
+    assert 2.5 <= float(out.split(" s decoded")[0].split()[-1]) <= 4.5  # what was asked, not the whole playlist
 
 
 def test_a_stream_programme_renders_its_backup_and_publishes_a_stream_item(data_dir):
