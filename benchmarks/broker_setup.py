@@ -70,13 +70,12 @@ def sim_fleet(library: ClipLibrary, key: StudioKey, account: BrokerAccount, coun
     zone_id = next(z.id for z in Zones(library.conn).all() if z.name == zone)
     repository = FleetRepository(library.conn, library.clock)
     receivers = []
-    with BrokerAdmin.for_account(account, timeout_s=30.0) as admin:
-        for n in range(count):
-            receiver_id = f"{prefix}{n:04d}"
-            secret = secrets.token_urlsafe(18)
-            admin.promote_receiver(receiver_id, secret)
-            repository.add_receiver(receiver_id, receiver_id, f"mqtt://{account.host}:{account.port}/{receiver_id}",
-                                    zone_id)
-            receivers.append(SimReceiver(receiver_id, secret, key.public_text, host or account.host,
-                                         port or account.port))
+    accounts = [(f"{prefix}{n:04d}", secrets.token_urlsafe(18)) for n in range(count)]
+    with BrokerAdmin.for_account(account, timeout_s=60.0) as admin:
+        admin.provision_receivers(accounts)
+    for receiver_id, secret in accounts:
+        repository.add_receiver(receiver_id, receiver_id, f"mqtt://{account.host}:{account.port}/{receiver_id}",
+                                zone_id)
+        receivers.append(SimReceiver(receiver_id, secret, key.public_text, host or account.host,
+                                     port or account.port))
     return Fleet(receivers)

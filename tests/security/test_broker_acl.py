@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import stat
 
+import pytest
 from crs_protocol.mqtt import media_topic, pair_topic, rx_topic
 from crs_protocol.pair_proof import pairing_account_password
 
@@ -16,12 +17,16 @@ from tests.support.mqtt import Probe
 SECRET_A, SECRET_B = "secret-of-a-" + "x" * 20, "secret-of-b-" + "y" * 20
 
 
-def _accounts(broker):
+def _accounts(broker, how: str = "paired"):
+    """Both receivers' accounts, made as pairing makes them or in one bulk provisioning."""
     with broker.admin() as admin:
-        admin.create_pairing_account("rx-a", "11112222")
-        admin.promote_receiver("rx-a", SECRET_A)
-        admin.create_pairing_account("rx-b", "33334444")
-        admin.promote_receiver("rx-b", SECRET_B)
+        if how == "paired":
+            admin.create_pairing_account("rx-a", "11112222")
+            admin.promote_receiver("rx-a", SECRET_A)
+            admin.create_pairing_account("rx-b", "33334444")
+            admin.promote_receiver("rx-b", SECRET_B)
+        else:
+            admin.provision_receivers([("rx-a", SECRET_A), ("rx-b", SECRET_B)], batch=1)
         assert admin.client_roles("rx-a") == {"crs-rx-rx-a"}
 
 
@@ -32,8 +37,9 @@ def test_admin_account_is_private(broker):
     assert broker.password not in (broker.folder / "dynamic-security.json").read_text()
 
 
-def test_receiver_reads_its_own_topics_and_media_only(broker):
-    _accounts(broker)
+@pytest.mark.parametrize("how", ["paired", "provisioned"])
+def test_receiver_reads_its_own_topics_and_media_only(broker, how):
+    _accounts(broker, how)
     studio = Probe(broker.host, broker.port, broker.username, broker.password)
     a = Probe(broker.host, broker.port, "rx-a", SECRET_A)
     try:
@@ -57,8 +63,9 @@ def test_receiver_reads_its_own_topics_and_media_only(broker):
         studio.close()
 
 
-def test_receiver_cannot_write_studio_or_other_topics(broker):
-    _accounts(broker)
+@pytest.mark.parametrize("how", ["paired", "provisioned"])
+def test_receiver_cannot_write_studio_or_other_topics(broker, how):
+    _accounts(broker, how)
     studio = Probe(broker.host, broker.port, broker.username, broker.password)
     a = Probe(broker.host, broker.port, "rx-a", SECRET_A)
     try:
