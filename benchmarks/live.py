@@ -318,8 +318,14 @@ def main() -> int:
         print(f"  studio live threads: {cpu:.2f} s CPU over {elapsed:.1f} s")
         return 0
     latencies, spreads, missing = [], [], 0
+    offsets: list[list[float]] = [[] for _ in speakers]  # each receiver's lag behind the click's median
     for clicked in source.click_times:
         heard = [s.click_after(clicked, clicked + CLICK_EVERY_S) for s in speakers]
+        if len(found_now := [h for h in heard if h is not None]) > 1:
+            middle = statistics.median(found_now)
+            for lags, h in zip(offsets, heard):
+                if h is not None:
+                    lags.append(h - middle)
         missing += sum(h is None for h in heard)
         found = [h - clicked for h in heard if h is not None]
         latencies += found
@@ -335,6 +341,12 @@ def main() -> int:
     if spreads:
         print(f"  receivers apart per click: median {statistics.median(spreads) * 1000:.0f} ms, worst "
               f"{max(spreads) * 1000:.0f} ms (goal <= 100 ms)")
+        steady = [lags for lags in offsets if len(lags) > 1]
+        if steady:  # a lag that holds from click to click is the receiver's start-up, not jitter
+            means = [statistics.mean(lags) * 1000 for lags in steady]
+            wobble = statistics.median(statistics.pstdev(lags) * 1000 for lags in steady)
+            print(f"  each receiver's lag behind the median: from {min(means):.0f} to {max(means):.0f} ms, "
+                  f"steady from click to click (median standard deviation {wobble:.1f} ms)")
     print(f"  studio live threads: {cpu:.2f} s CPU over {elapsed:.1f} s ({100 * cpu / elapsed:.1f} % of a core)")
     print("  (software-paced microphone and speakers: see the module docstring; no fault proxy, no Icecast here)")
     return 0 if latencies and not missing else 1
