@@ -78,6 +78,11 @@ class Session:
     opened: float = field(default_factory=time.monotonic)
     last_valid: float = 0.0
     newest: int = -1
+    # When frame 0 left the studio, as this receiver can tell: the earliest of (arrival - seq x 20 ms)
+    # over the frames taken. Frames leave the studio for every receiver at once, so playing frame n
+    # at origin + n x 20 ms + TARGET_MS lines the receivers up (to the difference of their network
+    # paths), whenever each of them got round to starting its output.
+    origin: float | None = None
     frames: dict[int, bytes] = field(default_factory=dict)
     seen: set[int] = field(default_factory=set)
     ended: threading.Event = field(default_factory=threading.Event)
@@ -208,6 +213,9 @@ class LiveReceiver:
             session.newest = max(session.newest, frame.seq)
             session.accepted += 1
             session.last_valid = time.monotonic()
+            sent = session.last_valid - frame.seq * FRAME_MS / 1000.0
+            if session.origin is None or sent < session.origin:
+                session.origin = sent
 
     def _refuse(self, kind: str) -> None:
         self.refused[kind] += 1
@@ -252,8 +260,13 @@ class LiveReceiver:
                         and now - session.last_valid < 0.05
                     if newest >= 0 and (next_seq is None or newest - next_seq > target + RESYNC_FRAMES
                                         or behind_stream):
+                        first = next_seq is None  # the session's start, or back after an emergency
                         next_seq = max(newest - target, min(session.frames, default=newest))
-                        due = now + TARGET_MS / 1000.0
+                        if first and session.origin is not None:  # on the studio's timeline (see Session)
+                            due = session.origin + (next_seq * FRAME_MS + TARGET_MS) / 1000.0
+                        else:  # the stream stalled or restarted: its old timeline no longer holds
+                            due = now + TARGET_MS / 1000.0
+                            session.origin = None
                         for old in [s for s in session.frames if s < next_seq]:
                             del session.frames[old]
                     payload = fec = None
