@@ -33,12 +33,14 @@ from crs_protocol import (
     ahead_of_own_time,
     verify,
 )
+from crs_protocol.signing import b64
 
 from crs_receiver import __version__, relay_av
 from crs_receiver.admission import SMALL_BODY, Refused, precheck
 from crs_receiver.calls import Answer, Call, Route, refuse
 from crs_receiver.command_handlers import CommandHandlers
 from crs_receiver.delivery_handlers import DeliveryHandlers
+from crs_receiver.live import live_private_key
 from crs_receiver.live_requests import LIVE_ROUTES, LiveRequests
 from crs_receiver.pair_body import PairBody
 from crs_receiver.pairing import Pairing
@@ -233,7 +235,8 @@ class Requests(DeliveryHandlers, CommandHandlers, LiveRequests):
         self.store.accept_counter(body.signed.key, body.signed.counter)
         log.warning("paired with studio %s", clean(body.name))
         self.security.event(source, "paired with studio %s", clean(body.name))
-        answer = {"receiver_id": self.store.receiver_id, "name": self.store.name, "paired": True}
+        answer = {"receiver_id": self.store.receiver_id, "name": self.store.name, "paired": True,
+                  "live_key": b64(bytes(live_private_key(self.store.root).public_key))}
         if (proof := body.answer_proof(self.store.name)) is not None:
             answer["proof"] = proof
         return Answer(200, answer)

@@ -38,6 +38,8 @@ def pair_receiver(library: ClipLibrary, key: StudioKey, url: str, code: str, zon
         paired = ReceiverClient(url, key).pair(code.strip(), STUDIO_NAME)
     _refuse_taken(repository, paired["receiver_id"], address, replace)
     repository.add_receiver(paired["receiver_id"], name or paired["name"], address, zone.id)
+    if isinstance(paired.get("live_key"), str):  # said over the LAN, with the code: pinned
+        repository.pin_live_key(paired["receiver_id"], paired["live_key"])
     row = next(r for r in repository.receivers() if r["receiver_id"] == paired["receiver_id"])
     check_status(library, key, row)  # the table shows it online at once
     return paired["receiver_id"]

@@ -70,6 +70,12 @@ class FleetRepository:
         marks = ",".join("?" * len(zone_ids))
         return self.conn.execute(f"SELECT * FROM receivers WHERE zone_id IN ({marks})", tuple(zone_ids)).fetchall()
 
+    def pin_live_key(self, receiver_id: str, live_key: str, first_only: bool = False) -> None:
+        """The live public key the receiver gave at pairing (or, `first_only`, at its first
+        session, for one paired before keys were pinned): later sessions trust no other."""
+        self.conn.execute("UPDATE receivers SET live_key = ? WHERE receiver_id = ?"
+                          + (" AND live_key IS NULL" if first_only else ""), (live_key, receiver_id))
+
     def set_address(self, name: str, address: str) -> None:
         self.conn.execute("UPDATE receivers SET address = ? WHERE name = ?", (address, name))
 

@@ -66,6 +66,7 @@ class LiveTarget:
     detail: str | None = None
     udp: tuple[str, int] | None = None
     carried: bool = False  # it was on the air at some point
+    live_key: str | None = None  # pinned at pairing (None: paired before, pinned at its first session)
     played_frames: int = 0
 
 
@@ -233,7 +234,13 @@ class LiveBroadcast:
 
     def _start_on(self, client: ReceiverClient, target: LiveTarget, host: str) -> None:
         info = client.live_info()
-        body = {"session": self.session, "key": seal_key(self.session_key, str(info["public_key"])),
+        public = str(info["public_key"])
+        if target.live_key is None:  # paired before keys were pinned: this one is (sessions.finish)
+            target.live_key = public
+        elif public != target.live_key:  # someone answering in its place: the session key stays ours
+            raise ReceiverError(target.receiver_id, 0, "live-key-changed",
+                                "its live key is not the one it gave at pairing; pair it again if it was replaced")
+        body = {"session": self.session, "key": seal_key(self.session_key, public),
                 "by": self.by, "zones": self.zones}
         if self.silence_s is not None:
             body["silence_s"] = self.silence_s

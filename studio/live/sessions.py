@@ -33,7 +33,8 @@ def targets_of(library: ClipLibrary, zone_names: list[str]) -> list[LiveTarget]:
     rows = FleetRepository(library.conn, library.clock).receivers_in_zones(zone_ids)
     if not rows:
         raise NoReceivers(tuple(zone_names))
-    return [LiveTarget(row["id"], row["name"], row["receiver_id"], row["address"]) for row in rows]
+    return [LiveTarget(row["id"], row["name"], row["receiver_id"], row["address"], live_key=row["live_key"])
+            for row in rows]
 
 
 def go_live(library: ClipLibrary, key: StudioKey, zone_names: list[str], device: str | int | None,
@@ -58,6 +59,12 @@ def finish(library: ClipLibrary, broadcast: LiveBroadcast, authority: Authority)
     """End the session, import what was said as a clip (its id, None if nothing), and
     record the end in the audit log."""
     broadcast.stop()
+    from studio.fleet.repository import FleetRepository
+
+    repository = FleetRepository(library.conn, library.clock)
+    for target in broadcast.targets:  # receivers paired before keys were pinned: pinned now
+        if target.live_key is not None:
+            repository.pin_live_key(target.receiver_id, target.live_key, first_only=True)
     clip_id = None
     path = broadcast.recording
     if path is not None and path.exists() and broadcast.frames_sent:

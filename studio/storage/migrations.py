@@ -335,4 +335,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     ALTER TABLE deliveries ADD COLUMN broker_published_at TEXT;
     """,
+    # 12 -> 13: live broadcast: the receiver's live public key (X25519) as it said at pairing;
+    # a session start seals the session key only to that key (studio/live/broadcast.py)
+    """
+    ALTER TABLE receivers ADD COLUMN live_key TEXT;
+    """,
 )

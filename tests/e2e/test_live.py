@@ -309,3 +309,33 @@ def test_a_receiver_restarted_mid_session_is_brought_back_on_the_air(library, fl
     assert runs(speaker.played()) == [LIVE_HZ]
     entries = client_of(library, key, receiver).playlog()
     assert [(e["item"], e["outcome"]) for e in entries] == [(f"live-{broadcast.session}", "played")]
+
+
+def test_the_live_key_is_pinned_at_pairing_and_another_key_gets_no_session(library, fleet):
+    """A receiver's live key comes with its pairing answer; a session start seals the session
+    key only to it. A device that answers with another key (a replaced card, or someone
+    answering in its place) is refused, hears nothing, and the pinned key is kept."""
+    (receiver, other, _), (speaker, other_speaker, _), key = fleet
+    pinned = {r["receiver_id"]: r["live_key"] for r in library.conn.execute("SELECT receiver_id, live_key "
+                                                                            "FROM receivers")}
+    assert pinned[receiver.receiver_id] == client_of(library, key, receiver).live_info()["public_key"]
+    wrong = client_of(library, key, other).live_info()["public_key"]  # a real key, of another receiver
+    library.conn.execute("UPDATE receivers SET live_key = ? WHERE receiver_id = ?", (wrong, receiver.receiver_id))
+    # one paired before keys were pinned: its first session pins the key it gives
+    library.conn.execute("UPDATE receivers SET live_key = NULL WHERE receiver_id = ?", (other.receiver_id,))
+    broadcast = go_live(library, key, ["Thôn 1"], "testmic", operator_authority("cli:test", None), seconds=2.0,
+                        record=False)
+    try:
+        by_name = {t.receiver_id: t for t in broadcast.targets}
+        wait_for(lambda: by_name[receiver.receiver_id].state is TargetState.REFUSED, 10, "refused")
+        assert "live-key-changed" in by_name[receiver.receiver_id].detail
+        wait_for(lambda: by_name[other.receiver_id].carried, 10, "the other receiver on the air")
+        wait_for(broadcast.finished.is_set, 10, "the session's end")
+    finally:
+        finish(library, broadcast, operator_authority("cli:test", None))
+    assert speaker.streams() == [] and len(other_speaker.streams()) == 1
+    assert library.conn.execute("SELECT live_key FROM receivers WHERE receiver_id = ?",
+                                (receiver.receiver_id,)).fetchone()[0] == wrong  # not re-pinned by a session
+    assert library.conn.execute("SELECT live_key FROM receivers WHERE receiver_id = ?",
+                                (other.receiver_id,)).fetchone()[0] == wrong  # pinned at its first session
+    assert client_of(library, key, receiver).playlog() == []
