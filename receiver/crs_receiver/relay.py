@@ -119,6 +119,11 @@ class StreamReader:
                 self.buffer += chunk
                 quiet_since = time.monotonic()
 
+    def head(self, size: int) -> bytes:
+        """The stream's first `size` bytes (fewer if it ends or stalls first), kept for reading."""
+        self._fill(size)
+        return bytes(self.buffer[:size])
+
     def align(self) -> None:
         """Drop what comes before the first MP3 frame (the stream then starts there)."""
         for enough in (4096, self.KEEP):  # a few frames; more only when they did not show
@@ -227,21 +232,25 @@ def _relay(playing, blocks: queue.Queue, rate: int, block: int, deadline: float)
                                name="receiver-relay-fetch", daemon=True)
     fetcher.start()
     reader = StreamReader(chunks, playing.stop)
-    reader._fill(4096)
-    head = bytes(reader.buffer)
+    head = reader.head(4096)
     playlist = relay_av.looks_like_playlist(stream["url"], head)
-    aac = not playlist and mp3_sync(head) is None and relay_av.adts_sync(head) is not None
-    if (playlist or aac) and not relay_av.available():
+    not_mp3 = bool(head) and mp3_sync(head) is None
+    aac = not playlist and not_mp3 and relay_av.adts_sync(head) is not None
+    if playlist or (not_mp3 and relay_av.available()):  # AAC, Ogg, HLS: PyAV opens the URL itself
         halt.set()
-        log.warning("stream of %s is %s and PyAV is not installed (pip install 'crs-receiver[relay]'): it "
-                    "cannot be relayed", playing.item_id, "an HLS playlist" if playlist else "AAC")
-        return "stream-failed"
-    if playlist or (head and mp3_sync(head) is None and relay_av.available()):  # AAC, Ogg, HLS...
-        halt.set()
+        if not relay_av.available():
+            log.warning("stream of %s is an HLS playlist and PyAV is not installed (pip install "
+                        "'crs-receiver[relay]'): it cannot be relayed", playing.item_id)
+            return "stream-failed"
         problem.clear()
         source = relay_av.av_blocks(stream["url"], rate, playing.stop, problem, format="aac" if aac else None)
-        return _play(playing, source, problem, blocks, rate, block, deadline)
-    source = _sndfile_blocks(playing, reader, rate, problem)
+    elif aac:  # without PyAV: at once, so that the backup gets the whole slot
+        halt.set()
+        log.warning("stream of %s is AAC and PyAV is not installed (pip install 'crs-receiver[relay]'): it "
+                    "cannot be relayed", playing.item_id)
+        return "stream-failed"
+    else:  # MP3 (or unknown: libsndfile tries it)
+        source = _sndfile_blocks(playing, reader, rate, problem)
     return _play(playing, source, problem, blocks, rate, block, deadline)
 
 

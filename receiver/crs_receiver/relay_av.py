@@ -30,10 +30,6 @@ READ_S = 0.2  # seconds handed on at a time, as the MP3 path reads
 MAX_BAD_PACKETS = 50  # in a row: not a stream this decoder understands
 
 
-class AvMissing(Exception):
-    """PyAV is not installed: only MP3 streams can be relayed."""
-
-
 def available() -> bool:
     """Whether this receiver relays AAC and HLS (PyAV installed), without importing it."""
     return find_spec("av") is not None
@@ -64,13 +60,15 @@ def adts_sync(data: bytes) -> int | None:
 def av_blocks(url: str, rate: int, stop: threading.Event, problem: list[str], format: str | None = None) -> Iterator:
     """Mono float32 arrays at `rate`, about `READ_S` each, as the stream comes; ends when it
     ends, stalls, cannot be decoded, or `stop` is set. Why it ended early is appended to
-    `problem`. `format` names FFmpeg's demuxer (None: it probes). Raises AvMissing before yielding anything when PyAV is not installed."""
+    `problem` (PyAV missing or broken included). `format` names FFmpeg's demuxer (None: it
+    probes)."""
     import numpy as np
 
     try:
         import av
     except ImportError as exc:
-        raise AvMissing("PyAV is not installed (pip install 'crs-receiver[relay]')") from exc
+        problem.append(f"PyAV cannot be imported (pip install 'crs-receiver[relay]'): {exc}")
+        return
     try:
         container = av.open(url, format=format, timeout=(CONNECT_TIMEOUT_S, STALL_S),
                             options={"user_agent": "crs-receiver relay", "icy": "0"})

@@ -23,7 +23,7 @@ from crs_receiver import relay
 from crs_receiver.player import Engine, wait_until
 from crs_receiver.store import ReceiverStore
 
-from tests.support.http_folder import serve_folder
+from tests.support.http_folder import hls_station
 from tests.support.paced_speaker import PacedSpeaker
 
 RATE = 48000
@@ -222,12 +222,7 @@ def test_an_aac_stream_is_relayed_through_pyav(relay_run, tmp_path):
 
 def test_an_hls_playlist_is_relayed_from_its_segments(relay_run, tmp_path):
     run, _ = relay_run
-    segments = tmp_path / "hls"
-    segments.mkdir()
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=f=550:d=20:sample_rate=48000",
-                    "-af", "volume=4", "-ac", "1", "-c:a", "aac", "-b:a", "64k", "-f", "hls", "-hls_time", "2",
-                    "-hls_list_size", "0", str(segments / "live.m3u8")], check=True)
-    server = serve_folder(segments)
+    server = hls_station(tmp_path / "hls", 550, 20)
     try:
         entry, out, elapsed = run(None, 6.0, [], url=f"{server.url}/live.m3u8")
     finally:

@@ -16,7 +16,7 @@ import pytest
 from crs_protocol import check_manifest
 
 from tests.support.cli import run
-from tests.support.http_folder import serve_folder
+from tests.support.http_folder import hls_station
 
 
 def encoded(path: Path, codec: list[str], volume: float = 4.0) -> bytes:
@@ -74,12 +74,7 @@ def test_stream_check_notes_aac_warns_of_silence_and_refuses_a_dead_url(serve, t
 
 
 def test_stream_check_follows_an_hls_playlist(tmp_path, data_dir):
-    segments = tmp_path / "hls"
-    segments.mkdir()
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=f=440:d=12:sample_rate=48000",
-                    "-af", "volume=4", "-ac", "1", "-c:a", "aac", "-b:a", "64k", "-f", "hls", "-hls_time", "2",
-                    "-hls_list_size", "0", str(segments / "live.m3u8")], check=True)
-    server = serve_folder(segments)
+    server = hls_station(tmp_path / "hls", 440, 12)
     try:
         out = run(data_dir, "stream", "check", f"{server.url}/live.m3u8", "--seconds", "3").stdout
     finally:

@@ -1,8 +1,9 @@
-"""A folder served over loopback HTTP (an HLS station's playlist and segments)."""
+"""A folder served over loopback HTTP, and an HLS station made by ffmpeg to put in it."""
 
 from __future__ import annotations
 
 import functools
+import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,5 +25,12 @@ class FolderServer:
         self.server.server_close()
 
 
-def serve_folder(folder: Path) -> FolderServer:
+def hls_station(folder: Path, hz: float, seconds: float) -> FolderServer:
+    """A sine at `hz` (0.5 peak), AAC 64 kbit/s in 2 s HLS segments under `folder`, served:
+    the playlist is at `.url + "/live.m3u8"`. Close it after use."""
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                    f"sine=f={hz}:d={seconds}:sample_rate=48000", "-af", "volume=4", "-ac", "1", "-c:a", "aac",
+                    "-b:a", "64k", "-f", "hls", "-hls_time", "2", "-hls_list_size", "0", str(folder / "live.m3u8")],
+                   check=True)
     return FolderServer(folder)
