@@ -236,19 +236,15 @@ def _relay(playing, blocks: queue.Queue, rate: int, block: int, deadline: float)
     playlist = relay_av.looks_like_playlist(stream["url"], head)
     not_mp3 = bool(head) and mp3_sync(head) is None
     aac = not playlist and not_mp3 and relay_av.adts_sync(head) is not None
+    if (playlist or aac) and not relay_av.available():  # at once, so that the backup gets the whole slot
+        halt.set()
+        log.warning("stream of %s is %s and PyAV is not installed (pip install 'crs-receiver[relay]'): it "
+                    "cannot be relayed", playing.item_id, "an HLS playlist" if playlist else "AAC")
+        return "stream-failed"
     if playlist or (not_mp3 and relay_av.available()):  # AAC, Ogg, HLS: PyAV opens the URL itself
         halt.set()
-        if not relay_av.available():
-            log.warning("stream of %s is an HLS playlist and PyAV is not installed (pip install "
-                        "'crs-receiver[relay]'): it cannot be relayed", playing.item_id)
-            return "stream-failed"
         problem.clear()
         source = relay_av.av_blocks(stream["url"], rate, playing.stop, problem, format="aac" if aac else None)
-    elif aac:  # without PyAV: at once, so that the backup gets the whole slot
-        halt.set()
-        log.warning("stream of %s is AAC and PyAV is not installed (pip install 'crs-receiver[relay]'): it "
-                    "cannot be relayed", playing.item_id)
-        return "stream-failed"
     else:  # MP3 (or unknown: libsndfile tries it)
         source = _sndfile_blocks(playing, reader, rate, problem)
     return _play(playing, source, problem, blocks, rate, block, deadline)
