@@ -219,7 +219,7 @@ class LivePanel(QWidget):
     def state_text(self, state: TargetState) -> str:
         return {TargetState.STARTING: self.tr("starting"), TargetState.ON_AIR: self.tr("on the air"),
                 TargetState.DROPPED: self.tr("dropped"), TargetState.UNREACHABLE: self.tr("unreachable"),
-                TargetState.REFUSED: self.tr("refused"), TargetState.UNSUPPORTED: self.tr("not over MQTT yet"),
+                TargetState.REFUSED: self.tr("refused"), TargetState.UNSUPPORTED: self.tr("address not supported"),
                 TargetState.ENDED: self.tr("ended")}[state]
 
     def _poll(self) -> None:

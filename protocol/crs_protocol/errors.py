@@ -33,6 +33,7 @@ class ErrorCode(StrEnum):
     LENGTH_REQUIRED = "length-required"
     TIMEOUT = "timeout"
     BUSY = "busy"
+    NOT_GRANTED = "not-granted"  # the broker refused the receiver a subscription the request needs
     # manifests
     INVALID_MANIFEST = "invalid-manifest"
     STALE_MANIFEST = "stale-manifest"
@@ -81,6 +82,7 @@ CODES: dict[ErrorCode, tuple[int, ...]] = {
     ErrorCode.LENGTH_REQUIRED: (411,),
     ErrorCode.TIMEOUT: (408,),
     ErrorCode.BUSY: (503,),
+    ErrorCode.NOT_GRANTED: (403,),
     ErrorCode.INVALID_MANIFEST: (422,),
     ErrorCode.STALE_MANIFEST: (409,),
     ErrorCode.MISSING_MEDIA: (424,),

@@ -44,6 +44,12 @@ def media_topic(sha: str, leaf: str | int) -> str:
     return f"{PREFIX}/media/{sha}/{leaf}"
 
 
+def live_topic(session: str) -> str:
+    """crs/v1/live/SESSION (32 hex): the frames of one live session, QoS 0, published once
+    by the studio for every receiver of it (docs/protocol.md, "Live over MQTT")."""
+    return f"{PREFIX}/live/{session}"
+
+
 def chunk_count(size: int, chunk_size: int = CHUNK_SIZE) -> int:
     return max(1, -(-size // chunk_size))
 
@@ -107,9 +113,11 @@ def pairing_acls(receiver_id: str) -> list[tuple[str, str]]:
 
 def receiver_acls(receiver_id: str) -> list[tuple[str, str]]:
     """What a paired receiver's account may do: read its requests, manifest, play-log
-    acknowledgement and all media; write its answers, status and play log. Nothing else."""
+    acknowledgement, all media and live frames; write its answers, status and play log.
+    Nothing else (reading a live session's frames is hearing it; only a session key, sealed
+    to one receiver, lets anyone make them)."""
     readable = [rx_topic(receiver_id, leaf) for leaf in ("req", "manifest", "playlog-ack")]
-    readable.append(f"{PREFIX}/media/#")
+    readable += [f"{PREFIX}/media/#", live_topic("+")]
     acls = [(kind, topic) for topic in readable for kind in (SUBSCRIBE, RECEIVE)]
     acls += [(SEND, rx_topic(receiver_id, leaf)) for leaf in ("resp", "status", "playlog")]
     return acls

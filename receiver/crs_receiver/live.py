@@ -15,7 +15,8 @@ gets one entry (who, zones, start, end, outcome, level).
 
 Threads: frames arrive on the asyncio loop (`datagram`: parse, MAC, window, into the jitter
 buffer under a short lock); the "receiver-live" thread paces playout by the monotonic clock
-(a frame every 20 ms, `TARGET_MS` behind the first), decodes (FEC from the next frame, else
+(a frame every 20 ms, `TARGET_MS` behind the studio's timeline, `BROKER_TARGET_MS` when the
+session was started through a broker), decodes (FEC from the next frame, else
 PLC, for a missing one) and writes blocks to a blocking PortAudio stream, which a sound card
 paces too; the engine's scheduler calls `on_air` and `yield_output`.
 """
@@ -41,7 +42,8 @@ from crs_receiver.volume import scheduled_volume
 log = logging.getLogger(__name__)
 
 KEY_FILE = "live.key"
-TARGET_MS = 80  # jitter buffer: playout this far behind the first frame
+TARGET_MS = 80  # jitter buffer: playout this far behind the studio's timeline (frames over UDP)
+BROKER_TARGET_MS = 240  # frames through a broker (TCP over 4G: a lost segment stalls them all a while)
 WINDOW = 64  # frames behind the newest still accepted (late but not yet played)
 AHEAD = 250  # frames (5 s) ahead of the newest still accepted
 RESYNC_FRAMES = 25  # buffered this far past the target (500 ms): drop to the target again
@@ -75,6 +77,7 @@ class Session:
     zones: list[str]
     silence_s: float
     started: datetime
+    via: str = "udp"  # "mqtt": started through a broker, frames on its live topic (mqtt_live.py)
     opened: float = field(default_factory=time.monotonic)
     last_valid: float = 0.0
     newest: int = -1
@@ -93,6 +96,10 @@ class Session:
     skipped: int = 0
     sum_squares: float = 0.0
     samples: int = 0
+
+    @property
+    def target_ms(self) -> int:
+        return BROKER_TARGET_MS if self.via == "mqtt" else TARGET_MS
 
 
 class _Datagrams(asyncio.DatagramProtocol):
@@ -141,11 +148,13 @@ class LiveReceiver:
         if session is not None and not session.ended.is_set():
             current = {"session": session_text(session.id), "by": session.by, "zones": session.zones,
                        "frames": session.accepted, "played": session.played_frames, "concealed": session.concealed,
-                       "skipped": session.skipped, "since_valid_s": round(time.monotonic() - (session.last_valid or session.opened), 3)}
+                       "skipped": session.skipped, "buffer_ms": session.target_ms,
+                       "since_valid_s": round(time.monotonic() - (session.last_valid or session.opened), 3)}
         return {"public_key": self.public, "port": self.port, "session": current, "refused": dict(self.refused)}
 
     # -- commands (from the loop, after the signed request was verified) ---------------------------
-    def start(self, session_id: bytes, sealed_key: str, by: str, zones: list[str], silence_s: float | None) -> None:
+    def start(self, session_id: bytes, sealed_key: str, by: str, zones: list[str], silence_s: float | None,
+              via: str = "udp") -> None:
         key = open_key(sealed_key, self.private)  # CryptoError / ValueError: refused by the caller
         old = self.session
         if old is not None and old.id == session_id and not old.ended.is_set():
@@ -153,7 +162,7 @@ class LiveReceiver:
         if old is not None:
             self._end(old, "replaced")
         session = Session(session_id, key, by[:100], [str(z)[:100] for z in zones][:50],
-                          float(silence_s or self.silence_s), datetime.now(UTC))
+                          float(silence_s or self.silence_s), datetime.now(UTC), via)
         with self._lock:
             self.session = session
         self._logged.clear()
@@ -164,11 +173,11 @@ class LiveReceiver:
                                                                  name="receiver-live", daemon=True)
         self._thread.start()
 
-    def end(self, session_id: bytes) -> bool:
+    def end(self, session_id: bytes, outcome: str = "played") -> bool:
         session = self.session
         if session is None or session.id != session_id:
             return False
-        self._end(session, "played")
+        self._end(session, outcome)
         return True
 
     def _end(self, session: Session, outcome: str) -> None:
@@ -189,20 +198,21 @@ class LiveReceiver:
                 self._output.close()
 
     # -- frames (on the loop) -----------------------------------------------------------------------
-    def datagram(self, data: bytes) -> None:
+    def datagram(self, data: bytes, via: str = "udp") -> None:
+        """One frame, from the UDP socket or (`via` "mqtt") the broker's live topic."""
         frame = parse_frame(data)
         if frame is None:
-            return self._refuse("malformed")
+            return self._refuse("malformed", via)
         session = self.session
         if session is None or session.ended.is_set() or frame.session_id != session.id:
-            return self._refuse("unknown-session")
+            return self._refuse("unknown-session", via)
         if not mac_ok(frame, session.key):
-            return self._refuse("forged")
+            return self._refuse("forged", via)
         with self._lock:
             if session.newest >= 0 and not session.newest - WINDOW < frame.seq <= session.newest + AHEAD:
-                return self._refuse("out-of-window")
+                return self._refuse("out-of-window", via)
             if frame.seq in session.seen:
-                return self._refuse("replayed")
+                return self._refuse("replayed", via)
             session.seen.add(frame.seq)
             if len(session.seen) > 4 * WINDOW:
                 floor = session.newest - WINDOW
@@ -217,13 +227,13 @@ class LiveReceiver:
             if session.origin is None or sent < session.origin:
                 session.origin = sent
 
-    def _refuse(self, kind: str) -> None:
+    def _refuse(self, kind: str, via: str) -> None:
         self.refused[kind] += 1
         if kind not in self._logged:
             self._logged.add(kind)
-            log.warning("live frame refused: %s (counted from now on, not logged again this session)", kind)
+            log.warning("live frame refused (%s): %s (counted from now on, not logged again this session)", via, kind)
             if self.security is not None:
-                self.security.event("udp", "live frame refused: %s", kind)
+                self.security.event(via, "live frame refused: %s", kind)
 
     # -- playout (the live thread) -------------------------------------------------------------------
     def _run(self, session: Session, previous: threading.Thread | None) -> None:
@@ -253,7 +263,7 @@ class LiveReceiver:
                     next_seq = None  # resync on what comes after it
                     continue
                 with self._lock:
-                    newest, target = session.newest, TARGET_MS // FRAME_MS
+                    newest, target = session.newest, session.target_ms // FRAME_MS
                     # resync: at the start, when the buffer holds far too much, or when frames come
                     # again behind the playout (a studio that stalled, numbers that restarted)
                     behind_stream = next_seq is not None and next_seq - newest > 1 \
@@ -263,9 +273,9 @@ class LiveReceiver:
                         first = next_seq is None  # the session's start, or back after an emergency
                         next_seq = max(newest - target, min(session.frames, default=newest))
                         if first and session.origin is not None:  # on the studio's timeline (see Session)
-                            due = session.origin + (next_seq * FRAME_MS + TARGET_MS) / 1000.0
+                            due = session.origin + (next_seq * FRAME_MS + session.target_ms) / 1000.0
                         else:  # the stream stalled or restarted: its old timeline no longer holds
-                            due = now + TARGET_MS / 1000.0
+                            due = now + session.target_ms / 1000.0
                             session.origin = None
                         for old in [s for s in session.frames if s < next_seq]:
                             del session.frames[old]

@@ -5,7 +5,8 @@ counter before it is handled.
 - `GET /v1/live`: the receiver's live public key (X25519, base64url), the UDP port its
   frames go to, the open session and the refusal counts;
 - `POST /v1/commands/live-start` `{"session": hex, "key": sealed, "by": name, "zones": [...],
-  "silence_s": S}`: open the session (the key sealed to that public key);
+  "silence_s": S}`: open the session (the key sealed to that public key); started through a
+  broker, its frames come on the session's live topic (mqtt_live.py) and are buffered longer;
 - `POST /v1/commands/live-end` `{"session": hex}`: end it (the schedule resumes).
 
 Threads: the asyncio loop; the key file is read or made once, in the executor.
@@ -68,7 +69,7 @@ class LiveRequests:
                                                "\"zones\": [...], \"silence_s\": seconds}")
         live = await self.live_receiver()
         try:
-            live.start(session, sealed, by, zones, silence)
+            live.start(session, sealed, by, zones, silence, call.transport)
         except (CryptoError, ValueError, TypeError):
             return refuse(ErrorCode.MALFORMED, "the session key is not sealed to this receiver's live key")
         return Answer(200, live.info())

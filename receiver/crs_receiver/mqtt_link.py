@@ -12,6 +12,8 @@ not sign.
   retained `manifest` and `playlog-ack`; a retained envelope already applied (same
   counter) is "already have", silently; a manifest whose media is missing waits while
   media_fetch.py reads the media's retained chunks, then is applied.
+- A live session started through the broker: its frames come on `crs/v1/live/SESSION`
+  while it is open (mqtt_live.py), into the same checks as UDP frames.
 - Publishes its status (retained; a last will says `{"online": false}`) at connect, at
   every change and every minute, and its play log from the last acked entry on.
 - Broker down or refusing: playback goes on from what the receiver holds; the link retries
@@ -53,6 +55,7 @@ from crs_receiver.broker_address import BrokerAddress, NotGranted, granted, sour
 from crs_receiver.broker_certificate import check_certificate
 from crs_receiver.handlers import Answer, Call, Requests
 from crs_receiver.media_fetch import MediaFetch
+from crs_receiver.mqtt_live import LIVE_PREFIX, LiveTopic
 from crs_receiver.mqtt_out import answer_payload, correlation_properties, sealed
 from crs_receiver.mqtt_pairing import answer_pairing
 from crs_receiver.mqtt_playlog import PlaylogPusher
@@ -191,8 +194,11 @@ class MqttLink:
     async def _serve(self, client: aiomqtt.Client) -> None:
         self.fetch = MediaFetch(self.store, self._subscribe, self._unsubscribe, self._media_arrived,
                                 self._media_corrupt)
+        self.live = LiveTopic(self.requests, self._subscribe, self._unsubscribe)
         for leaf in ("req", "manifest", "playlog-ack"):
             await self._subscribe(rx_topic(self.rid, leaf))
+        with contextlib.suppress(NotGranted):  # a session open before a reconnection: heard again
+            await self.live.reconcile()
         self.online = True
         await self._publish_status(client)
         background = [asyncio.create_task(self._status_loop(client)), asyncio.create_task(self._playlog_loop(client))]
@@ -205,6 +211,8 @@ class MqttLink:
                     self._spawn(self._request(client, message))
                 elif topic in (rx_topic(self.rid, "manifest"), rx_topic(self.rid, "playlog-ack")):
                     await self._retained(client, topic, message.payload)
+                elif topic.startswith(LIVE_PREFIX):
+                    self.live.feed(topic, message.payload)
                 elif topic.startswith("crs/v1/media/"):
                     await self.fetch.feed(topic, message.payload)
         finally:
@@ -240,6 +248,7 @@ class MqttLink:
                 answer = await self.requests.dispatch(call)
             except EnvelopeProblem as exc:
                 answer = Answer(400, {"error": ErrorCode.MALFORMED, "message": str(exc)}, code=ErrorCode.MALFORMED)
+            answer = await self.live.after(call, answer)
             if answer.code == ErrorCode.MISSING_MEDIA and self.fetch is not None:
                 # a signed play-now of a file not here yet: it is on the broker (the studio put it
                 # there first); fetch it, so that the studio's next try plays
@@ -367,6 +376,8 @@ class MqttLink:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), 1.0)
             self._changed.clear()
+            with contextlib.suppress(NotGranted):  # a session that ended: its topic let go
+                await self.live.reconcile()
             if self.fetch is not None and await self.fetch.retry_due() and self.pending is not None:
                 pending, self.pending = self.pending, None
                 await self._retained(client, rx_topic(self.rid, "manifest"), pending.to_bytes())

@@ -180,6 +180,12 @@ class BrokerAdmin:
         self.run([{"command": "deleteRole", "rolename": pairing_role(receiver_id)}], tolerate=ABSENT)
         log.info("broker account for receiver %s promoted after pairing", receiver_id)
 
+    def refresh_receiver_rules(self, receiver_id: str) -> None:
+        """A paired receiver's role gets every rule this version gives it (one paired before
+        live existed lacks `crs/v1/live/+`); rules it has are kept."""
+        self._ensure_role(receiver_role(receiver_id), receiver_acls(receiver_id))
+        log.info("broker rules of receiver %s refreshed", receiver_id)
+
     def provision_receivers(self, accounts: list[tuple[str, str]], batch: int = 100) -> None:
         """Paired accounts for many new receivers at once ((receiver id, secret) each; none
         may exist yet): a province's fleet set up in bulk, and the scale benchmark. Mosquitto

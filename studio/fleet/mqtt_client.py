@@ -245,3 +245,13 @@ class MqttReceiverClient:
 
     def set_volume(self, volume: int) -> dict:
         return self._call("PUT", "/v1/volume", {"volume": volume})
+
+    # -- live (docs/protocol.md, "Live over MQTT"; the frames: BrokerLink.publish_frame) ------------
+    def live_info(self) -> dict:
+        return self._call("GET", "/v1/live")
+
+    def live_start(self, body: dict) -> dict:
+        return self._call("POST", "/v1/commands/live-start", body)
+
+    def live_end(self, session: str) -> dict:
+        return self._call("POST", "/v1/commands/live-end", {"session": session})

@@ -180,6 +180,11 @@ class BrokerLink:
             self.wait_published(info, timeout)
         return info
 
+    def publish_frame(self, topic: str, payload: bytes) -> bool:
+        """Publish QoS 0, not retained, without waiting (a live frame: one late is one lost);
+        False when it could not even be queued (not connected)."""
+        return self.client.publish(topic, payload, qos=0).rc == mqtt.MQTT_ERR_SUCCESS
+
     def wait_published(self, info: mqtt.MQTTMessageInfo, timeout: float) -> None:
         try:
             info.wait_for_publish(timeout)

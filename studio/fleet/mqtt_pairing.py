@@ -83,25 +83,28 @@ def _finish(admin, key: StudioKey, address: str, rid: str, secret: str) -> bool:
     return False
 
 
+def broker_admin(key: StudioKey, where):
+    """The dynamic-security admin of the broker of `where` (parse_broker_address), signed in
+    with the studio's account (ReceiverUnreachable when it cannot be)."""
+    from studio.broker import BrokerAdmin
+
+    try:
+        return BrokerAdmin.for_account(account_for(key.folder.parent, where))
+    except StudioError as exc:
+        raise ReceiverUnreachable(where.receiver_id, where.broker, exc.describe()) from exc
+
+
 def pair_via_broker(key: StudioKey, address: str, code: str, studio_name: str) -> dict:
     """Pair the receiver at `address` (mqtt://HOST:PORT/RID); returns its pairing answer
     ({"receiver_id", "name", "paired"})."""
-    from studio.broker import BrokerAdmin
-
     where = parse_broker_address(address, need_receiver=True)
     rid = where.receiver_id
-    account = account_for(key.folder.parent, where)
     pending = _pending_file(key, rid)
     stored = _stored_secret(pending, key.public_text)
     nonce, secret_key = new_nonce(), code_key(code, rid)
     secret = broker_secret(secret_key, key.public_text, rid, nonce)
     mac = rx_mac_key(secret_key, key.public_text, rid, nonce)
-    try:
-        admin = BrokerAdmin(account.host, account.port, account.username, account.password, account.tls,
-                            account.ca_file)
-    except StudioError as exc:
-        raise ReceiverUnreachable(rid, address, exc.describe()) from exc
-    with admin:
+    with broker_admin(key, where) as admin:
         if stored is not None and _finish(admin, key, address, rid, stored[0]):
             if stored[1]:
                 save_seal_key(key.folder.parent, rid, stored[1])

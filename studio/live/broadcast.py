@@ -3,7 +3,10 @@
 
 One session: a random id and key. Each receiver gets the key sealed to its own live public
 key in a signed `live-start` (v1 trust model), then 20 ms Opus frames (in-band FEC) over UDP,
-each with its sequence number and a MAC under the key. Frames are paced by the monotonic
+each with its sequence number and a MAC under the key. A receiver behind a broker (an
+`mqtt://` address) gets the same requests as envelopes and the same frames on the session's
+live topic, published once per frame for all of them (docs/protocol.md, "Live over MQTT").
+Frames are paced by the monotonic
 clock (a microphone that delivers faster, like ALSA's file device, is dropped down to real
 time; the drops are counted), so a receiver's jitter buffer sees real time whatever the input.
 
@@ -12,7 +15,8 @@ sends them to every receiver that is on the air; "live-writer" writes what was s
 for the library; one "live-<name>" thread per receiver starts the session there, reads its
 status every `status_s` (on the air, dropped, unreachable), starts it again when the receiver
 lost it (a restart, a time-out) and ends it there at the end. None shares state with another
-receiver's thread; the encoder reads each target's UDP address, a single attribute.
+receiver's thread; the encoder reads each target's UDP address and broker link, single
+attributes.
 """
 
 from __future__ import annotations
@@ -30,10 +34,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crs_protocol.live import FRAME_MS, new_session, pack_frame, seal_key, session_text
+from crs_protocol.mqtt import live_topic
 
-from studio.errors import ReceiverError, ReceiverUnreachable
-from studio.fleet.client import ReceiverClient
+from studio.errors import ReceiverError, ReceiverUnreachable, StudioError
 from studio.fleet.keys import StudioKey
+from studio.fleet.transport import ReceiverTransport, transport_for, via_broker
 from studio.live.capture import MicCapture
 
 log = logging.getLogger(__name__)
@@ -42,6 +47,9 @@ BACKLOG_BLOCKS = 5  # queued input beyond this (100 ms) is dropped: live, not la
 DROPPED_AFTER_S = 1.0  # a receiver without a valid frame for this long is shown as dropped
 READY_WAIT_S = 1.5  # the first frame waits this long at most for every receiver's start answer
 DRAIN_S = 0.15  # after the last frame, before live-end: the receivers' jitter buffers play out
+BROKER_DRAIN_S = 0.4  # (a receiver behind a broker buffers 240 ms)
+BROKER_STATUS_S = 2.0  # a receiver behind a broker is asked its status this often at most (4G uplink)
+SCHEMES = ("http", "https", "mqtt", "mqtts")
 
 
 class TargetState(Enum):
@@ -65,6 +73,8 @@ class LiveTarget:
     state: TargetState = TargetState.STARTING
     detail: str | None = None
     udp: tuple[str, int] | None = None
+    broker: object | None = None  # the BrokerLink its frames go through (a receiver behind NAT)
+    rules_refreshed: bool = False  # its broker rules were brought up to date once this session
     carried: bool = False  # it was on the air at some point
     live_key: str | None = None  # pinned at pairing (None: paired before, pinned at its first session)
     played_frames: int = 0
@@ -102,8 +112,8 @@ class LiveBroadcast:
         if self.recording is not None:
             workers.append(threading.Thread(target=self._write, name="live-writer", daemon=True))
         for target in self.targets:
-            if urlsplit(target.address).scheme not in ("http", "https"):
-                target.state, target.detail = TargetState.UNSUPPORTED, "live over MQTT is not built yet"
+            if urlsplit(target.address).scheme not in SCHEMES:
+                target.state, target.detail = TargetState.UNSUPPORTED, "not an http or mqtt address"
                 continue
             workers.append(threading.Thread(target=self._follow, args=(target,), name=f"live-{target.name}",
                                             daemon=True))
@@ -137,6 +147,7 @@ class LiveBroadcast:
 
         encoder = Encoder()
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        topic = live_topic(self.session)
         t0, seq, frame_s = None, 0, FRAME_MS / 1000.0
         self.ready.wait(READY_WAIT_S)  # what is said before the receivers are ready would be lost
         while not self.capture.blocks.empty():
@@ -157,13 +168,18 @@ class LiveBroadcast:
                 if due > now and self.stop_event.wait(due - now):
                     break
                 frame = pack_frame(self.session_id, self.session_key, seq, encoder.encode(block.tobytes()))
+                links = {}
                 for target in self.targets:
-                    address = target.udp
+                    address, link = target.udp, target.broker
                     if address is not None:
                         try:
                             sock.sendto(frame, address)
                         except OSError:
                             pass  # its thread sees the receiver drop
+                    elif link is not None:
+                        links[id(link)] = link
+                for link in links.values():  # once per broker, whatever the number of its receivers
+                    link.publish_frame(topic, frame)
                 if self.tap is not None:
                     self.tap(frame)
                 peak = int(np.abs(block.astype(np.int32)).max())
@@ -195,44 +211,68 @@ class LiveBroadcast:
 
     # -- one thread per receiver -----------------------------------------------------------------
     def _follow(self, target: LiveTarget) -> None:
-        client = ReceiverClient(target.address, self.key, target.receiver_id, timeout=(1.0, 2.0))
-        host = urlsplit(target.address).hostname or ""
+        broker = via_broker(target.address)
+        every = max(self.status_s, BROKER_STATUS_S) if broker else self.status_s
+        client: ReceiverTransport | None = None
         tried = False
         while not self.stop_event.is_set() and not self.finished.is_set():
             try:
-                if target.udp is None:
-                    self._start_on(client, target, host)
+                if client is None:
+                    client = transport_for(target.address, self.key, target.receiver_id,
+                                           timeout=(1.0, 5.0 if broker else 2.0))
+                if not self._sending(target):
+                    self._start_on(client, target)
                 else:
                     self._check(client, target)
             except ReceiverUnreachable as exc:
-                self._set(target, TargetState.UNREACHABLE, exc.reason)
-                target.udp = None
+                self._off(target, TargetState.UNREACHABLE, exc.reason)
             except ReceiverError as exc:
-                self._set(target, TargetState.REFUSED, f"{exc.code}: {exc.message}")
-                target.udp = None
+                self._off(target, TargetState.REFUSED, f"{exc.code}: {exc.message}")
+                if exc.code == "not-granted" and not target.rules_refreshed:
+                    self._refresh_rules(target)
             except (KeyError, TypeError, ValueError, OSError) as exc:
-                self._set(target, TargetState.REFUSED, f"bad live answer: {exc}")
-                target.udp = None
+                self._off(target, TargetState.REFUSED, f"bad live answer: {exc}")
             if not tried:
                 tried = True
                 with self._count:
                     self._first_tries += 1
                     if self._first_tries == self._followed:
                         self.ready.set()
-            if self.stop_event.wait(self.status_s):
+            if self.stop_event.wait(every):
                 break
-        if target.udp is not None:
-            time.sleep(DRAIN_S)
-        if target.udp is not None or target.carried:
+        if self._sending(target):
+            time.sleep(BROKER_DRAIN_S if target.broker is not None else DRAIN_S)
+        if client is not None and (self._sending(target) or target.carried):
             try:
                 client.live_end(self.session)
             except (ReceiverUnreachable, ReceiverError) as exc:
                 log.info("live-end not confirmed by %s: %s", target.name, exc)
-        target.udp = None
+        target.udp = target.broker = None
         if target.state is not TargetState.UNSUPPORTED:
             self._set(target, TargetState.ENDED, None)
 
-    def _start_on(self, client: ReceiverClient, target: LiveTarget, host: str) -> None:
+    @staticmethod
+    def _sending(target: LiveTarget) -> bool:
+        return target.udp is not None or target.broker is not None
+
+    def _off(self, target: LiveTarget, state: TargetState, detail: str) -> None:
+        self._set(target, state, detail)
+        target.udp = target.broker = None
+
+    def _refresh_rules(self, target: LiveTarget) -> None:
+        """A receiver paired before live existed may not read the live topic: give its broker
+        account the rule (the studio is the broker's admin), and start it again next round."""
+        from studio.fleet.broker_account import parse_broker_address
+        from studio.fleet.mqtt_pairing import broker_admin
+
+        target.rules_refreshed = True
+        try:
+            with broker_admin(self.key, parse_broker_address(target.address, need_receiver=True)) as admin:
+                admin.refresh_receiver_rules(target.receiver_id)
+        except (StudioError, OSError) as exc:
+            log.warning("live: the broker rules of %s were not refreshed: %s", target.name, exc)
+
+    def _start_on(self, client: ReceiverTransport, target: LiveTarget) -> None:
         info = client.live_info()
         public = str(info["public_key"])
         if target.live_key is None:  # paired before keys were pinned: this one is (sessions.finish)
@@ -245,14 +285,17 @@ class LiveBroadcast:
         if self.silence_s is not None:
             body["silence_s"] = self.silence_s
         answer = client.live_start(body)
-        target.udp = (socket.gethostbyname(host), int(answer["port"]))
+        if via_broker(target.address):
+            target.broker = client.link
+        else:
+            target.udp = (socket.gethostbyname(urlsplit(target.address).hostname or ""), int(answer["port"]))
         self._set(target, TargetState.STARTING, None)
 
-    def _check(self, client: ReceiverClient, target: LiveTarget) -> None:
+    def _check(self, client: ReceiverTransport, target: LiveTarget) -> None:
         current = client.live_info().get("session")
         if not isinstance(current, dict) or current.get("session") != self.session:
-            target.udp = None  # it lost the session (restart, time-out): started again next round
-            self._set(target, TargetState.DROPPED, "session lost")
+            # it lost the session (restart, time-out): started again next round
+            self._off(target, TargetState.DROPPED, "session lost")
             return
         target.played_frames = int(current.get("played", 0))
         if float(current.get("since_valid_s", 0)) > DROPPED_AFTER_S:

@@ -55,9 +55,8 @@ def last_hz(speaker: StreamSpeaker) -> float:
     return dominant_hz(speaker.played())
 
 
-@pytest.fixture
-def fleet(library, tmp_path):
-    """Two receivers in "Thôn 1", one in "Thôn 2", paired; their speakers paced."""
+def live_zones(library) -> None:
+    """An approver (chutich), an editor (bientap), and the zones "Thôn 1" and "Thôn 2"."""
     accounts = Accounts(library.conn)
     admin = accounts.add("quantri", "matkhau-quantri", Role.ADMIN)
     accounts.add("chutich", "matkhau-chutich", Role.APPROVER, by=admin)
@@ -65,6 +64,12 @@ def fleet(library, tmp_path):
     zones = Zones(library.conn, accounts)
     zones.add("Thôn 1", admin, ZoneKind.VILLAGE, "vi", Policy())
     zones.add("Thôn 2", admin, ZoneKind.VILLAGE, "vi", Policy())
+
+
+@pytest.fixture
+def fleet(library, tmp_path):
+    """Two receivers in "Thôn 1", one in "Thôn 2", paired; their speakers paced."""
+    live_zones(library)
     receivers = [Receiver(tmp_path / f"rx{n}").start() for n in range(3)]
     key = StudioKey(library.paths.keys_dir)
     speakers = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import stat
 
 import pytest
-from crs_protocol.mqtt import media_topic, pair_topic, rx_topic
+from crs_protocol.mqtt import live_topic, media_topic, pair_topic, rx_topic
 from crs_protocol.pair_proof import pairing_account_password
 
 from tests.support.mqtt import Probe
@@ -46,7 +46,7 @@ def test_receiver_reads_its_own_topics_and_media_only(broker, how):
         assert studio.connected and a.connected
         for leaf in ("req", "manifest", "playlog-ack"):
             assert a.subscribe(rx_topic("rx-a", leaf)), leaf
-        assert a.subscribe("crs/v1/media/#")
+        assert a.subscribe("crs/v1/media/#") and a.subscribe(live_topic("+"))
         for forbidden in (rx_topic("rx-b", "req"), rx_topic("rx-b", "manifest"), rx_topic("rx-b", "status"),
                           rx_topic("rx-a", "status"), rx_topic("rx-a", "resp"), "crs/v1/#", "#",
                           "crs/v1/rx/+/req", "$CONTROL/dynamic-security/#", pair_topic("rx-a", "req")):
@@ -72,7 +72,8 @@ def test_receiver_cannot_write_studio_or_other_topics(broker, how):
         assert studio.subscribe("crs/v1/#")
         forbidden = [rx_topic("rx-a", "manifest"), rx_topic("rx-a", "req"), rx_topic("rx-a", "playlog-ack"),
                      rx_topic("rx-b", "status"), rx_topic("rx-b", "resp"), rx_topic("rx-b", "req"),
-                     media_topic("cd" * 32, "meta"), media_topic("cd" * 32, 0), pair_topic("rx-b", "resp")]
+                     media_topic("cd" * 32, "meta"), media_topic("cd" * 32, 0), pair_topic("rx-b", "resp"),
+                     live_topic("ab" * 16)]  # a live frame: only the studio sends them
         for topic in forbidden:
             reason = a.publish(topic, b"forged", retain=True)
             assert reason.is_failure, topic

@@ -78,7 +78,7 @@ def test_media_chunks():
 def test_acls_name_only_the_receivers_own_topics_and_the_media():
     topics = {topic for _kind, topic in receiver_acls("rx1")}
     assert topics == {"crs/v1/rx/rx1/req", "crs/v1/rx/rx1/manifest", "crs/v1/rx/rx1/playlog-ack", "crs/v1/media/#",
-                      "crs/v1/rx/rx1/resp", "crs/v1/rx/rx1/status", "crs/v1/rx/rx1/playlog"}
+                      "crs/v1/live/+", "crs/v1/rx/rx1/resp", "crs/v1/rx/rx1/status", "crs/v1/rx/rx1/playlog"}
     sends = {topic for kind, topic in receiver_acls("rx1") if kind == "publishClientSend"}
     assert sends == {"crs/v1/rx/rx1/resp", "crs/v1/rx/rx1/status", "crs/v1/rx/rx1/playlog"}
     assert {t for _k, t in pairing_acls("rx1")} == {"crs/v1/pair/rx1/req", "crs/v1/pair/rx1/resp"}

@@ -3453,8 +3453,8 @@ Vẫn sửa?</translation>
         <translation>bị từ chối</translation>
     </message>
     <message>
-        <source>not over MQTT yet</source>
-        <translation>chưa hỗ trợ qua MQTT</translation>
+        <source>address not supported</source>
+        <translation>địa chỉ không được hỗ trợ</translation>
     </message>
     <message>
         <source>ended</source>
