@@ -43,6 +43,7 @@ from ui.language_choice import code_for_name, minority_names
 from ui.programme_category import ProgrammeCategoryChoice
 from ui.programme_history import ProgrammeHistoryList, read_history
 from ui.programme_items import ProgrammeItemsList
+from ui.programme_stream import ProgrammeStreamEditing
 from ui.services import Services
 from ui.task_runner import TaskRunner
 
@@ -111,6 +112,7 @@ class ProgrammesPanel(QWidget):
         add_row.addWidget(self.add_clip_button)
         add_row.addWidget(self.jingle_choice, 1)
         add_row.addWidget(self.add_jingle_button)
+        self.stream_editing = ProgrammeStreamEditing(self, add_row)  # "Tiếp sóng…" (a relayed station)
         item_row = QHBoxLayout()
         item_row.addWidget(QLabel(self.tr("Pause after:")))
         item_row.addWidget(self.gap)
@@ -261,7 +263,7 @@ class ProgrammesPanel(QWidget):
 
     def add_variant(self) -> None:
         row = self.items.currentRow()
-        if row < 0 or self.items.item_at(row).jingle:
+        if row < 0 or self.items.item_at(row).clip is None:  # a jingle or a stream has no versions
             return
         name, ok = QInputDialog.getItem(self, self.tr("Language version"), self.tr("Language:"), minority_names(), 0,
                                         False)
@@ -330,7 +332,7 @@ class ProgrammesPanel(QWidget):
         for button in (self.approve_button, self.reject_button):
             button.setEnabled(has and not dirty and programme.state is State.SUBMITTED)
         self.remove_button.setEnabled(self.items.currentRow() >= 0)
-        self.variant_button.setEnabled(self.items.currentRow() >= 0)
+        self.variant_button.setEnabled(self.items.current_is_clip())
 
     # -- actions ------------------------------------------------------------------------------
     def new_programme(self) -> None:
