@@ -1,7 +1,8 @@
 """The item list of the programme editor: items in playing order, dragged to reorder,
 each labelled with its title, length, language versions and the pause after it. A
-programme that relays a stream ("tiếp sóng") shows it as "📡 Tiếp sóng: host/path — 30
-phút", and its other items as its backup (played when the stream fails or stays silent).
+programme that relays a stream ("tiếp sóng") shows it as "Tiếp sóng: host/path — 30 phút"
+(with the relay icon), and its other items as its backup (played when the stream fails
+or stays silent).
 
 Each row holds its `Item` (a frozen value); a change replaces the value and the label.
 The clip titles and lengths come from the panel's last load (`titles`). UI thread only.
@@ -12,13 +13,15 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from studio.languages import display_name
 from studio.programmes.model import Item, jingle_name
 from ui.clip_table_model import format_duration
 from ui.formatting import compact
+from ui.icons import icon
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 
@@ -29,13 +32,14 @@ class ProgrammeItemsList(QListWidget):
         self.titles: dict[int, tuple[str, float]] = {}  # clip id -> (title, edited length in s)
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setIconSize(QSize(16, 16))  # the relay's icon keeps its row as high as the others
         self.model().rowsInserted.connect(lambda *_: self.relabel())  # a backup is one only beside a stream
         self.model().rowsRemoved.connect(lambda *_: self.relabel())
 
     def label(self, item: Item) -> str:
         # Shown inside the programme editor: the strings keep the ProgrammesPanel catalogue context.
         if item.stream:
-            text = QCoreApplication.translate("ProgrammesPanel", "📡 Relay: %1 — %2").replace(
+            text = QCoreApplication.translate("ProgrammesPanel", "Relay: %1 — %2").replace(
                 "%1", stream_place(item.stream)).replace("%2", stream_length(item.duration_s))
             if not self.has_backup():
                 text += " " + QCoreApplication.translate("ProgrammesPanel",
@@ -81,7 +85,7 @@ class ProgrammeItemsList(QListWidget):
 
     def append_item(self, item: Item, row: int | None = None) -> None:
         """Add `item` at the end (or at `row`)."""
-        entry = QListWidgetItem()
+        entry = QListWidgetItem(icon("relay") if item.stream else QIcon(), "")
         entry.setData(ITEM_ROLE, item)
         self.insertItem(self.count() if row is None else row, entry)
 
@@ -94,6 +98,7 @@ class ProgrammeItemsList(QListWidget):
 
     def replace_item(self, row: int, item: Item) -> None:
         self.item(row).setData(ITEM_ROLE, item)
+        self.item(row).setIcon(icon("relay") if item.stream else QIcon())
         self.relabel()
 
     def set_variant(self, row: int, language: str, clip_id: int) -> None:

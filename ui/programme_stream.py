@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QBoxLayout, QListWidgetItem, QPushButton, QWidget
 
+from ui.icons import icon
 from ui.stream_item_dialog import StreamItemDialog
 
 
@@ -19,12 +20,17 @@ class ProgrammeStreamEditing(QObject):
         super().__init__(panel)
         self.panel = panel
         self.dialog: StreamItemDialog | None = None
-        self.button = QPushButton(self.tr("Relay…"))
+        self.button = QPushButton(icon("relay"), self.tr("Relay…"))
         self.button.setToolTip(self.tr("Relay the provincial or national station for a set time; the "
                                        "programme's other items are its backup."))
         row.addWidget(self.button)
         self.button.clicked.connect(lambda: self.open(self.panel.items.stream_row()))
         panel.items.itemDoubleClicked.connect(self._double_clicked)
+        panel.items.currentRowChanged.connect(self._selected)
+
+    def _selected(self, row: int) -> None:
+        # A relay lasts its own duration and is never rendered: a pause after it would change nothing.
+        self.panel.gap.setEnabled(row < 0 or not self.panel.items.item_at(row).stream)
 
     def _double_clicked(self, entry: QListWidgetItem) -> None:
         row = self.panel.items.row(entry)

@@ -97,7 +97,9 @@ def preview_stream(url: str, seconds: float = PREVIEW_S, timeout: float = CONNEC
             except (av.error.FFmpegError, ValueError):
                 pass  # the last frame of the bytes taken is cut: what was decoded is enough
             rate, channels, codec = int(context.sample_rate), int(context.channels), context.name
-            bitrate = (context.bit_rate or 0) / 1000 if hls else None
+            # The codec says its own rate (an MP3 frame header does); bytes / seconds is wrong for a file
+            # served at once rather than paced like a station.
+            bitrate = (context.bit_rate or 0) / 1000 or (0.0 if hls else None)
     except av.error.FFmpegError as exc:
         raise StreamUnavailable(url, f"not audio that can be decoded ({exc})", StreamFailure.NOT_AUDIO) from exc
     if not pieces:

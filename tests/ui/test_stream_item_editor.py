@@ -66,10 +66,14 @@ def test_add_refuse_edit_save_and_approve_a_stream_item(qtbot, studio_window, tm
     assert not dialog.isVisible()
 
     assert panel.items.item_at(0) == Item(stream="https://stream.vov.vn/vov1/live.mp3", duration_s=1800.0)
-    assert labels(panel)[0] == "📡 Tiếp sóng: stream.vov.vn/vov1/live.mp3 — 30 phút"
+    assert labels(panel)[0] == "Tiếp sóng: stream.vov.vn/vov1/live.mp3 — 30 phút"
+    assert not panel.items.item(0).icon().isNull() and panel.items.item(1).icon().isNull()
     assert labels(panel)[1].startswith("↳ Dự phòng: Bản tin dự phòng")
     panel.items.setCurrentRow(0)
-    assert not panel.variant_button.isEnabled()  # a stream has no language versions
+    assert not panel.variant_button.isEnabled() and not panel.gap.isEnabled()  # no versions, no pause
+    panel.items.setCurrentRow(1)
+    assert panel.variant_button.isEnabled() and panel.gap.isEnabled()
+    panel.items.setCurrentRow(0)
     assert panel.save_button.isEnabled()
 
     # A double-click reopens it with its values; the button edits the same item (one stream).
@@ -79,7 +83,7 @@ def test_add_refuse_edit_save_and_approve_a_stream_item(qtbot, studio_window, tm
     assert (dialog.url.text(), dialog.duration.text()) == ("https://stream.vov.vn/vov1/live.mp3", "30")
     dialog.duration.setText("1:30")
     dialog.buttons.accepted.emit()
-    assert labels(panel)[0] == "📡 Tiếp sóng: stream.vov.vn/vov1/live.mp3 — 1 giờ 30 phút"
+    assert labels(panel)[0] == "Tiếp sóng: stream.vov.vn/vov1/live.mp3 — 1 giờ 30 phút"
     editing.button.click()
     assert editing.dialog.duration.text() == "1:30"
     editing.dialog.buttons.rejected.emit()
@@ -91,7 +95,7 @@ def test_add_refuse_edit_save_and_approve_a_stream_item(qtbot, studio_window, tm
     saved = window.services.programmes().get(panel.current.id)
     assert saved.spec.items == (Item(stream="https://stream.vov.vn/vov1/live.mp3", duration_s=5400.0),
                                 Item(clip=clip))
-    assert labels(panel)[0].startswith("📡 Tiếp sóng:")  # as reloaded from the repository
+    assert labels(panel)[0].startswith("Tiếp sóng:")  # as reloaded from the repository
     assert "1:30:00" in panel.total.text()  # the relay's length, not its backup's
 
     # Removing the backup: the stream says what plays if it fails.
@@ -160,7 +164,7 @@ def test_listen_to_a_station_a_silent_one_a_web_page_and_a_dead_address(qtbot, s
         return dialog.check_result.text()
 
     found = check(f"{station}/live.mp3")
-    assert "Tìm thấy: MP3, 44100 Hz, 1 kênh" in found and "LUFS" in found and "im lặng" not in found
+    assert "Tìm thấy: MP3, 44100 Hz, 1 kênh, khoảng 64 kbit/s" in found and "LUFS" in found and "im lặng" not in found
     assert "#2e7d32" in found  # green: nothing to worry about
     assert "im lặng" in check(f"{station}/quiet.mp3")
     assert "không phải âm thanh" in check(f"{station}/index.html")
@@ -173,3 +177,33 @@ def test_listen_to_a_station_a_silent_one_a_web_page_and_a_dead_address(qtbot, s
     dialog.check_button.click()
     assert "http://" in dialog.problem.text() and dialog.check_button.isEnabled()
     assert not panel.errors.visible()  # a failed check never opens an error window
+
+
+def test_screenshots_of_the_editor_with_a_relay_and_of_the_dialog_after_a_check(qtbot, studio_window, tmp_path,
+                                                                                 station):
+    """For eyes (tests/artifacts/screens/relay-*.png); checks that the dialog fits and shows its result."""
+    from PySide6.QtCore import QSize
+
+    from ui.main_window import SMALLEST_SCREEN, TASKBAR, TITLE_BAR
+
+    window = studio_window
+    panel, _clip = open_programme(qtbot, window, tmp_path)
+    panel.stream_editing.button.click()
+    dialog = panel.stream_editing.dialog
+    dialog.check_seconds = 2.0
+    dialog.url.setText(f"{station}/live.mp3")
+    dialog.duration.setText("30")
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: dialog.check_button.isEnabled(), timeout=30000)
+    screens = Path(__file__).resolve().parents[1] / "artifacts" / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    free = QSize(SMALLEST_SCREEN.width(), SMALLEST_SCREEN.height() - TASKBAR - TITLE_BAR)
+    assert dialog.sizeHint().width() <= free.width() and dialog.sizeHint().height() <= free.height()
+    dialog.adjustSize()
+    assert dialog.grab().save(str(screens / "relay-dialog-checked.png"))
+    dialog.buttons.accepted.emit()
+    panel.items.setCurrentRow(0)
+    for size in (QSize(1366, 768 - TASKBAR - TITLE_BAR), free):
+        window.resize(size)
+        qtbot.waitUntil(lambda size=size: window.size() == size, timeout=5000)
+        assert window.grab().save(str(screens / f"relay-editor-{size.width()}x768.png"))

@@ -1563,8 +1563,8 @@
         <translation>Chuyên mục:</translation>
     </message>
     <message>
-        <source>📡 Relay: %1 — %2</source>
-        <translation>📡 Tiếp sóng: %1 — %2</translation>
+        <source>Relay: %1 — %2</source>
+        <translation>Tiếp sóng: %1 — %2</translation>
     </message>
     <message>
         <source>(no backup: a chime, then silence, if it fails)</source>
