@@ -120,15 +120,22 @@ def test_add_refuse_edit_save_and_approve_a_stream_item(qtbot, studio_window, tm
     assert approved.spec.stream_item().duration_s == 5400.0 and approved.audio
 
 
-def test_the_dialog_refuses_a_second_stream(qtbot, studio_window):
+def test_a_second_stream_is_refused_in_words_by_the_dialog_and_on_saving(qtbot, studio_window, tmp_path):
     from ui.stream_item_dialog import StreamItemDialog
 
-    dialog = StreamItemDialog(studio_window.runner, (Item(stream="http://a.vn/x", duration_s=60), Item(clip=1)))
+    window = studio_window
+    dialog = StreamItemDialog(window.runner, (Item(stream="http://a.vn/x", duration_s=60), Item(clip=1)))
     qtbot.addWidget(dialog)
     dialog.url.setText("http://b.vn/y")
     dialog.duration.setText("15")
     dialog.accept()
     assert dialog.result_item is None and "chỉ tiếp sóng một luồng" in dialog.problem.text()
+
+    panel, clip = open_programme(qtbot, window, tmp_path)  # the repository says no as well (a script, an import)
+    panel.create("Hai luồng", Spec((Item(stream="http://a.vn/x", duration_s=60),
+                                    Item(stream="http://b.vn/y", duration_s=60), Item(clip=clip))))
+    qtbot.waitUntil(lambda: bool(panel.errors.visible()), timeout=10000)
+    assert "Mục tiếp sóng không dùng được" in panel.errors.visible()[0].message_label.text()
 
 
 def mp3(path: Path, volume: float) -> Path:

@@ -948,6 +948,14 @@
         <source>Check that the studio's broker account is an administrator. Copy the details for technical support.</source>
         <translation>Hãy kiểm tra tài khoản của studio trên máy chủ có quyền quản trị. Sao chép chi tiết để gửi bộ phận kỹ thuật.</translation>
     </message>
+    <message>
+        <source>The relay item cannot be used as it is.</source>
+        <translation>Mục tiếp sóng không dùng được như hiện tại.</translation>
+    </message>
+    <message>
+        <source>Double-click it to change it: its address starts with http:// or https://, it lasts up to 24 hours, and a programme relays one stream.</source>
+        <translation>Nhấp đúp vào mục đó để sửa: địa chỉ phải bắt đầu bằng http:// hoặc https://, thời lượng tối đa 24 giờ, và mỗi chương trình chỉ tiếp sóng một luồng.</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunGuide</name>
@@ -1397,7 +1405,7 @@
     </message>
     <message>
         <source>Relay the provincial or national station for a set time; the programme&apos;s other items are its backup.</source>
-        <translation>Tiếp sóng đài tỉnh hoặc đài quốc gia trong một thời lượng định sẵn; các mục khác của chương trình là phần dự phòng.</translation>
+        <translation>Tiếp sóng đài tỉnh hoặc đài quốc gia trong một thời lượng định sẵn; các mục khác của chương trình là bản dự phòng.</translation>
     </message>
 </context>
 <context>
@@ -2252,7 +2260,7 @@
     </message>
     <message>
         <source>The loudspeakers play the station themselves for the time set. The programme&apos;s other items are the backup, played if the stream fails or stays silent.</source>
-        <translation>Các cụm loa tự thu và phát đài này trong thời lượng đã đặt. Các mục khác của chương trình là phần dự phòng, được phát khi luồng bị hỏng hoặc im lặng.</translation>
+        <translation>Các cụm loa tự thu và phát đài này trong thời lượng đã đặt. Các mục khác của chương trình là bản dự phòng, được phát khi luồng bị hỏng hoặc im lặng.</translation>
     </message>
     <message>
         <source>e.g. 30 or 1:30</source>
@@ -2308,11 +2316,11 @@
     </message>
     <message>
         <source>The stream is silent: the loudspeakers would play the backup instead.</source>
-        <translation>Luồng đang im lặng: các cụm loa sẽ phát phần dự phòng thay vào đó.</translation>
+        <translation>Luồng đang im lặng: các cụm loa sẽ phát bản dự phòng thay vào đó.</translation>
     </message>
     <message>
         <source>Only receivers with the relay extra (PyAV) play this kind of stream; the others play the backup. Each receiver&apos;s status lists what it relays.</source>
-        <translation>Chỉ những cụm loa có cài gói tiếp sóng (PyAV) mới phát được loại luồng này; các cụm khác phát phần dự phòng. Trạng thái của mỗi cụm loa cho biết nó tiếp sóng được loại nào.</translation>
+        <translation>Chỉ những cụm loa có cài gói tiếp sóng (PyAV) mới phát được loại luồng này; các cụm khác phát bản dự phòng. Trạng thái của mỗi cụm loa cho biết nó tiếp sóng được loại nào.</translation>
     </message>
     <message>
         <source>The address answers, but not with audio the studio can decode. Check that it is the station&apos;s stream, not its web page.</source>
