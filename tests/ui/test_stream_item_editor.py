@@ -2,9 +2,9 @@
 added through its dialog (a bad address and a bad length refused in words, the dialog
 left open), shown first with the other items as its backup, edited by a double-click,
 saved and read back from the repository, then submitted and approved (only the backup is
-rendered). "Nghe thử luồng" checks a real loopback HTTP MP3 station off the UI thread
-and says what it found, that a silent one would fall back, and that a dead one cannot be
-reached."""
+rendered). "Nghe thử luồng" checks a real loopback HTTP station off the UI thread and
+says what it found, that a silent one would fall back, that AAC needs the receivers'
+relay extra, that a web page is not a stream and that a dead address cannot be reached."""
 
 from __future__ import annotations
 
@@ -138,9 +138,9 @@ def test_a_second_stream_is_refused_in_words_by_the_dialog_and_on_saving(qtbot, 
     assert "Mục tiếp sóng không dùng được" in panel.errors.visible()[0].message_label.text()
 
 
-def mp3(path: Path, volume: float) -> Path:
+def encode(path: Path, volume: float, codec: tuple[str, ...] = ("-c:a", "libmp3lame", "-b:a", "64k")) -> Path:
     subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=f=440:d=6:sample_rate=44100",
-                    "-af", f"volume={volume}", "-ac", "1", "-c:a", "libmp3lame", "-b:a", "64k", str(path)], check=True)
+                    "-af", f"volume={volume}", "-ac", "1", *codec, str(path)], check=True)
     return path
 
 
@@ -148,8 +148,9 @@ def mp3(path: Path, volume: float) -> Path:
 def station(tmp_path):
     folder = tmp_path / "station"
     folder.mkdir()
-    mp3(folder / "live.mp3", 4.0)
-    mp3(folder / "quiet.mp3", 0.0)
+    encode(folder / "live.mp3", 4.0)
+    encode(folder / "quiet.mp3", 0.0)
+    encode(folder / "live.aac", 4.0, ("-c:a", "aac", "-b:a", "64k", "-f", "adts"))
     (folder / "index.html").write_text("<html>Đài tỉnh</html>", encoding="utf-8")
     server = FolderServer(folder)
     yield server.url
@@ -174,6 +175,8 @@ def test_listen_to_a_station_a_silent_one_a_web_page_and_a_dead_address(qtbot, s
     assert "Tìm thấy: MP3, 44100 Hz, 1 kênh, khoảng 64 kbit/s" in found and "LUFS" in found and "im lặng" not in found
     assert "#2e7d32" in found  # green: nothing to worry about
     assert "im lặng" in check(f"{station}/quiet.mp3")
+    aac = check(f"{station}/live.aac")
+    assert "Tìm thấy: AAC" in aac and "gói tiếp sóng (PyAV)" in aac and "#ef6c00" in aac  # orange: a warning
     assert "không phải âm thanh" in check(f"{station}/index.html")
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
@@ -208,6 +211,11 @@ def test_screenshots_of_the_editor_with_a_relay_and_of_the_dialog_after_a_check(
     assert dialog.sizeHint().width() <= free.width() and dialog.sizeHint().height() <= free.height()
     dialog.adjustSize()
     assert dialog.grab().save(str(screens / "relay-dialog-checked.png"))
+    dialog.url.setText(f"{station}/quiet.mp3")
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: dialog.check_button.isEnabled(), timeout=30000)
+    assert dialog.grab().save(str(screens / "relay-dialog-silent.png"))
+    dialog.url.setText(f"{station}/live.mp3")
     dialog.buttons.accepted.emit()
     panel.items.setCurrentRow(0)
     for size in (QSize(1366, 768 - TASKBAR - TITLE_BAR), free):
