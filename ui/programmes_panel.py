@@ -1,11 +1,11 @@
 """Chương trình: assemble clips and jingles into a programme, send it for approval.
 
-Left, the programmes with their state; right, the one being edited: items in playing
-order (drag to reorder; `ui/programme_items.py`), each with its length and the pause after it, language variants,
-intro/outro jingles and a music bed; the total length per language; the approval state
-with its history. "Submit" renders and binds the audio; "Approve…"/"Reject…" ask the
-approver's own name and password. Saving a change to a submitted or approved programme
-returns it to draft (the core does it, the panel shows it).
+Left, the programmes with their state; right, the one being edited: items in playing order (drag to reorder;
+`ui/programme_items.py`), each with its length and the pause after it, language variants, a relayed station
+("Tiếp sóng…", `ui/programme_stream.py`), intro/outro jingles and a music bed; the total length per language;
+the approval state with its history. "Submit" renders and binds the audio; "Approve…"/"Reject…" ask the
+approver's own name and password. Saving a change to a submitted or approved programme returns it to draft
+(the core does it, the panel shows it).
 
 Threads: UI thread; every database and render step goes through the task runner, with
 the thread's own library connection.

@@ -114,6 +114,13 @@ def test_add_refuse_edit_save_and_approve_a_stream_item(qtbot, studio_window, tm
     accounts.add("chutich", "matkhau-chutich", Role.APPROVER, by=admin)
     panel.submit_button.click()
     qtbot.waitUntil(lambda: panel.current is not None and panel.current.state is State.SUBMITTED, timeout=60000)
+    panel.approve_button.click()
+    note = panel._login.relay_note.text()  # the approver is told what is relayed, and that they hear the backup
+    assert "tiếp sóng https://stream.vov.vn/vov1/live.mp3 trong 1 giờ 30 phút" in note and "bản dự phòng" in note
+    screens = Path(__file__).resolve().parents[1] / "artifacts" / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    assert panel._login.grab().save(str(screens / "relay-approval.png"))  # for eyes
+    panel._login.reject()
     panel._decide(True, "chutich", "matkhau-chutich", "")
     qtbot.waitUntil(lambda: panel.current is not None and panel.current.state is State.APPROVED, timeout=60000)
     approved = window.services.programmes().get(panel.current.id)

@@ -2798,6 +2798,10 @@
         <source>Playing: this is the audio that will be approved.</source>
         <translation>Đang phát: đây chính là âm thanh sẽ được phê duyệt.</translation>
     </message>
+    <message>
+        <source>This programme relays %1 for %2; what you hear here is its backup, played if the stream fails.</source>
+        <translation>Chương trình này tiếp sóng %1 trong %2; phần nghe ở đây là bản dự phòng, được phát khi luồng bị hỏng.</translation>
+    </message>
 </context>
 <context>
     <name>ClipChangeGuard</name>
