@@ -200,7 +200,12 @@ def parse_items(values: Iterable[str], stream_seconds: float = 0.0) -> tuple[Ite
     items = []
     for value in values:
         if value.startswith("stream:"):
-            items.append(stream_item(value.removeprefix("stream:"), stream_seconds))
+            try:
+                items.append(stream_item(value.removeprefix("stream:"), stream_seconds))
+            except InvalidStreamItem as exc:
+                if exc.problem is not StreamItemProblem.BAD_DURATION:
+                    raise
+                raise InvalidStreamItem("a stream item needs --duration (up to 24 h)", exc.problem) from None
             check_one_stream(items)
             continue
         if value.startswith("jingle:"):

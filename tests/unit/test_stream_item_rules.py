@@ -38,6 +38,9 @@ def test_a_stream_lasts_more_than_nothing_and_at_most_a_day(seconds):
 def test_a_good_stream_item_and_the_cli_use_the_same_rule():
     assert stream_item("  https://vov.vn/live.mp3 ", 24 * 3600) == Item(stream="https://vov.vn/live.mp3",
                                                                        duration_s=86400.0)
+    with pytest.raises(InvalidStreamItem, match="--duration") as raised:  # the CLI's words for the same rule
+        parse_items(["stream:http://a/x"], 0)
+    assert raised.value.problem is StreamItemProblem.BAD_DURATION
     with pytest.raises(InvalidStreamItem) as raised:
         parse_items(["stream:http://a/x", "3", "stream:http://b/y"], 60)
     assert raised.value.problem is StreamItemProblem.SECOND_STREAM
