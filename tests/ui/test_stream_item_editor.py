@@ -229,3 +229,37 @@ def test_screenshots_of_the_editor_with_a_relay_and_of_the_dialog_after_a_check(
         window.resize(size)
         qtbot.waitUntil(lambda size=size: window.size() == size, timeout=5000)
         assert window.grab().save(str(screens / f"relay-editor-{size.width()}x768.png"))
+
+
+def test_listening_to_a_station_paced_in_real_time_leaves_the_window_free(qtbot, studio_window, tmp_path):
+    """A station that sends in real time (Icecast's burst, then its bit rate): the check
+    takes its seconds on a worker while the UI thread keeps ticking. Prints the figures."""
+    import time
+
+    from tests.e2e.test_relay import StreamServer
+    from tests.e2e.test_relay import mp3 as paced_mp3
+    from tests.ui.test_responsiveness import MAX_BLOCKED_S, MAX_BUSY_S, StallMeter
+
+    server = StreamServer(paced_mp3(tmp_path / "vov.mp3", 30.0, 0.5))
+    try:
+        window = studio_window
+        panel, _clip = open_programme(qtbot, window, tmp_path)
+        panel.stream_editing.button.click()
+        dialog = panel.stream_editing.dialog
+        dialog.url.setText(server.url)
+        meter = StallMeter()
+        meter.start()
+        started = time.monotonic()
+        dialog.check_button.click()
+        qtbot.waitUntil(lambda: dialog.check_button.isEnabled(), timeout=30000)
+        took = time.monotonic() - started
+        meter.stop()
+    finally:
+        server.close()
+    print(f"Nghe thử luồng: {took:.2f} s for a {dialog.check_seconds:g} s check; longest UI-thread gap "
+          f"{meter.worst_wall * 1000:.1f} ms wall clock, {meter.worst_busy * 1000:.1f} ms computing, "
+          f"{meter.worst_blocked * 1000:.1f} ms blocked, over {meter.ticks} ticks")
+    assert "Tìm thấy: MP3" in dialog.check_result.text() and "64 kbit/s" in dialog.check_result.text()
+    assert took >= dialog.check_seconds * 0.9  # it did listen for its seconds (a paced station)...
+    assert meter.ticks > 50  # ...while the event loop ran
+    assert meter.worst_busy < MAX_BUSY_S and meter.worst_blocked < MAX_BLOCKED_S, meter.where
