@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.errors import InvalidStreamItem, StreamFailure, StreamItemProblem, StreamUnavailable
-from studio.programmes.model import Item, check_one_stream, parse_stream_minutes, stream_item
+from studio.programmes.model import Item, check_one_stream, parse_stream_minutes, stream_item, stream_url
 from ui.formatting import compact, number
 from ui.task_runner import TaskRunner
 
@@ -128,7 +128,7 @@ class StreamItemDialog(QDialog):
         from studio.fleet.stream_preview import preview_stream
 
         try:
-            url = stream_item(self.url.text(), 60).stream
+            url = stream_url(self.url.text())
         except InvalidStreamItem as exc:
             self.problem.setText(self.problem_text(exc.problem))
             return

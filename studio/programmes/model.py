@@ -157,9 +157,9 @@ MAX_URL_CHARS = 2000
 INTRO_GAP = 0.4  # seconds between an intro jingle and the first item (and before the outro)
 
 
-def stream_item(url: str, seconds: float) -> Item:
-    """An external stream relayed for `seconds`: the one rule for the CLI and the window
-    (http:// or https://, a length of up to 24 h). `InvalidStreamItem` says which is broken."""
+def stream_url(url: str) -> str:
+    """`url` (stripped) if a receiver may relay it: http:// or https://, naming a server,
+    no spaces, at most 2000 characters; else `InvalidStreamItem` (NOT_A_URL)."""
     from urllib.parse import urlsplit
 
     url = url.strip()
@@ -169,6 +169,13 @@ def stream_item(url: str, seconds: float) -> Item:
         host = None
     if not url.startswith(STREAM_SCHEMES) or not host or len(url) > MAX_URL_CHARS or any(c.isspace() for c in url):
         raise InvalidStreamItem(f"not a stream URL: {url!r} (http:// or https://)", StreamItemProblem.NOT_A_URL)
+    return url
+
+
+def stream_item(url: str, seconds: float) -> Item:
+    """An external stream relayed for `seconds`: the one rule for the CLI and the window
+    (`stream_url`, a length of up to 24 h). `InvalidStreamItem` says which is broken."""
+    url = stream_url(url)
     if not 0 < seconds <= MAX_STREAM_S:
         raise InvalidStreamItem("a stream item needs a duration of up to 24 h", StreamItemProblem.BAD_DURATION)
     return Item(stream=url, duration_s=float(seconds))
