@@ -110,6 +110,10 @@ _MESSAGES: list[tuple[type, str, str]] = [
      QT_TRANSLATE_NOOP("ErrorMessages", "This programme is not at the step for that."),
      QT_TRANSLATE_NOOP("ErrorMessages",
                        "A programme is submitted before it is approved; if it changed since, submit it again.")),
+    (e.InvalidStreamItem,
+     QT_TRANSLATE_NOOP("ErrorMessages", "The relay item cannot be used as it is."),
+     QT_TRANSLATE_NOOP("ErrorMessages", "Double-click it to change it: its address starts with http:// or https://, "
+                                        "it lasts up to 24 hours, and a programme relays one stream.")),
     (e.InvalidProgramme,
      QT_TRANSLATE_NOOP("ErrorMessages", "The programme cannot be made like this."),
      QT_TRANSLATE_NOOP("ErrorMessages", "It needs at least one item, and every clip must still be in the library.")),

@@ -1,11 +1,11 @@
 """Chương trình: assemble clips and jingles into a programme, send it for approval.
 
-Left, the programmes with their state; right, the one being edited: items in playing
-order (drag to reorder; `ui/programme_items.py`), each with its length and the pause after it, language variants,
-intro/outro jingles and a music bed; the total length per language; the approval state
-with its history. "Submit" renders and binds the audio; "Approve…"/"Reject…" ask the
-approver's own name and password. Saving a change to a submitted or approved programme
-returns it to draft (the core does it, the panel shows it).
+Left, the programmes with their state; right, the one being edited: items in playing order (drag to reorder;
+`ui/programme_items.py`), each with its length and the pause after it, language variants, a relayed station
+("Tiếp sóng…", `ui/programme_stream.py`), intro/outro jingles and a music bed; the total length per language;
+the approval state with its history. "Submit" renders and binds the audio; "Approve…"/"Reject…" ask the
+approver's own name and password. Saving a change to a submitted or approved programme returns it to draft
+(the core does it, the panel shows it).
 
 Threads: UI thread; every database and render step goes through the task runner, with
 the thread's own library connection.
@@ -43,6 +43,7 @@ from ui.language_choice import code_for_name, minority_names
 from ui.programme_category import ProgrammeCategoryChoice
 from ui.programme_history import ProgrammeHistoryList, read_history
 from ui.programme_items import ProgrammeItemsList
+from ui.programme_stream import ProgrammeStreamEditing
 from ui.services import Services
 from ui.task_runner import TaskRunner
 
@@ -117,6 +118,7 @@ class ProgrammesPanel(QWidget):
         item_row.addWidget(self.variant_button)
         item_row.addWidget(self.remove_button)
         item_row.addStretch(1)
+        self.stream_editing = ProgrammeStreamEditing(self, item_row)  # "Tiếp sóng…" (a relayed station)
         form = QFormLayout()
         form.addRow(self.tr("Title:"), self.title)
         form.addRow(self.tr("Category:"), self.category)
@@ -261,7 +263,7 @@ class ProgrammesPanel(QWidget):
 
     def add_variant(self) -> None:
         row = self.items.currentRow()
-        if row < 0 or self.items.item_at(row).jingle:
+        if row < 0 or self.items.item_at(row).clip is None:  # a jingle or a stream has no versions
             return
         name, ok = QInputDialog.getItem(self, self.tr("Language version"), self.tr("Language:"), minority_names(), 0,
                                         False)
@@ -330,7 +332,7 @@ class ProgrammesPanel(QWidget):
         for button in (self.approve_button, self.reject_button):
             button.setEnabled(has and not dirty and programme.state is State.SUBMITTED)
         self.remove_button.setEnabled(self.items.currentRow() >= 0)
-        self.variant_button.setEnabled(self.items.currentRow() >= 0)
+        self.variant_button.setEnabled(self.items.current_is_clip())
 
     # -- actions ------------------------------------------------------------------------------
     def new_programme(self) -> None:

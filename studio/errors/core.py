@@ -249,6 +249,26 @@ class InvalidProgramme(StudioError):
         return f"programme: {self.reason}"
 
 
+class StreamItemProblem(Enum):
+    """Why a stream item ("tiếp sóng") cannot be made: the window names each in words."""
+
+    NOT_A_URL = "not-a-url"  # not http:// or https://, or too long
+    BAD_DURATION = "bad-duration"  # not a length, or not in (0, 24 h]
+    SECOND_STREAM = "second-stream"  # a programme relays at most one stream
+
+
+@dataclass
+class InvalidStreamItem(InvalidProgramme):
+    """A stream item that breaks one of the rules of `studio.programmes.model.stream_item`."""
+
+    problem: StreamItemProblem
+
+
+class StreamFailure(Enum):
+    UNREACHABLE = "unreachable"  # refused, DNS, timeout, an HTTP error, nothing sent
+    NOT_AUDIO = "not-audio"  # it answered, but with nothing the studio can decode
+
+
 @dataclass
 class ApprovalError(StudioError):
     """A workflow step out of order (approve a draft, submit an approved programme, or

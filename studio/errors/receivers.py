@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.errors.core import StudioError
+from studio.errors.core import StreamFailure, StudioError
 
 
 @dataclass
@@ -124,6 +124,7 @@ class StreamUnavailable(StudioError):
 
     url: str
     reason: str
+    failure: StreamFailure = StreamFailure.UNREACHABLE
 
     def describe(self) -> str:
         return f"stream {self.url} cannot be relayed: {self.reason}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.errors import StreamUnavailable
+from studio.errors import StreamFailure, StreamUnavailable
 
 PREVIEW_S = 5.0
 CONNECT_TIMEOUT_S = 10.0
@@ -82,7 +82,7 @@ def preview_stream(url: str, seconds: float = PREVIEW_S, timeout: float = CONNEC
         opened = av.open(url, timeout=(timeout, timeout)) if hls else av.open(io.BytesIO(data))
         with opened as container:
             if not container.streams.audio:
-                raise StreamUnavailable(url, "no audio in the stream")
+                raise StreamUnavailable(url, "no audio in the stream", StreamFailure.NOT_AUDIO)
             stream = container.streams.audio[0]
             context = stream.codec_context
             pieces, got = [], 0
@@ -97,11 +97,13 @@ def preview_stream(url: str, seconds: float = PREVIEW_S, timeout: float = CONNEC
             except (av.error.FFmpegError, ValueError):
                 pass  # the last frame of the bytes taken is cut: what was decoded is enough
             rate, channels, codec = int(context.sample_rate), int(context.channels), context.name
-            bitrate = (context.bit_rate or 0) / 1000 if hls else None
+            # The codec says its own rate (an MP3 frame header does); bytes / seconds is wrong for a file
+            # served at once rather than paced like a station.
+            bitrate = (context.bit_rate or 0) / 1000 or (0.0 if hls else None)
     except av.error.FFmpegError as exc:
-        raise StreamUnavailable(url, f"not audio that can be decoded ({exc})") from exc
+        raise StreamUnavailable(url, f"not audio that can be decoded ({exc})", StreamFailure.NOT_AUDIO) from exc
     if not pieces:
-        raise StreamUnavailable(url, "no audio could be decoded")
+        raise StreamUnavailable(url, "no audio could be decoded", StreamFailure.NOT_AUDIO)
     mono = np.concatenate(pieces)
     audio_s = len(mono) / rate
     peak = float(np.max(np.abs(mono))) if len(mono) else 0.0

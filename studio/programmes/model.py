@@ -20,7 +20,7 @@ from functools import cache
 import soundfile as sf
 
 from studio import resources
-from studio.errors import InvalidProgramme
+from studio.errors import InvalidProgramme, InvalidStreamItem, StreamItemProblem
 from studio.languages import Language, normalise
 
 
@@ -152,7 +152,53 @@ class Programme:
 
 STREAM_FALLBACK_JINGLE = "chuong-bao"
 STREAM_SCHEMES = ("http://", "https://")
+MAX_STREAM_S = 24 * 3600
+MAX_URL_CHARS = 2000
 INTRO_GAP = 0.4  # seconds between an intro jingle and the first item (and before the outro)
+
+
+def stream_url(url: str) -> str:
+    """`url` (stripped) if a receiver may relay it: http:// or https://, naming a server,
+    no spaces, at most 2000 characters; else `InvalidStreamItem` (NOT_A_URL)."""
+    from urllib.parse import urlsplit
+
+    url = url.strip()
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # a malformed address (an unclosed IPv6 bracket)
+        host = None
+    if not url.startswith(STREAM_SCHEMES) or not host or len(url) > MAX_URL_CHARS or any(c.isspace() for c in url):
+        raise InvalidStreamItem(f"not a stream URL: {url!r} (http:// or https://)", StreamItemProblem.NOT_A_URL)
+    return url
+
+
+def stream_item(url: str, seconds: float) -> Item:
+    """An external stream relayed for `seconds`: the one rule for the CLI and the window
+    (`stream_url`, a length of up to 24 h). `InvalidStreamItem` says which is broken."""
+    url = stream_url(url)
+    if not 0 < seconds <= MAX_STREAM_S:
+        raise InvalidStreamItem("a stream item needs a duration of up to 24 h", StreamItemProblem.BAD_DURATION)
+    return Item(stream=url, duration_s=float(seconds))
+
+
+def check_one_stream(items: Iterable[Item]) -> None:
+    """A programme relays at most one stream (its other items are the backup)."""
+    if sum(1 for i in items if i.stream is not None) > 1:
+        raise InvalidStreamItem("a programme relays at most one stream", StreamItemProblem.SECOND_STREAM)
+
+
+def parse_stream_minutes(text: str) -> float:
+    """A relay's length as the window takes it, in seconds: minutes (`30`, `90`, `2.5`) or
+    hours and minutes (`1:30`). Anything else is `InvalidStreamItem` (BAD_DURATION)."""
+    import re
+
+    text = text.strip()
+    hm = re.fullmatch(r"(\d{1,2}):([0-5]\d)", text)
+    if hm:
+        return int(hm[1]) * 3600 + int(hm[2]) * 60.0
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", text):
+        return round(float(text.replace(",", ".")) * 60, 3)
+    raise InvalidStreamItem(f"not a duration: {text!r} (minutes, or h:mm)", StreamItemProblem.BAD_DURATION)
 
 
 def parse_items(values: Iterable[str], stream_seconds: float = 0.0) -> tuple[Item, ...]:
@@ -161,14 +207,13 @@ def parse_items(values: Iterable[str], stream_seconds: float = 0.0) -> tuple[Ite
     items = []
     for value in values:
         if value.startswith("stream:"):
-            url = value.removeprefix("stream:")
-            if not url.startswith(STREAM_SCHEMES) or len(url) > 2000:
-                raise InvalidProgramme(f"not a stream URL: {url!r} (http:// or https://)")
-            if not 0 < stream_seconds <= 24 * 3600:
-                raise InvalidProgramme("a stream item needs --duration (up to 24 h)")
-            if any(i.stream for i in items):
-                raise InvalidProgramme("a programme relays at most one stream")
-            items.append(Item(stream=url, duration_s=float(stream_seconds)))
+            try:
+                items.append(stream_item(value.removeprefix("stream:"), stream_seconds))
+            except InvalidStreamItem as exc:
+                if exc.problem is not StreamItemProblem.BAD_DURATION:
+                    raise
+                raise InvalidStreamItem("a stream item needs --duration (up to 24 h)", exc.problem) from None
+            check_one_stream(items)
             continue
         if value.startswith("jingle:"):
             items.append(Item(jingle=value.removeprefix("jingle:")))

@@ -20,7 +20,16 @@ from enum import Enum
 from studio.accounts.store import STUDIO_ACTOR, Accounts, Role, User
 from studio.errors import AccessDenied, ApprovalError, ClipNotFound, InvalidProgramme, NotFound, StudioError
 from studio.library import ClipLibrary, now_utc
-from studio.programmes.model import INTRO_GAP, Item, Programme, Spec, State, jingle_info
+from studio.programmes.model import (
+    INTRO_GAP,
+    Item,
+    Programme,
+    Spec,
+    State,
+    check_one_stream,
+    jingle_info,
+    stream_item,
+)
 
 RENDER_VERSION = 1  # bump when programme assembly changes what the same spec sounds like
 
@@ -124,12 +133,12 @@ class Programmes:
     def check_spec(self, spec: Spec) -> None:
         if not spec.items:
             raise InvalidProgramme("a programme needs at least one item")
-        if sum(1 for i in spec.items if i.stream is not None) > 1:
-            raise InvalidProgramme("a programme relays at most one stream")
+        check_one_stream(spec.items)
         for item in spec.items + ((spec.bed,) if spec.bed else ()):
             if item.stream is not None:
-                if not 0 < item.duration_s <= 24 * 3600 or item is spec.bed:
-                    raise InvalidProgramme("a stream item needs a duration of up to 24 h")
+                if item is spec.bed:
+                    raise InvalidProgramme("a stream cannot be the music bed")
+                stream_item(item.stream, item.duration_s)
                 continue
             if (item.clip is None) == (item.jingle is None):
                 raise InvalidProgramme("each item is either a clip, a jingle or a stream")

@@ -948,6 +948,14 @@
         <source>Check that the studio's broker account is an administrator. Copy the details for technical support.</source>
         <translation>Hãy kiểm tra tài khoản của studio trên máy chủ có quyền quản trị. Sao chép chi tiết để gửi bộ phận kỹ thuật.</translation>
     </message>
+    <message>
+        <source>The relay item cannot be used as it is.</source>
+        <translation>Mục tiếp sóng không dùng được như hiện tại.</translation>
+    </message>
+    <message>
+        <source>Double-click it to change it: its address starts with http:// or https://, it lasts up to 24 hours, and a programme relays one stream.</source>
+        <translation>Nhấp đúp vào mục đó để sửa: địa chỉ phải bắt đầu bằng http:// hoặc https://, thời lượng tối đa 24 giờ, và mỗi chương trình chỉ tiếp sóng một luồng.</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunGuide</name>
@@ -1550,6 +1558,30 @@
     <message>
         <source>Category:</source>
         <translation>Chuyên mục:</translation>
+    </message>
+    <message>
+        <source>Relay: %1 — %2</source>
+        <translation>Tiếp sóng: %1 — %2</translation>
+    </message>
+    <message>
+        <source>(no backup: a chime, then silence, if it fails)</source>
+        <translation>(không có mục dự phòng: nếu luồng hỏng, phát chuông báo rồi im lặng)</translation>
+    </message>
+    <message>
+        <source>↳ Backup: %1</source>
+        <translation>↳ Dự phòng: %1</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 phút</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 giờ</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 giờ %2 phút</translation>
     </message>
 </context>
 <context>
@@ -2668,6 +2700,10 @@
         <source>Playing: this is the audio that will be approved.</source>
         <translation>Đang phát: đây chính là âm thanh sẽ được phê duyệt.</translation>
     </message>
+    <message>
+        <source>This programme relays %1 for %2; what you hear here is its backup, played if the stream fails.</source>
+        <translation>Chương trình này tiếp sóng %1 trong %2; phần nghe ở đây là bản dự phòng, được phát khi luồng bị hỏng.</translation>
+    </message>
 </context>
 <context>
     <name>ClipChangeGuard</name>
@@ -3482,6 +3518,104 @@ Vẫn sửa?</translation>
     <message>
         <source>No neural or domestic-platform voice is installed. For a clearer voice, install one with “radio-studio tts voices install FILE.onnx”, or enter a domestic platform&apos;s API key (FPT.AI, Viettel AI, Zalo AI) in Settings.</source>
         <translation>Chưa cài giọng đọc nơ-ron hay giọng của nền tảng trong nước. Để có giọng dễ nghe hơn, hãy cài một giọng bằng lệnh “radio-studio tts voices install FILE.onnx”, hoặc nhập khoá API của một nền tảng trong nước (FPT.AI, Viettel AI, Zalo AI) trong Cài đặt.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgrammeStreamEditing</name>
+    <message>
+        <source>Relay…</source>
+        <translation>Tiếp sóng…</translation>
+    </message>
+    <message>
+        <source>Relay the provincial or national station for a set time; the programme&apos;s other items are its backup.</source>
+        <translation>Tiếp sóng đài tỉnh hoặc đài quốc gia trong một thời lượng định sẵn; các mục khác của chương trình là bản dự phòng.</translation>
+    </message>
+</context>
+<context>
+    <name>StreamItemDialog</name>
+    <message>
+        <source>Relay a station</source>
+        <translation>Tiếp sóng một đài</translation>
+    </message>
+    <message>
+        <source>Edit the relay</source>
+        <translation>Sửa mục tiếp sóng</translation>
+    </message>
+    <message>
+        <source>The loudspeakers play the station themselves for the time set. The programme&apos;s other items are the backup, played if the stream fails or stays silent.</source>
+        <translation>Các cụm loa tự thu và phát đài này trong thời lượng đã đặt. Các mục khác của chương trình là bản dự phòng, được phát khi luồng bị hỏng hoặc im lặng.</translation>
+    </message>
+    <message>
+        <source>e.g. 30 or 1:30</source>
+        <translation>vd. 30 hoặc 1:30</translation>
+    </message>
+    <message>
+        <source>Listen to the stream</source>
+        <translation>Nghe thử luồng</translation>
+    </message>
+    <message>
+        <source>Connect to the station and read a few seconds of it (codec, level).</source>
+        <translation>Kết nối tới đài và nghe thử vài giây (định dạng, mức âm lượng).</translation>
+    </message>
+    <message>
+        <source>minutes (or hours:minutes), up to 24 hours</source>
+        <translation>phút (hoặc giờ:phút), tối đa 24 giờ</translation>
+    </message>
+    <message>
+        <source>Stream address:</source>
+        <translation>Địa chỉ luồng:</translation>
+    </message>
+    <message>
+        <source>Relay for:</source>
+        <translation>Thời lượng:</translation>
+    </message>
+    <message>
+        <source>The stream address must start with http:// or https:// and name a server, e.g. https://radio.example.vn/live.mp3.</source>
+        <translation>Địa chỉ luồng phải bắt đầu bằng http:// hoặc https:// và có tên máy chủ, vd. https://radio.example.vn/live.mp3.</translation>
+    </message>
+    <message>
+        <source>Type how long to relay in minutes (30) or hours:minutes (1:30), more than 0 and at most 24 hours.</source>
+        <translation>Nhập thời lượng tiếp sóng bằng phút (30) hoặc giờ:phút (1:30), lớn hơn 0 và tối đa 24 giờ.</translation>
+    </message>
+    <message>
+        <source>This programme already relays a stream: a programme relays one. Edit that item (double-click it) or make another programme.</source>
+        <translation>Chương trình này đã có một mục tiếp sóng: mỗi chương trình chỉ tiếp sóng một luồng. Hãy sửa mục đó (nhấp đúp vào nó) hoặc tạo chương trình khác.</translation>
+    </message>
+    <message>
+        <source>Listening to the stream for a few seconds…</source>
+        <translation>Đang nghe thử luồng trong vài giây…</translation>
+    </message>
+    <message>
+        <source>Checking the stream</source>
+        <translation>Đang nghe thử luồng</translation>
+    </message>
+    <message>
+        <source>Found: %1, %2 Hz, %3 channel(s), about %4 kbit/s.</source>
+        <translation>Tìm thấy: %1, %2 Hz, %3 kênh, khoảng %4 kbit/s.</translation>
+    </message>
+    <message>
+        <source>Level %1 LUFS, peak %2 dBFS (receivers even it out to the zone&apos;s level).</source>
+        <translation>Âm lượng %1 LUFS, đỉnh %2 dBFS (loa sẽ tự cân bằng về mức âm lượng của vùng).</translation>
+    </message>
+    <message>
+        <source>The stream is silent: the loudspeakers would play the backup instead.</source>
+        <translation>Luồng đang im lặng: các cụm loa sẽ phát bản dự phòng thay vào đó.</translation>
+    </message>
+    <message>
+        <source>Only receivers with the relay extra (PyAV) play this kind of stream; the others play the backup. Each receiver&apos;s status lists what it relays.</source>
+        <translation>Chỉ những cụm loa có cài gói tiếp sóng (PyAV) mới phát được loại luồng này; các cụm khác phát bản dự phòng. Trạng thái của mỗi cụm loa cho biết nó tiếp sóng được loại nào.</translation>
+    </message>
+    <message>
+        <source>The address answers, but not with audio the studio can decode. Check that it is the station&apos;s stream, not its web page.</source>
+        <translation>Địa chỉ có trả lời nhưng không phải âm thanh mà phòng thu giải mã được. Hãy kiểm tra đó là địa chỉ luồng phát của đài, không phải trang web của đài.</translation>
+    </message>
+    <message>
+        <source>The stream cannot be reached. Check the address and the Internet connection, or try again later.</source>
+        <translation>Không kết nối được tới luồng. Hãy kiểm tra địa chỉ và kết nối Internet, hoặc thử lại sau.</translation>
+    </message>
+    <message>
+        <source>The stream could not be checked on this computer. Copy the details for technical support.</source>
+        <translation>Không nghe thử được luồng trên máy này. Hãy sao chép chi tiết để gửi bộ phận hỗ trợ kỹ thuật.</translation>
     </message>
 </context>
 </TS>
