@@ -226,7 +226,13 @@ def main() -> int:
     parser.add_argument("--delay-ms", type=float, default=300.0)
     parser.add_argument("--loss", type=float, default=0.02)
     parser.add_argument("--kbps", type=float, default=256.0)
+    parser.add_argument("--paced", action="store_true", help="on a PulseAudio null sink, beside Icecast + ffmpeg")
+    parser.add_argument("--no-icecast", action="store_true", help="with --paced: the studio's row only")
     args = parser.parse_args()
+    if args.paced:
+        from benchmarks.live_paced import main_paced
+
+        return main_paced(args.clicks, icecast=not args.no_icecast)
 
     from studio.accounts.store import Accounts, Role
     from studio.fleet.fleet import pair_receiver
