@@ -22,8 +22,10 @@ Threads: one daemon thread per recorder reads parec's stdout; the rest on the ca
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -34,11 +36,21 @@ import numpy as np
 
 RATE = 48000
 SINK = "crs_speaker"
+PR_SET_PDEATHSIG = 1
 
 
 def available() -> bool:
     """Whether the PulseAudio daemon and its clients are installed."""
     return all(shutil.which(tool) for tool in ("pulseaudio", "pactl", "parec"))
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the process that started it dies (a killed test
+    run leaves no server behind)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 class PulseServer:
@@ -51,18 +63,18 @@ class PulseServer:
     def server(self) -> str:
         return f"unix:{self.socket}"
 
-    def env(self, home: Path | None = None) -> dict[str, str]:
+    def env(self, home: Path | None = None, pcm: str = "paced") -> dict[str, str]:
         """Environment for a client of this server. With `home`, that folder gets an
-        .asoundrc naming `pcm.paced` (and the default) as ALSA's pulse plugin on the sink."""
+        .asoundrc naming `pcm` (and the default) as ALSA's pulse plugin on the sink."""
         env = dict(os.environ, PULSE_SERVER=self.server, PULSE_SINK=SINK,
                    PULSE_RUNTIME_PATH=str(self.folder / "client-runtime"), PULSE_COOKIE=str(self.folder / "cookie"),
                    HOME=str(self.folder / "client-home"))
         if home is not None:
             home.mkdir(parents=True, exist_ok=True)
             (home / ".asoundrc").write_text(
-                f'pcm.paced {{ type pulse  server "{self.server}"  device "{SINK}" }}\n'
-                f'ctl.paced {{ type pulse  server "{self.server}" }}\n'
-                'pcm.!default { type plug  slave.pcm "paced" }\n')
+                f'pcm.{pcm} {{ type pulse  server "{self.server}"  device "{SINK}" }}\n'
+                f'ctl.{pcm} {{ type pulse  server "{self.server}" }}\n'
+                f'pcm.!default {{ type plug  slave.pcm "{pcm}" }}\n')
             env["HOME"] = str(home)
         return env
 
@@ -83,7 +95,8 @@ class PulseServer:
             ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--system=false", "--use-pid-file=no",
              "--disallow-exit", "--disable-shm=yes", "--realtime=no", "--high-priority=no",
              "--log-target=stderr", "-F", str(script)],
-            env=env, stdout=subprocess.DEVNULL, stderr=open(self.folder / "server.log", "wb"))
+            env=env, stdout=subprocess.DEVNULL, stderr=open(self.folder / "server.log", "wb"),
+            preexec_fn=_die_with_parent)
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
