@@ -121,6 +121,7 @@ def studio_row(pulse: PulseServer, monitor: MonitorRecorder, clicks: int, root: 
         source.go.set()
         source.done.wait(clicks * CLICK_EVERY_S + 30)
         time.sleep(1.0)
+        stream = sink_input_latency(pulse)
         broadcast.stop()
         dropped = broadcast.dropped_blocks + source.overflows
     finally:
@@ -132,7 +133,18 @@ def studio_row(pulse: PulseServer, monitor: MonitorRecorder, clicks: int, root: 
     if not source.click_times:
         return [], clicks
     heard = onsets(monitor, source.click_times[0] - 0.01)
+    late = [monitor.read_at(h) - h for h in heard if monitor.read_at(h) is not None]
+    if late:
+        print(f"  (monitor: clicks read {min(late) * 1000:.0f}-{max(late) * 1000:.0f} ms after their place on the "
+              f"sink's timeline; the receiver's stream at the server: {stream})")
     return match(source.click_times, heard), dropped
+
+
+def sink_input_latency(pulse: PulseServer) -> str:
+    """What PulseAudio says of the one stream playing: its buffer and the sink's latency."""
+    fields = [line.strip() for line in pulse.pactl("list", "sink-inputs").stdout.splitlines()
+              if "Latency:" in line]
+    return ", ".join(f"{f.split(':')[0].lower()} {int(f.split()[-2]) / 1000:.0f} ms" for f in fields) or "none"
 
 
 ICECAST_XML = """<icecast>

@@ -146,6 +146,7 @@ class MonitorRecorder:
         self._lock = threading.Lock()
         self.samples = 0
         self.start_s = float("inf")
+        self.reads: list[tuple[float, int]] = []  # (when read, samples read by then)
         threading.Thread(target=self._read, name="pulse-monitor", daemon=True).start()
 
     def _read(self) -> None:
@@ -162,6 +163,7 @@ class MonitorRecorder:
                 self._parts.append(block)
                 self.samples += len(block)
                 self.start_s = min(self.start_s, now - self.samples / RATE)
+                self.reads.append((now, self.samples))
 
     def audio(self) -> np.ndarray:
         with self._lock:
@@ -176,6 +178,13 @@ class MonitorRecorder:
             return None
         loud = np.flatnonzero(np.abs(audio[lo:hi]) > level)
         return self.start_s + (lo + loud[0]) / RATE if len(loud) else None
+
+    def read_at(self, when: float) -> float | None:
+        """When the sample the timeline puts at `when` reached this process (a check on the
+        timeline: the gap is parec's fragment plus what the sink rendered ahead)."""
+        index = (when - self.start_s) * RATE
+        with self._lock:
+            return next((stamp for stamp, count in self.reads if count > index), None)
 
     def stop(self) -> None:
         self.process.terminate()
