@@ -4,8 +4,8 @@ through real `crs_receiver` processes on loopback (signed live-start, sealed key
 frames over UDP, jitter buffer, PortAudio output).
 
 Pacing. ALSA's file plugin is not paced like a sound card (it reads and writes as fast as
-it can), and no PulseAudio/PipeWire server is installed here, so both ends are paced in
-software instead: the microphone is a thread that puts 20 ms blocks into the broadcast's
+it can). `--paced` measures on a PulseAudio null sink instead, beside an Icecast + ffmpeg
+chain (benchmarks/live_paced.py). Without it, both ends are paced in software: the microphone is a thread that puts 20 ms blocks into the broadcast's
 capture queue at real-time pace (what the PortAudio callback does with a sound card; the
 click's time is when its block is queued, so the input device's own buffer, about one
 period, is not counted), and each speaker is a FIFO (pipe buffer cut to 4 KiB, 21 ms of
@@ -20,7 +20,6 @@ each receiver that delays it (`--delay-ms`, 300 one way), drops it (`--loss`, 2 
 link to `--kbps` (256), and cuts everything for 3 s after 5 s. Printed: gaps in the output
 longer than 60 ms outside the cut (20 ms chunks below -40 dBFS in a row; goal none), and the
 time from the end of the cut to the tone on the speaker again (goal <= 1 s).
-Not measured here: an Icecast + ffmpeg comparison (icecast2 is not installed).
 """
 
 from __future__ import annotations
@@ -226,7 +225,13 @@ def main() -> int:
     parser.add_argument("--delay-ms", type=float, default=300.0)
     parser.add_argument("--loss", type=float, default=0.02)
     parser.add_argument("--kbps", type=float, default=256.0)
+    parser.add_argument("--paced", action="store_true", help="on a PulseAudio null sink, beside Icecast + ffmpeg")
+    parser.add_argument("--no-icecast", action="store_true", help="with --paced: the studio's row only")
     args = parser.parse_args()
+    if args.paced:
+        from benchmarks.live_paced import main_paced
+
+        return main_paced(args.clicks, icecast=not args.no_icecast)
 
     from studio.accounts.store import Accounts, Role
     from studio.fleet.fleet import pair_receiver
@@ -348,7 +353,7 @@ def main() -> int:
             print(f"  each receiver's lag behind the median: from {min(means):.0f} to {max(means):.0f} ms, "
                   f"steady from click to click (median standard deviation {wobble:.1f} ms)")
     print(f"  studio live threads: {cpu:.2f} s CPU over {elapsed:.1f} s ({100 * cpu / elapsed:.1f} % of a core)")
-    print("  (software-paced microphone and speakers: see the module docstring; no fault proxy, no Icecast here)")
+    print("  (software-paced microphone and speakers: see the module docstring; --paced for a PulseAudio sink)")
     return 0 if latencies and not missing else 1
 
 

@@ -15,4 +15,5 @@ cd "$ROOT"
 .venv/bin/python -m benchmarks.publish
 .venv/bin/python -m benchmarks.emergency
 .venv/bin/python -m benchmarks.frozen
+.venv/bin/python -m benchmarks.live --paced
 exec .venv/bin/python -m benchmarks.recording

@@ -12,10 +12,15 @@ need=()
 # Qt needs EGL/fontconfig/xkbcommon even offscreen, the xcb libraries on a desktop, and
 # a font with Vietnamese glyphs; poppler-utils reads the report PDFs back in the tests;
 # mosquitto (2, with its dynamic-security plugin) is the MQTT broker of issue 16.
+# pulseaudio, pulseaudio-utils (pactl, parec) and ALSA's pulse plugin (libasound2-plugins) give
+# the live test and benchmark a loudspeaker paced in real time (a private server's null sink,
+# benchmarks/paced_audio.py); icecast2 is the benchmark's comparison chain. The tests and the
+# benchmark start their own servers (own socket, own loopback port), never the system's.
 for pkg in libportaudio2 espeak-ng ffmpeg sox libsndfile1 libopus0 python3-venv alsa-utils \
     libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 fonts-dejavu-core \
     libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
-    libxcb-render-util0 libxcb-image0 poppler-utils mosquitto mosquitto-clients; do
+    libxcb-render-util0 libxcb-image0 poppler-utils mosquitto mosquitto-clients \
+    pulseaudio pulseaudio-utils libasound2-plugins icecast2; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
