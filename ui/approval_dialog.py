@@ -15,7 +15,7 @@ from studio.programmes.model import Programme
 from ui.error_messages import ErrorDialogs
 from ui.login_dialog import LoginDialog
 from ui.preview import Preview
-from ui.programme_items import stream_length
+from ui.programme_items import stream_length, stream_place
 
 
 class ApprovalDialog(LoginDialog):
@@ -41,7 +41,7 @@ class ApprovalDialog(LoginDialog):
         self.relay_note: QLabel | None = None
         if (stream := programme.spec.stream_item()) is not None:  # the approval covers the station relayed too
             self.relay_note = QLabel(self.tr("This programme relays %1 for %2; what you hear here is its backup, "
-                                             "played if the stream fails.").replace("%1", stream.stream)
+                                             "played if the stream fails.").replace("%1", stream_place(stream.stream))
                                      .replace("%2", stream_length(stream.duration_s)))
             self.relay_note.setWordWrap(True)
             self.layout().insertWidget(1, self.relay_note)

@@ -1,7 +1,7 @@
 """Live broadcast on the receiver: the session a signed `live-start` opened, the UDP socket
 its frames arrive on, the jitter buffer and the output (docs/protocol.md, "Live").
 
-A frame is taken only if it names the open session, its MAC verifies under the session key,
+A frame is taken only if it names the open session, it opens under the session key (ChaCha20-Poly1305),
 its sequence number was not seen and lies in the window (not more than `WINDOW` behind the
 newest, not more than `AHEAD` ahead of it). Everything else is counted (`refused`) and never
 touches the output; the first refusal of each kind in a session is logged once.
@@ -13,7 +13,7 @@ The session ends with `live-end`, or when no valid frame came for `silence_s` (5
 `CRS_RECEIVER_LIVE_TIMEOUT_S` or the start command says otherwise); either way the play log
 gets one entry (who, zones, start, end, outcome, level).
 
-Threads: frames arrive on the asyncio loop (`datagram`: parse, MAC, window, into the jitter
+Threads: frames arrive on the asyncio loop (`datagram`: parse, open, window, into the jitter
 buffer under a short lock); the "receiver-live" thread paces playout by the monotonic clock
 (a frame every 20 ms, `TARGET_MS` behind the studio's timeline, `BROKER_TARGET_MS` when the
 session was started through a broker), decodes (FEC from the next frame, else
@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from crs_protocol.live import FRAME_MS, FRAME_SAMPLES, RATE, mac_ok, open_key, parse_frame, session_text
+from crs_protocol.live import FRAME_MS, FRAME_SAMPLES, RATE, open_frame, open_key, parse_frame, session_text
 from crs_protocol.signing import b64
 from nacl.public import PrivateKey
 
@@ -206,7 +206,8 @@ class LiveReceiver:
         session = self.session
         if session is None or session.ended.is_set() or frame.session_id != session.id:
             return self._refuse("unknown-session", via)
-        if not mac_ok(frame, session.key):
+        payload = open_frame(frame, session.key)
+        if payload is None:
             return self._refuse("forged", via)
         with self._lock:
             if session.newest >= 0 and not session.newest - WINDOW < frame.seq <= session.newest + AHEAD:
@@ -217,7 +218,7 @@ class LiveReceiver:
             if len(session.seen) > 4 * WINDOW:
                 floor = session.newest - WINDOW
                 session.seen = {s for s in session.seen if s > floor}
-            session.frames[frame.seq] = frame.payload
+            session.frames[frame.seq] = payload
             if len(session.frames) > WINDOW + AHEAD:  # not played (an emergency holds the output)
                 del session.frames[min(session.frames)]
             session.newest = max(session.newest, frame.seq)

@@ -21,6 +21,7 @@ from crs_protocol.live import SESSION_ID_BYTES
 from nacl.exceptions import CryptoError
 
 from crs_receiver.admission import parse_json
+from crs_receiver.broker_address import NotGranted
 from crs_receiver.calls import Answer, refuse
 
 # (method, path pattern, handler name, body limit): handlers.ROUTES makes them Routes
@@ -39,7 +40,14 @@ def _session_id(value) -> bytes:
 
 
 class LiveRequests:
-    """Handlers for `Requests`; the LiveReceiver is made at the first live request."""
+    """Handlers for `Requests`; the LiveReceiver is made at the first live request.
+    `live_topic` is the broker link's live subscription while it is connected (mqtt_live.py)."""
+
+    live_topic = None
+
+    def live_now(self):
+        """The LiveReceiver, if a live request made one (None before)."""
+        return getattr(self, "_live", None)
 
     async def live_receiver(self):
         live = getattr(self, "_live", None)
@@ -68,8 +76,15 @@ class LiveRequests:
             return refuse(ErrorCode.MALFORMED, "expected {\"session\": hex, \"key\": sealed key, \"by\": name, "
                                                "\"zones\": [...], \"silence_s\": seconds}")
         live = await self.live_receiver()
+        via = "mqtt" if call.transport == "mqtt" else "udp"
+        if via == "mqtt" and self.live_topic is not None:
+            try:  # subscribed before the session opens: never on the air without its frames
+                await self.live_topic.hear(session)
+            except NotGranted as exc:
+                return refuse(ErrorCode.NOT_GRANTED, f"{exc}: this receiver cannot hear live through this broker "
+                                                     "(its account lacks the rule for crs/v1/live/+)")
         try:
-            live.start(session, sealed, by, zones, silence, call.transport)
+            live.start(session, sealed, by, zones, silence, via)
         except (CryptoError, ValueError, TypeError):
             return refuse(ErrorCode.MALFORMED, "the session key is not sealed to this receiver's live key")
         return Answer(200, live.info())

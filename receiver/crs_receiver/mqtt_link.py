@@ -55,7 +55,7 @@ from crs_receiver.broker_address import BrokerAddress, NotGranted, granted, sour
 from crs_receiver.broker_certificate import check_certificate
 from crs_receiver.handlers import Answer, Call, Requests
 from crs_receiver.media_fetch import MediaFetch
-from crs_receiver.mqtt_live import LIVE_PREFIX, LiveTopic
+from crs_receiver.mqtt_live import FrameQueue, LiveTopic
 from crs_receiver.mqtt_out import answer_payload, correlation_properties, sealed
 from crs_receiver.mqtt_pairing import answer_pairing
 from crs_receiver.mqtt_playlog import PlaylogPusher
@@ -78,6 +78,7 @@ class MqttLink:
         self.rid = self.store.receiver_id
         self.online = False
         self.fetch: MediaFetch | None = None
+        self.live: LiveTopic | None = None  # this connection's live subscription (mqtt_live.py)
         self.pending: Envelope | None = None  # the desired manifest, waiting for its media
         self.pending_missing: list[str] = []
         self.certificate: dict | None = None  # a changed broker certificate, for the status
@@ -137,7 +138,8 @@ class MqttLink:
                         identifier=f"crs-rx-{self.rid}", protocol=aiomqtt.ProtocolVersion.V5,
                         will=self._will() if paired else None, keepalive=KEEPALIVE_S, timeout=20,
                         tls_context=self._tls_context(), clean_start=True, properties=self._connect_properties(),
-                        max_queued_incoming_messages=MAX_QUEUED_IN) as client:
+                        max_queued_incoming_messages=MAX_QUEUED_IN,
+                        queue_type=functools.partial(FrameQueue, self)) as client:
                     if failing:
                         log.warning("broker %s reachable again", self.address)
                     failing, delay = False, FIRST_DELAY_S
@@ -154,7 +156,8 @@ class MqttLink:
                     log.warning("broker %s: %s; playback goes on, retrying", self.address, clean(exc, 200))
                     failing = True
             finally:
-                self.online, self._client, self.fetch = False, None, None
+                self.online, self._client, self.fetch, self.live = False, None, None, None
+                self.requests.live_topic = None
                 for task in list(self._tasks):
                     task.cancel()
             limit = MAX_DELAY_S if self.store.trusted_key() is not None else MAX_PAIRING_DELAY_S
@@ -194,11 +197,10 @@ class MqttLink:
     async def _serve(self, client: aiomqtt.Client) -> None:
         self.fetch = MediaFetch(self.store, self._subscribe, self._unsubscribe, self._media_arrived,
                                 self._media_corrupt)
-        self.live = LiveTopic(self.requests, self._subscribe, self._unsubscribe)
+        self.live = self.requests.live_topic = LiveTopic(self.requests, self._subscribe, self._unsubscribe)
         for leaf in ("req", "manifest", "playlog-ack"):
             await self._subscribe(rx_topic(self.rid, leaf))
-        with contextlib.suppress(NotGranted):  # a session open before a reconnection: heard again
-            await self.live.reconcile()
+        await self.live.reconcile()  # a session open before a reconnection: heard again
         self.online = True
         await self._publish_status(client)
         background = [asyncio.create_task(self._status_loop(client)), asyncio.create_task(self._playlog_loop(client))]
@@ -211,8 +213,6 @@ class MqttLink:
                     self._spawn(self._request(client, message))
                 elif topic in (rx_topic(self.rid, "manifest"), rx_topic(self.rid, "playlog-ack")):
                     await self._retained(client, topic, message.payload)
-                elif topic.startswith(LIVE_PREFIX):
-                    self.live.feed(topic, message.payload)
                 elif topic.startswith("crs/v1/media/"):
                     await self.fetch.feed(topic, message.payload)
         finally:
@@ -248,7 +248,6 @@ class MqttLink:
                 answer = await self.requests.dispatch(call)
             except EnvelopeProblem as exc:
                 answer = Answer(400, {"error": ErrorCode.MALFORMED, "message": str(exc)}, code=ErrorCode.MALFORMED)
-            answer = await self.live.after(call, answer)
             if answer.code == ErrorCode.MISSING_MEDIA and self.fetch is not None:
                 # a signed play-now of a file not here yet: it is on the broker (the studio put it
                 # there first); fetch it, so that the studio's next try plays
@@ -376,8 +375,7 @@ class MqttLink:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), 1.0)
             self._changed.clear()
-            with contextlib.suppress(NotGranted):  # a session that ended: its topic let go
-                await self.live.reconcile()
+            await self.live.reconcile()  # a session that ended: its topic let go
             if self.fetch is not None and await self.fetch.retry_due() and self.pending is not None:
                 pending, self.pending = self.pending, None
                 await self._retained(client, rx_topic(self.rid, "manifest"), pending.to_bytes())

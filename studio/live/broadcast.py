@@ -3,7 +3,7 @@
 
 One session: a random id and key. Each receiver gets the key sealed to its own live public
 key in a signed `live-start` (v1 trust model), then 20 ms Opus frames (in-band FEC) over UDP,
-each with its sequence number and a MAC under the key. A receiver behind a broker (an
+each with its sequence number and sealed under the key (ChaCha20-Poly1305: no one else can make or hear it). A receiver behind a broker (an
 `mqtt://` address) gets the same requests as envelopes and the same frames on the session's
 live topic, published once per frame for all of them (docs/protocol.md, "Live over MQTT").
 Frames are paced by the monotonic
@@ -31,8 +31,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from crs_protocol import ErrorCode
 from crs_protocol.live import FRAME_MS, new_session, pack_frame, seal_key, session_text
 from crs_protocol.mqtt import live_topic
 
@@ -40,6 +42,9 @@ from studio.errors import ReceiverError, ReceiverUnreachable, StudioError
 from studio.fleet.keys import StudioKey
 from studio.fleet.transport import ReceiverTransport, transport_for, via_broker
 from studio.live.capture import MicCapture
+
+if TYPE_CHECKING:
+    from studio.fleet.mqtt_link import BrokerLink
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +55,7 @@ DRAIN_S = 0.15  # after the last frame, before live-end: the receivers' jitter b
 BROKER_DRAIN_S = 0.4  # (a receiver behind a broker buffers 240 ms)
 BROKER_STATUS_S = 2.0  # a receiver behind a broker is asked its status this often at most (4G uplink)
 SCHEMES = ("http", "https", "mqtt", "mqtts")
+STOP_WAIT_S = 15.0  # every receiver's thread ends in parallel: drain + live-end through a broker (5 + 5 s)
 
 
 class TargetState(Enum):
@@ -73,7 +79,7 @@ class LiveTarget:
     state: TargetState = TargetState.STARTING
     detail: str | None = None
     udp: tuple[str, int] | None = None
-    broker: object | None = None  # the BrokerLink its frames go through (a receiver behind NAT)
+    broker: BrokerLink | None = None  # the link its frames go through (a receiver behind NAT)
     rules_refreshed: bool = False  # its broker rules were brought up to date once this session
     carried: bool = False  # it was on the air at some point
     live_key: str | None = None  # pinned at pairing (None: paired before, pinned at its first session)
@@ -130,8 +136,9 @@ class LiveBroadcast:
         """End the session everywhere (each receiver's thread sends `live-end`) and wait."""
         self.stop_event.set()
         self.capture.stop()
+        deadline = time.monotonic() + STOP_WAIT_S
         for worker in self._threads:
-            worker.join(timeout=5)
+            worker.join(timeout=max(0.1, deadline - time.monotonic()))
 
     @property
     def elapsed_s(self) -> float:
@@ -214,7 +221,7 @@ class LiveBroadcast:
         broker = via_broker(target.address)
         every = max(self.status_s, BROKER_STATUS_S) if broker else self.status_s
         client: ReceiverTransport | None = None
-        tried = False
+        tried = gave_up = False
         while not self.stop_event.is_set() and not self.finished.is_set():
             try:
                 if client is None:
@@ -228,7 +235,10 @@ class LiveBroadcast:
                 self._off(target, TargetState.UNREACHABLE, exc.reason)
             except ReceiverError as exc:
                 self._off(target, TargetState.REFUSED, f"{exc.code}: {exc.message}")
-                if exc.code == "not-granted" and not target.rules_refreshed:
+                if exc.code == ErrorCode.NOT_GRANTED:
+                    if target.rules_refreshed:  # still refused: a broker the studio cannot change
+                        gave_up = True
+                        break
                     self._refresh_rules(target)
             except (KeyError, TypeError, ValueError, OSError) as exc:
                 self._off(target, TargetState.REFUSED, f"bad live answer: {exc}")
@@ -248,7 +258,7 @@ class LiveBroadcast:
             except (ReceiverUnreachable, ReceiverError) as exc:
                 log.info("live-end not confirmed by %s: %s", target.name, exc)
         target.udp = target.broker = None
-        if target.state is not TargetState.UNSUPPORTED:
+        if target.state is not TargetState.UNSUPPORTED and not gave_up:
             self._set(target, TargetState.ENDED, None)
 
     @staticmethod

@@ -18,7 +18,16 @@ from collections.abc import Callable
 from enum import Enum
 
 from studio.accounts.store import STUDIO_ACTOR, Accounts, Role, User
-from studio.errors import AccessDenied, ApprovalError, ClipNotFound, InvalidProgramme, NotFound, StudioError
+from studio.errors import (
+    AccessDenied,
+    ApprovalError,
+    ClipNotFound,
+    InvalidProgramme,
+    InvalidStreamItem,
+    NotFound,
+    StreamItemProblem,
+    StudioError,
+)
 from studio.library import ClipLibrary, now_utc
 from studio.programmes.model import (
     INTRO_GAP,
@@ -138,7 +147,8 @@ class Programmes:
             if item.stream is not None:
                 if item is spec.bed:
                     raise InvalidProgramme("a stream cannot be the music bed")
-                stream_item(item.stream, item.duration_s)
+                if stream_item(item.stream, item.duration_s).stream != item.stream:  # kept exactly as checked
+                    raise InvalidStreamItem("a stream address has spaces around it", StreamItemProblem.NOT_A_URL)
                 continue
             if (item.clip is None) == (item.jingle is None):
                 raise InvalidProgramme("each item is either a clip, a jingle or a stream")

@@ -198,7 +198,7 @@ def test_forged_replayed_and_old_frames_are_refused(library, fleet):
                 sock.sendto(forged, ("127.0.0.1", port))
                 sock.sendto(sent[-30], ("127.0.0.1", port))  # a real frame, again
                 sock.sendto(old, ("127.0.0.1", port))
-                sock.sendto(b"CRL1" + b"\x00" * 60, ("127.0.0.1", port))
+                sock.sendto(b"CRL2" + b"\x00" * 60, ("127.0.0.1", port))
         wait_for(lambda: client.live_info()["refused"]["forged"] >= 25, 5, "the forged frames counted")
         time.sleep(1.0)  # what a forged frame would have played is past the jitter buffer by now
         refused = client.live_info()["refused"]

@@ -1,5 +1,6 @@
 """The live wire format (crs_protocol.live) and the libopus binding (crs_protocol.opus):
-frames round-trip, any changed byte or another key fails the MAC, a sealed session key opens
+frames round-trip sealed (the Opus packet is not in them in the clear), any changed byte or
+another key fails to open them, a sealed session key opens
 only with the receiver's own key, and Opus carries a tone through with FEC and PLC."""
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ import pytest
 from crs_protocol.live import (
     FRAME_SAMPLES,
     MAX_FRAME,
-    mac_ok,
     new_session,
+    open_frame,
     open_key,
     pack_frame,
     parse_frame,
@@ -22,19 +23,22 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey
 
 
-def test_a_frame_round_trips_and_any_change_fails_its_mac():
+def test_a_frame_round_trips_sealed_and_any_change_fails_to_open():
     session, key = new_session()
     data = pack_frame(session, key, 12345, b"opus-payload")
+    assert b"opus-payload" not in data  # a listener without the key hears nothing
     frame = parse_frame(data)
-    assert (frame.session_id, frame.seq, frame.payload) == (session, 12345, b"opus-payload")
-    assert mac_ok(frame, key)
-    assert not mac_ok(frame, new_session()[1])
+    assert (frame.session_id, frame.seq) == (session, 12345)
+    assert open_frame(frame, key) == b"opus-payload"
+    assert open_frame(frame, new_session()[1]) is None
     for at in range(len(data)):
         changed = bytearray(data)
         changed[at] ^= 0x01
         parsed = parse_frame(bytes(changed))
-        assert parsed is None or not mac_ok(parsed, key), at
-    assert parse_frame(b"CRL1") is None and parse_frame(b"XXXX" + data[4:]) is None
+        assert parsed is None or open_frame(parsed, key) is None, at
+    # the same packet under another sequence number is another ciphertext (a fresh nonce)
+    assert pack_frame(session, key, 12346, b"opus-payload")[28:] != data[28:]
+    assert parse_frame(b"CRL2") is None and parse_frame(b"CRL1" + data[4:]) is None
     assert parse_frame(pack_frame(session, key, 1, b"x" * (MAX_FRAME + 1))) is None
 
 

@@ -68,6 +68,7 @@ def test_the_repository_refuses_what_the_rules_refuse(library):
     for items, problem in (((Item(stream="http://a/x", duration_s=60), Item(stream="http://b/y", duration_s=60)),
                             StreamItemProblem.SECOND_STREAM),
                            ((Item(stream="file:///etc/passwd", duration_s=60),), StreamItemProblem.NOT_A_URL),
+                           ((Item(stream=" http://a/x ", duration_s=60),), StreamItemProblem.NOT_A_URL),
                            ((Item(stream="http://a/x", duration_s=25 * 3600),), StreamItemProblem.BAD_DURATION)):
         with pytest.raises(InvalidStreamItem) as raised:
             programmes.create("Tiếp sóng", Spec(items), admin)
