@@ -39,12 +39,10 @@ class ProgrammeItemsList(QListWidget):
     def label(self, item: Item) -> str:
         # Shown inside the programme editor: the strings keep the ProgrammesPanel catalogue context.
         if item.stream:
-            text = QCoreApplication.translate("ProgrammesPanel", "Relay: %1 — %2").replace(
-                "%1", stream_place(item.stream)).replace("%2", stream_length(item.duration_s))
-            if not self.has_backup():
-                text += " " + QCoreApplication.translate("ProgrammesPanel",
-                                                         "(no backup: a chime, then silence, if it fails)")
-            return text
+            text = QCoreApplication.translate("ProgrammesPanel", "Relay: %1 — %2") if self.has_backup() else \
+                QCoreApplication.translate("ProgrammesPanel", "Relay: %1 — %2 (no backup: a chime, then silence, "
+                                                              "if it fails)")
+            return text.replace("%1", stream_place(item.stream)).replace("%2", stream_length(item.duration_s))
         text = self.plain_label(item)
         if self.has_stream():
             return QCoreApplication.translate("ProgrammesPanel", "↳ Backup: %1").replace("%1", text)

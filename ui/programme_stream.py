@@ -16,6 +16,8 @@ from ui.stream_item_dialog import StreamItemDialog
 
 
 class ProgrammeStreamEditing(QObject):
+    """The "Tiếp sóng…" button of one programme editor and the dialog it opens."""
+
     def __init__(self, panel: QWidget, row: QBoxLayout) -> None:
         super().__init__(panel)
         self.panel = panel

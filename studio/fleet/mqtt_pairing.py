@@ -29,16 +29,20 @@ import json
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crs_protocol.pair_proof import answer_proof, broker_secret, code_key, new_nonce, request_proof, same
 from crs_protocol.rx_seal import rx_mac_key
 
 from studio.errors import ReceiverError, ReceiverUnreachable, StorageError, StudioError
-from studio.fleet.broker_account import account_for, parse_broker_address
+from studio.fleet.broker_account import BrokerAddress, account_for, parse_broker_address
 from studio.fleet.keys import StudioKey
 from studio.fleet.mqtt_client import MqttReceiverClient
 from studio.fleet.receiver_seals import save_seal_key
 from studio.storage.durable import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from studio.broker import BrokerAdmin
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +87,7 @@ def _finish(admin, key: StudioKey, address: str, rid: str, secret: str) -> bool:
     return False
 
 
-def broker_admin(key: StudioKey, where):
+def broker_admin(key: StudioKey, where: BrokerAddress) -> BrokerAdmin:
     """The dynamic-security admin of the broker of `where` (parse_broker_address), signed in
     with the studio's account (ReceiverUnreachable when it cannot be)."""
     from studio.broker import BrokerAdmin

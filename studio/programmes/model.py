@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from functools import cache
+from urllib.parse import urlsplit
 
 import soundfile as sf
 
@@ -160,8 +162,6 @@ INTRO_GAP = 0.4  # seconds between an intro jingle and the first item (and befor
 def stream_url(url: str) -> str:
     """`url` (stripped) if a receiver may relay it: http:// or https://, naming a server,
     no spaces, at most 2000 characters; else `InvalidStreamItem` (NOT_A_URL)."""
-    from urllib.parse import urlsplit
-
     url = url.strip()
     try:
         host = urlsplit(url).hostname
@@ -190,8 +190,6 @@ def check_one_stream(items: Iterable[Item]) -> None:
 def parse_stream_minutes(text: str) -> float:
     """A relay's length as the window takes it, in seconds: minutes (`30`, `90`, `2.5`) or
     hours and minutes (`1:30`). Anything else is `InvalidStreamItem` (BAD_DURATION)."""
-    import re
-
     text = text.strip()
     hm = re.fullmatch(r"(\d{1,2}):([0-5]\d)", text)
     if hm:

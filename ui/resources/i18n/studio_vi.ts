@@ -1564,8 +1564,8 @@
         <translation>Tiếp sóng: %1 — %2</translation>
     </message>
     <message>
-        <source>(no backup: a chime, then silence, if it fails)</source>
-        <translation>(không có mục dự phòng: nếu luồng hỏng, phát chuông báo rồi im lặng)</translation>
+        <source>Relay: %1 — %2 (no backup: a chime, then silence, if it fails)</source>
+        <translation>Tiếp sóng: %1 — %2 (không có mục dự phòng: nếu luồng hỏng, phát chuông báo rồi im lặng)</translation>
     </message>
     <message>
         <source>↳ Backup: %1</source>
