@@ -305,12 +305,15 @@ class LiveReceiver:
                 due += FRAME_MS / 1000.0
                 behind = time.monotonic() - due
                 if behind > LATE_S:  # a stall, the device opening, a slow card: skip, never burst
-                    skip = int(behind * 1000) // FRAME_MS
-                    with self._lock:
-                        for seq in range(next_seq, next_seq + skip):
-                            session.frames.pop(seq, None)
+                    skip = self._skip(session, next_seq, behind)
                     next_seq, due = next_seq + skip, due + skip * FRAME_MS / 1000.0
-                    session.skipped += skip
+                origin = session.origin  # relearned after a re-anchor: back onto the studio's timeline
+                ahead = 0.0 if origin is None else due - origin - (next_seq * FRAME_MS + session.target_ms) / 1000.0
+                # playing frames the other loudspeakers played already, with more than the target
+                # buffered past them (so they are late, not the network): skip to the timeline
+                spare = (session.newest - next_seq) * FRAME_MS / 1000.0 - session.target_ms / 1000.0
+                if ahead > LATE_S and spare > LATE_S:
+                    next_seq += self._skip(session, next_seq, min(ahead, spare))
         except Exception:
             log.exception("live session %s: playout failed", session_text(session.id))
             self._end(session, "failed")
@@ -325,6 +328,15 @@ class LiveReceiver:
                     self.session = None
             self._log(session)
             self.engine.wake()
+
+    def _skip(self, session: Session, first: int, seconds: float) -> int:
+        """Drop the frames of `seconds` from `first` on; how many."""
+        count = int(seconds * 1000) // FRAME_MS
+        with self._lock:
+            for seq in range(first, first + count):
+                session.frames.pop(seq, None)
+        session.skipped += count
+        return count
 
     def _wait_emergency(self, session: Session) -> None:
         """Until the emergency that took the output has played (or, if none started within
