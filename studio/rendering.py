@@ -59,11 +59,13 @@ class Renderer:
             from studio.audio import analysis
             from studio.audio import edits as edit_ops
             from studio.audio.mastering import prepare, render_to_file
+            from studio.audio.memory import small_pages
 
+            small_pages()
             samples, sr = analysis.read_all(self.library.source_path(clip))
-            edited = edit_ops.apply(samples, sr, edits, clip_id)
+            edited = edit_ops.apply(samples, sr, edits, clip_id, overwrite=True)
             del samples
-            mono = prepare(edited, sr, settings)
+            mono = prepare(edited, sr, settings, overwrite=True)
             del edited
             mastered = render_to_file(mono, settings, staging, fmt, clip_id, progress, cancel)
             log.info(

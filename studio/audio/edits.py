@@ -111,8 +111,12 @@ def _ramp(n: int) -> np.ndarray:
     return (0.5 - 0.5 * np.cos(np.pi * (np.arange(n) + 0.5) / n)).astype(np.float32)
 
 
-def apply(samples: np.ndarray, sample_rate: int, edits: EditList, clip_id: int | None = None) -> np.ndarray:
-    """Return the edited audio (frames x channels or mono); `samples` is not modified."""
+def apply(
+    samples: np.ndarray, sample_rate: int, edits: EditList, clip_id: int | None = None, overwrite: bool = False,
+) -> np.ndarray:
+    """Return the edited audio (frames x channels or mono). `samples` is not modified,
+    unless `overwrite`: then a trim, gain or fades are applied to it in place and the
+    result is a view of it (no copy of an hour-long source)."""
     import numpy as np  # the edit list itself is plain data; only applying it needs numpy
 
     duration = len(samples) / sample_rate
@@ -120,8 +124,11 @@ def apply(samples: np.ndarray, sample_rate: int, edits: EditList, clip_id: int |
     ranges = edits.kept_ranges(duration, clip_id)
     splice = int(SPLICE_FADE_S * sample_rate)
     pieces = []
+    in_place = overwrite and len(ranges) == 1 and samples.dtype == np.float32
     for i, (a, b) in enumerate(ranges):
-        piece = samples[int(round(a * sample_rate)) : int(round(b * sample_rate))].astype(np.float32, copy=True)
+        piece = samples[int(round(a * sample_rate)) : int(round(b * sample_rate))]
+        if not in_place:
+            piece = piece.astype(np.float32, copy=True)
         if len(ranges) > 1 and len(piece) > 2 * splice:
             shape = (-1,) + (1,) * (piece.ndim - 1)
             if i > 0:

@@ -22,11 +22,11 @@ from studio.audio.loudness import gated_loudness
 
 
 class GainModel:
-    def __init__(self, weighted: np.ndarray, sample_peaks: np.ndarray, block: int, segment: int,
+    def __init__(self, block_energies: np.ndarray, sample_peaks: np.ndarray, block: int, segment: int,
                  sample_rate: int) -> None:
-        n_blocks = min(len(weighted) // block, len(sample_peaks))
-        rows = weighted[: n_blocks * block].reshape(n_blocks, block)
-        self._energy = np.einsum("ij,ij->i", rows, rows, dtype=np.float64)
+        """`block_energies`: the K-weighted energy of every full `block` of the input."""
+        n_blocks = min(len(block_energies), len(sample_peaks))
+        self._energy = block_energies[:n_blocks]
         with np.errstate(divide="ignore"):
             self._peak_db = 20.0 * np.log10(np.maximum(sample_peaks[:n_blocks].astype(np.float64), 1e-12))
         self._per_segment = max(1, segment // block)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from studio.audio import parallel
 from studio.audio import true_peak as tp
 
 BLOCK_SECONDS = 0.005
@@ -29,6 +30,8 @@ MAX_PASSES = 8
 #: Blocks are limited this much under the ceiling, so that smoothly varying gain can be
 #: proven safe by a bound instead of being oversampled again.
 HEADROOM_DB = 0.2
+#: Above this share of limited blocks the gain curve is applied to every block.
+DENSE_SHARE = 0.25
 
 
 class BlockPeaks:
@@ -89,11 +92,24 @@ def _apply_active(
     n_full = len(x) // block
     full = active[active < n_full]
     frac = (np.arange(block, dtype=np.float32) / np.float32(block))[None, :]
-    left = node_gain[full][:, None]
-    right = node_gain[full + 1][:, None]
     x_rows = x[: n_full * block].reshape(n_full, block)
     out_rows = out[: n_full * block].reshape(n_full, block)
-    out_rows[full] = x_rows[full] * (left + (right - left) * frac)
+    if len(full) > DENSE_SHARE * n_full:
+        # Most blocks limited (loud speech, squashed music): sweep every block in contiguous
+        # spans on all cores; where both nodes are 0 dB this writes gain * x again, the same
+        # bits. Gathering the active rows instead cost 0.5 s per pass on 10 minutes.
+        step = max(1, tp.BATCH_SAMPLES // block)
+
+        def sweep(first: int) -> None:
+            last = min(first + step, n_full)
+            left, right = node_gain[first:last, None], node_gain[first + 1 : last + 1, None]
+            np.multiply(x_rows[first:last], left + (right - left) * frac, out=out_rows[first:last])
+
+        parallel.map_in_parallel(sweep, range(0, n_full, step))
+    else:
+        left = node_gain[full][:, None]
+        right = node_gain[full + 1][:, None]
+        out_rows[full] = x_rows[full] * (left + (right - left) * frac)
     if active[-1] >= n_full:  # the short last block
         i = np.arange(len(x) - n_full * block, dtype=np.float32) / np.float32(block)
         out[n_full * block :] = x[n_full * block :] * (node_gain[n_full] + (node_gain[n_full + 1] - node_gain[n_full]) * i)

@@ -66,30 +66,42 @@ def gated_loudness(segment_energy: np.ndarray, segment_samples: int) -> float | 
 
 
 def segment_energies(weighted: np.ndarray, segment_samples: int) -> np.ndarray:
-    """Sum of squares per full segment of a K-weighted mono signal."""
+    """Sum of squares per full segment of a K-weighted mono float32 signal."""
     n = len(weighted) // segment_samples
-    head = weighted[: n * segment_samples].reshape(n, segment_samples).astype(np.float32)
+    head = weighted[: n * segment_samples].reshape(n, segment_samples)
     return np.einsum("ij,ij->i", head, head, dtype=np.float64)
 
 
 @dataclass
 class MeasuredMono:
-    """K-weighted signal and its segment energies, kept for incremental updates."""
+    """Energies of a K-weighted mono signal: per 100 ms segment (the loudness) and per
+    `block` (the gain model's). The weighted signal itself is not kept: an hour of it is
+    690 MB, and mastering filters again only the stretches the limiter changed."""
 
-    weighted: np.ndarray
     energies: np.ndarray
+    block_energies: np.ndarray
     segment_samples: int
+    block: int
 
     @property
     def loudness(self) -> float | None:
         return gated_loudness(self.energies, self.segment_samples)
 
 
-def measure_mono(x: np.ndarray, sample_rate: int) -> MeasuredMono:
+def measure_mono(x: np.ndarray, sample_rate: int, block: int | None = None) -> MeasuredMono:
+    """The energies of `x` K-weighted, per segment and per `block` (default: a segment)."""
     sos = k_weighting_sos(sample_rate).astype(np.float32)
-    weighted = parallel.sosfilt(sos, x, preroll=sample_rate // 2)
     seg = segment_length(sample_rate)
-    return MeasuredMono(weighted, segment_energies(weighted, seg), seg)
+    block = block or seg
+    # Pieces hold whole segments and whole blocks, so their energies join up.
+    step = math.lcm(seg, block) * max(1, parallel.CHUNK_SAMPLES // math.lcm(seg, block))
+    parts = parallel.map_filtered(
+        sos, x, sample_rate // 2, parallel.pieces(0, len(x), step),
+        lambda _start, weighted: (segment_energies(weighted, seg), segment_energies(weighted, block)),
+    )
+    if not parts:
+        return MeasuredMono(np.zeros(0), np.zeros(0), seg, block)
+    return MeasuredMono(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]), seg, block)
 
 
 def integrated_loudness(x: np.ndarray, sample_rate: int) -> float | None:

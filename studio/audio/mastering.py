@@ -35,6 +35,7 @@ from studio.audio.loudness import (
     gated_loudness,
     k_weighting_sos,
     measure_mono,
+    segment_energies,
     segment_length,
 )
 from studio.audio.opus_repair import Spot, over_spots, repair_peaks
@@ -82,25 +83,35 @@ def _check(cancel: threading.Event | None) -> None:
         raise Cancelled()
 
 
-def prepare(samples: np.ndarray, sample_rate: int, settings: RenderSettings) -> np.ndarray:
-    """Downmix to mono, resample to the broadcast rate, apply the speech high-pass."""
+def prepare(samples: np.ndarray, sample_rate: int, settings: RenderSettings, overwrite: bool = False) -> np.ndarray:
+    """Downmix to mono, resample to the broadcast rate, apply the speech high-pass. With
+    `overwrite`, a mono float32 `samples` at the broadcast rate is filtered in place
+    (the render's copy: an hour of it is 690 MB, and fresh memory is slow to fault in)."""
     if samples.ndim == 2 and samples.shape[1] > 1:
         mono = samples.mean(axis=1, dtype=np.float32)
+        owned = True
     else:
-        mono = np.ascontiguousarray(samples.reshape(len(samples)), dtype=np.float32)
+        flat = samples.reshape(len(samples))
+        mono = np.ascontiguousarray(flat, dtype=np.float32)
+        owned = overwrite or not np.shares_memory(mono, samples)
     if sample_rate != settings.sample_rate:
-        mono = soxr.resample(mono, sample_rate, settings.sample_rate, quality="HQ").astype(np.float32)
+        mono = soxr.resample(mono, sample_rate, settings.sample_rate, quality="HQ").astype(np.float32, copy=False)
+        owned = True
     if settings.highpass_hz:
         sos = ss.butter(2, settings.highpass_hz, "highpass", fs=settings.sample_rate, output="sos")
-        mono = parallel.sosfilt(sos.astype(np.float32), mono, preroll=settings.sample_rate // 2)
-    return np.ascontiguousarray(mono)
+        mono = parallel.sosfilt(sos.astype(np.float32), mono, preroll=settings.sample_rate // 2,
+                                out=mono if owned else None)
+    elif not owned:
+        mono = mono.copy()
+    return mono
 
 
 def _loudness_after_limit(
-    measured: MeasuredMono, x: np.ndarray, gain: float, limited: np.ndarray,
-    touched_blocks: np.ndarray, block: int, sample_rate: int,
+    measured: MeasuredMono, gain: float, limited: np.ndarray, touched_blocks: np.ndarray, block: int,
+    sample_rate: int,
 ) -> float | None:
-    """Loudness of `limited` (= gain*x except in touched blocks) without refiltering it all."""
+    """Loudness of `limited` (= gain * the measured input except in touched blocks),
+    filtering again only the touched stretches (K-weighting is linear)."""
     seg = measured.segment_samples
     energies = measured.energies * (gain * gain)
     n_full = len(energies) * seg
@@ -110,24 +121,27 @@ def _loudness_after_limit(
     tail = int(_K_TAIL_S * sample_rate)
     starts = touched_blocks * block
     # Group touched blocks into runs far enough apart that one run's filter tail has
-    # died away before the next begins: each run then starts from a zero filter state.
+    # died away before the next begins; each run is filtered from `tail` before it (the
+    # filter's memory) and its segments' energies replaced.
     breaks = np.flatnonzero(np.diff(starts) > tail + 2 * seg + block) + 1
+    step = seg * max(1, parallel.CHUNK_SAMPLES // seg)
+    spans = []
     for run in np.split(starts, breaks):
         a = (int(run[0]) // seg) * seg
         b = min(n_full, -(-(int(run[-1]) + block + tail) // seg) * seg)
-        if a >= b:
-            continue
-        delta = limited[a:b] - np.float32(gain) * x[a:b]
-        weighted = np.float32(gain) * measured.weighted[a:b] + parallel.sosfilt(sos, delta, preroll=sample_rate // 2)
-        w = weighted.reshape(-1, seg)
-        energies[a // seg : b // seg] = np.einsum("ij,ij->i", w, w, dtype=np.float64)
+        spans += parallel.pieces(a, b, step)
+    for start, found in zip(
+        (span[0] for span in spans),
+        parallel.map_filtered(sos, limited, tail, spans, lambda _start, weighted: segment_energies(weighted, seg)),
+    ):
+        energies[start // seg : start // seg + len(found)] = found
     return gated_loudness(energies, seg)
 
 
 @dataclass(frozen=True)
 class Analysed:
-    """What mastering measures of its input once: the K-weighted signal with its segment
-    energies, and the block true peaks. Every try of a render reuses it."""
+    """What mastering measures of its input once: the K-weighted energies per segment
+    and per block, and the block true peaks. Every try of a render reuses it."""
 
     measured: MeasuredMono
     block_peaks: BlockPeaks
@@ -135,9 +149,9 @@ class Analysed:
 
 
 def analyse_input(mono: np.ndarray, sample_rate: int) -> Analysed:
-    measured = measure_mono(mono, sample_rate)
     peaks = BlockPeaks(mono, sample_rate)
-    model = GainModel(measured.weighted, peaks.sample_peaks, peaks.block, measured.segment_samples, sample_rate)
+    measured = measure_mono(mono, sample_rate, peaks.block)
+    model = GainModel(measured.block_energies, peaks.sample_peaks, peaks.block, measured.segment_samples, sample_rate)
     return Analysed(measured, peaks, model)
 
 
@@ -177,7 +191,7 @@ def master(
         gain = np.float32(10.0 ** (gain_db / 20.0))
         limited = limit(mono, sr, ceiling, gain_db, block_peaks, out=buffer)
         result_loudness = _loudness_after_limit(
-            measured, mono, float(gain), limited.audio, limited.touched_blocks, limited.block, sr
+            measured, float(gain), limited.audio, limited.touched_blocks, limited.block, sr
         )
         if result_loudness is None:
             raise SilentAudio(clip_id)

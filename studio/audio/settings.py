@@ -10,7 +10,7 @@ from pathlib import Path
 from studio.errors import UnsupportedOutput
 
 #: Bump when the mastering changes audibly, so cached renders are made again.
-MASTERING_VERSION = 4
+MASTERING_VERSION = 5
 
 
 class OutputFormat(enum.Enum):

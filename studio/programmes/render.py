@@ -111,7 +111,9 @@ def render_programme(
 
     def make(staging) -> Measured:
         from studio.audio.mastering import render_to_file
+        from studio.audio.memory import small_pages
 
+        small_pages()
         pieces = []
         items = spec.rendered_items()  # a stream is relayed by the receiver: only its backup is rendered
         for done, item in enumerate(items):

@@ -28,6 +28,16 @@ def test_gain_and_fades():
     assert x[0] == 1.0  # the source is never modified
 
 
+def test_overwrite_edits_the_source_in_place_without_a_copy():
+    x = np.ones(10 * SR, dtype=np.float32)
+    expected = apply(x, SR, EditList(trim_in=1.0, gain_db=-6.0206, fade_out=2.0))
+    out = apply(x, SR, EditList(trim_in=1.0, gain_db=-6.0206, fade_out=2.0), overwrite=True)
+    assert np.shares_memory(out, x) and np.array_equal(out, expected)
+    # Cuts join pieces: a new array, whatever `overwrite` says.
+    y = np.ones(4 * SR, dtype=np.float32)
+    assert not np.shares_memory(apply(y, SR, EditList(cuts=((1.0, 2.0),)), overwrite=True), y)
+
+
 def test_splices_are_smoothed_not_clicking():
     x = np.ones(4 * SR, dtype=np.float32)
     out = apply(x, SR, EditList(cuts=((1.0, 2.0),)))
