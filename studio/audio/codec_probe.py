@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import av
 import numpy as np
@@ -88,15 +89,28 @@ def _weighted_energy(x: np.ndarray, sos: np.ndarray, skip: int, stop: int) -> fl
     return float(np.dot(weighted, weighted))
 
 
-def loudness_loss_lu(
+@dataclass(frozen=True)
+class Probe:
+    """What the excerpts showed: the loudness the codec takes away (LU, positive: quieter)
+    and how many of their 5 ms blocks it pushed over `threshold`, of how many."""
+
+    loss_lu: float
+    over_blocks: int
+    blocks: int
+
+
+def probe(
     master: np.ndarray | Callable[[int, int], np.ndarray], frames: int, sample_rate: int,
-    energies: np.ndarray, segment: int, fmt: OutputFormat, bitrate: int,
-) -> float | None:
-    """How many LU quieter the codec makes the master (positive: quieter), or None when
-    the programme is too short to be worth probing. `master` is the mastered programme
-    of `frames` samples, or a function giving its samples [lo, hi) (so that only the
-    excerpts need mastering). `energies`: 100 ms K-weighted segment energies of the
-    programme (or its source), used to find the loud stretches."""
+    energies: np.ndarray, segment: int, fmt: OutputFormat, bitrate: int, threshold: float = np.inf,
+) -> Probe | None:
+    """Code a few excerpts of the master and compare; None when the programme is too
+    short to be worth probing. `master` is the mastered programme of `frames` samples,
+    or a function giving its samples [lo, hi) (so that only the excerpts need
+    mastering). `energies`: 100 ms K-weighted segment energies of the programme (or its
+    source), used to find the loud stretches. `threshold`: the true peak (linear) the
+    decoded excerpts' blocks are counted over."""
+    from studio.audio.opus_repair import SPOT_BLOCK, over_spots
+
     piece_of = master if callable(master) else (lambda lo, hi: master[lo:hi])
     length = int(EXCERPT_S * sample_rate)
     count = min(EXCERPTS, int(frames * MAX_SHARE // length))
@@ -106,13 +120,15 @@ def loudness_loss_lu(
     edge = int(_EDGE_S * sample_rate)
     sos = k_weighting_sos(sample_rate)
 
-    def probe(job: tuple[int, int, np.ndarray]) -> tuple[float, float]:
+    def code(job: tuple[int, int, np.ndarray]) -> tuple[float, float, int, int]:
         start, lo, piece = job
         decoded = _coded(piece, sample_rate, fmt, bitrate)
         skip, stop = start - lo + edge, len(piece) - edge
         if len(decoded) < stop:
-            return 0.0, 0.0
-        return _weighted_energy(piece, sos, skip, stop), _weighted_energy(decoded[: len(piece)], sos, skip, stop)
+            return 0.0, 0.0, 0, 0
+        overs = len(over_spots(decoded[skip:stop], 0, threshold)[0]) if np.isfinite(threshold) else 0
+        return (_weighted_energy(piece, sos, skip, stop), _weighted_energy(decoded[: len(piece)], sos, skip, stop),
+                overs, (stop - skip) // SPOT_BLOCK)
 
     # Pieces are cut (and mastered) here, on the caller's thread: the pool's tasks must
     # not submit to it, and mastering may.
@@ -120,9 +136,19 @@ def loudness_loss_lu(
     for start in excerpt_starts(energies, segment, length, count):
         lo = max(0, start - preroll)
         jobs.append((start, lo, piece_of(lo, min(frames, start + length))))
-    pairs = parallel.map_in_parallel(probe, jobs)
-    before = sum(p[0] for p in pairs)
-    after = sum(p[1] for p in pairs)
+    results = parallel.map_in_parallel(code, jobs)
+    before = sum(r[0] for r in results)
+    after = sum(r[1] for r in results)
     if before <= 0 or after <= 0:
         return None
-    return 10.0 * math.log10(before / after)
+    return Probe(10.0 * math.log10(before / after), sum(r[2] for r in results), sum(r[3] for r in results))
+
+
+def loudness_loss_lu(
+    master: np.ndarray | Callable[[int, int], np.ndarray], frames: int, sample_rate: int,
+    energies: np.ndarray, segment: int, fmt: OutputFormat, bitrate: int,
+) -> float | None:
+    """How many LU quieter the codec makes the master (positive: quieter), or None when
+    the programme is too short to be worth probing (`probe`)."""
+    found = probe(master, frames, sample_rate, energies, segment, fmt, bitrate)
+    return None if found is None else found.loss_lu

@@ -47,12 +47,15 @@ class Spot:
     excess_db: float
 
 
-def over_spots(decoded: np.ndarray, start: int, threshold: float) -> tuple[list[Spot], float]:
+def over_spots(decoded: np.ndarray, start: int, threshold: float, floor: float = 0.0) -> tuple[list[Spot], float]:
     """5 ms blocks of `decoded` (which begins at programme sample `start`) whose true peak
-    passes `threshold` (linear), and the largest true peak of the other blocks."""
+    passes `threshold` (linear), and the largest true peak of the other blocks, at least
+    `floor` (a peak known elsewhere, at most `threshold`): blocks that cannot pass it are
+    not oversampled. Each candidate block is oversampled once."""
     peaks = tp.block_max(decoded, SPOT_BLOCK)
-    which = np.flatnonzero(tp.neighbour_max(peaks) * tp.BOUND > threshold)
-    rest = float(peaks[np.setdiff1d(np.arange(len(peaks)), which)].max(initial=0.0))
+    candidate = tp.neighbour_max(peaks) * tp.BOUND > floor
+    which = np.flatnonzero(candidate)
+    rest = max(floor, float(peaks[~candidate].max(initial=0.0)))
     if len(which) == 0:
         return [], rest
     exact = tp.oversampled_block_peaks(decoded, SPOT_BLOCK, which)

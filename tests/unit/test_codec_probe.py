@@ -74,3 +74,13 @@ def test_sweeping_every_block_equals_gathering_rows():
     assert len(swept) == len(rows)
     assert np.allclose(swept, rows, rtol=1e-5, atol=1e-7)
     assert np.allclose(true_peak.oversampled_block_peaks(x, 240, blocks[::2]), rows[::2], rtol=1e-5, atol=1e-7)
+
+
+def test_the_probe_counts_the_blocks_coded_over_a_threshold():
+    x = synthetic.music_like(90.0)
+    x *= np.float32(0.9 / np.abs(x).max())
+    measured = measure_mono(x, 48000)
+    args = (x, len(x), 48000, measured.energies, measured.segment_samples, OutputFormat.OPUS, 32000)
+    everything, nothing = codec_probe.probe(*args, threshold=1e-6), codec_probe.probe(*args, threshold=4.0)
+    assert everything.blocks > 1000 and everything.over_blocks == everything.blocks
+    assert nothing.over_blocks == 0 and nothing.loss_lu == pytest.approx(everything.loss_lu)
