@@ -137,13 +137,15 @@ def uplink_and_catch_up(work: Path, account, receivers: int, minutes: float) -> 
         with proxy._lock:
             proxy.up = proxy.down = 0  # from here on: the publish only (setup went through it too)
         started = time.monotonic()
-        result = publish(library, "benchmark", days=1)
+        result = publish(library, "benchmark", days=2)
         version = result.publish_id
         ok = converge(library, key, lambda: all(r.state.manifest_version == version for r in online)
                       and len(pending(library.conn)) <= 1, 600)
         took = time.monotonic() - started
         up = proxy.up
         media, http_total, deliveries = unique_media(library, version)
+        if not media:
+            raise RuntimeError(f"publish {version} carried no media: nothing scheduled inside its window")
         refused = sum(r.state.refused for r in fleet.receivers)
         print(f"  {len(online)} online receivers converged: {'yes' if ok else 'NO'} in {took:.1f} s "
               f"({deliveries} deliveries, {refused} messages refused)")
@@ -189,7 +191,7 @@ def scale(work: Path, account, pid: int, receivers: int, seconds: float) -> dict
         meter = BrokerMeter(pid).start()
         rss_before, cpu_before = meter.rss_kb(), meter.cpu_s()
         started = time.monotonic()
-        version = publish(library, "benchmark", days=1).publish_id
+        version = publish(library, "benchmark", days=2).publish_id
         everyone = lambda: all(r.state.manifest_version == version for r in fleet.receivers)  # noqa: E731
         ok = converge(library, key, everyone, 900)
         took = time.monotonic() - started

@@ -205,7 +205,7 @@ def main() -> int:
                 pair_receiver(library, key, wire.front(url), code, "Xã")
             folders = [work / f"rx{n}" for n in range(args.receivers)]
             started = time.perf_counter()
-            first = publish(library, "bench", days=1)
+            first = publish(library, "bench", days=2)
             compile_s = time.perf_counter() - started
             before = wire.up
             converge_s = converge(library, key, first.publish_id, args.receivers)
@@ -218,7 +218,7 @@ def main() -> int:
             programmes.submit(programme.id, admin, render_all(programmes), fields)
             programmes.approve(programme.id, approver, render_all(programmes), fields)
             started = time.perf_counter()
-            second = publish(library, "bench", days=1)
+            second = publish(library, "bench", days=2)
             recompile_s = time.perf_counter() - started
             before = wire.up
             reconverge_s = converge(library, key, second.publish_id, args.receivers)

@@ -88,7 +88,7 @@ def test_replay_of_a_village_day_and_the_archive_keeps_its_media(library, tmp_pa
     rows = {row["name"]: row for row in library.conn.execute("SELECT * FROM receivers")}
     start = datetime.now(VIETNAM).replace(tzinfo=None, microsecond=0) + timedelta(seconds=15)
     slot = Slots(library.conn, accounts).add(programme.id, [village.id], start, admin, start_mode=StartMode.HARD)
-    assert publish(library, "test", days=1).items == 2
+    assert publish(library, "test", days=2).items == 2
     assert deliver_until_idle(library, key, timeout_s=30) == 0
     (item,) = json.loads((fleet["whole"].folder / "manifest.json").read_text())["items"]
     cut = ReceiverClient(fleet["cut"].url, key, rows["cut"]["receiver_id"])
@@ -143,7 +143,7 @@ def test_replay_of_a_village_day_and_the_archive_keeps_its_media(library, tmp_pa
 
     # the programme leaves the schedule: the receivers' manifests no longer name its files
     Slots(library.conn, accounts).remove(slot.id, admin)
-    publish(library, "test", days=1)
+    publish(library, "test", days=2)
     assert deliver_until_idle(library, key, timeout_s=30) == 0
     cache_only = Renderer(library).render_clip(clip, OutputFormat.MP3, RenderSettings()).output_sha256
     archived = set(item["media"]) | {siren.output_sha256}

@@ -42,7 +42,7 @@ def test_an_emergency_is_sent_again_as_soon_as_the_receiver_is_back_online(libra
         studio = BrokerStudio(broker)
         watcher = studio.watch(rx_topic(rid, "status"))
         wait_on(watcher, rx_topic(rid, "status"), lambda s: s.get("online") is True)
-        run(library.paths.data_dir, "publish", "--days", "1", "--yes")  # the receiver holds the clip
+        run(library.paths.data_dir, "publish", "--days", "2", "--yes")  # the receiver holds the clip
         run(library.paths.data_dir, "deliver", "--until-idle", "--timeout", "60")
         receiver.terminate()
         wait_on(watcher, rx_topic(rid, "status"), lambda s: s.get("online") is False)

@@ -31,7 +31,7 @@ def test_a_refused_manifest_fails_the_delivery_with_the_receivers_reason(library
         approved_programme(library, tmp_path / "audio", 2.0)
         run(library.paths.data_dir, "receivers", "add", f"mqtt://127.0.0.1:{broker.port}/{rid}", "--code",
             receiver.code, "--zone", "Xã")
-        publish(library, "test", days=1)
+        publish(library, "test", days=2)
         # a manifest this receiver will not take (an item it cannot play: a newer studio's
         # start mode, say); it is signed by the studio all the same
         row = library.conn.execute("SELECT id, manifest_json FROM deliveries").fetchone()

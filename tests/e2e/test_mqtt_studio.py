@@ -46,7 +46,7 @@ def test_publish_goes_once_to_the_broker_and_every_receiver_converges(studio, br
     fleet = sim_fleet(library, key, broker.account, 3)
     fleet.start()
     try:
-        result = publish(library, "test", days=1)
+        result = publish(library, "test", days=2)
         assert deliver_until_idle(library, key, 60) == 0
         media = {sha for r in fleet.receivers for sha in r.state.media}
         rows = library.conn.execute("SELECT sha256 FROM broker_media").fetchall()
@@ -118,7 +118,7 @@ def test_offline_receiver_catches_up_while_the_studio_is_stopped(studio, broker)
     early, late = fleet.receivers
     fleet.start([early])
     try:
-        result = publish(library, "test", days=1)
+        result = publish(library, "test", days=2)
         assert deliver_until_idle(library, key, 10) == 1  # the late one has not taken it yet
         links().close()  # the studio stops
         fleet.start([late])  # ... and the receiver comes online: everything is on the broker

@@ -42,7 +42,7 @@ def test_pair_publish_play_at_the_second_playlog_emergency_and_last_will(library
         assert json.loads((receiver.folder / "trust.json").read_text())["key"] == StudioKey(
             library.paths.keys_dir).public_text
         assert broker.admin().client_roles(rid) == {f"crs-rx-{rid}"}
-        run(data_dir, "publish", "--days", "1", "--yes")
+        run(data_dir, "publish", "--days", "2", "--yes")
         run(data_dir, "deliver", "--until-idle", "--timeout", "60")
         key = StudioKey(library.paths.keys_dir)
         engine = Delivery(_opener(library), key, poll_s=0.2)  # the window: it takes the pushed play log

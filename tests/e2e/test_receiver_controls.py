@@ -64,7 +64,7 @@ def test_volume_stop_resync_print_their_result_and_are_audited(tmp_path, data_di
         assert [e["outcome"] for e in client.playlog()] == ["interrupted"]
 
         assert run(data_dir, "receivers", "resync", "Loa chợ").stdout.strip() == "Loa chợ: nothing published yet"
-        run(data_dir, "publish", "--days", "1")
+        run(data_dir, "publish", "--days", "2")
         assert run(data_dir, "receivers", "resync", "Loa chợ").stdout.strip() == "Loa chợ: holds schedule 1"
         assert json.loads((receiver.folder / "manifest.json").read_text())["version"] == 1
 

@@ -72,7 +72,7 @@ def test_statistics_match_what_the_receivers_played(library, tmp_path, fleet, da
     rows = {row["name"]: row for row in library.conn.execute("SELECT * FROM receivers")}
     start = datetime.now(VIETNAM).replace(tzinfo=None, microsecond=0) + timedelta(seconds=20)
     Slots(library.conn, accounts).add(programme.id, [village.id], start, admin, start_mode=StartMode.HARD)
-    assert publish(library, "test", days=1).items == 4
+    assert publish(library, "test", days=2).items == 4
     assert deliver_until_idle(library, key, timeout_s=30) == 0
     for row in rows.values():
         assert check_status(library, key, row, (2.0, 3.0))

@@ -62,7 +62,7 @@ def test_operator_volume_reaches_scheduled_items_capped_by_the_zone(library, tmp
     start = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(tzinfo=None, microsecond=0) + timedelta(seconds=12)
     Slots(library.conn, accounts).add(programme.id, [open_zone.id, quiet_zone.id], start, admin,
                                       start_mode=StartMode.HARD)
-    publish(library, "test", days=1)
+    publish(library, "test", days=2)
     assert deliver_until_idle(library, key, timeout_s=30) == 0
 
     deadline = time.monotonic() + 60

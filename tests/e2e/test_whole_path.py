@@ -41,7 +41,7 @@ def test_record_tts_programme_approve_schedule_publish_play(tmp_path, data_dir):
             run(data_dir, "receivers", "add", receiver.url, "--code", receiver.code, "--zone", "Thôn 1")
         at = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(tzinfo=None, microsecond=0) + timedelta(seconds=20)
         run(data_dir, "schedule", "add", programme, "--zone", "Thôn 1", "--at", at.isoformat(), "--hard")
-        assert "2 receivers, 2 items" in run(data_dir, "publish", "--days", "1").stdout
+        assert "2 receivers, 2 items" in run(data_dir, "publish", "--days", "2").stdout
         run(data_dir, "deliver", "--until-idle", "--timeout", "60")
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not all((r.folder / "playlog.jsonl").exists() for r in receivers):

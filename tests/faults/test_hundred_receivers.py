@@ -94,7 +94,7 @@ def test_a_hundred_receivers_converge(library, tmp_path):
             pair_receiver(library, key, url, app.pairing.code, "Xã")
         from studio.fleet.publish import publish
 
-        result = publish(library, "test", days=1)
+        result = publish(library, "test", days=2)
         paths = library.paths
         engine = Delivery(lambda: ClipLibrary(paths, connect(paths.database)), key, poll_s=0.2)
         engine.start()

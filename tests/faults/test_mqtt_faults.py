@@ -34,7 +34,7 @@ def test_a_receiver_behind_a_bad_line_converges_and_nothing_corrupt_is_kept(libr
             receiver.code, "--zone", "Xã")
         proxy.latency, proxy.rate, proxy.cut, proxy.cut_after, proxy.flip = 0.15, 32_000, 0.5, (20_000, 120_000), 0.05
         proxy.cut_all()  # the line turns bad now
-        result = publish(library, "test", days=1)
+        result = publish(library, "test", days=2)
         key = StudioKey(library.paths.keys_dir)
         assert deliver_until_idle(library, key, 240) == 0
         manifest = json.loads((receiver.folder / "manifest.json").read_text())

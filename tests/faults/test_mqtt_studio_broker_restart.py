@@ -39,7 +39,7 @@ def test_broker_killed_with_media_half_sent_the_publish_converges_and_plays_once
         pair_receiver(library, key, f"mqtt://127.0.0.1:{proxy.port}/{receiver.receiver_id}", receiver.code, "Xã",
                       "Loa chợ")
         before = proxy.up
-        result = publish(library, "test", days=1)
+        result = publish(library, "test", days=2)
         (delivery,) = library.conn.execute("SELECT media_json FROM deliveries WHERE publish_id = ?",
                                            (result.publish_id,)).fetchall()
         media = json.loads(delivery[0])

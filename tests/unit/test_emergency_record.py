@@ -79,7 +79,7 @@ def test_publishing_an_unapproved_emergency_slot_records_who_decided_it(library,
     start = library.clock.local_now().replace(microsecond=0) + timedelta(hours=1)
     slot = Slots(library.conn, accounts).add(programme.id, [zone.id], start, editor, priority=Priority.EMERGENCY,
                                              start_mode=StartMode.HARD)
-    result = publish(library, "cli:canbo", days=1)
+    result = publish(library, "cli:canbo", days=2)
     assert result.items == 1  # sent although not approved (Thông tư 39)
     (entry,) = [a for a in accounts.history("slot", slot.id) if a.action == "publish-unapproved-emergency"]
     assert entry.username == "cli:canbo"
