@@ -165,8 +165,14 @@ class Delivery:
         self.emergencies = EmergencyLane(open_library, key, stop=self._stop)
 
     def start(self) -> None:
-        self._supervisor = threading.Thread(target=self._supervise, name="delivery", daemon=True)
-        self._supervisor.start()
+        """Start the supervisor (the window does this on a worker thread: a stop() from the
+        UI thread meanwhile finds either no supervisor, or a started one, and a stopped
+        engine does not start)."""
+        with self._lock:
+            if self._stop.is_set() or self._supervisor is not None:
+                return
+            self._supervisor = threading.Thread(target=self._supervise, name="delivery", daemon=True)
+            self._supervisor.start()
 
     def wake(self) -> None:
         """Something was published, or "send now": look again at once."""
@@ -179,8 +185,9 @@ class Delivery:
         self.emergencies.stop(join_timeout)
         with self._lock:  # threads are registered and started under it: none seen half-made
             threads = list(self._workers.values()) + list(self._watchers.values())
+            threads += [self._supervisor] if self._supervisor else []
         deadline = time.monotonic() + join_timeout  # one wait for all: watchers of offline receivers block
-        for worker in threads + ([self._supervisor] if self._supervisor else []):
+        for worker in threads:
             worker.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def _supervise(self) -> None:

@@ -131,7 +131,9 @@ class EmergencyLane:
     def stop(self, join_timeout: float = 2.0) -> None:
         self._stop.set()
         self.ring()
-        for thread in list(self._threads.values()):
+        with self._lock:  # senders are registered and started under it: none seen half-made
+            threads = list(self._threads.values())
+        for thread in threads:
             thread.join(timeout=join_timeout)
 
     def _pause(self, seconds: float) -> None:
