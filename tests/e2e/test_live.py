@@ -32,18 +32,9 @@ from studio.schedule.zones import Policy, ZoneKind, Zones
 from tests.support import cli, sound
 from tests.support.receiver import Receiver
 from tests.support.stream_speaker import StreamSpeaker, dominant_hz, runs
-from tests.support.tools import write_audio
+from tests.support.tools import wait_for, write_audio
 
 LIVE_HZ, ITEM_HZ, ALARM_HZ = 400.0, 1000.0, 700.0
-
-
-def wait_for(predicate, timeout: float, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    assert predicate(), f"not within {timeout} s: {what}"
 
 
 def feed_tone(amplitude: float = 0.25) -> None:

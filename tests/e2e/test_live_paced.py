@@ -21,17 +21,9 @@ from studio.fleet.keys import StudioKey
 from studio.live.broadcast import LiveBroadcast, LiveTarget
 from studio.schedule.zones import Policy, ZoneKind, Zones
 from tests.support.receiver import Receiver
+from tests.support.tools import wait_for
 
 pytestmark = pytest.mark.skipif(not paced_audio.available(), reason="pulseaudio and pulseaudio-utils not installed")
-
-
-def wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    assert predicate(), f"not within {timeout} s: {what}"
 
 
 @pytest.fixture
