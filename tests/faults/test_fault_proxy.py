@@ -1,4 +1,4 @@
-"""Delivery through a loopback fault proxy written for this test: it adds latency, limits
+"""Delivery through a loopback fault proxy (benchmarks.tcp_proxy): it adds latency, limits
 bandwidth, cuts connections mid-transfer and flips bytes. Everything converges, each cut
 wastes at most one chunk, and corrupted data never becomes playable; then kill -9 of a
 studio delivery process at 20 points, after which a restart converges without duplicates."""
@@ -8,10 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import socket
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -19,75 +17,12 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from benchmarks.tcp_proxy import TcpProxy
 from studio.fleet.client import ReceiverClient
 from studio.fleet.delivery import deliver_until_idle, pending
 from studio.fleet.keys import StudioKey
 from studio.library import now_utc
-from tests.support.receiver import Receiver, free_port
-
-
-class FaultProxy:
-    """TCP proxy: `latency` s before each burst (a request, a response), `rate` bytes/s, cut a connection after `cut_after`
-    bytes upstream (once per connection with probability `cut`), flip one byte of a
-    client->server read with probability `flip`."""
-
-    def __init__(self, target_port: int, latency=0.0, rate=None, cut=0.0, cut_after=(50_000, 400_000), flip=0.0,
-                 seed=1) -> None:
-        self.target_port = target_port
-        self.latency, self.rate, self.cut, self.cut_after, self.flip = latency, rate, cut, cut_after, flip
-        self.rng = random.Random(seed)
-        self.port = free_port()
-        self.cuts = self.flips = 0
-        self.server = socket.create_server(("127.0.0.1", self.port))
-        self.running = True
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while self.running:
-            try:
-                client, _ = self.server.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(("127.0.0.1", self.target_port))
-            limit = self.rng.randint(*self.cut_after) if self.rng.random() < self.cut else None
-            threading.Thread(target=self._pipe, args=(client, upstream, True, limit), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(upstream, client, False, None), daemon=True).start()
-
-    def _pipe(self, source, sink, upstream: bool, limit) -> None:
-        passed = 0
-        last = 0.0
-        try:
-            while True:
-                data = source.recv(16384)
-                if not data:
-                    break
-                now = time.monotonic()
-                if self.latency and now - last > 0.1:  # a new burst (request or response): one trip's delay
-                    time.sleep(self.latency)
-                last = time.monotonic()
-                if upstream and self.flip and self.rng.random() < self.flip and len(data) > 2000:
-                    index = self.rng.randrange(1000, len(data))  # in the body, past the headers
-                    data = data[:index] + bytes([data[index] ^ 0x40]) + data[index + 1:]
-                    self.flips += 1
-                if limit is not None and passed + len(data) > limit:
-                    self.cuts += 1
-                    break
-                sink.sendall(data)
-                passed += len(data)
-                if self.rate:
-                    time.sleep(len(data) / self.rate)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                try:
-                    sock.close()
-                except OSError:
-                    pass
-
-    def close(self) -> None:
-        self.running = False
-        self.server.close()
+from tests.support.receiver import Receiver
 
 
 def media_file(tmp_path, seconds: float, seed: int):
@@ -121,8 +56,8 @@ def queue_delivery(library, receiver_row_id: int, receiver_id: str, shas: list[s
 @pytest.mark.timeout(600)
 def test_delivery_through_a_hostile_network_converges(library, tmp_path):
     receiver = Receiver(tmp_path / "rx", quota_mb=256).start()
-    proxy = FaultProxy(receiver.port, latency=0.3, rate=256_000 // 8, cut=0.9, cut_after=(30_000, 120_000),
-                       flip=0.15, seed=5)  # 300 ms, 256 kbit/s, cuts, flips
+    proxy = TcpProxy(receiver.port, latency=0.3, rate=256_000 // 8, cut=0.9, cut_after=(30_000, 120_000),
+                     flip=0.15, seed=5, faults_upstream=True, flip_past=1000)  # 300 ms, 256 kbit/s, cuts, flips
     try:
         key = StudioKey(library.paths.keys_dir)
         client = ReceiverClient(receiver.url, key)
