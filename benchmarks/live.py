@@ -217,6 +217,55 @@ def thread_cpu_s(names: tuple[str, ...]) -> float:
     return total
 
 
+def stop_processes(processes: list[subprocess.Popen]) -> None:
+    """Terminate every receiver process, then kill those still alive after 10 s."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def percentile(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+class Clicks:
+    """Each click of `source` found on each speaker: latencies, per-click spreads, misses,
+    and each receiver's latency and lag behind the click's median, click by click."""
+
+    def __init__(self, source: PacedSource, speakers: list[StampedSpeaker]) -> None:
+        self.latencies: list[float] = []
+        self.spreads: list[float] = []
+        self.missing = 0
+        self.by_receiver: list[list[float]] = [[] for _ in speakers]
+        self.behind_median: list[list[float]] = [[] for _ in speakers]
+        for clicked in source.click_times:
+            heard = [s.click_after(clicked, clicked + CLICK_EVERY_S) for s in speakers]
+            self.missing += sum(h is None for h in heard)
+            found = [h for h in heard if h is not None]
+            middle = statistics.median(found) if len(found) > 1 else None
+            for n, h in enumerate(heard):
+                if h is not None:
+                    self.by_receiver[n].append(h - clicked)
+                    if middle is not None:
+                        self.behind_median[n].append(h - middle)
+            self.latencies += [h - clicked for h in found]
+            if len(found) > 1:
+                self.spreads.append(max(found) - min(found))
+
+    def print_latency(self) -> None:
+        if self.latencies:
+            ordered = sorted(self.latencies)
+            print(f"  click to speaker: p50 {statistics.median(ordered) * 1000:.0f} ms, p95 "
+                  f"{percentile(ordered, 0.95) * 1000:.0f} ms, worst {ordered[-1] * 1000:.0f} ms (goal p95 <= 600 ms)")
+        if self.spreads:
+            print(f"  receivers apart per click: median {statistics.median(self.spreads) * 1000:.0f} ms, worst "
+                  f"{max(self.spreads) * 1000:.0f} ms (goal <= 100 ms)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--receivers", type=int, default=1)
@@ -308,13 +357,7 @@ def main() -> int:
         on_air = sum(t.carried for t in targets)
         broadcast.stop()
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(processes)
 
     if args.faults:
         print(f"live through faults: {args.receivers} receivers, {args.delay_ms:.0f} ms one way, "
@@ -322,31 +365,12 @@ def main() -> int:
         fault_figures(speakers, cut_start, cut_end, cut_end + 4.5)
         print(f"  studio live threads: {cpu:.2f} s CPU over {elapsed:.1f} s")
         return 0
-    latencies, spreads, missing = [], [], 0
-    offsets: list[list[float]] = [[] for _ in speakers]  # each receiver's lag behind the click's median
-    for clicked in source.click_times:
-        heard = [s.click_after(clicked, clicked + CLICK_EVERY_S) for s in speakers]
-        if len(found_now := [h for h in heard if h is not None]) > 1:
-            middle = statistics.median(found_now)
-            for lags, h in zip(offsets, heard):
-                if h is not None:
-                    lags.append(h - middle)
-        missing += sum(h is None for h in heard)
-        found = [h - clicked for h in heard if h is not None]
-        latencies += found
-        if len(found) > 1:
-            spreads.append(max(found) - min(found))
+    clicks = Clicks(source, speakers)
     print(f"live: {args.receivers} receivers ({on_air} carried it), {len(source.click_times)} clicks, "
-          f"{missing} not heard, input blocks dropped {broadcast.dropped_blocks + source.overflows}")
-    if latencies:
-        ordered = sorted(latencies)
-        p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-        print(f"  click to speaker: p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-              f"worst {ordered[-1] * 1000:.0f} ms (goal p95 <= 600 ms)")
-    if spreads:
-        print(f"  receivers apart per click: median {statistics.median(spreads) * 1000:.0f} ms, worst "
-              f"{max(spreads) * 1000:.0f} ms (goal <= 100 ms)")
-        steady = [lags for lags in offsets if len(lags) > 1]
+          f"{clicks.missing} not heard, input blocks dropped {broadcast.dropped_blocks + source.overflows}")
+    clicks.print_latency()
+    if clicks.spreads:
+        steady = [lags for lags in clicks.behind_median if len(lags) > 1]
         if steady:  # a lag that holds from click to click is the receiver's start-up, not jitter
             means = [statistics.mean(lags) * 1000 for lags in steady]
             wobble = statistics.median(statistics.pstdev(lags) * 1000 for lags in steady)
@@ -354,7 +378,7 @@ def main() -> int:
                   f"steady from click to click (median standard deviation {wobble:.1f} ms)")
     print(f"  studio live threads: {cpu:.2f} s CPU over {elapsed:.1f} s ({100 * cpu / elapsed:.1f} % of a core)")
     print("  (software-paced microphone and speakers: see the module docstring; --paced for a PulseAudio sink)")
-    return 0 if latencies and not missing else 1
+    return 0 if clicks.latencies and not clicks.missing else 1
 
 
 if __name__ == "__main__":

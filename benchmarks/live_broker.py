@@ -29,7 +29,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from benchmarks.live import CLICK_EVERY_S, PacedSource, StampedSpeaker, thread_cpu_s
+from benchmarks.live import CLICK_EVERY_S, Clicks, PacedSource, StampedSpeaker, stop_processes, thread_cpu_s
 from benchmarks.tcp_proxy import TcpProxy, free_port
 
 UDP_IP_HEADER = 28
@@ -54,10 +54,6 @@ def spawn_receiver(folder: Path, broker_url: str) -> tuple[subprocess.Popen, Sta
         if "listening on" in line:
             break
     return process, speaker, rid, code
-
-
-def percentile(ordered: list[float], q: float) -> float:
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def main() -> int:
@@ -123,47 +119,25 @@ def main() -> int:
         on_air = sum(t.carried for t in targets)
         broadcast.stop()
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(processes)
         links().close()
         broker.stop()
 
-    latencies, spreads, missing = [], [], 0
-    lags: list[list[float]] = [[] for _ in speakers]  # each receiver's latency, click by click
-    for clicked in source.click_times:
-        heard = [s.click_after(clicked, clicked + CLICK_EVERY_S) for s in speakers]
-        missing += sum(h is None for h in heard)
-        for mine, h in zip(lags, heard):
-            if h is not None:
-                mine.append(h - clicked)
-        found = [h - clicked for h in heard if h is not None]
-        latencies += found
-        if len(found) > 1:
-            spreads.append(max(found) - min(found))
+    clicks = Clicks(source, speakers)
     print(f"live through the broker: {args.receivers} receivers ({on_air} carried it), {len(source.click_times)} "
-          f"clicks, {missing} not heard")
-    if latencies:
-        ordered = sorted(latencies)
-        print(f"  click to speaker: p50 {statistics.median(ordered) * 1000:.0f} ms, p95 "
-              f"{percentile(ordered, 0.95) * 1000:.0f} ms, worst {ordered[-1] * 1000:.0f} ms (goal p95 <= 600 ms)")
-    if spreads:
-        print(f"  receivers apart per click: median {statistics.median(spreads) * 1000:.0f} ms, worst "
-              f"{max(spreads) * 1000:.0f} ms (goal <= 100 ms)")
-    means = sorted((statistics.mean(mine) * 1000, n) for n, mine in enumerate(lags) if mine)
+          f"clicks, {clicks.missing} not heard")
+    clicks.print_latency()
+    means = sorted((statistics.mean(mine) * 1000, n) for n, mine in enumerate(clicks.by_receiver) if mine)
     if len(means) > 1:
         print(f"  each receiver's mean latency: from {means[0][0]:.0f} ms (Loa {means[0][1]}) to {means[-1][0]:.0f} ms "
-              f"(Loa {means[-1][1]}); clicks heard per receiver: {sorted(len(m) for m in lags)[:3]}... lowest")
+              f"(Loa {means[-1][1]}); clicks heard per receiver: {sorted(len(m) for m in clicks.by_receiver)[:3]}... "
+              "lowest")
     udp = sum(size + UDP_IP_HEADER for size in frames) * args.receivers
     print(f"  studio uplink to the broker, counted on the socket: {up * 8 / elapsed / 1000:.1f} kbit/s; the UDP "
           f"path would send {udp * 8 / elapsed / 1000:.1f} kbit/s to these {args.receivers} receivers "
           f"(ratio {up / udp:.2f})" if udp else "  no frames sent")
     print(f"  studio live threads: {cpu:.2f} s CPU over {elapsed:.1f} s ({100 * cpu / elapsed:.1f} % of a core)")
-    return 0 if latencies and not missing else 1
+    return 0 if clicks.latencies and not clicks.missing else 1
 
 
 if __name__ == "__main__":
