@@ -83,13 +83,19 @@ PREROLL_FRAMES = 48000
 SPLIT_MIN_FRAMES = 48000 * 120
 
 
+SEAM_WINDOW = 0.015  # either side of the middle: 9 s of a 10-minute programme
+
+
 def opus_seam(samples: np.ndarray) -> int | None:
-    """A 20 ms-aligned sample index in the middle fifth where the audio is quietest, or
-    None when the programme is too short to be worth two encoders."""
+    """A 20 ms-aligned sample index within 1.5 % of the middle where the audio is quietest,
+    or None when the programme is too short to be worth two encoders. The window is narrow
+    because the two encoders finish together only when their parts are equal: the
+    quietest frame of the middle fifth sat at 40 % on real speech and music (the second
+    encoder then did half as much again as the first, 1 s more wall per 10 minutes)."""
     if len(samples) < SPLIT_MIN_FRAMES:
         return None
-    low = (len(samples) * 2 // 5) // OPUS_FRAME
-    high = (len(samples) * 3 // 5) // OPUS_FRAME
+    low = int(len(samples) * (0.5 - SEAM_WINDOW)) // OPUS_FRAME
+    high = int(len(samples) * (0.5 + SEAM_WINDOW)) // OPUS_FRAME
     frames = samples[low * OPUS_FRAME : high * OPUS_FRAME].reshape(-1, OPUS_FRAME)
     energy = np.einsum("ij,ij->i", frames, frames)
     # The seam sits between two frames: take the quietest pair.

@@ -65,10 +65,11 @@ def test_opus_seam_is_in_the_quietest_place_near_the_middle():
 
     x = synthetic.speech_like(200.0, seed=4)
     assert enc.opus_seam(x[: 48000 * 60]) is None  # short: one encoder
-    x[int(48000 * 108.3) : int(48000 * 108.9)] = 0.0  # a pause at 54 %
+    x[int(48000 * 101.5) : int(48000 * 102.1)] = 0.0  # a pause at 51 %
+    x[int(48000 * 84.0) : int(48000 * 86.0)] = 0.0  # a longer one at 43 %: too far from the middle
     seam = enc.opus_seam(x)
     assert seam % 960 == 0
-    assert 48000 * 108.3 <= seam <= 48000 * 108.9
+    assert 48000 * 101.5 <= seam <= 48000 * 102.1
 
 
 def test_two_encoder_opus_joins_without_a_mark(tmp_path, monkeypatch):
