@@ -70,6 +70,9 @@ def test_live_clicks_reach_the_paced_speaker(library, tmp_path, pulse):
         broadcast = LiveBroadcast(key, [target], None, "test", ["Thôn 1"], capture=source)
         broadcast.start()
         wait_for(lambda: target.carried, 30, "the receiver on the air")
+        # parec can take a second to deliver its first samples (after other tests, the first
+        # click was played before the monitor heard anything): the clicks start once it does
+        wait_for(lambda: monitor.samples > 0, 10, "the monitor's first samples")
         source.go.set()
         assert source.done.wait(3 * CLICK_EVERY_S + 20)
         wait_for(lambda: len(onsets(monitor, source.click_times[0])) >= 3, 5, "three clicks on the monitor")
