@@ -1,5 +1,5 @@
 """The receiver's broker link through the fault proxy of the HTTP tests
-(tests/faults/test_fault_proxy.py): latency, 256 kbit/s and connections cut at random. The
+(benchmarks/tcp_proxy.py): latency, 256 kbit/s and connections cut at random. The
 receiver converges on the retained manifest and its media, resuming each file from what it
 holds, and the file it makes playable is the studio's, byte for byte. Real Mosquitto, real
 receiver process.
@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from crs_protocol.mqtt import rx_topic
 
+from benchmarks.tcp_proxy import TcpProxy
 from tests.e2e.test_mqtt_receiver import schedule, tone
-from tests.faults.test_fault_proxy import FaultProxy
 from tests.support.mqtt_studio import BrokerStudio, wait_for
 from tests.support.receiver import Receiver
 
@@ -23,7 +23,8 @@ pytestmark = pytest.mark.timeout(300)
 
 
 def test_receiver_converges_through_a_slow_cutting_link(tmp_path, broker):
-    proxy = FaultProxy(broker.port, latency=0.05, rate=32_000, cut=1.0, cut_after=(1_500, 4_000), seed=16)
+    proxy = TcpProxy(broker.port, latency=0.05, rate=32_000, cut=1.0, cut_after=(1_500, 4_000), seed=16,
+                     faults_upstream=True)  # cut after 1.5-4 kB from the receiver
     studio = BrokerStudio(broker)
     receiver = Receiver(tmp_path / "rx", args=["--broker", f"mqtt://127.0.0.1:{proxy.port}"]).start()
     rid = receiver.receiver_id
