@@ -61,6 +61,8 @@ def test_volume_stop_resync_print_their_result_and_are_audited(tmp_path, data_di
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and client.status()["now_playing"] is not None:
             time.sleep(0.05)
+        while time.monotonic() < deadline and not client.playlog():  # written just after now_playing clears
+            time.sleep(0.05)
         assert [e["outcome"] for e in client.playlog()] == ["interrupted"]
 
         assert run(data_dir, "receivers", "resync", "Loa chợ").stdout.strip() == "Loa chợ: nothing published yet"
