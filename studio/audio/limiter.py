@@ -43,13 +43,25 @@ class BlockPeaks:
         self.sample_peaks = tp.block_max(x, self.block)
         self.neighbour_peaks = tp.neighbour_max(self.sample_peaks)
         self._exact = np.full(len(self.sample_peaks), np.nan, dtype=np.float32)
+        self._bounds = self.neighbour_peaks * np.float32(tp.BOUND)
+        self._tight = False
 
     def __len__(self) -> int:
         return len(self.sample_peaks)
 
     def upper_bounds(self) -> np.ndarray:
-        """A true-peak bound for every block: exact where measured, else BOUND x nearby peak."""
-        return np.where(np.isnan(self._exact), self.neighbour_peaks * tp.BOUND, self._exact)
+        """A true-peak bound for every block: exact where measured, else BOUND x nearby
+        peak, or the tight bound once `tighten` has run."""
+        return np.where(np.isnan(self._exact), self._bounds, self._exact)
+
+    def tighten(self) -> bool:
+        """Replace BOUND x nearby peak by `tp.tight_block_bounds` (a quarter of the cost of
+        oversampling every block); False when already done."""
+        if self._tight:
+            return False
+        self._bounds = tp.tight_block_bounds(self.x, self.block, self.sample_peaks, self.neighbour_peaks)
+        self._tight = True
+        return True
 
     def exact(self, which: np.ndarray) -> np.ndarray:
         missing = which[np.isnan(self._exact[which])]
@@ -156,6 +168,11 @@ def limit(
     release = RELEASE_DB_PER_S * block / sample_rate
     reduction = np.zeros(len(peaks), dtype=np.float64)
     candidates = np.flatnonzero(peaks.upper_bounds() * gain > ceiling)
+    if len(candidates) > tp.DENSE_SHARE * len(peaks) and peaks.tighten():
+        # Most blocks might be over by the loose bound, so all would be oversampled. An
+        # hour of hot (clipped) speech turned down 8 dB has 56 % such blocks and none
+        # over: the tight bound clears them for a quarter of the cost (4.5 s -> ~1 s).
+        candidates = np.flatnonzero(peaks.upper_bounds() * gain > ceiling)
     if len(candidates):
         measured = peaks.exact(candidates) * gain
         over = measured > ceiling

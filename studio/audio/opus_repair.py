@@ -51,9 +51,15 @@ def over_spots(decoded: np.ndarray, start: int, threshold: float, floor: float =
     """5 ms blocks of `decoded` (which begins at programme sample `start`) whose true peak
     passes `threshold` (linear), and the largest true peak of the other blocks, at least
     `floor` (a peak known elsewhere, at most `threshold`): blocks that cannot pass it are
-    not oversampled. Each candidate block is oversampled once."""
+    not oversampled. Each candidate block is oversampled once. When the loose bound
+    (BOUND x nearby sample peak) leaves most blocks as candidates, as on loud content
+    decoded just under the ceiling (49 % of an hour of hot speech), the tight bound is
+    taken first: it left 0.1 % there, for a quarter of the cost of oversampling."""
     peaks = tp.block_max(decoded, SPOT_BLOCK)
-    candidate = tp.neighbour_max(peaks) * tp.BOUND > floor
+    nearby = tp.neighbour_max(peaks)
+    candidate = nearby * tp.BOUND > floor
+    if np.count_nonzero(candidate) > tp.DENSE_SHARE * len(peaks):
+        candidate = tp.tight_block_bounds(decoded, SPOT_BLOCK, peaks, nearby) > floor
     which = np.flatnonzero(candidate)
     rest = max(floor, float(peaks[~candidate].max(initial=0.0)))
     if len(which) == 0:

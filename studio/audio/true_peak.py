@@ -121,10 +121,71 @@ def dense_block_peaks(x: np.ndarray, block: int) -> np.ndarray:
     contiguous chunks (what `oversampled_block_peaks` does when most blocks are asked for:
     gathering rows with their context costs more than the convolution)."""
     x = np.asarray(x, dtype=np.float32)
-    step = max(1, BATCH_SAMPLES // block) * block
-    edges = list(range(0, len(x), step)) + [len(x)]
-    spans = list(zip(edges[:-1], edges[1:]))
+    spans = _block_spans(len(x), block)
     return np.concatenate(parallel.map_in_parallel(lambda span: _dense_blocks(x, block, *span), spans))
+
+
+def _block_spans(n: int, block: int) -> list[tuple[int, int]]:
+    """[0, n) in cache-sized spans of whole blocks (the last one shorter)."""
+    return parallel.pieces(0, n, max(1, BATCH_SAMPLES // block) * block)
+
+
+#: Taps of each polyphase branch that `tight_block_bounds` applies exactly (the largest,
+#: central ones); the others are bounded by the sum of their magnitudes x the largest
+#: nearby sample. With 8, the bound sits within ~1 dB of the true peak on programme
+#: audio, where BOUND x the sample peak is 6.9 dB over it: a quarter of the work of
+#: oversampling, done when most blocks would otherwise be oversampled.
+CORE_TAPS = 8
+
+
+def _branch_cores() -> list[tuple[np.ndarray, np.ndarray, float]]:
+    cores = []
+    for phase in range(1, OVERSAMPLE):
+        branch = _H[phase::OVERSAMPLE]
+        taps = np.sort(np.argsort(-np.abs(branch))[:CORE_TAPS])
+        tail = float(np.abs(np.delete(branch, taps)).sum())
+        cores.append((taps, branch[taps].astype(np.float32), tail))
+    return cores
+
+
+_CORES = _branch_cores()
+
+
+def _bounds_chunk(x: np.ndarray, block: int, start: int, stop: int, nearby: np.ndarray) -> np.ndarray:
+    n = stop - start
+    seg = np.zeros(n + 2 * REACH, dtype=np.float32)
+    lo, hi = max(0, start - REACH), min(len(x), stop + REACH)
+    seg[lo - (start - REACH) : hi - (start - REACH)] = x[lo:hi]
+    best = np.zeros(-(-n // block), dtype=np.float32)
+    y = np.empty(n, dtype=np.float32)
+    term = np.empty(n, dtype=np.float32)
+    for taps, coefficients, tail in _CORES:
+        # Branch value between samples m and m+1: sum_i branch[i] * x[m + REACH - i].
+        np.multiply(seg[2 * REACH - taps[0] : 2 * REACH - taps[0] + n], coefficients[0], out=y)
+        for tap, coefficient in zip(taps[1:], coefficients[1:]):
+            np.multiply(seg[2 * REACH - tap : 2 * REACH - tap + n], coefficient, out=term)
+            y += term
+        np.maximum(best, block_max(y, block) + np.float32(tail) * nearby, out=best)
+    return best
+
+
+def tight_block_bounds(
+    x: np.ndarray, block: int, sample_peaks: np.ndarray, neighbour_peaks: np.ndarray,
+) -> np.ndarray:
+    """An upper bound of every block's true peak (linear), far tighter than BOUND x the
+    nearby sample peak: each branch's CORE_TAPS central taps are applied exactly and the
+    rest bounded by (sum of their |coefficients|) x the largest sample within reach (the
+    block and its neighbours: blocks are longer than REACH). On all cores, in chunks."""
+    x = np.asarray(x, dtype=np.float32)
+    spans = _block_spans(len(x), block)
+
+    def run(span: tuple[int, int]) -> np.ndarray:
+        start, stop = span
+        return _bounds_chunk(x, block, start, stop, neighbour_peaks[start // block : -(-stop // block)])
+
+    found = np.concatenate(parallel.map_in_parallel(run, spans)) if spans else np.zeros(0, np.float32)
+    # float32 rounding of the core sums: a margin far under any level that matters
+    return np.maximum(sample_peaks, found * np.float32(1.0 + 1e-5))
 
 
 def dense_true_peak(x: np.ndarray) -> float:

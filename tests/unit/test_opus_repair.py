@@ -53,3 +53,31 @@ def test_too_many_spots_change_nothing():
     spots = [Spot(i * 480, 0.5) for i in range(1000)]
     assert repair_peaks(master, 48000, 32000, packets, None, spots, 0.8) is None
     assert not master.any()
+
+
+@pytest.mark.parametrize(
+    "over, fits", [(0.25, True), (0.29, True), (0.31, False), (-0.15, True), (-0.25, False)],
+)
+def test_a_try_takes_the_dips_only_when_they_keep_it_on_target(over, fits):
+    from studio.audio.mastering import dips_fit
+
+    # The dips only lower loudness (by up to 0.1 LU): a loud try has room, a quiet one less.
+    assert dips_fit(-16.0 + over, -16.0) is fits
+
+
+def test_spots_on_dense_loud_audio_are_those_oversampling_everything_finds():
+    from studio.audio import true_peak as tp
+
+    # Squashed just under the threshold with a few stray overs: the loose bound leaves
+    # most blocks as candidates, so the tight bound screens them first.
+    x = limiter.limit(synthetic.clipped(20.0), 48000, -1.3, gain_db=6.0).audio
+    rng = np.random.default_rng(3)
+    for at in rng.integers(1000, len(x) - 1000, 7):
+        x[at] = 0.95 * np.sign(x[at] or 1.0)
+    threshold = 10 ** (-1.15 / 20)
+    spots, rest = over_spots(x, 1000, threshold)
+    exact = tp.oversampled_block_peaks(x, 240, np.arange(-(-len(x) // 240)))
+    assert (tp.neighbour_max(tp.block_max(x, 240)) * tp.BOUND > rest).mean() > tp.DENSE_SHARE
+    assert [s.sample for s in spots] == [1000 + int(b) * 240 + 120 for b in np.flatnonzero(exact > threshold)]
+    assert len(spots) >= 7
+    assert rest == pytest.approx(float(exact[exact <= threshold].max()), rel=1e-6)

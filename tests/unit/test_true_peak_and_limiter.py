@@ -46,3 +46,58 @@ def test_limiter_leaves_quiet_audio_untouched_and_only_ever_reduces():
     assert np.array_equal(limiter.limit(loud, 48000, -1.0, peaks=peaks).audio, out)  # cache reuse
     nonzero = np.abs(loud) > 1e-3
     assert np.all(np.abs(out[nonzero]) <= np.abs(loud[nonzero]) + 1e-6)
+
+
+def _signals() -> list[np.ndarray]:
+    rng = np.random.default_rng(11)
+    n = np.arange(300_000)
+    return [
+        np.clip(rng.standard_normal(300_000) * 0.8, -1, 1).astype(np.float32),  # clipped noise
+        np.sign(np.sin(2 * np.pi * n * 997 / 48000)).astype(np.float32),  # a square wave
+        np.sin(2 * np.pi * n / 4 + np.pi / 4).astype(np.float32),  # peaks between samples
+        np.sin(2 * np.pi * n * 23_900 / 48000).astype(np.float32),  # near Nyquist
+        np.where(rng.random(300_000) < 0.001, rng.choice([-1.0, 1.0], 300_000), 0.0).astype(np.float32),  # clicks
+        synthetic.clipped(6.0),
+        synthetic.music_like(6.0),
+        np.ones(1000, dtype=np.float32),  # shorter than a chunk, ends mid-block
+    ]
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_tight_bound_is_never_under_the_true_peak(index):
+    x = _signals()[index]
+    block = 240
+    samples = true_peak.block_max(x, block)
+    nearby = true_peak.neighbour_max(samples)
+    bounds = true_peak.tight_block_bounds(x, block, samples, nearby)
+    exact = true_peak.oversampled_block_peaks(x, block, np.arange(len(samples)))
+    assert len(bounds) == len(exact)
+    assert np.all(bounds >= exact)
+    assert np.all(bounds <= nearby * true_peak.BOUND * (1 + 1e-5))  # never looser than the old bound
+
+
+def test_tight_bound_clears_clipped_speech_the_loose_bound_cannot():
+    x = synthetic.clipped(10.0)
+    samples = true_peak.block_max(x, 240)
+    nearby = true_peak.neighbour_max(samples)
+    exact = true_peak.oversampled_block_peaks(x, 240, np.arange(len(samples)))
+    loud = exact > 0.1 * exact.max()
+    over_loose = 20 * np.log10(nearby[loud] * true_peak.BOUND / exact[loud])
+    over_tight = 20 * np.log10(true_peak.tight_block_bounds(x, 240, samples, nearby)[loud] / exact[loud])
+    assert np.median(over_tight) < 2.0 < np.median(over_loose) - 2.0
+
+
+def test_limiting_with_the_tight_bound_gives_the_same_audio():
+    # Clipped material turned down: most blocks might be over by the loose bound, few are.
+    x = synthetic.clipped(20.0)
+    ceiling = true_peak.to_db(true_peak.true_peak(x)) - 6.5
+    tightened = limiter.BlockPeaks(x, 48000)
+    result = limiter.limit(x, 48000, ceiling, peaks=tightened)
+    assert tightened.tighten() is False  # limit() tightened it
+    exact = limiter.BlockPeaks(x, 48000)
+    exact.exact(np.arange(len(exact)))  # every block measured: no bound used at all
+    reference = limiter.limit(x, 48000, ceiling, peaks=exact)
+    assert np.array_equal(result.audio, reference.audio)
+    assert len(result.touched_blocks) > 0
+    loose = exact.neighbour_peaks * true_peak.BOUND > 10 ** (ceiling / 20)
+    assert loose.mean() > true_peak.DENSE_SHARE  # the loose bound would oversample it all
