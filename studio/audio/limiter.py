@@ -128,6 +128,20 @@ def _apply_active(
     return active
 
 
+def _scaled(x: np.ndarray, gain: np.float32, out: np.ndarray | None) -> np.ndarray:
+    """gain * x into `out` (a new array if None), in spans on all cores: into a fresh
+    hour-long buffer this is mostly faulting in 690 MB, 2 s on one core."""
+    out = np.empty_like(x) if out is None else out
+    if len(x) < parallel.MIN_PARALLEL_SAMPLES:
+        return np.multiply(x, gain, out=out)
+
+    def run(span: tuple[int, int]) -> None:
+        np.multiply(x[span[0] : span[1]], gain, out=out[span[0] : span[1]])
+
+    parallel.map_in_parallel(run, parallel.pieces(0, len(x), parallel.CHUNK_SAMPLES * 4))
+    return out
+
+
 def _safe_by_bound(
     peaks: BlockPeaks, nodes: np.ndarray, blocks: np.ndarray, gain: float, ceiling: float
 ) -> np.ndarray:
@@ -177,7 +191,7 @@ def limit(
         measured = peaks.exact(candidates) * gain
         over = measured > ceiling
         reduction[candidates[over]] = 20.0 * np.log10(measured[over] / ceiling) + HEADROOM_DB
-    out = np.multiply(x, np.float32(gain), out=out)
+    out = _scaled(x, np.float32(gain), out)
     if not reduction.any():
         return LimiterResult(out, np.zeros(0, dtype=np.int64), block, 0.0)
     to_check = None
