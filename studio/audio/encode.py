@@ -139,19 +139,20 @@ def _opus_part(
             frame.sample_rate = sample_rate
             frame.pts = start - offset
             frame.time_base = encoder.time_base
-        batch = []
+        batch, coded = [], []
         for packet in encoder.encode(frame):
             pts = packet.pts + offset
             if last is not None and pts + OPUS_FRAME > last:
                 continue
             if pts + packet.duration <= first:
                 if live is not None:
-                    live.prime(encoder.extradata, bytes(packet))
+                    live.prime(encoder.extradata, packet)
                 continue
             batch.append((bytes(packet), pts, packet.duration))
+            coded.append(packet)
         if batch:
             if live is not None:
-                live(encoder.extradata, batch)
+                live(encoder.extradata, coded)
             emit(batch)
     if live is not None:
         live.finish()
@@ -251,10 +252,10 @@ class _LiveDecoder:
         self._decoder: av.CodecContext | None = None
         self._fifo = av.AudioFifo()
 
-    def prime(self, extradata: bytes | None, payload: bytes) -> None:
+    def prime(self, extradata: bytes | None, packet: av.Packet) -> None:
         """Decode a packet only to bring the decoder's state up to date; drop its audio."""
         self._open(extradata)
-        self._decoder.decode(av.Packet(payload))
+        self._decoder.decode(packet)
 
     def _open(self, extradata: bytes | None) -> None:
         if self._decoder is None:
@@ -264,10 +265,12 @@ class _LiveDecoder:
             if extradata:
                 self._decoder.extradata = extradata
 
-    def __call__(self, extradata: bytes | None, batch: list[_Packet]) -> None:
+    def __call__(self, extradata: bytes | None, packets: list[av.Packet]) -> None:
+        """Decode the encoder's own packets (not copies made from their bytes: that was a
+        new Packet per 20 ms, Python work contending for the GIL with the other encoder)."""
         self._open(extradata)
-        for payload, _pts, _duration in batch:
-            self._take(self._decoder.decode(av.Packet(payload)))
+        for packet in packets:
+            self._take(self._decoder.decode(packet))
         while self._fifo.samples >= CHUNK_FRAMES:
             self._on_decoded(_frame_to_float(self._fifo.read(CHUNK_FRAMES)))
 
