@@ -103,17 +103,17 @@ def music(seconds: float, work: Path) -> np.ndarray:
     for i, chord in enumerate(chords):
         out = work / f"chord{i}.wav"
         synth = [w for note in chord.split() for w in ("pluck", note)]
-        subprocess.run([sox, "-R", "-n", "-r", str(SR), "-c", "1", str(out), "synth", "2", *synth, "gain", "-6"],
-                       check=True, capture_output=True)
+        subprocess.run([sox, "-R", "-n", "-r", str(SR), "-c", "1", str(out), "synth", "2", *synth,
+                        "gain", "-6"], check=True, capture_output=True)
         pieces.append(out)
     subprocess.run([sox, "-R", *map(str, pieces), str(bar)], check=True, capture_output=True)
     kick, snare, hat = work / "kick.wav", work / "snare.wav", work / "hat.wav"
     subprocess.run([sox, "-R", "-n", "-r", str(SR), "-c", "1", str(kick), "synth", "0.5", "sine", "90:40",
                     "fade", "0", "0.5", "0.45"], check=True, capture_output=True)
-    subprocess.run([sox, "-R", "-n", "-r", str(SR), "-c", "1", str(snare), "synth", "0.5", "noise", "bandpass", "1800",
-                    "1.2q", "fade", "0", "0.5", "0.4"], check=True, capture_output=True)
-    subprocess.run([sox, "-R", "-n", "-r", str(SR), "-c", "1", str(hat), "synth", "0.25", "noise", "highpass", "7000",
-                    "fade", "0", "0.25", "0.22"], check=True, capture_output=True)
+    subprocess.run([sox, "-R", "-n", "-r", str(SR), "-c", "1", str(snare), "synth", "0.5", "noise",
+                    "bandpass", "1800", "1.2q", "fade", "0", "0.5", "0.4"], check=True, capture_output=True)
+    subprocess.run([sox, "-R", "-n", "-r", str(SR), "-c", "1", str(hat), "synth", "0.25", "noise",
+                    "highpass", "7000", "fade", "0", "0.25", "0.22"], check=True, capture_output=True)
     loop = _read_48k(bar)
     beat = SR // 2  # 120 bpm
     for hit, every, offset, level in ((kick, 2, 0, 0.9), (snare, 2, 1, 0.6), (hat, 1, 0, 0.25)):

@@ -2,7 +2,8 @@
 
 One streaming pass gives: frame count (checked against the header), integrated loudness,
 sample and true peak, and the waveform peak pyramid. Decoding errors become typed errors
-naming the file. Runs on any thread; checks `cancel` between blocks.
+naming the file. Runs on any thread; checks `cancel` between blocks. `read_all` reads a
+long file in two halves on the DSP pool (parallel.py), one libsndfile handle each.
 """
 
 from __future__ import annotations
@@ -201,7 +202,7 @@ def read_all(path: Path) -> tuple[np.ndarray, int]:
         return data[:filled], handle.samplerate
 
 
-def _read_into(handle, data: np.ndarray, start: int, stop: int) -> int:
+def _read_into(handle: sf.SoundFile, data: np.ndarray, start: int, stop: int) -> int:
     """Read frames [start, stop) of `handle` (positioned at start) into `data`; frames read."""
     filled = start
     while filled < stop:

@@ -267,7 +267,9 @@ class _LiveDecoder:
 
     def __call__(self, extradata: bytes | None, packets: list[av.Packet]) -> None:
         """Decode the encoder's own packets (not copies made from their bytes: that was a
-        new Packet per 20 ms, Python work contending for the GIL with the other encoder)."""
+        new Packet per 20 ms, Python work contending for the GIL with the other encoder).
+        The last one carries libopus's end trim, so the check ends where the file's audio
+        does (the copies decoded the padding after it too)."""
         self._open(extradata)
         for packet in packets:
             self._take(self._decoder.decode(packet))
@@ -276,7 +278,7 @@ class _LiveDecoder:
 
     def _take(self, frames: list[av.AudioFrame]) -> None:
         for frame in frames:
-            frame.pts = None  # the fifo checks timestamps for gaps; packets carry none here
+            frame.pts = None  # the fifo checks timestamps for gaps; parts' timestamps restart
             self._fifo.write(frame)
 
     def finish(self) -> None:

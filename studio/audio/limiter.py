@@ -12,7 +12,8 @@ gain the loudness search tries. And after the gain curve is applied, a block nee
 true peak measured again only if a bound cannot prove it safe: with the gain varying
 by at most d (relative) across the interpolator's reach, a block's output peak is at
 most gmax * (TP_in + d * BOUND * peak_in). Pure functions and a per-signal cache owned
-by the caller's thread.
+by the caller's thread; long sweeps (oversampling, the bounds, the gain pass) run on the
+DSP pool (parallel.py).
 """
 
 from __future__ import annotations

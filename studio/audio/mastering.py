@@ -245,9 +245,7 @@ def dips_fit(decoded_lufs: float, target_lufs: float) -> bool:
     """Whether a try may have its stray peaks dipped and coded again instead of being
     mastered again: the dips lower loudness by up to DIP_LOSS_LU (not measured again),
     so the try must stay within tolerance when that much quieter. A try up to the
-    tolerance too loud qualifies, as the dips only bring it nearer: on a hot hour the
-    probe's loss estimate left try 0 0.21 LU loud, and a second full encode (30 s) was
-    spent when only a try within 0.2 LU either side was repaired."""
+    tolerance too loud qualifies, as the dips only bring it nearer."""
     over = decoded_lufs - target_lufs
     return -LOSSY_LOUDNESS_TOLERANCE_LU + DIP_LOSS_LU <= over <= LOSSY_LOUDNESS_TOLERANCE_LU
 

@@ -58,7 +58,7 @@ def over_spots(decoded: np.ndarray, start: int, threshold: float, floor: float =
     peaks = tp.block_max(decoded, SPOT_BLOCK)
     nearby = tp.neighbour_max(peaks)
     candidate = nearby * tp.BOUND > floor
-    if np.count_nonzero(candidate) > tp.DENSE_SHARE * len(peaks):
+    if floor > 0 and np.count_nonzero(candidate) > tp.DENSE_SHARE * len(peaks):
         candidate = tp.tight_block_bounds(decoded, SPOT_BLOCK, peaks, nearby) > floor
     which = np.flatnonzero(candidate)
     rest = max(floor, float(peaks[~candidate].max(initial=0.0)))

@@ -1,5 +1,5 @@
 """read_all reads a long file in two halves on two cores; what it returns is what one
-pass of libsndfile reads, also when the file ends before its header says."""
+pass of libsndfile reads, and it ends where the first half's audio ends."""
 
 import numpy as np
 import soundfile as sf
@@ -25,14 +25,19 @@ def test_a_long_file_reads_the_same_as_one_pass(tmp_path):
         assert np.array_equal(data, reference)
 
 
-def test_a_long_file_cut_short_returns_the_frames_it_has(tmp_path):
-    # libsndfile takes the length from the file's size, not the header: both halves
-    # are read from what is there.
-    path = tmp_path / "cut.wav"
+def test_a_first_half_that_ends_early_ends_the_audio_there(tmp_path, monkeypatch):
+    # libsndfile takes a WAV's length from the file's size, so a cut file reads whole
+    # halves; a decoder that stops early in the first half must not leave a gap of
+    # unread frames in the middle.
+    path = tmp_path / "long.wav"
     pcm = _long_wav(path, 1)
-    keep = len(pcm) - 7_000  # still long enough to be read in two halves
-    with open(path, "r+b") as handle:
-        handle.truncate(44 + keep * 2)
+    half = len(pcm) // 2
+    real = analysis._read_span
+
+    def short_first(path, data, start, stop):
+        return real(path, data, start, stop - 1000) if start == 0 else real(path, data, start, stop)
+
+    monkeypatch.setattr(analysis, "_read_span", short_first)
     data, _ = analysis.read_all(path)
-    assert len(data) == keep
-    assert np.array_equal(data[:, 0], pcm[:keep, 0] / np.float32(32768))
+    assert len(data) == half - 1000
+    assert np.array_equal(data[:, 0], pcm[: half - 1000, 0] / np.float32(32768))

@@ -56,7 +56,8 @@ def _signals() -> list[np.ndarray]:
         np.sign(np.sin(2 * np.pi * n * 997 / 48000)).astype(np.float32),  # a square wave
         np.sin(2 * np.pi * n / 4 + np.pi / 4).astype(np.float32),  # peaks between samples
         np.sin(2 * np.pi * n * 23_900 / 48000).astype(np.float32),  # near Nyquist
-        np.where(rng.random(300_000) < 0.001, rng.choice([-1.0, 1.0], 300_000), 0.0).astype(np.float32),  # clicks
+        # clicks
+        np.where(rng.random(300_000) < 0.001, rng.choice([-1.0, 1.0], 300_000), 0.0).astype(np.float32),
         synthetic.clipped(6.0),
         synthetic.music_like(6.0),
         np.ones(1000, dtype=np.float32),  # shorter than a chunk, ends mid-block
@@ -87,9 +88,31 @@ def test_tight_bound_clears_clipped_speech_the_loose_bound_cannot():
     assert np.median(over_tight) < 2.0 < np.median(over_loose) - 2.0
 
 
+def test_with_every_tap_in_the_core_the_bound_is_the_true_peak(monkeypatch):
+    # No tail left to hide an indexing slip: the bound must equal 4x oversampling, also
+    # across chunk edges (impulses around them) and on a short last block.
+    def all_taps():
+        return [(np.arange(len(true_peak._H[p::4])), true_peak._H[p::4].astype(np.float32), 0.0) for p in (1, 2, 3)]
+
+    monkeypatch.setattr(true_peak, "_CORES", all_taps())
+    block = 240
+    step = true_peak._block_spans(10**7, block)[0][1]
+    rng = np.random.default_rng(2)
+    x = (rng.standard_normal(3 * step + 100) * 0.01).astype(np.float32)
+    # One loud sample just after the first chunk edge, one just before the second: the
+    # neighbouring block's true peak comes from the other chunk's samples alone.
+    x[step], x[2 * step - 1] = 0.9, -0.9
+    x[step + 11], x[2 * step - 12] = 0.5, 0.5
+    samples = true_peak.block_max(x, block)
+    bounds = true_peak.tight_block_bounds(x, block, samples, true_peak.neighbour_max(samples))
+    exact = true_peak.oversampled_block_peaks(x, block, np.arange(len(samples)))
+    assert np.allclose(bounds, exact, rtol=2e-5, atol=1e-6)
+
+
 def test_limiting_with_the_tight_bound_gives_the_same_audio():
     # Clipped material turned down: most blocks might be over by the loose bound, few are.
-    x = synthetic.clipped(20.0)
+    # Long enough for the gain pass to run in spans on the pool.
+    x = synthetic.clipped(24.0)
     ceiling = true_peak.to_db(true_peak.true_peak(x)) - 6.5
     tightened = limiter.BlockPeaks(x, 48000)
     result = limiter.limit(x, 48000, ceiling, peaks=tightened)
