@@ -126,7 +126,8 @@ def probe(
         skip, stop = start - lo + edge, len(piece) - edge
         if len(decoded) < stop:
             return 0.0, 0.0, 0, 0
-        overs = len(over_spots(decoded[skip:stop], 0, threshold)[0]) if np.isfinite(threshold) else 0
+        # Only the spots are counted: blocks that cannot pass the threshold are not oversampled.
+        overs = len(over_spots(decoded[skip:stop], 0, threshold, threshold)[0]) if np.isfinite(threshold) else 0
         return (_weighted_energy(piece, sos, skip, stop), _weighted_energy(decoded[: len(piece)], sos, skip, stop),
                 overs, (stop - skip) // SPOT_BLOCK)
 
