@@ -38,7 +38,7 @@ from studio.audio.loudness import (
     segment_energies,
     segment_length,
 )
-from studio.audio.opus_repair import Spot, over_spots, repair_peaks
+from studio.audio.opus_repair import Spot, dips_fit, over_spots, repair_peaks
 from studio.audio.settings import OutputFormat, RenderSettings
 from studio.errors import Cancelled, SilentAudio
 
@@ -60,8 +60,6 @@ DENSE_EXTRA_MARGIN_DB = 1.0
 #: 0.3 LU leaves 0.2 LU of the ±0.5 LU target for the difference between our decoded
 #: check and another meter (ffmpeg's ebur128 agrees with it within 0.1 LU on the corpus).
 LOSSY_LOUDNESS_TOLERANCE_LU = 0.3
-#: The most the peak repair's dips lower a programme's loudness (opus_repair.py).
-DIP_LOSS_LU = 0.1
 #: Loudness normalisation stops when this close to the target.
 LOUDNESS_TOLERANCE_LU = 0.1
 #: The most gain the limiter may be asked to absorb above plain normalisation.
@@ -241,15 +239,6 @@ def master(
     )
 
 
-def dips_fit(decoded_lufs: float, target_lufs: float) -> bool:
-    """Whether a try may have its stray peaks dipped and coded again instead of being
-    mastered again: the dips lower loudness by up to DIP_LOSS_LU (not measured again),
-    so the try must stay within tolerance when that much quieter. A try up to the
-    tolerance too loud qualifies, as the dips only bring it nearer."""
-    over = decoded_lufs - target_lufs
-    return -LOSSY_LOUDNESS_TOLERANCE_LU + DIP_LOSS_LU <= over <= LOSSY_LOUDNESS_TOLERANCE_LU
-
-
 class _DecodedCheck:
     """Loudness and true peak of decoded audio fed in order, and where it passes
     `threshold` (one thread per check: a long Opus programme is decoded in two parts at
@@ -364,7 +353,7 @@ def render_to_file(
             break
         decoded_loudness, decoded_peak = _decoded_result(checks, mastered.loudness_lufs)
         spots = [spot for check in checks for spot in check.spots]
-        if spots and fmt is OutputFormat.OPUS and dips_fit(decoded_loudness, settings.target_lufs):
+        if spots and fmt is OutputFormat.OPUS and dips_fit(decoded_loudness, settings.target_lufs, LOSSY_LOUDNESS_TOLERANCE_LU):
             # A few transients over the ceiling: code those spots again, not the programme.
             repaired = repair_peaks(mastered.audio, mastered.sample_rate, settings.bitrate(fmt), packets,
                                     _opus_extradata(path), spots, threshold)

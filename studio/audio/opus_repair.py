@@ -39,6 +39,8 @@ SPOT_BLOCK = 240  # 5 ms: where an over-peak is located
 #: and their pre-roll), they are not a few transients: the whole programme is mastered
 #: again with a larger margin instead.
 MAX_SHARE = 0.2
+#: The most the dips lower a programme's loudness (they are not measured again).
+DIP_LOSS_LU = 0.1
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,14 @@ def over_spots(decoded: np.ndarray, start: int, threshold: float, floor: float =
     spots = [Spot(start + int(b) * SPOT_BLOCK + SPOT_BLOCK // 2, float(20 * np.log10(p / threshold)))
              for b, p in zip(which[over], exact[over])]
     return spots, rest
+
+
+def dips_fit(decoded_lufs: float, target_lufs: float, tolerance_lu: float) -> bool:
+    """Whether a try may have its stray peaks dipped and coded again instead of being
+    mastered again: it must stay within `tolerance_lu` of the target when DIP_LOSS_LU
+    quieter. A try up to the tolerance too loud qualifies: the dips only bring it nearer."""
+    over = decoded_lufs - target_lufs
+    return -tolerance_lu + DIP_LOSS_LU <= over <= tolerance_lu
 
 
 def _dip(master: np.ndarray, spot: Spot, sample_rate: int) -> None:

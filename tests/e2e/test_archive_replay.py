@@ -94,7 +94,13 @@ def test_replay_of_a_village_day_and_the_archive_keeps_its_media(library, tmp_pa
     cut = ReceiverClient(fleet["cut"].url, key, rows["cut"]["receiver_id"])
     siren = Renderer(library).render_clip(alarm, OutputFormat.OPUS, RenderSettings())
     cut.upload(siren.media_path, siren.output_sha256)
-    wait_for(lambda: (cut.status().get("now_playing") or {}).get("item") == item["id"], 60, "programme playing")
+    whole = ReceiverClient(fleet["whole"].url, key, rows["whole"]["receiver_id"])
+    # Both playing before the alarm: on a busy machine delivery can outlast the 15 s lead,
+    # and a loudspeaker that joined late would start after the alarm (the day's order flips).
+    def playing(client: ReceiverClient) -> bool:
+        return (client.status().get("now_playing") or {}).get("item") == item["id"]
+
+    wait_for(lambda: playing(cut) and playing(whole), 60, "programme playing on both")
     cut.play_now([siren.output_sha256])
     end = datetime.fromisoformat(item["start"]) + timedelta(seconds=item["duration_s"] + 1)
     wait_for(lambda: datetime.now(VIETNAM) > end and len(playlog_of(fleet["whole"])) == 1

@@ -9,7 +9,7 @@ from studio.audio import limiter, synthetic
 from studio.audio import true_peak as tp
 from studio.audio.encode import decode_mono, encode, write_opus_packets
 from studio.audio.loudness import integrated_loudness
-from studio.audio.opus_repair import over_spots, repair_peaks
+from studio.audio.opus_repair import dips_fit, over_spots, repair_peaks
 from studio.audio.settings import OutputFormat
 from studio.audio.true_peak import dense_true_peak, to_db
 
@@ -80,3 +80,12 @@ def test_spots_on_dense_loud_audio_are_those_oversampling_everything_finds(monke
     assert [s.sample for s in spots] == [1000 + int(b) * 240 + 120 for b in np.flatnonzero(exact > threshold)]
     assert len(spots) >= 7
     assert rest == pytest.approx(float(exact[exact <= threshold].max()), rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "over, fits", [(0.25, True), (0.29, True), (0.31, False), (-0.15, True), (-0.25, False)],
+)
+def test_a_try_takes_the_dips_only_when_they_keep_it_on_target(over, fits):
+    # The dips only lower loudness (by up to 0.1 LU): a loud try has room, a quiet one less.
+    # The old rule (within 0.2 LU either side) refused the 0.25 LU loud try.
+    assert dips_fit(-16.0 + over, -16.0, 0.3) is fits
