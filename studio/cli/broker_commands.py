@@ -52,18 +52,21 @@ def cmd_serve(args: argparse.Namespace, ctx: StudioContext) -> int:
     settings = BrokerSettings(args.host, args.port, args.tls_port, args.certfile, args.keyfile)
     broker = BrokerProcess(folder, settings)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    account = broker.start()
-    if folder.resolve() != (ctx.paths.data_dir / "broker").resolve():
-        # A broker folder of its own: the studio of this data folder must still find the
-        # admin account (account_for looks in its broker accounts and in <data>/broker).
-        from studio.fleet.broker_account import save_account
-
-        save_account(ctx.paths.data_dir, account)
-    print(f"broker listening on {account.url}", flush=True)
-    if args.tls_port is not None:
-        print(f"broker listening on mqtts://{args.host}:{args.tls_port}", flush=True)
-    print(f"admin account: {folder / 'admin.json'}", flush=True)
+    # Everything after the signal handler is inside the try: a SIGTERM while starting or
+    # printing the banner left Mosquitto running after this process had exited (seen as a
+    # stray broker after a test run; the test accepted exit 130 for it).
     try:
+        account = broker.start()
+        if folder.resolve() != (ctx.paths.data_dir / "broker").resolve():
+            # A broker folder of its own: the studio of this data folder must still find the
+            # admin account (account_for looks in its broker accounts and in <data>/broker).
+            from studio.fleet.broker_account import save_account
+
+            save_account(ctx.paths.data_dir, account)
+        print(f"broker listening on {account.url}", flush=True)
+        if args.tls_port is not None:
+            print(f"broker listening on mqtts://{args.host}:{args.tls_port}", flush=True)
+        print(f"admin account: {folder / 'admin.json'}", flush=True)
         while broker.running():
             time.sleep(0.5)
         print(f"radio-studio: error: mosquitto exited: {broker.last_lines()}", file=sys.stderr)
