@@ -353,7 +353,8 @@ def render_to_file(
             break
         decoded_loudness, decoded_peak = _decoded_result(checks, mastered.loudness_lufs)
         spots = [spot for check in checks for spot in check.spots]
-        if spots and fmt is OutputFormat.OPUS and dips_fit(decoded_loudness, settings.target_lufs, LOSSY_LOUDNESS_TOLERANCE_LU):
+        repairable = dips_fit(decoded_loudness, settings.target_lufs, LOSSY_LOUDNESS_TOLERANCE_LU)
+        if spots and fmt is OutputFormat.OPUS and repairable:
             # A few transients over the ceiling: code those spots again, not the programme.
             repaired = repair_peaks(mastered.audio, mastered.sample_rate, settings.bitrate(fmt), packets,
                                     _opus_extradata(path), spots, threshold)

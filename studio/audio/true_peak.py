@@ -198,8 +198,7 @@ def dense_true_peak(x: np.ndarray) -> float:
     if len(x) == 0:
         return 0.0
     x = np.asarray(x, dtype=np.float32)
-    edges = list(range(0, len(x), BATCH_SAMPLES)) + [len(x)]
-    spans = list(zip(edges[:-1], edges[1:]))
+    spans = parallel.pieces(0, len(x), BATCH_SAMPLES)
     return max(parallel.map_in_parallel(lambda span: _dense_chunk(x, *span), spans))
 
 
