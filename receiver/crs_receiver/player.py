@@ -13,9 +13,10 @@ A scheduler thread wakes every 100 ms and decides what should sound now:
   item starts from its beginning; an item whose time passed entirely while the receiver
   was off is logged as missed.
 An item's media files play back to back, gapless. A file that is missing or cannot be
-decoded is logged and skipped, never a crash. Every item ends with a play-log entry with
-its actual start and end and the RMS level actually sent to the output, so "played"
-means sound came out.
+decoded is logged and skipped, never a crash; an output device that stops taking audio
+(`STALL_S`) ends the item rather than holding the schedule. Every item ends with a
+play-log entry with its actual start and end and the RMS level actually sent to the
+output, so "played" means sound came out.
 
 Threads: the scheduler thread; a decoder thread per item feeding a queue; once, a thread
 that loads the playback modules as soon as there is a schedule (`warm_up`); the PortAudio
@@ -49,6 +50,9 @@ RATE = 48000
 BLOCK = 960  # 20 ms
 PREFILL_BLOCKS = 500  # 10 s decoded ahead (or the whole item) before the device starts pulling
 QUEUE_BLOCKS = 1500  # 30 s at most in memory (5.8 MB)
+#: The device took no audio for this long: it is stuck (PortAudio's ALSA callbacks can hang,
+#: a USB card goes away). The item ends there instead of holding the schedule for ever.
+STALL_S = 10.0
 
 
 @dataclass
@@ -289,9 +293,10 @@ class Engine:
         while blocks.qsize() < PREFILL_BLOCKS and decoder.is_alive() and time.monotonic() < deadline:
             time.sleep(0.005)
         gain = playing.volume / 100.0
-        state = {"pending": None, "finished": False}
+        state = {"pending": None, "finished": False, "pulled": time.monotonic()}
 
         def callback(outdata, frames, _time, _status) -> None:
+            state["pulled"] = time.monotonic()
             filled = 0
             while filled < frames:
                 block = state["pending"]
@@ -329,8 +334,12 @@ class Engine:
         if self.last_error_code == FaultCode.OUTPUT_DEVICE:  # the device works again
             self.last_error, self.last_error_code = None, None
         with stream:
+            state["pulled"] = time.monotonic()
             while not playing.done.wait(0.05):
                 if playing.stop.is_set():
+                    break
+                if time.monotonic() - state["pulled"] > STALL_S:
+                    self._stalled(playing, stream, state["finished"])
                     break
         playing.stop.set()
         decoder.join(timeout=2)
@@ -338,6 +347,16 @@ class Engine:
         self._finish(playing)
         release_memory()
         self._wake.set()
+
+    def _stalled(self, playing: Playing, stream, all_given: bool) -> None:
+        """The device stopped pulling audio: abort the stream (stopping it would wait on the
+        stuck device). Everything handed over and only the end not reported: played."""
+        log.warning("item %s: the output device took no audio for %g s", playing.item_id, STALL_S)
+        if not all_given:
+            playing.outcome = "interrupted" if playing.samples else "failed"
+            self.last_error = f"output device: took no audio for {STALL_S:g} s"
+            self.last_error_code = FaultCode.OUTPUT_DEVICE
+        stream.abort(ignore_errors=True)
 
     def _finish(self, playing: Playing) -> None:
         level = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -166,7 +167,8 @@ def test_two_weeks_offline_plays_every_day(engine, tmp_path):
     for start in days:
         count = len(store.playlog(0))  # before the clock moves: the file speaker can finish the day at once
         clock.now = start + timedelta(milliseconds=50)
-        assert wait_until(lambda: len(store.playlog(0)) == count + 1, 60)  # a busy machine: the day still plays
+        played = wait_until(lambda: len(store.playlog(0)) == count + 1, 60)  # a busy machine: the day still plays
+        assert played, (start, running.current, running.last_error, [t.name for t in threading.enumerate()])
     assert [o for _, o in outcomes(store)] == ["played"] * 14
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 import soundfile as sf
+from crs_protocol import FaultCode
 from crs_receiver.decode import DURATION_SLACK_S
 from crs_receiver.player import Engine, wait_until
 from crs_receiver.store import ReceiverStore
@@ -96,6 +97,59 @@ def test_a_file_that_rotted_is_skipped_and_removed(engine, tmp_path):
     (entry,) = store.playlog(0)
     assert entry["outcome"] == "played" and entry["skipped"] == [{"media": rotten, "outcome": "corrupt"}]
     assert not path.exists() and not store.has_media(rotten)  # the studio sends it again
+
+
+class StuckDevice:
+    """An output stream whose device stops: it takes `blocks` blocks (all of them: None),
+    then never calls back again, and never reports the end (PortAudio issue #1074)."""
+
+    def __init__(self, blocks: int | None, callback, finished_callback, **_kwargs) -> None:
+        self.blocks, self.callback, self.aborted = blocks, callback, False
+        self.pulling = threading.Thread(target=self._pull, daemon=True)
+
+    def _pull(self) -> None:
+        import sounddevice as sd
+
+        pulled = 0
+        while self.blocks is None or pulled < self.blocks:
+            try:
+                self.callback(np.zeros((960, 1), np.float32), 960, None, None)
+            except sd.CallbackStop:
+                return  # and finished_callback is never called
+            pulled += 1
+
+    def __enter__(self):
+        self.pulling.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.pulling.join(2)
+
+    def abort(self, ignore_errors: bool = True) -> None:
+        self.aborted = True
+
+
+@pytest.mark.parametrize(("blocks", "outcome"), [(None, "played"), (5, "interrupted"), (0, "failed")])
+def test_an_output_device_that_stops_taking_audio_ends_the_item(engine, tmp_path, monkeypatch, blocks, outcome):
+    import sounddevice
+    from crs_receiver import player
+
+    running, store, clock = engine
+    opened: list[StuckDevice] = []
+    monkeypatch.setattr(player, "STALL_S", 0.5)
+    monkeypatch.setattr(sounddevice, "OutputStream", lambda **kw: opened.append(StuckDevice(blocks, **kw)) or opened[-1])
+    sha = media(store, tmp_path, 0.5)
+    running.set_manifest({"version": 1, "receiver_id": store.receiver_id, "items": [
+        item("stuck", T0, [sha], 0.5), item("next", T0 + timedelta(seconds=1), [sha], 0.5)]})
+    assert wait_until(lambda: ("stuck", outcome) in outcomes(store), 10)
+    assert opened[0].aborted  # stopping it would wait on the stuck device
+    if outcome == "played":  # all of it was handed over: only the end went unreported
+        assert running.last_error is None
+    else:
+        assert running.last_error == "output device: took no audio for 0.5 s"
+        assert running.last_error_code == FaultCode.OUTPUT_DEVICE
+    clock.now = T0 + timedelta(seconds=1)
+    assert wait_until(lambda: any(e["item"] == "next" for e in store.playlog(0)), 10)  # the schedule goes on
 
 
 def test_many_missed_items_are_one_write_and_an_emergency_does_not_wait(tmp_path, monkeypatch):
