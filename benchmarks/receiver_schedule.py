@@ -18,7 +18,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from crs_receiver.player import Engine, wait_until
+from crs_receiver.player import Engine
+from crs_receiver.startup import wait_until
 from crs_receiver.store import ReceiverStore
 
 SHA = hashlib.sha256(b"bench").hexdigest()

@@ -395,11 +395,3 @@ class Engine:
             entry["skipped"] = [{"media": sha, "outcome": why} for sha, why in skipped]
         return entry
 
-
-def wait_until(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from crs_receiver.player import Engine, wait_until
+from crs_receiver.player import Engine
+from crs_receiver.startup import wait_until
 from crs_receiver.store import ReceiverStore
 
 T0 = datetime(2026, 12, 1, 5, 45, tzinfo=timezone(timedelta(hours=7)))

@@ -16,7 +16,8 @@ import pytest
 import soundfile as sf
 from crs_protocol import FaultCode
 from crs_receiver.decode import DURATION_SLACK_S
-from crs_receiver.player import Engine, wait_until
+from crs_receiver.player import Engine
+from crs_receiver.startup import wait_until
 from crs_receiver.store import ReceiverStore
 
 from studio.errors import ReceiverError

@@ -20,7 +20,8 @@ import pytest
 import soundfile as sf
 from crs_protocol import check_manifest
 from crs_receiver import relay
-from crs_receiver.player import Engine, wait_until
+from crs_receiver.player import Engine
+from crs_receiver.startup import wait_until
 from crs_receiver.store import ReceiverStore
 
 from tests.support.http_folder import hls_station
