@@ -16,11 +16,14 @@ need=()
 # the live test and benchmark a loudspeaker paced in real time (a private server's null sink,
 # benchmarks/paced_audio.py); icecast2 is the benchmark's comparison chain. The tests and the
 # benchmark start their own servers (own socket, own loopback port), never the system's.
+# fretsonfire-songs-*: eight recorded rock and metal songs (CC BY-SA 3.0, 58 MB), the render
+# corpus's music (benchmarks/corpus.py): real music, not a signal the project made.
 for pkg in libportaudio2 espeak-ng ffmpeg sox libsndfile1 libopus0 python3-venv alsa-utils \
     libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 fonts-dejavu-core \
     libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
     libxcb-render-util0 libxcb-image0 poppler-utils mosquitto mosquitto-clients \
-    pulseaudio pulseaudio-utils libasound2-plugins icecast2; do
+    pulseaudio pulseaudio-utils libasound2-plugins icecast2 \
+    fretsonfire-songs-muldjord fretsonfire-songs-sectoid; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

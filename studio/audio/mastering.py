@@ -6,8 +6,11 @@ normalises it to the target loudness and limits its true peak, iterating until t
 loudness after limiting is on target (the limiter lowers loudness a little).
 Loudness after limiting is updated incrementally: K-weighting is linear, so only the
 limited regions are filtered again. `render_to_file()` encodes and, for lossy codecs,
-decodes the result and re-masters with a lower ceiling if the codec pushed the true
-peak over the target. Pure functions; long ones take progress and cancel.
+decodes the result as it is encoded (decoded_check.py); an Opus try off its loudness is
+put on target by the file's output gain (opus_gain.py), a few stray peaks are coded
+again in place (opus_repair.py), and otherwise it is mastered again with the observed
+difference (a lower ceiling, another aim). Pure functions; long ones take progress and
+cancel.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import av
 import numpy as np
 import scipy.signal as ss
 import soxr
@@ -26,19 +28,19 @@ import soxr
 from studio.audio import parallel
 from studio.audio import true_peak as tp
 from studio.audio.codec_probe import probe
+from studio.audio.decoded_check import DecodedCheck, decoded_result, opus_extradata
 from studio.audio.encode import encode, write_opus_packets
 from studio.audio.gain_model import GainModel
 from studio.audio.limiter import BlockPeaks, limit
 from studio.audio.loudness import (
-    LoudnessMeter,
     MeasuredMono,
     gated_loudness,
     k_weighting_sos,
     measure_mono,
     segment_energies,
-    segment_length,
 )
-from studio.audio.opus_repair import Spot, dips_fit, over_spots, repair_peaks
+from studio.audio.opus_gain import output_gain_db, set_output_gain
+from studio.audio.opus_repair import Spot, dips_fit, repair_peaks
 from studio.audio.settings import OutputFormat, RenderSettings
 from studio.errors import Cancelled, SilentAudio
 
@@ -239,50 +241,6 @@ def master(
     )
 
 
-class _DecodedCheck:
-    """Loudness and true peak of decoded audio fed in order, and where it passes
-    `threshold` (one thread per check: a long Opus programme is decoded in two parts at
-    once, one check each, the part beginning at programme sample `start`)."""
-
-    def __init__(self, sample_rate: int, start: int = 0, threshold: float = np.inf) -> None:
-        self.meter = LoudnessMeter(sample_rate, 1)
-        self.peak = 0.0
-        self.rest = 0.0  # the true peak outside the spots (exact near the threshold)
-        self.spots: list[Spot] = []
-        self._threshold = threshold
-        self._position = start
-        self._context = np.zeros(0, dtype=np.float32)
-
-    def feed(self, chunk: np.ndarray) -> None:
-        self.meter.feed(chunk)
-        # Keep a little of the previous chunk so peaks across the seam are interpolated.
-        joined = np.concatenate((self._context, chunk))
-        # Blocks that cannot pass the largest peak outside the spots so far are skipped;
-        # the others are oversampled once, for the peak and the spots together (finding
-        # the peak first and the spots after oversampled dense music twice).
-        found, self.rest = over_spots(joined, self._position - len(self._context), self._threshold, self.rest)
-        self.spots += found
-        worst = max((spot.excess_db for spot in found), default=None)
-        self.peak = max(self.peak, self.rest, 0.0 if worst is None else self._threshold * 10.0 ** (worst / 20.0))
-        self._position += len(chunk)
-        self._context = joined[-2 * tp.CONTEXT :]
-
-
-def _decoded_result(checks: list[_DecodedCheck], fallback_lufs: float) -> tuple[float, float]:
-    """(loudness, true peak dBTP) of the parts together, in programme order."""
-    if len(checks) == 1:
-        return checks[0].meter.loudness() or fallback_lufs, tp.to_db(checks[0].peak)
-    energies = np.concatenate([c.meter.segment_energies() for c in checks])
-    loudness = gated_loudness(energies, segment_length(checks[0].meter.sample_rate))
-    return loudness or fallback_lufs, tp.to_db(max(c.peak for c in checks))
-
-
-def _opus_extradata(path: Path) -> bytes | None:
-    """The OpusHead of a written file (what its decoder is opened with)."""
-    with av.open(str(path)) as container:
-        return container.streams.audio[0].codec_context.extradata
-
-
 def render_to_file(
     mono: np.ndarray, settings: RenderSettings, target: Path, fmt: OutputFormat,
     clip_id: int | None = None, progress: Progress | None = None,
@@ -332,10 +290,10 @@ def render_to_file(
         if progress:
             progress(2, steps)
         _check(cancel)
-        checks: list[_DecodedCheck] = []
+        checks: list[DecodedCheck] = []
 
         def new_check(start: int = 0) -> Callable[[np.ndarray], None]:
-            checks.append(_DecodedCheck(mastered.sample_rate, start, threshold))
+            checks.append(DecodedCheck(mastered.sample_rate, start, threshold))
             return checks[-1].feed
 
         path = target if attempt == 0 else target.with_name(f"{target.name}.try{attempt}")
@@ -351,18 +309,32 @@ def render_to_file(
         if not fmt.lossy:
             best = ((0.0, 0.0), mastered, path)
             break
-        decoded_loudness, decoded_peak = _decoded_result(checks, mastered.loudness_lufs)
+        decoded_loudness, decoded_peak = decoded_result(checks, mastered.loudness_lufs)
+        coded_drift = settings.target_lufs - decoded_loudness  # what the codec and the master missed by
         spots = [spot for check in checks for spot in check.spots]
+        rest = max(check.rest for check in checks)
+        header_db = output_gain_db(coded_drift, decoded_peak, tp.to_db(threshold), LOSSY_LOUDNESS_TOLERANCE_LU) \
+            if fmt is OutputFormat.OPUS else 0.0
+        if header_db:  # on target by the file's output gain: the peaks move with it
+            set_output_gain(path, header_db)
+            decoded_loudness, decoded_peak = decoded_result(checks, mastered.loudness_lufs, header_db)
+            spots = [Spot(s.sample, s.excess_db + header_db) for s in spots if s.excess_db + header_db > 0]
+            rest *= 10.0 ** (header_db / 20.0)
+            log.debug("try %d: output gain %.2f dB", attempt, header_db)
         repairable = dips_fit(decoded_loudness, settings.target_lufs, LOSSY_LOUDNESS_TOLERANCE_LU)
         if spots and fmt is OutputFormat.OPUS and repairable:
-            # A few transients over the ceiling: code those spots again, not the programme.
+            # A few transients over the ceiling: code those spots again, not the programme
+            # (decoded with the file's header, its output gain applied).
             repaired = repair_peaks(mastered.audio, mastered.sample_rate, settings.bitrate(fmt), packets,
-                                    _opus_extradata(path), spots, threshold)
+                                    opus_extradata(path), spots, threshold)
             if repaired is not None:
                 write_opus_packets(packets, mastered.sample_rate, settings.bitrate(fmt), path)
+                if header_db:
+                    set_output_gain(path, header_db)
                 log.debug("try %d: %d spots over %.2f dBTP coded again", attempt, len(spots), tp.to_db(threshold))
-                decoded_peak = tp.to_db(max([repaired] + [check.rest for check in checks]))
-        mastered = replace(mastered, true_peak_dbtp=decoded_peak, loudness_lufs=decoded_loudness)
+                decoded_peak = tp.to_db(max(repaired, rest))
+        mastered = replace(mastered, true_peak_dbtp=decoded_peak, loudness_lufs=decoded_loudness,
+                           gain_db=mastered.gain_db + header_db)
         excess = decoded_peak - (settings.true_peak_dbtp - CEILING_MARGIN_DB / 2)
         drift = settings.target_lufs - decoded_loudness
         log.debug("try %d: decoded %.2f LUFS %.2f dBTP (aim %.2f, gain %.2f dB, margin %.2f dB)",
@@ -381,8 +353,8 @@ def render_to_file(
             break
         if excess > 0:
             margin += excess + 0.1
-        if abs(drift) > 0.1:
-            aim += drift
+        if abs(coded_drift) > 0.1:
+            aim += coded_drift
     assert best is not None
     _score, mastered, path = best
     if path != target:

@@ -1,9 +1,12 @@
 """The render target on real material, not the project's own synthesiser: 1-minute
-versions of the benchmark corpus (espeak-ng speech, speech in 10 dB SNR noise, dense
-compressed music, a clipped hot recording, a quiet one with mains hum), each rendered
-through the public path to Opus 32 kbps and measured by ffmpeg's ebur128 meter."""
+versions of the benchmark corpus (espeak-ng speech, speech in 10 dB SNR noise, recorded
+rock and metal songs, a clipped hot recording, a quiet one with mains hum), each rendered
+through the public path to Opus 32 kbps and measured by ffmpeg's ebur128 meter; and the
+earlier music, an 8 s sox loop tiled, the probe's hard case."""
 
 import logging
+import struct
+import sys
 
 import pytest
 
@@ -18,24 +21,27 @@ from tests.support.tools import require_tool
 def corpus_files(tmp_path_factory):
     for tool in ("espeak-ng", "sox", "ffmpeg"):
         require_tool(tool)
-    return corpus.build(1.0, tmp_path_factory.mktemp("corpus"))
+    names = (*corpus.CLASSES, "loop")
+    if sys.platform != "linux" and not corpus.SONGS.is_dir():  # setup-env.sh installs them on Debian/Ubuntu
+        names = tuple(name for name in names if name != "music")
+    return corpus.build(1.0, tmp_path_factory.mktemp("corpus"), names)
 
 
-@pytest.mark.parametrize("name", corpus.CLASSES)
+@pytest.mark.parametrize("name", (*corpus.CLASSES, "loop"))
 def test_every_class_renders_on_target_by_ffmpegs_meter(library, corpus_files, name, caplog):
+    if name not in corpus_files:
+        pytest.skip("the songs are Debian packages (fretsonfire-songs-muldjord, -sectoid)")
     clip = library.import_file(corpus_files[name]).clip
     with caplog.at_level(logging.DEBUG, logger="studio.audio.mastering"):
         result = Renderer(library).render_clip(clip.id, OutputFormat.OPUS)
     loudness, true_peak = ebur128(result.media_path)
     assert loudness == pytest.approx(-16.0, abs=0.5)
     assert true_peak <= -1.0
-    # The codec probe aims for libopus's loss and stray peaks are coded again in place:
-    # one full encode, where 4 of the 5 classes used to need two or three.
+    # The codec probe aims for libopus's loss, stray peaks are coded again in place, and
+    # a try off its loudness is put right by the file's output gain: one full encode,
+    # where 4 of the 5 classes used to need two or three (one each, 2026-12-07).
     full_encodes = [r for r in caplog.records if r.getMessage().startswith("try ") and "decoded" in r.getMessage()]
-    # Music has needed a second try, and once (a full-suite run, 2026-12-03) a third: sox
-    # seeded its noise and plucks from the clock, so each build was another file, some
-    # just over the probe's dense-content threshold. The corpus is repeatable now (sox -R).
-    assert len(full_encodes) <= (3 if name == "music" else 2), [r.getMessage() for r in caplog.records]
+    assert len(full_encodes) == 1, [r.getMessage() for r in caplog.records]
 
 
 def test_five_minutes_of_full_scale_speech_keeps_its_best_try(library, tmp_path):
@@ -51,3 +57,28 @@ def test_five_minutes_of_full_scale_speech_keeps_its_best_try(library, tmp_path)
     assert loudness == pytest.approx(-16.0, abs=0.5)
     assert true_peak <= -1.0
     assert not list(result.media_path.parent.glob("*.try*"))
+
+
+def test_a_probe_that_misjudges_the_codec_is_put_right_by_the_output_gain(library, corpus_files, monkeypatch, caplog):
+    # libopus codes a fresh encoder's excerpt of this music in its hybrid mode and the
+    # full programme, after its history, in CELT: the probe finds a loss of about 2 LU that
+    # the full encode does not have, and the first full encode comes out that much loud.
+    # Here the probe reports 1 LU more than the codec takes on speech (the master, limited
+    # more at the higher aim, comes out less than 1 LU loud).
+    from dataclasses import replace
+
+    from studio.audio import mastering
+
+    real = mastering.probe
+    monkeypatch.setattr(mastering, "probe", lambda *a, **k: replace(found := real(*a, **k), loss_lu=found.loss_lu + 1.0))
+    clip = library.import_file(corpus_files["speech"]).clip
+    with caplog.at_level(logging.DEBUG, logger="studio.audio.mastering"):
+        result = Renderer(library).render_clip(clip.id, OutputFormat.OPUS)
+    messages = [r.getMessage() for r in caplog.records]
+    assert len([m for m in messages if m.startswith("try ") and "decoded" in m]) == 1, messages
+    data = result.media_path.read_bytes()
+    gain = struct.unpack_from("<h", data, data.index(b"OpusHead") + 16)[0] / 256
+    assert gain < -0.3 and f"try 0: output gain {gain:.2f} dB" in messages, messages  # turned down, in the file
+    loudness, true_peak = ebur128(result.media_path)  # FFmpeg applies the gain, as the receivers' libsndfile does
+    assert loudness == pytest.approx(-16.0, abs=0.2)
+    assert true_peak <= -1.0
