@@ -19,8 +19,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from crs_receiver.player import Engine
-from crs_receiver.startup import wait_until
 from crs_receiver.store import ReceiverStore
+
+from tests.support.tools import wait_until
 
 SHA = hashlib.sha256(b"bench").hexdigest()
 

@@ -14,7 +14,7 @@ A scheduler thread wakes every 100 ms and decides what should sound now:
   was off is logged as missed.
 An item's media files play back to back, gapless. A file that is missing or cannot be
 decoded is logged and skipped, never a crash; an output device that stops taking audio
-(`STALL_S`) ends the item rather than holding the schedule. Every item ends with a
+or goes away ends the item rather than holding the schedule (output.py). Every item ends with a
 play-log entry with its actual start and end and the RMS level actually sent to the
 output, so "played" means sound came out.
 
@@ -38,6 +38,7 @@ from crs_protocol import RANK, FaultCode
 
 from crs_receiver.decode import decode_item
 from crs_receiver.memory import load_playback_modules, release_memory
+from crs_receiver.output import run_stream
 from crs_receiver.play_now import PLAY_NOW_FILE, forget_play_now, resumed_play_now
 from crs_receiver.relay import relay_item
 from crs_receiver.store import ReceiverStore
@@ -50,9 +51,6 @@ RATE = 48000
 BLOCK = 960  # 20 ms
 PREFILL_BLOCKS = 500  # 10 s decoded ahead (or the whole item) before the device starts pulling
 QUEUE_BLOCKS = 1500  # 30 s at most in memory (5.8 MB)
-#: The device took no audio for this long: it is stuck (PortAudio's ALSA callbacks can hang,
-#: a USB card goes away). The item ends there instead of holding the schedule for ever.
-STALL_S = 10.0
 
 
 @dataclass
@@ -331,32 +329,20 @@ class Engine:
             playing.done.set()
             self._finish(playing)
             return
-        if self.last_error_code == FaultCode.OUTPUT_DEVICE:  # the device works again
+        fault = run_stream(stream, playing, state)
+        if fault is not None:
+            log.warning("item %s: %s", playing.item_id, fault)
+            if not state["finished"]:  # all handed over and only the end not reported: played
+                playing.outcome = "interrupted" if playing.samples else "failed"
+            self.last_error, self.last_error_code = fault, FaultCode.OUTPUT_DEVICE
+        elif playing.samples and self.last_error_code == FaultCode.OUTPUT_DEVICE:  # the device works again
             self.last_error, self.last_error_code = None, None
-        with stream:
-            state["pulled"] = time.monotonic()
-            while not playing.done.wait(0.05):
-                if playing.stop.is_set():
-                    break
-                if time.monotonic() - state["pulled"] > STALL_S:
-                    self._stalled(playing, stream, state["finished"])
-                    break
         playing.stop.set()
         decoder.join(timeout=2)
         playing.done.set()
         self._finish(playing)
         release_memory()
         self._wake.set()
-
-    def _stalled(self, playing: Playing, stream, all_given: bool) -> None:
-        """The device stopped pulling audio: abort the stream (stopping it would wait on the
-        stuck device). Everything handed over and only the end not reported: played."""
-        log.warning("item %s: the output device took no audio for %g s", playing.item_id, STALL_S)
-        if not all_given:
-            playing.outcome = "interrupted" if playing.samples else "failed"
-            self.last_error = f"output device: took no audio for {STALL_S:g} s"
-            self.last_error_code = FaultCode.OUTPUT_DEVICE
-        stream.abort(ignore_errors=True)
 
     def _finish(self, playing: Playing) -> None:
         level = None

@@ -5,8 +5,7 @@ A receiver prints `pairing code: NNNNNNNN` when it is not paired yet, then
 `receiver ID listening on HOST:PORT` once its socket is bound. `wait_until_listening`
 blocks the caller until then, or until its deadline: a receiver that hangs before it
 listens fails in seconds, not never. A daemon thread reads the child's stdout from then on
-(and keeps draining it, so a chatty child never blocks on a full pipe). `wait_until` polls
-any condition (a play-log entry, a state) against a deadline.
+(and keeps draining it, so a chatty child never blocks on a full pipe).
 """
 
 from __future__ import annotations
@@ -61,11 +60,3 @@ def wait_for_start(process: subprocess.Popen, timeout_s: float = 30.0) -> tuple[
         status = None
     raise RuntimeError(f"the receiver ended before it listened (exit {status}): {''.join(seen)[-2000:]}")
 
-
-def wait_until(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()

@@ -52,7 +52,8 @@ def decoded_result(checks: list[DecodedCheck], fallback_lufs: float, gain_db: fl
     with an output gain of `gain_db` (opus_gain.py)."""
     energies = np.concatenate([c.meter.segment_energies() for c in checks])
     if len(energies):
-        loudness = gated_loudness(energies * 10.0 ** (gain_db / 10.0), segment_length(checks[0].meter.sample_rate))
+        scaled = energies * 10.0 ** (gain_db / 10.0)
+        loudness = gated_loudness(scaled, segment_length(checks[0].meter.sample_rate))
     else:  # under 100 ms
         measured = checks[0].meter.loudness()
         loudness = None if measured is None else measured + gain_db

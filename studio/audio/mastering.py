@@ -313,8 +313,10 @@ def render_to_file(
         coded_drift = settings.target_lufs - decoded_loudness  # what the codec and the master missed by
         spots = [spot for check in checks for spot in check.spots]
         rest = max(check.rest for check in checks)
-        header_db = output_gain_db(coded_drift, decoded_peak, tp.to_db(threshold), LOSSY_LOUDNESS_TOLERANCE_LU) \
-            if fmt is OutputFormat.OPUS else 0.0
+        header_db = 0.0
+        if fmt is OutputFormat.OPUS:
+            header_db = output_gain_db(coded_drift, decoded_peak, tp.to_db(threshold),
+                                       LOSSY_LOUDNESS_TOLERANCE_LU, settings.max_gain_db - mastered.gain_db)
         if header_db:  # on target by the file's output gain: the peaks move with it
             set_output_gain(path, header_db)
             decoded_loudness, decoded_peak = decoded_result(checks, mastered.loudness_lufs, header_db)
@@ -331,7 +333,8 @@ def render_to_file(
                 write_opus_packets(packets, mastered.sample_rate, settings.bitrate(fmt), path)
                 if header_db:
                     set_output_gain(path, header_db)
-                log.debug("try %d: %d spots over %.2f dBTP coded again", attempt, len(spots), tp.to_db(threshold))
+                log.debug("try %d: %d spots over %.2f dBTP coded again", attempt, len(spots),
+                          tp.to_db(threshold))
                 decoded_peak = tp.to_db(max(repaired, rest))
         mastered = replace(mastered, true_peak_dbtp=decoded_peak, loudness_lufs=decoded_loudness,
                            gain_db=mastered.gain_db + header_db)
@@ -351,8 +354,8 @@ def render_to_file(
             path.unlink(missing_ok=True)
         if excess <= 0 and abs(drift) <= LOSSY_LOUDNESS_TOLERANCE_LU:
             break
-        if excess > 0:
-            margin += excess + 0.1
+        if excess > 0:  # by as much as it was over before its output gain: the next try may have none
+            margin += excess - header_db + 0.1
         if abs(coded_drift) > 0.1:
             aim += coded_drift
     assert best is not None

@@ -1,9 +1,11 @@
 """Put a lossy try on its loudness target with the Ogg Opus header's output gain, instead
 of mastering, coding and checking the whole programme again.
 
-An Ogg Opus file's identification header (OpusHead) carries an output gain that every
-decoder applies to what it decodes (RFC 7845, section 5.1: a "MUST"; libopus's
-opusfile, FFmpeg, libsndfile -- the receivers' decoder --, browsers). libopus's coding
+An Ogg Opus file's identification header (OpusHead) carries an output gain that decoders
+apply to what they decode (RFC 7845, section 5.1: players "SHOULD apply it by default";
+"a nonzero output gain indicates the gain was adjusted after encoding"). FFmpeg and
+libsndfile, the receivers' decoder, do (tests/unit/test_opus_gain.py), as do opusfile and
+browsers; a player that ignores it (MPD before 2020) plays such a file up to 3 dB loud. libopus's coding
 mode at 32 kbps depends on the content's history (hysteresis between its speech and
 music modes): on recorded rock the excerpts the codec probe codes with fresh encoders
 came out 2 LU quieter than the same stretches of the full encode, so the first full
@@ -13,6 +15,8 @@ programme is exact: its loudness and every true peak move by the gain (to 1/256 
 A try too loud is turned down (its peaks go down with it). One too quiet is turned up
 only when its loudest peak stays under the threshold afterwards. More than
 MAX_OUTPUT_GAIN_DB either way is left to a new try: the master itself is then far off.
+
+A pure function and a rewrite of a file's first page, on the caller's thread.
 """
 
 from __future__ import annotations
@@ -25,15 +29,18 @@ MAX_OUTPUT_GAIN_DB = 3.0
 _Q = 256  # the header stores the gain in Q7.8 dB
 
 
-def output_gain_db(drift_lu: float, peak_dbtp: float, threshold_dbtp: float, tolerance_lu: float) -> float:
+def output_gain_db(
+    drift_lu: float, peak_dbtp: float, threshold_dbtp: float, tolerance_lu: float,
+    most_up_db: float = MAX_OUTPUT_GAIN_DB,
+) -> float:
     """The header gain (dB) for a try `drift_lu` below its target (negative: too loud)
     whose decoded true peak is `peak_dbtp`; 0.0 when the try is within `tolerance_lu` or
-    the gain cannot be used."""
+    the gain cannot be used. `most_up_db`: what is left of the render's gain cap."""
     if abs(drift_lu) <= tolerance_lu or abs(drift_lu) > MAX_OUTPUT_GAIN_DB:
         return 0.0
     gain = round(drift_lu * _Q) / _Q
-    if gain > 0 and peak_dbtp + gain > threshold_dbtp:
-        return 0.0  # turned up it would pass the ceiling
+    if gain > 0 and (peak_dbtp + gain > threshold_dbtp or gain > most_up_db):
+        return 0.0  # turned up it would pass the ceiling, or the most gain the settings allow
     return gain
 
 

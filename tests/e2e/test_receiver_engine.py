@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 from crs_receiver.player import Engine
-from crs_receiver.startup import wait_until
 from crs_receiver.store import ReceiverStore
+
+from tests.support.tools import wait_until
 
 T0 = datetime(2026, 12, 1, 5, 45, tzinfo=timezone(timedelta(hours=7)))
 

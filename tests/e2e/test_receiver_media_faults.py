@@ -13,11 +13,12 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+import sounddevice
 import soundfile as sf
 from crs_protocol import FaultCode
+from crs_receiver import output
 from crs_receiver.decode import DURATION_SLACK_S
 from crs_receiver.player import Engine
-from crs_receiver.startup import wait_until
 from crs_receiver.store import ReceiverStore
 
 from studio.errors import ReceiverError
@@ -25,6 +26,7 @@ from studio.fleet.client import ReceiverClient
 from studio.fleet.keys import StudioKey
 from tests.e2e.test_receiver_engine import T0, Clock, item, media, outcomes
 from tests.support.receiver import Receiver
+from tests.support.tools import wait_until
 
 
 @pytest.fixture
@@ -101,56 +103,86 @@ def test_a_file_that_rotted_is_skipped_and_removed(engine, tmp_path):
 
 
 class StuckDevice:
-    """An output stream whose device stops: it takes `blocks` blocks (all of them: None),
-    then never calls back again, and never reports the end (PortAudio issue #1074)."""
+    """An output stream whose device takes `blocks` blocks (all of them: None) and then
+    stops calling back, never reporting the end (PortAudio issue #1074); or, `gone`, reports
+    the end at once (a USB card pulled out). Stopping it waits on the device, as a real stuck
+    one does: only aborting returns."""
 
-    def __init__(self, blocks: int | None, callback, finished_callback, **_kwargs) -> None:
-        self.blocks, self.callback, self.aborted = blocks, callback, False
+    def __init__(self, blocks: int | None, gone: bool, callback, finished_callback, **_kwargs) -> None:
+        self.blocks, self.gone, self.callback, self.finished = blocks, gone, callback, finished_callback
+        self.aborted, self.stopped = threading.Event(), False
         self.pulling = threading.Thread(target=self._pull, daemon=True)
 
     def _pull(self) -> None:
-        import sounddevice as sd
-
         pulled = 0
         while self.blocks is None or pulled < self.blocks:
             try:
                 self.callback(np.zeros((960, 1), np.float32), 960, None, None)
-            except sd.CallbackStop:
+            except sounddevice.CallbackStop:
                 return  # and finished_callback is never called
             pulled += 1
+        if self.gone:
+            self.finished()
 
-    def __enter__(self):
+    def start(self) -> None:
         self.pulling.start()
-        return self
 
-    def __exit__(self, *_exc) -> None:
-        self.pulling.join(2)
+    def stop(self, ignore_errors: bool = True) -> None:
+        self.stopped = True
+        self.aborted.wait(30)
 
     def abort(self, ignore_errors: bool = True) -> None:
-        self.aborted = True
+        self.aborted.set()
+
+    def close(self, ignore_errors: bool = True) -> None:
+        self.pulling.join(2)
 
 
-@pytest.mark.parametrize(("blocks", "outcome"), [(None, "played"), (5, "interrupted"), (0, "failed")])
-def test_an_output_device_that_stops_taking_audio_ends_the_item(engine, tmp_path, monkeypatch, blocks, outcome):
-    import sounddevice
-    from crs_receiver import player
-
-    running, store, clock = engine
+@pytest.fixture
+def stuck(monkeypatch):
+    """Every stream the engine opens is a StuckDevice made by `stuck.make` (blocks, gone)."""
     opened: list[StuckDevice] = []
-    monkeypatch.setattr(player, "STALL_S", 0.5)
-    monkeypatch.setattr(sounddevice, "OutputStream", lambda **kw: opened.append(StuckDevice(blocks, **kw)) or opened[-1])
+    monkeypatch.setattr(output, "STALL_S", 0.5)
+    make = {"blocks": None, "gone": False}
+    monkeypatch.setattr(sounddevice, "OutputStream", lambda **kw: opened.append(StuckDevice(**make, **kw)) or opened[-1])
+    return make, opened
+
+
+@pytest.mark.parametrize(("blocks", "gone", "outcome", "fault"), [
+    (None, False, "played", "output device: took no audio for 0.5 s"),  # all handed over, the end never told
+    (5, False, "interrupted", "output device: took no audio for 0.5 s"),
+    (0, False, "failed", "output device: took no audio for 0.5 s"),
+    (5, True, "interrupted", "output device: the stream ended before the item (the device went away)"),
+])
+def test_an_output_device_that_stops_taking_audio_ends_the_item(engine, tmp_path, stuck, blocks, gone, outcome, fault):
+    running, store, clock = engine
+    make, opened = stuck
+    make.update(blocks=blocks, gone=gone)
     sha = media(store, tmp_path, 0.5)
     running.set_manifest({"version": 1, "receiver_id": store.receiver_id, "items": [
         item("stuck", T0, [sha], 0.5), item("next", T0 + timedelta(seconds=1), [sha], 0.5)]})
     assert wait_until(lambda: ("stuck", outcome) in outcomes(store), 10)
-    assert opened[0].aborted  # stopping it would wait on the stuck device
-    if outcome == "played":  # all of it was handed over: only the end went unreported
-        assert running.last_error is None
-    else:
-        assert running.last_error == "output device: took no audio for 0.5 s"
-        assert running.last_error_code == FaultCode.OUTPUT_DEVICE
+    assert not opened[0].stopped  # stopping would wait on the stuck device
+    assert running.last_error == fault and running.last_error_code == FaultCode.OUTPUT_DEVICE
+    make.update(blocks=None, gone=False)  # the next one gets all its audio to a device that does not hang
     clock.now = T0 + timedelta(seconds=1)
     assert wait_until(lambda: any(e["item"] == "next" for e in store.playlog(0)), 10)  # the schedule goes on
+    assert running.last_error == "output device: took no audio for 0.5 s"  # not cleared by a device that still hangs
+
+
+def test_a_hard_start_cuts_an_item_on_a_stuck_device_without_waiting_on_it(engine, tmp_path, stuck, monkeypatch):
+    running, store, clock = engine
+    make, opened = stuck
+    make.update(blocks=5)
+    monkeypatch.setattr(output, "STALL_S", 60.0)  # the cut comes first
+    sha = media(store, tmp_path, 30.0)
+    running.set_manifest({"version": 1, "receiver_id": store.receiver_id, "items": [
+        item("long", T0, [sha], 30.0), item("hard", T0 + timedelta(seconds=1), [sha], 30.0, start_mode="hard")]})
+    assert wait_until(lambda: len(opened) == 1 and not opened[0].pulling.is_alive(), 10)
+    clock.now = T0 + timedelta(seconds=1)
+    assert wait_until(lambda: ("long", "interrupted") in outcomes(store), 10)
+    assert opened[0].aborted.is_set() and not opened[0].stopped
+    assert wait_until(lambda: len(opened) == 2, 10)  # the hard start got its own stream at once
 
 
 def test_many_missed_items_are_one_write_and_an_emergency_does_not_wait(tmp_path, monkeypatch):

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from crs_receiver.player import Engine
-from crs_receiver.startup import wait_until
 from crs_receiver.store import ReceiverStore
 
 from tests.e2e.test_receiver_engine import T0, Clock, media, outcomes
+from tests.support.tools import wait_until
 
 
 def accepted_then_killed(tmp_path, valid_until):

@@ -21,11 +21,11 @@ import soundfile as sf
 from crs_protocol import check_manifest
 from crs_receiver import relay
 from crs_receiver.player import Engine
-from crs_receiver.startup import wait_until
 from crs_receiver.store import ReceiverStore
 
 from tests.support.http_folder import hls_station
 from tests.support.paced_speaker import PacedSpeaker
+from tests.support.tools import wait_until
 
 RATE = 48000
 BITRATE = 64_000

@@ -7,10 +7,12 @@ earlier music, an 8 s sox loop tiled, the probe's hard case."""
 import logging
 import struct
 import sys
+from dataclasses import replace
 
 import pytest
 
 from benchmarks import corpus
+from studio.audio import mastering
 from studio.audio.settings import OutputFormat
 from studio.rendering import Renderer
 from tests.support.cli import ebur128
@@ -59,18 +61,22 @@ def test_five_minutes_of_full_scale_speech_keeps_its_best_try(library, tmp_path)
     assert not list(result.media_path.parent.glob("*.try*"))
 
 
-def test_a_probe_that_misjudges_the_codec_is_put_right_by_the_output_gain(library, corpus_files, monkeypatch, caplog):
-    # libopus codes a fresh encoder's excerpt of this music in its hybrid mode and the
-    # full programme, after its history, in CELT: the probe finds a loss of about 2 LU that
-    # the full encode does not have, and the first full encode comes out that much loud.
-    # Here the probe reports 1 LU more than the codec takes on speech (the master, limited
-    # more at the higher aim, comes out less than 1 LU loud).
-    from dataclasses import replace
-
-    from studio.audio import mastering
-
+@pytest.mark.parametrize("misjudged_lu", [1.0, -1.0])
+def test_a_probe_that_misjudges_the_codec_is_put_right_by_the_output_gain(
+    library, corpus_files, monkeypatch, caplog, misjudged_lu,
+):
+    # libopus codes a fresh encoder's excerpt of the recorded music in its hybrid mode and
+    # the full programme, after its history, in CELT: the probe finds a loss of about 2 LU
+    # that the full encode does not have, and the first full encode comes out that loud.
+    # Here the probe misjudges speech by 1 LU either way: the master comes out too loud (less
+    # than 1 LU: limited more at the higher aim) or too quiet, with room under the ceiling.
     real = mastering.probe
-    monkeypatch.setattr(mastering, "probe", lambda *a, **k: replace(found := real(*a, **k), loss_lu=found.loss_lu + 1.0))
+
+    def misjudging(*args, **kwargs):
+        found = real(*args, **kwargs)
+        return replace(found, loss_lu=found.loss_lu + misjudged_lu)
+
+    monkeypatch.setattr(mastering, "probe", misjudging)
     clip = library.import_file(corpus_files["speech"]).clip
     with caplog.at_level(logging.DEBUG, logger="studio.audio.mastering"):
         result = Renderer(library).render_clip(clip.id, OutputFormat.OPUS)
@@ -78,7 +84,8 @@ def test_a_probe_that_misjudges_the_codec_is_put_right_by_the_output_gain(librar
     assert len([m for m in messages if m.startswith("try ") and "decoded" in m]) == 1, messages
     data = result.media_path.read_bytes()
     gain = struct.unpack_from("<h", data, data.index(b"OpusHead") + 16)[0] / 256
-    assert gain < -0.3 and f"try 0: output gain {gain:.2f} dB" in messages, messages  # turned down, in the file
+    assert gain * misjudged_lu < -0.3 * abs(misjudged_lu), messages  # turned the other way, by over 0.3 dB
+    assert f"try 0: output gain {gain:.2f} dB" in messages, messages
     loudness, true_peak = ebur128(result.media_path)  # FFmpeg applies the gain, as the receivers' libsndfile does
     assert loudness == pytest.approx(-16.0, abs=0.2)
     assert true_peak <= -1.0

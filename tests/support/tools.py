@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,16 @@ def wait_for(condition, timeout: float, what: str, step: float = 0.1):
     if found:
         return found
     raise AssertionError(f"no {what} within {timeout} s")
+
+
+def wait_until(predicate: Callable[[], object], timeout: float) -> bool:
+    """Whether `predicate()` came true within `timeout` s (polled every 20 ms)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return bool(predicate())
 
 
 def write_audio(path: Path, samples: np.ndarray, sr: int = 48000, **kwargs) -> Path:
