@@ -39,6 +39,7 @@ from studio.audio.loudness import (
     measure_mono,
     segment_energies,
 )
+from studio.audio.ogg_pages import replace_packets
 from studio.audio.opus_gain import output_gain_db, set_output_gain
 from studio.audio.opus_repair import Spot, dips_fit, repair_peaks
 from studio.audio.settings import OutputFormat, RenderSettings
@@ -330,9 +331,12 @@ def render_to_file(
             repaired = repair_peaks(mastered.audio, mastered.sample_rate, settings.bitrate(fmt), packets,
                                     opus_extradata(path), spots, threshold)
             if repaired is not None:
-                write_opus_packets(packets, mastered.sample_rate, settings.bitrate(fmt), path)
-                if header_db:
-                    set_output_gain(path, header_db)
+                # Only the pages holding a packet coded again are rebuilt (the first page,
+                # with the output gain, stays); the whole file is muxed again otherwise.
+                if not replace_packets(path, [payload for payload, _pts, _duration in packets]):
+                    write_opus_packets(packets, mastered.sample_rate, settings.bitrate(fmt), path)
+                    if header_db:
+                        set_output_gain(path, header_db)
                 log.debug("try %d: %d spots over %.2f dBTP coded again", attempt, len(spots),
                           tp.to_db(threshold))
                 decoded_peak = tp.to_db(max(repaired, rest))

@@ -25,6 +25,8 @@ import os
 import struct
 from pathlib import Path
 
+from studio.audio.ogg_pages import seal
+
 MAX_OUTPUT_GAIN_DB = 3.0
 _Q = 256  # the header stores the gain in Q7.8 dB
 
@@ -44,18 +46,6 @@ def output_gain_db(
     return gain
 
 
-def _ogg_crc(page: bytes) -> int:
-    """Ogg's page checksum: CRC-32, polynomial 0x04C11DB7, not reflected, no final XOR
-    (zlib's crc32 is the reflected one)."""
-    crc = 0
-    for byte in page:
-        crc ^= byte << 24
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x04C11DB7) if crc & 0x80000000 else crc << 1
-        crc &= 0xFFFFFFFF
-    return crc
-
-
 def set_output_gain(path: Path, gain_db: float) -> None:
     """Write `gain_db` into the OpusHead of the Ogg Opus file at `path` (a file this
     process is still writing, not yet in place: the first page is rewritten in place)."""
@@ -73,8 +63,7 @@ def set_output_gain(path: Path, gain_db: float) -> None:
         if len(page) < body + 19 or page[body : body + 8] != b"OpusHead":
             raise ValueError(f"{path.name}: its first page is not an Opus identification header")
         struct.pack_into("<h", page, body + 16, gain)
-        page[22:26] = b"\0\0\0\0"
-        struct.pack_into("<I", page, 22, _ogg_crc(page))
+        seal(page)
         handle.seek(0)
         handle.write(page)
         handle.flush()
