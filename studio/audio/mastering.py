@@ -334,6 +334,7 @@ def render_to_file(
                 # Only the pages holding a packet coded again are rebuilt (the first page,
                 # with the output gain, stays); the whole file is muxed again otherwise.
                 if not replace_packets(path, [payload for payload, _pts, _duration in packets]):
+                    log.debug("try %d: pages not rebuilt alone; muxed again", attempt)
                     write_opus_packets(packets, mastered.sample_rate, settings.bitrate(fmt), path)
                     if header_db:
                         set_output_gain(path, header_db)
